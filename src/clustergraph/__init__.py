@@ -1,0 +1,13 @@
+"""Toolkit for clustergraph, a knowledge graph of industry clusters in RDF.
+
+The package is split into small modules with one job each:
+
+- :mod:`clustergraph.layout`: project layout, IRI conventions, file <-> named graph.
+- :mod:`clustergraph.load`: strict Turtle loading into an :class:`rdflib.Dataset`.
+- :mod:`clustergraph.namespace`: the closed ``CG`` namespace (generated from the ontology).
+- :mod:`clustergraph.validate`: SHACL validation with readable reports.
+- :mod:`clustergraph.stats`: counts of triples, entities and sources.
+- :mod:`clustergraph.cli`: the ``clustergraph`` command.
+"""
+
+__version__ = "0.1.0"

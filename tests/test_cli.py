@@ -1,0 +1,120 @@
+"""The command line, run in-process on temporary copies of the repository's data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from clustergraph import __version__
+from clustergraph.cli import main
+from clustergraph.load import load
+from clustergraph.validate import validate
+
+NAMELESS = """\
+@prefix cg: <https://w3id.org/clustergraph/ontology#> .
+
+# A cluster without any skos:prefLabel.
+<https://w3id.org/clustergraph/id/org/nameless> a cg:Cluster .
+"""
+
+MALFORMED = """\
+@prefix cg: <https://w3id.org/clustergraph/ontology#> .
+cg:a cg:b "a"^^<not an iri> .
+"""
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_conforms(project_copy, capsys):
+    code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
+    assert (code, err) == (0, ""), out
+    assert re.fullmatch(r"conforms: \d+ triples in \d+ graphs\n", out.splitlines(True)[-1])
+
+
+def test_validate_reports_the_file_and_constraint(project_copy, capsys):
+    (project_copy.sources_dir / "zz-nameless.ttl").write_text(NAMELESS, encoding="utf-8")
+    code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
+    assert (code, err) == (1, "")
+    line = (
+        r"^data/sources/zz-nameless\.ttl: \S+nameless skos:prefLabel: .+"
+        r" \[sh:MinCountConstraintComponent\]$"
+    )
+    assert re.search(line, out, re.MULTILINE), out
+    assert "conforms:" not in out
+
+
+def test_violation_fields(project_copy):
+    (project_copy.sources_dir / "zz-nameless.ttl").write_text(NAMELESS, encoding="utf-8")
+    report = validate(load(project_copy), shapes=project_copy.shapes_file)
+    assert not report.conforms
+    missing = [v for v in report.results if v.component == "MinCountConstraintComponent"]
+    assert missing
+    assert {v.files for v in missing} == {("data/sources/zz-nameless.ttl",)}
+    assert all(str(v.focus).endswith("/id/org/nameless") for v in missing)
+    assert report.format().count("\n") == len(report.results) - 1
+
+
+def test_malformed_turtle_is_one_line_on_stderr(project_copy, capsys):
+    (project_copy.sources_dir / "zz-malformed.ttl").write_text(MALFORMED, encoding="utf-8")
+    code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith("clustergraph: error: data/sources/zz-malformed.ttl:2:16: ")
+
+
+def test_malformed_shapes_are_an_input_error(project_copy, capsys):
+    project_copy.shapes_file.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> \n", "utf-8")
+    code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
+    assert (code, out) == (2, "")
+    assert re.fullmatch(r"clustergraph: error: ontology/shapes\.ttl:\d+:\d+: .+\n", err)
+
+
+def test_unusable_shapes_are_one_line_on_stderr(project_copy, capsys):
+    project_copy.shapes_file.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "[] a sh:NodeShape ; sh:targetNode <http://e.org/a> ; sh:minCount 1 .\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
+    assert (code, out) == (2, "")
+    assert re.fullmatch(r"clustergraph: error: SHACL shapes cannot be used: .+\n", err)
+
+
+def test_missing_project_is_an_input_error(tmp_path, capsys):
+    code, out, err = run(capsys, "--root", str(tmp_path), "stats")
+    assert (code, out) == (2, "")
+    assert err == "clustergraph: error: ontology/clustergraph.ttl: no such file" + (
+        f" (project root {tmp_path})\n"
+    )
+
+
+@pytest.mark.parametrize("argv", [["frobnicate"], [], ["validate", "--no-such-option"]])
+def test_usage_errors_return_2(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert "usage: clustergraph" in err
+
+
+def test_version_and_help(capsys):
+    assert run(capsys, "--version") == (0, f"clustergraph {__version__}\n", "")
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "exit codes:" in out and "validate" in out and "stats" in out
+
+
+def test_stats_prints_the_graphs(project_copy, capsys, monkeypatch):
+    monkeypatch.chdir(project_copy.sources_dir)  # the project is found from here
+    code, out, err = run(capsys, "stats")
+    assert (code, err) == (0, "")
+    assert "graph:ontology" in out
+    for path in sorted(project_copy.sources_dir.glob("*.ttl")):
+        assert f"graph:source/{path.stem}" in out
+        assert f"data/sources/{path.name}" in out
+    for path in sorted(project_copy.vocab_dir.glob("*.ttl")):
+        assert f"graph:vocab/{path.stem}" in out
+    assert "Entities per class" in out and "Sources (" in out
