@@ -4,12 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install validate stats test lint namespace clean
+.PHONY: all install system validate stats test lint namespace clean
 
-# The main job: install, then validate the data against the shapes and show statistics.
+# The main job, `clustergraph build`: load and validate the data, derive the shortcut
+# triples, run every query, analyse the network, export every format, and write the
+# explorer site, all into build/ (replaced only when every stage succeeds). Open
+# build/site/index.html. Single parts: `clustergraph analyze|view|export --out ...`.
 all: $(STAMP)
-	$(BIN)/clustergraph validate
-	$(BIN)/clustergraph stats
+	$(BIN)/clustergraph build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +22,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# Debian packages the tests need (browsers, triple stores, parsers): see tools/.
+system:
+	bash tools/install-system-packages.sh
+
 validate: $(STAMP)
 	$(BIN)/clustergraph validate
 
 stats: $(STAMP)
 	$(BIN)/clustergraph stats
 
-test: $(STAMP)
+test: $(STAMP) system
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

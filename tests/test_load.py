@@ -18,7 +18,8 @@ from clustergraph.layout import (
     file_for_graph,
     graph_for_file,
 )
-from clustergraph.load import canonical_language, load, load_file, named_graphs, union_graph
+from clustergraph.load import load, load_file, named_graphs, union_graph
+from clustergraph.terms import canonical_language
 
 from .conftest import FIXTURES
 

@@ -184,6 +184,10 @@ class Project:
 
     root: Path
 
+    def __post_init__(self) -> None:
+        """Accept a string root too: ``Project("repo")`` is what a notebook user types."""
+        object.__setattr__(self, "root", Path(self.root))
+
     @property
     def ontology_file(self) -> Path:
         """The ontology, ``ontology/clustergraph.ttl``."""

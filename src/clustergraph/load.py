@@ -25,16 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from clustergraph.errors import InputError
 from clustergraph.layout import Project
 from clustergraph.prefixes import DEFAULT_PREFIXES, new_namespace_manager
+from clustergraph.terms import to_rdflib
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # pyoxigraph prefixes its messages with the position, which InputError puts in front.
 _POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
 
@@ -49,52 +48,6 @@ class _Parsed:
     prefixes: dict[str, str]
 
 
-def canonical_language(tag: str) -> str:
-    """Return a language tag in the canonical case of BCP 47 (RFC 5646, section 2.1.1).
-
-    Language tags are case-insensitive; pyoxigraph lowercases them, and this restores
-    the usual spelling: regions upper case, scripts title case, the rest lower case.
-
-    Examples
-    --------
-    >>> canonical_language("en-gb"), canonical_language("SR-latn-rs"), canonical_language("de-x-ch")
-    ('en-GB', 'sr-Latn-RS', 'de-x-ch')
-    """
-    subtags = tag.lower().split("-")
-    for index in range(1, len(subtags)):
-        subtag = subtags[index]
-        if len(subtag) == 1:  # extensions and private use stay lower case
-            break
-        if len(subtag) == 2:
-            subtags[index] = subtag.upper()
-        elif len(subtag) == 4:
-            subtags[index] = subtag.title()
-    return "-".join(subtags)
-
-
-def _convert(term: object, bnodes: dict[str, BNode], where: str) -> Node:
-    """Convert one pyoxigraph term to rdflib; ``bnodes`` keeps labels local to a file."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        node = bnodes.get(term.value)
-        if node is None:
-            node = bnodes[term.value] = BNode()
-        return node
-    if isinstance(term, ox.Literal):
-        if getattr(term, "direction", None) is not None:
-            raise InputError(f"{where}: directional language strings are not supported")
-        if term.language:
-            return Literal(term.value, lang=canonical_language(term.language))
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        if datatype == _RDF_LANGSTRING:  # pragma: no cover - pyoxigraph always sets language
-            raise InputError(f"{where}: rdf:langString literal without a language tag")
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise InputError(f"{where}: unsupported RDF term {term!r} (RDF-star triple terms?)")
-
-
 def _parse(path: Path, shown: str) -> _Parsed:
     """Parse one Turtle file strictly; ``shown`` names the file in error messages."""
     if not path.is_file():
@@ -104,12 +57,14 @@ def _parse(path: Path, shown: str) -> _Parsed:
         parser = ox.parse(path=path, format=ox.RdfFormat.TURTLE)
         triples = [
             (
-                _convert(q.subject, bnodes, shown),
-                _convert(q.predicate, bnodes, shown),
-                _convert(q.object, bnodes, shown),
+                to_rdflib(q.subject, bnodes),
+                to_rdflib(q.predicate, bnodes),
+                to_rdflib(q.object, bnodes),
             )
             for q in parser
         ]
+    except InputError as exc:  # a term rdflib cannot hold
+        raise InputError(f"{shown}: {exc}") from exc
     except SyntaxError as exc:
         line = exc.lineno if exc.lineno is not None else 0
         column = exc.offset if exc.offset is not None else 0

@@ -38,6 +38,19 @@ DEFAULT_PREFIXES: Mapping[str, str] = {
 }
 """Prefixes always known, whatever the files declare."""
 
+ENTITY_PREFIXES: Mapping[str, str] = {
+    name: ID_NS + kind
+    for name, kind in {
+        "o": "org/", "per": "person/", "mem": "membership/", "post": "post/",
+        "award": "award/", "proj": "project/", "prog": "programme/", "doc": "document/",
+        "ev": "event/", "fig": "figure/", "src": "source/", "t": "time/", "place": "place/",
+        "sector": "sector/", "role": "role/", "right": "right/", "sel": "selection/",
+        "level": "label-level/", "lf": "legal-form/", "country": "country/",
+        "measure": "measure/", "cmp": "comparator/", "freq": "frequency/", "scheme": "scheme/",
+    }.items()
+}  # fmt: skip
+"""The data files' prefixes for entity IRIs (``o:eacn``), one per kind of entity."""
+
 # Local parts shown after a prefix: a readable superset of Turtle's PN_LOCAL that also
 # allows '/', so that entity IRIs show as ``id:<kind>/<slug>``.
 _LOCAL = re.compile(r"(?:[\w-][\w./-]*[\w-]|[\w-]?)")

@@ -1,0 +1,353 @@
+"""Measures of a network: centrality, communities, brokers, components, explained paths.
+
+The networks are the projections of :mod:`clustergraph.network`; everything here works
+on any undirected :class:`networkx.Graph` whose nodes carry ``label``, ``name`` and
+``cls`` and whose edges carry ``statements`` and ``relations``.
+
+==========================  ==========================================================
+measure                     how
+==========================  ==========================================================
+degree                      number of neighbours; ``degree_centrality`` divides by n-1
+betweenness                 :func:`networkx.betweenness_centrality`, normalised,
+                            unweighted (every edge is one hop)
+PageRank                    :func:`networkx.pagerank`, alpha 0.85, unweighted
+communities                 Louvain (:func:`networkx.community.louvain_communities`)
+                            with a fixed seed, edges weighted by their number of
+                            relations; numbered from 1 by size
+brokers                     articulation points (removing one disconnects the network)
+                            and bridges (edges whose removal does), ranked by
+                            betweenness
+components                  connected components, numbered from 1 by size
+==========================  ==========================================================
+
+"The most central actors" are ranked by PageRank, then betweenness, then label.
+
+Examples
+--------
+>>> import networkx as nx
+>>> g = nx.path_graph(["a", "b", "c"])
+>>> for n in g:
+...     g.nodes[n].update(label=n.upper(), name=n, cls="x:Thing")
+>>> result = analyze(g)
+>>> [s.name for s in result.ranked[:1]], result.articulation_points, len(result.bridges)
+(['b'], ('b',), 2)
+>>> [p.nodes for p in explain_paths(g, "a", "c")]
+[('a', 'b', 'c')]
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from clustergraph.errors import InputError
+from clustergraph.network import Statement
+
+DEFAULT_SEED = 42
+"""Seed of the Louvain community detection, so that reports are reproducible."""
+
+__all__ = [
+    "DEFAULT_SEED",
+    "Analysis",
+    "Bridge",
+    "Community",
+    "ExplainedPath",
+    "Hop",
+    "NodeScore",
+    "analyze",
+    "explain_paths",
+]
+
+
+@dataclass(frozen=True)
+class NodeScore:
+    """The measures of one node.
+
+    ``community`` and ``component`` are numbers from 1 (largest first); ``articulation``
+    tells whether removing the node disconnects its component.
+    """
+
+    node: str
+    label: str
+    name: str
+    cls: str
+    degree: int
+    degree_centrality: float
+    betweenness: float
+    pagerank: float
+    community: int
+    component: int
+    articulation: bool
+
+
+@dataclass(frozen=True)
+class Community:
+    """A community: its members ranked by PageRank, and how many of each class."""
+
+    number: int
+    members: tuple[str, ...]
+    labels: tuple[str, ...]
+    classes: tuple[tuple[str, int], ...]
+
+    @property
+    def size(self) -> int:
+        """Number of members."""
+        return len(self.members)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """An edge whose removal disconnects the network, with what makes it."""
+
+    a: str
+    b: str
+    relations: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The outcome of :func:`analyze`.
+
+    ``ranked`` holds every node's scores, most central first; ``brokers`` the nodes
+    with a positive betweenness, highest first.
+    """
+
+    network: str
+    nodes: int
+    edges: int
+    seed: int
+    ranked: tuple[NodeScore, ...]
+    communities: tuple[Community, ...]
+    modularity: float
+    components: tuple[tuple[str, ...], ...]
+    bridges: tuple[Bridge, ...]
+    articulation_points: tuple[str, ...]
+
+    @property
+    def brokers(self) -> tuple[NodeScore, ...]:
+        """Nodes with a positive betweenness, highest first (articulation points first on ties)."""
+        found = [s for s in self.ranked if s.betweenness > 0]
+        found.sort(key=lambda s: (-s.betweenness, not s.articulation, s.label, s.node))
+        return tuple(found)
+
+    def score(self, node: str) -> NodeScore:
+        """Return the scores of ``node``."""
+        for score in self.ranked:
+            if score.node == node:
+                return score
+        raise KeyError(node)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the analysis as JSON-ready data."""
+        return {
+            "network": self.network,
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "seed": self.seed,
+            "modularity": self.modularity,
+            "ranked": [vars(s) for s in self.ranked],
+            "communities": [
+                {
+                    "number": c.number,
+                    "size": c.size,
+                    "members": list(c.members),
+                    "labels": list(c.labels),
+                    "classes": dict(c.classes),
+                }
+                for c in self.communities
+            ],
+            "components": [list(c) for c in self.components],
+            "bridges": [
+                {"a": b.a, "b": b.b, "relations": list(b.relations), "sources": list(b.sources)}
+                for b in self.bridges
+            ],
+            "articulation_points": list(self.articulation_points),
+            "brokers": [s.node for s in self.brokers],
+        }
+
+
+def _numbered(groups: list[set[str]], key: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """Sort each group by ``key`` and the groups by size, then by their first member."""
+    ordered = [tuple(sorted(g, key=lambda n: key[n])) for g in groups]
+    ordered.sort(key=lambda g: (-len(g), key[g[0]] if g else ()))
+    return ordered
+
+
+def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
+    """Compute the measures of ``graph``.
+
+    Parameters
+    ----------
+    graph
+        An undirected network (see :mod:`clustergraph.network`).
+    seed
+        Seed of the Louvain community detection.
+
+    Returns
+    -------
+    Analysis
+        Scores per node, communities, components, bridges and articulation points.
+    """
+    n = graph.number_of_nodes()
+    labels = {v: str(graph.nodes[v].get("label", v)) for v in graph}
+    if n == 0:
+        return Analysis(str(graph.graph.get("name", "")), 0, 0, seed, (), (), 0.0, (), (), ())
+    degree = dict(graph.degree())
+    degree_centrality = nx.degree_centrality(graph) if n > 1 else {v: 0.0 for v in graph}
+    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    pagerank = (
+        nx.pagerank(graph, alpha=0.85, weight=None)
+        if graph.number_of_edges()
+        else {v: 1.0 / n for v in graph}
+    )
+    rank_key = {v: (-pagerank[v], -betweenness[v], labels[v], v) for v in graph}
+    groups = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    modularity = float(nx.community.modularity(graph, groups, weight="weight")) if groups else 0.0
+    communities = _numbered([set(g) for g in groups], rank_key)
+    components = _numbered([set(c) for c in nx.connected_components(graph)], rank_key)
+    community_of = {v: i for i, members in enumerate(communities, 1) for v in members}
+    component_of = {v: i for i, members in enumerate(components, 1) for v in members}
+    articulation = set(nx.articulation_points(graph))
+    scores = [
+        NodeScore(
+            node=v,
+            label=labels[v],
+            name=str(graph.nodes[v].get("name", v)),
+            cls=str(graph.nodes[v].get("cls", "")),
+            degree=int(degree[v]),
+            degree_centrality=float(degree_centrality[v]),
+            betweenness=float(betweenness[v]),
+            pagerank=float(pagerank[v]),
+            community=community_of[v],
+            component=component_of[v],
+            articulation=v in articulation,
+        )
+        for v in graph
+    ]
+    scores.sort(key=lambda s: rank_key[s.node])
+    bridges = []
+    for a, b in nx.bridges(graph):
+        a, b = sorted((a, b), key=lambda v: rank_key[v])
+        data = graph.edges[a, b]
+        bridges.append(
+            Bridge(a, b, tuple(data.get("relations", ())), tuple(data.get("sources", ())))
+        )
+    bridges.sort(key=lambda br: (rank_key[br.a], rank_key[br.b]))
+    return Analysis(
+        network=str(graph.graph.get("name", "")),
+        nodes=n,
+        edges=graph.number_of_edges(),
+        seed=seed,
+        ranked=tuple(scores),
+        communities=tuple(
+            Community(
+                number=i,
+                members=members,
+                labels=tuple(labels[v] for v in members),
+                classes=tuple(
+                    sorted(
+                        Counter(str(graph.nodes[v].get("cls", "")) for v in members).items(),
+                        key=lambda kv: (-kv[1], kv[0]),
+                    )
+                ),
+            )
+            for i, members in enumerate(communities, 1)
+        ),
+        modularity=modularity,
+        components=tuple(components),
+        bridges=tuple(bridges),
+        articulation_points=tuple(sorted(articulation, key=lambda v: (-betweenness[v], labels[v]))),
+    )
+
+
+# ---------------------------------------------------------------------------
+# How two entities are connected
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: the two nodes and the statements that link them."""
+
+    start: str
+    end: str
+    relations: tuple[str, ...]
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class ExplainedPath:
+    """A path between two nodes, hop by hop."""
+
+    nodes: tuple[str, ...]
+    hops: tuple[Hop, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The named graphs stating any statement of the path, sorted."""
+        return tuple(sorted({g for h in self.hops for s in h.statements for g in s.graphs}))
+
+
+_MAX_CANDIDATES = 10_000
+
+
+def explain_paths(graph: nx.Graph, start: str, end: str, *, limit: int = 5) -> list[ExplainedPath]:
+    """Return up to ``limit`` shortest paths from ``start`` to ``end``, explained.
+
+    The paths are all of the shortest length; when there are more than ``limit``, the
+    first ones by the labels of their nodes are kept.
+
+    Parameters
+    ----------
+    graph
+        The network.
+    start, end
+        Two nodes of ``graph``.
+    limit
+        The most paths to return (1 or more).
+
+    Returns
+    -------
+    list of ExplainedPath
+        Empty if the nodes are not connected.
+
+    Raises
+    ------
+    InputError
+        If a node is not in the graph, both are the same, or ``limit`` < 1.
+    """
+    if limit < 1:
+        raise InputError(f"the number of paths must be 1 or more, not {limit}")
+    for node in (start, end):
+        if node not in graph:
+            raise InputError(f"{node} is not a node of the {graph.graph.get('name', '')} network")
+    if start == end:
+        raise InputError("the two entities are the same")
+    try:
+        found = list(itertools.islice(nx.all_shortest_paths(graph, start, end), _MAX_CANDIDATES))
+    except nx.NetworkXNoPath:
+        return []
+
+    def key(path: list[str]) -> tuple[tuple[str, str], ...]:
+        return tuple((str(graph.nodes[v].get("label", v)), v) for v in path)
+
+    found.sort(key=key)
+    result = []
+    for path in found[:limit]:
+        hops = tuple(
+            Hop(
+                start=a,
+                end=b,
+                relations=tuple(graph.edges[a, b].get("relations", ())),
+                statements=tuple(graph.edges[a, b].get("statements", ())),
+            )
+            for a, b in itertools.pairwise(path)
+        )
+        result.append(ExplainedPath(tuple(path), hops))
+    return result

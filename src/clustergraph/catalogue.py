@@ -1,0 +1,854 @@
+"""What the explorer says about each entity: its facts, grouped, each with its sources.
+
+:class:`Catalogue` reads the dataset once (the source and vocabulary graphs, and the
+graph of derived facts if there is one) and answers, for every entity, the questions
+an entity page answers:
+
+* its names and aliases, with the articles that use them;
+* what the articles say about it in prose (descriptions, aims, notes);
+* its other facts (dates, legal names, counts), dates with their precision;
+* the entities it is linked to, grouped by kind (posts, memberships, excellence labels,
+  projects, agreements and orders, events, organisations, people, ...), each link told
+  as a statement with the articles that state it, and for a mediator such as a post or
+  a membership what that mediator says besides (holder, role, period, ...);
+* the figures stated about it, in order of time;
+* the facts derived by reasoning (see :mod:`clustergraph.derive`).
+
+It also lists every dated fact for the timeline (:meth:`Catalogue.timeline`), in
+order, with the precision the source gives: a year, a month, a day, or a day or month
+without a year (``6 June (year not stated)``), with the curator's inferred year marked
+as such.
+
+An entity is an IRI under ``id/`` that some graph types (``rdf:type``); its page is
+``entity/<kind>/<slug>.html`` (:func:`entity_path`). All hrefs here are relative to the
+site's root; templates prefix them.
+
+Examples
+--------
+>>> from rdflib import Literal
+>>> from rdflib.namespace import XSD
+>>> d = format_date(Literal("--06-06", datatype=XSD.gMonthDay))
+>>> d.text, d.precision, d.sort_key, d.year_known
+('6 June (year not stated)', 'day and month, no year', '--06-06', False)
+>>> format_date(Literal("2019-10", datatype=XSD.gYearMonth)).text
+'October 2019'
+>>> entity_path("https://w3id.org/clustergraph/id/org/lcn")
+'entity/org/lcn.html'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from clustergraph.derive import INFERRED_GRAPH
+from clustergraph.layout import CG_NS, GRAPH_NS, ID_NS, ONTOLOGY_GRAPH
+from clustergraph.load import named_graphs
+from clustergraph.network import GraphIndex
+from clustergraph.prefixes import ENTITY_PREFIXES, compact
+
+__all__ = [
+    "Catalogue",
+    "DateText",
+    "EntityPage",
+    "FactRow",
+    "FigureRow",
+    "Group",
+    "Link",
+    "RelationRow",
+    "TimelineEntry",
+    "entity_path",
+    "format_date",
+    "format_literal",
+]
+
+SOURCE_GRAPHS = GRAPH_NS + "source/"
+VOCAB_GRAPHS = GRAPH_NS + "vocab/"
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = "https://schema.org/"
+TIME = "http://www.w3.org/2006/time#"
+ROV = "http://www.w3.org/ns/regorg#"
+
+_SLUGS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
+
+NAME_PROPERTIES = (
+    str(SKOS.prefLabel),
+    str(SKOS.altLabel),
+    str(FOAF.name),
+    str(ROV) + "legalName",
+    str(DCTERMS.title),
+    str(RDFS.label),
+    SCHEMA + "name",
+    str(FOAF.givenName),
+    str(FOAF.familyName),
+    str(SKOS.notation),
+)
+"""Literal properties shown as the entity's names and aliases."""
+
+PROSE_PROPERTIES = (
+    str(DCTERMS.description),
+    str(SKOS.definition),
+    CG_NS + "mission",
+    CG_NS + "aim",
+    CG_NS + "activity",
+    CG_NS + "composition",
+    CG_NS + "theme",
+    str(SKOS.scopeNote),
+    str(SKOS.note),
+    str(SKOS.editorialNote),
+)
+"""Literal properties shown as prose, in this order."""
+
+# Labels for terms of reused vocabularies (the ontology labels its own terms).
+_TERM_LABELS: Mapping[str, str] = {
+    str(SKOS.prefLabel): "name",
+    str(SKOS.altLabel): "also called",
+    str(SKOS.notation): "notation",
+    str(SKOS.definition): "definition",
+    str(SKOS.note): "note",
+    str(SKOS.scopeNote): "scope note",
+    str(SKOS.editorialNote): "editorial note",
+    str(SKOS.broader): "broader concept",
+    str(SKOS.inScheme): "in scheme",
+    str(SKOS.topConceptOf): "top concept of",
+    str(SKOS.exactMatch): "exact match",
+    str(SKOS.closeMatch): "close match",
+    str(FOAF.name): "name as written",
+    str(FOAF.givenName): "given name",
+    str(FOAF.familyName): "family name",
+    ROV + "legalName": "legal name",
+    ROV + "orgType": "legal form",
+    str(DCTERMS.title): "title",
+    str(DCTERMS.description): "description",
+    str(DCTERMS.issued): "published",
+    str(DCTERMS.language): "language",
+    str(DCTERMS.subject): "subject",
+    str(DCTERMS.relation): "related to",
+    str(DCTERMS.rightsHolder): "rights holder",
+    str(RDFS.label): "label",
+    SCHEMA + "foundingDate": "founded",
+    SCHEMA + "telephone": "telephone",
+    SCHEMA + "about": "about",
+    SCHEMA + "location": "location",
+    SCHEMA + "organizer": "organiser",
+    SCHEMA + "superEvent": "edition of",
+    SCHEMA + "containedInPlace": "in",
+    SCHEMA + "name": "name",
+    ORG + "postIn": "post in",
+    ORG + "heldBy": "held by",
+    ORG + "holds": "holds",
+    ORG + "role": "role",
+    ORG + "member": "member",
+    ORG + "organization": "organisation",
+    ORG + "memberOf": "member of",
+    ORG + "hasMember": "has member",
+    ORG + "hasUnit": "has unit",
+    ORG + "unitOf": "unit of",
+    ORG + "hasPost": "has post",
+    ORG + "classification": "sector",
+    ORG + "subOrganizationOf": "part of",
+    ORG + "linkedTo": "linked to",
+    ORG + "memberDuring": "member during",
+    str(PROV.wasAssociatedWith): "associated with",
+    str(PROV.wasDerivedFrom): "derived from",
+    TIME + "hasBeginning": "begins",
+    TIME + "hasEnd": "ends",
+    TIME + "inXSDgYear": "year",
+    TIME + "inXSDDate": "date",
+    str(RDF.type): "is a",
+}
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# Groups of related entities, in page order: (anchor, title, classes whose members go there).
+_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("posts", "Posts", (ORG + "Post",)),
+    ("memberships", "Memberships", (ORG + "Membership",)),
+    ("labels", "Excellence labels", (CG_NS + "ExcellenceLabelAward",)),
+    ("projects", "Projects", (CG_NS + "Project",)),
+    ("programmes", "Funding programmes", (CG_NS + "FundingProgramme",)),
+    ("agreements", "Agreements and orders", (CG_NS + "Agreement", CG_NS + "Order")),
+    ("events", "Events", (CG_NS + "Event", SCHEMA + "Event")),
+    ("organisations", "Organisations", (ORG + "Organization",)),
+    ("people", "People", (str(FOAF.Person),)),
+    ("articles", "Articles", (CG_NS + "Source",)),
+    ("places", "Places", (SCHEMA + "Place",)),
+    ("vocabulary", "Classification and vocabulary", (str(SKOS.Concept), str(SKOS.ConceptScheme))),
+)
+_OTHER_GROUP = ("other", "Other links")
+
+# Mediators: a link to one of these also shows what the mediator says besides.
+_MEDIATOR_GROUPS = frozenset(
+    {"posts", "memberships", "labels", "projects", "programmes", "agreements", "events"}
+)
+_MAX_DETAILS = 10
+
+
+@dataclass(frozen=True)
+class Link:
+    """Something to show, linked where it has a page.
+
+    ``href`` is relative to the site's root (``None``: plain text); ``title`` is a hint
+    (a prefixed name, a full statement); ``note`` a short remark shown after the text.
+    """
+
+    text: str
+    href: str | None = None
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DateText:
+    """A date as the source gives it.
+
+    ``precision`` is ``day``, ``month``, ``year``, ``day and month, no year`` or
+    ``month, no year``; ``iso`` is the value for an HTML ``<time datetime>`` (empty if
+    HTML has no form for it); ``sort_key`` its lexical form, which sorts a coarser date
+    before the finer ones inside it.
+    """
+
+    text: str
+    precision: str
+    iso: str
+    sort_key: str
+    year_known: bool
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """One literal fact: property, value, and the articles that state it."""
+
+    prop: Link
+    value: Link
+    cites: tuple[Link, ...]
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class RelationRow:
+    """One link to another entity, told as a statement with ``this`` for the page's entity.
+
+    ``subject`` or ``object`` is ``None`` where it is the page's entity.
+    """
+
+    subject: Link | None
+    prop: Link
+    object: Link | None
+    target: Link
+    details: tuple[tuple[Link, Link], ...]
+    cites: tuple[Link, ...]
+    iri: str = ""
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """A figure stated about the entity at a time."""
+
+    figure: Link
+    measure: Link
+    value: str
+    as_of: DateText | None
+    note: str
+    cites: tuple[Link, ...]
+
+
+@dataclass
+class Group:
+    """Related entities of one kind."""
+
+    key: str
+    title: str
+    rows: list[RelationRow] = field(default_factory=list)
+
+
+@dataclass
+class EntityPage:
+    """Everything an entity page shows."""
+
+    iri: str
+    path: str
+    label: str
+    name: str
+    kind: str
+    classes: tuple[Link, ...]
+    sources: tuple[Link, ...]
+    names: list[FactRow]
+    prose: list[FactRow]
+    facts: list[FactRow]
+    figures: list[FigureRow]
+    groups: list[Group]
+    derived: list[RelationRow]
+    described: list[tuple[str, list[Link]]]
+    in_network: bool = False
+
+    @property
+    def related(self) -> list[Link]:
+        """Every related entity with a page, once, in page order."""
+        seen: dict[str, Link] = {}
+        for group in self.groups:
+            for row in group.rows:
+                links = [row.target, *(value for _p, value in row.details)]
+                for link in links:
+                    if link.href and link.href != self.path:
+                        seen.setdefault(link.href, link)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated fact."""
+
+    date: DateText
+    entity: Link
+    kind: str
+    what: str
+    inferred: DateText | None
+    inference_note: str
+    cites: tuple[Link, ...]
+
+    @property
+    def inferred_year(self) -> str:
+        """The year the curator inferred (``""`` if none), for ``2019 (inferred)``."""
+        return self.inferred.sort_key[:4] if self.inferred is not None else ""
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Sort key: dates with a year first, by their (or the inferred) lexical form."""
+        if self.date.year_known:
+            return (0, self.date.sort_key)
+        if self.inferred is not None:
+            return (0, self.inferred.sort_key)
+        return (1, self.date.sort_key)
+
+
+def entity_path(iri: str) -> str:
+    """Return the site path of the page of entity ``iri`` (``entity/<kind>/<slug>.html``).
+
+    IRIs that are not ``id/<kind>/<slug>`` get a page named after a hash of the IRI.
+
+    Examples
+    --------
+    >>> entity_path("https://w3id.org/clustergraph/id/person/irmina-valyte")
+    'entity/person/irmina-valyte.html'
+    >>> entity_path("https://w3id.org/clustergraph/id/x/a b")[:13]
+    'entity/other/'
+    """
+    rest = iri[len(ID_NS) :] if iri.startswith(ID_NS) else ""
+    if _SLUGS.fullmatch(rest):
+        return f"entity/{rest}.html"
+    return f"entity/other/{hashlib.sha256(iri.encode('utf-8')).hexdigest()[:16]}.html"
+
+
+def format_date(value: Literal) -> DateText:
+    """Return a date literal in words, with its precision.
+
+    Examples
+    --------
+    >>> format_date(Literal("2017-06-16", datatype=XSD.date)).text
+    '16 June 2017'
+    >>> format_date(Literal("--10", datatype=XSD.gMonth)).text
+    'October (year not stated)'
+    >>> format_date(Literal("2019", datatype=XSD.gYear)).precision
+    'year'
+    """
+    text = str(value).strip()
+    datatype = value.datatype
+    m = re.fullmatch(r"(-?\d{4,})-(\d{2})-(\d{2})(?:T.*)?", text)
+    if m and datatype in (XSD.date, XSD.dateTime, None):
+        month = _month(m[2])
+        return DateText(f"{int(m[3])} {month} {m[1]}", "day", text[:10], text[:10], year_known=True)
+    m = re.fullmatch(r"(-?\d{4,})-(\d{2})", text)
+    if m and datatype == XSD.gYearMonth:
+        return DateText(f"{_month(m[2])} {m[1]}", "month", text, text, year_known=True)
+    m = re.fullmatch(r"-?\d{4,}", text)
+    if m and datatype == XSD.gYear:
+        return DateText(text, "year", text, text, year_known=True)
+    m = re.fullmatch(r"--(\d{2})-(\d{2})", text)
+    if m and datatype == XSD.gMonthDay:
+        return DateText(
+            f"{int(m[2])} {_month(m[1])} (year not stated)",
+            "day and month, no year",
+            f"{m[1]}-{m[2]}",
+            text,
+            year_known=False,
+        )
+    m = re.fullmatch(r"--(\d{2})", text)
+    if m and datatype == XSD.gMonth:
+        return DateText(
+            f"{_month(m[1])} (year not stated)", "month, no year", "", text, year_known=False
+        )
+    return DateText(text, "as given", "", text, year_known=not text.startswith("--"))
+
+
+def _month(number: str) -> str:
+    index = int(number)
+    return _MONTHS[index - 1] if 1 <= index <= 12 else number
+
+
+_DATE_TYPES = frozenset(
+    {XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth, XSD.gMonthDay, XSD.gMonth}
+)
+
+
+def format_literal(value: Literal) -> str:
+    """Return a literal as people read it: dates in words, booleans as yes or no.
+
+    Examples
+    --------
+    >>> format_literal(Literal(True)), format_literal(Literal("Vilnius", lang="lt"))
+    ('yes', 'Vilnius')
+    """
+    if value.datatype in _DATE_TYPES:
+        return format_date(value).text
+    if value.datatype == XSD.boolean:
+        return "yes" if value.toPython() is True else "no"
+    return " ".join(str(value).split())
+
+
+class Catalogue:
+    """The dataset read for the explorer (see the module docstring).
+
+    Parameters
+    ----------
+    dataset
+        The dataset, with the graph of derived facts if there is one (the ontology graph
+        gives term labels only).
+    index
+        The :class:`clustergraph.network.GraphIndex` of the asserted data: classes,
+        labels, article titles and the entity network.
+    """
+
+    def __init__(self, dataset: Dataset, index: GraphIndex) -> None:
+        self.index = index
+        self.prefixes: dict[str, str] = {
+            **index.prefixes,
+            **ENTITY_PREFIXES,
+            "schema": SCHEMA,
+            "time": TIME,
+            "rov": ROV,
+        }
+        self.stated: dict[tuple[Node, Node, Node], set[str]] = defaultdict(set)
+        self.out: dict[str, dict[tuple[str, Node], set[str]]] = defaultdict(dict)
+        self.into: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.graph_source: dict[str, str] = {}
+        self.graph_members: dict[str, set[str]] = defaultdict(set)
+        self.term_labels: dict[str, str] = {}
+        self.graphs: list[str] = []
+        for graph in named_graphs(dataset):
+            gid = str(graph.identifier)
+            if gid == str(ONTOLOGY_GRAPH):
+                for s, o in graph.subject_objects(RDFS.label):
+                    if isinstance(o, Literal) and (o.language or "en").startswith("en"):
+                        self.term_labels[str(s)] = " ".join(str(o).split())
+                continue
+            self.graphs.append(gid)
+            for s, p, o in graph:
+                if not isinstance(s, URIRef):
+                    continue
+                subject, predicate = str(s), str(p)
+                if (
+                    p == PROV.wasDerivedFrom
+                    and subject == gid
+                    and gid.startswith(SOURCE_GRAPHS)
+                    and isinstance(o, URIRef)
+                ):
+                    self.graph_source[gid] = str(o)
+                key = (predicate, o)
+                self.out[subject].setdefault(key, set()).add(gid)
+                if p == RDF.type and isinstance(o, URIRef) and gid != str(INFERRED_GRAPH):
+                    self.types[subject].add(str(o))
+                    self.graph_members[gid].add(subject)
+                if isinstance(o, URIRef):
+                    self.into[str(o)].setdefault((subject, predicate), set()).add(gid)
+        self.entities: list[str] = sorted(
+            s for s in self.types if s.startswith(ID_NS) and self.types[s]
+        )
+        self._entity_set = frozenset(self.entities)
+        self._network = frozenset(index.entities())
+
+    # -- names and links ---------------------------------------------------------------
+
+    def is_entity(self, iri: str) -> bool:
+        """Whether ``iri`` has an entity page."""
+        return iri in self._entity_set
+
+    def in_network(self, iri: str) -> bool:
+        """Whether ``iri`` is a node of the entity network (and so has a view)."""
+        return iri in self._network
+
+    def is_a(self, iri: str, cls: str) -> bool:
+        """Whether ``iri`` is typed ``cls`` or a subclass of it."""
+        return any(t == cls or cls in self.index.ancestors(t) for t in self.types.get(iri, ()))
+
+    def is_time(self, iri: str) -> bool:
+        """Whether ``iri`` is an OWL-Time instant or interval."""
+        return any(t.startswith(TIME) for t in self.types.get(iri, ()))
+
+    def label(self, iri: str) -> str:
+        """Return the label of an entity (a time entity reads as its dates)."""
+        if self.is_time(iri):
+            return self.time_text(iri)
+        return self.index.label(iri)
+
+    def name(self, iri: str) -> str:
+        """Return the prefixed name of an IRI."""
+        return compact(iri, self.prefixes)
+
+    def kind(self, iri: str) -> str:
+        """Return the label of the most specific class of ``iri`` (``resource`` if none)."""
+        cls = self.index.primary_class(iri, self.types.get(iri, ()))
+        return self.index.class_label(cls) if cls else "resource"
+
+    def primary_class(self, iri: str) -> str | None:
+        """Return the most specific class of ``iri``."""
+        return self.index.primary_class(iri, self.types.get(iri, ()))
+
+    def link(self, iri: str) -> Link:
+        """Return a link to the page of ``iri`` (plain text if it has none)."""
+        if self.is_entity(iri):
+            return Link(self.label(iri), entity_path(iri), self.name(iri), "")
+        return Link(self.name(iri), None, iri)
+
+    def term(self, iri: str) -> Link:
+        """Return a property or class, labelled, linked to the ontology page for ``cg:``."""
+        label = self.term_labels.get(iri) or _TERM_LABELS.get(iri) or _words(iri)
+        href = f"ontology.html#{_anchor(iri)}" if iri.startswith(CG_NS) else None
+        return Link(label, href, self.name(iri))
+
+    def value(self, node: Node) -> Link:
+        """Return an object of a statement as a link or as text."""
+        if isinstance(node, Literal):
+            return Link(format_literal(node), None, "", node.language or "")
+        iri = str(node)
+        if self.is_time(iri):
+            return Link(self.time_text(iri), entity_path(iri) if self.is_entity(iri) else None)
+        return self.link(iri)
+
+    def time_text(self, iri: str) -> str:
+        """Return a time instant or interval as text: ``2021``, ``2021 – 2027``."""
+        values = [
+            format_literal(o)
+            for (p, o) in self.out.get(iri, {})
+            if p.startswith(TIME + "inXSD") and isinstance(o, Literal)
+        ]
+        if values:
+            return ", ".join(sorted(values))
+        begin = self._first(iri, TIME + "hasBeginning")
+        end = self._first(iri, TIME + "hasEnd")
+        if begin is not None or end is not None:
+            start = self.time_text(begin) if begin is not None else "?"
+            stop = self.time_text(end) if end is not None else "?"
+            return f"{start} – {stop}"
+        return self.index.label(iri)
+
+    def _first(self, iri: str, predicate: str) -> str | None:
+        found = sorted(str(o) for (p, o) in self.out.get(iri, {}) if p == predicate)
+        return found[0] if found else None
+
+    def cites(self, graphs: Iterable[str]) -> tuple[Link, ...]:
+        """Return the articles (or vocabularies, or reasoning) behind the given graphs."""
+        links = []
+        for gid in sorted(set(graphs)):
+            if gid == str(INFERRED_GRAPH):
+                links.append(Link("derived by reasoning", "ontology.html#derived", gid))
+            elif gid in self.graph_source:
+                source = self.graph_source[gid]
+                href = entity_path(source) if self.is_entity(source) else None
+                links.append(Link(self.index.source_title(gid), href, self.name(source)))
+            elif gid.startswith(VOCAB_GRAPHS):
+                links.append(Link(f"vocabulary: {gid[len(VOCAB_GRAPHS) :]}", None, gid))
+            else:
+                links.append(Link(compact(gid, self.prefixes), None, gid))
+        return tuple(links)
+
+    def sources_of(self, iri: str) -> tuple[Link, ...]:
+        """Return the articles whose graphs describe ``iri`` (as subject)."""
+        graphs = {g for gs in self.out.get(iri, {}).values() for g in gs}
+        return self.cites(g for g in graphs if g in self.graph_source)
+
+    # -- entity pages ------------------------------------------------------------------
+
+    def entity_page(self, iri: str) -> EntityPage:
+        """Gather what the page of entity ``iri`` shows."""
+        inferred = str(INFERRED_GRAPH)
+        names: list[FactRow] = []
+        prose: list[FactRow] = []
+        facts: list[FactRow] = []
+        derived: list[RelationRow] = []
+        groups: dict[str, Group] = {}
+        out = self.out.get(iri, {})
+        for (predicate, obj), graphs in sorted(out.items(), key=lambda kv: _sort_pair(kv[0])):
+            stated = {g for g in graphs if g != inferred}
+            if not stated:
+                if predicate == str(RDF.type) or isinstance(obj, URIRef):
+                    derived.append(self._relation(iri, predicate, str(obj), graphs, outgoing=True))
+                continue
+            if predicate == str(RDF.type):
+                continue
+            if isinstance(obj, Literal):
+                row = FactRow(
+                    self.term(predicate), self.value(obj), self.cites(stated), obj.language or ""
+                )
+                if predicate in NAME_PROPERTIES:
+                    names.append(row)
+                elif predicate in PROSE_PROPERTIES:
+                    prose.append(row)
+                else:
+                    facts.append(row)
+                continue
+            target = str(obj)
+            if self.is_time(target) or not self.is_entity(target) and not target.startswith(ID_NS):
+                facts.append(FactRow(self.term(predicate), self.value(obj), self.cites(stated)))
+                continue
+            if predicate == CG_NS + "figureOf":
+                facts.append(FactRow(self.term(predicate), self.value(obj), self.cites(stated)))
+                continue
+            self._add(groups, self._relation(iri, predicate, target, stated, outgoing=True))
+        figures: list[FigureRow] = []
+        for (subject, predicate), graphs in sorted(self.into.get(iri, {}).items()):
+            stated = {g for g in graphs if g != inferred}
+            if not stated or subject == iri:
+                continue
+            if predicate == CG_NS + "figureOf" and self.is_a(subject, CG_NS + "Figure"):
+                figures.append(self._figure(subject, stated))
+                continue
+            if not self.is_entity(subject) and not subject.startswith(ID_NS):
+                continue  # graph nodes and the like
+            self._add(groups, self._relation(iri, predicate, subject, stated, outgoing=False))
+        figures.sort(key=lambda f: (f.measure.text, f.as_of.sort_key if f.as_of else "~"))
+        names.sort(key=lambda r: (_rank(NAME_PROPERTIES, r.prop.title, self), r.value.text))
+        prose.sort(key=lambda r: (_rank(PROSE_PROPERTIES, r.prop.title, self), r.value.text))
+        keys = [key for key, _title, _classes in _GROUPS] + [_OTHER_GROUP[0]]
+        ordered = [groups[key] for key in keys if key in groups]
+        for group in ordered:
+            group.rows.sort(key=lambda r: (r.prop.text, r.target.text, r.target.title))
+        classes = tuple(
+            self.term(t) for t in sorted(self.types.get(iri, ()), key=lambda t: self.name(t))
+        )
+        described: list[tuple[str, list[Link]]] = []
+        if self.is_a(iri, CG_NS + "Source"):
+            described = self._described_by(iri)
+        return EntityPage(
+            iri=iri,
+            path=entity_path(iri),
+            label=self.label(iri),
+            name=self.name(iri),
+            kind=self.kind(iri),
+            classes=classes,
+            sources=self.sources_of(iri),
+            names=names,
+            prose=prose,
+            facts=facts,
+            figures=figures,
+            groups=ordered,
+            derived=derived,
+            described=described,
+            in_network=self.in_network(iri),
+        )
+
+    def _add(self, groups: dict[str, Group], row: RelationRow) -> None:
+        key, title = self._group_of(row.iri)
+        group = groups.setdefault(key, Group(key, title))
+        group.rows.append(row)
+
+    def _group_of(self, iri: str) -> tuple[str, str]:
+        for key, title, classes in _GROUPS:
+            if any(self.is_a(iri, cls) for cls in classes):
+                return key, title
+        return _OTHER_GROUP
+
+    def _relation(
+        self, iri: str, predicate: str, other: str, graphs: Iterable[str], *, outgoing: bool
+    ) -> RelationRow:
+        target = self.link(other)
+        details: tuple[tuple[Link, Link], ...] = ()
+        key, _title = self._group_of(other)
+        if key in _MEDIATOR_GROUPS:
+            details = self._details(other, skip=iri)
+        prop = self.term(predicate)
+        cites = self.cites(graphs)
+        if outgoing:
+            return RelationRow(None, prop, target, target, details, cites, other)
+        return RelationRow(target, prop, None, target, details, cites, other)
+
+    def _details(self, mediator: str, *, skip: str) -> tuple[tuple[Link, Link], ...]:
+        """Return what a mediator (a post, a membership, an award, ...) says besides the link."""
+        rows: list[tuple[Link, Link]] = []
+        for (predicate, obj), graphs in sorted(
+            self.out.get(mediator, {}).items(), key=lambda kv: _sort_pair(kv[0])
+        ):
+            if graphs == {str(INFERRED_GRAPH)} or predicate == str(RDF.type):
+                continue
+            if predicate in NAME_PROPERTIES or predicate in PROSE_PROPERTIES:
+                continue
+            if isinstance(obj, URIRef) and str(obj) == skip:
+                continue
+            rows.append((self.term(predicate), self.value(obj)))
+        return tuple(rows[:_MAX_DETAILS])
+
+    def _figure(self, figure: str, graphs: Iterable[str]) -> FigureRow:
+        out = self.out.get(figure, {})
+
+        def first(predicate: str) -> Node | None:
+            found = sorted((o for (p, o) in out if p == predicate), key=str)
+            return found[0] if found else None
+
+        measure = first(CG_NS + "measure")
+        comparator = first(CG_NS + "comparator")
+        value = first(CG_NS + "value")
+        as_of = first(CG_NS + "asOf")
+        note = first(str(SKOS.note))
+        words = []
+        if comparator is not None and not str(comparator).endswith("/exactly"):
+            words.append(self.label(str(comparator)))
+        words.append(format_literal(value) if isinstance(value, Literal) else "?")
+        if self.is_a(figure, CG_NS + "Forecast"):
+            words.append("(expected)")
+        return FigureRow(
+            figure=self.link(figure),
+            measure=self.link(str(measure)) if measure is not None else Link("value"),
+            value=" ".join(words),
+            as_of=format_date(as_of) if isinstance(as_of, Literal) else None,
+            note=format_literal(note) if isinstance(note, Literal) else "",
+            cites=self.cites(graphs),
+        )
+
+    def _described_by(self, source: str) -> list[tuple[str, list[Link]]]:
+        """Entities typed in the graphs derived from the article ``source``, by class."""
+        graphs = [g for g, s in self.graph_source.items() if s == source]
+        members = {m for g in graphs for m in self.graph_members.get(g, ()) if self.is_entity(m)}
+        by_kind: dict[str, list[Link]] = defaultdict(list)
+        for member in sorted(members):
+            if member != source:
+                by_kind[self.kind(member)].append(self.link(member))
+        return [
+            (kind, sorted(links, key=lambda link: link.text.casefold()))
+            for kind, links in sorted(by_kind.items())
+        ]
+
+    # -- lists -------------------------------------------------------------------------
+
+    def by_class(self) -> list[tuple[str, str, list[Link]]]:
+        """Return ``(class label, anchor, entities)`` for every primary class, by label."""
+        groups: dict[str, list[Link]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for iri in self.entities:
+            cls = self.primary_class(iri)
+            key = self.name(cls) if cls else "rdfs:Resource"
+            names[key] = self.index.class_label(cls) if cls else "resource"
+            groups[key].append(self.link(iri))
+        return [
+            (names[key], _slug(key), sorted(links, key=lambda link: link.text.casefold()))
+            for key, links in sorted(groups.items(), key=lambda kv: names[kv[0]].casefold())
+        ]
+
+    def timeline(self) -> list[TimelineEntry]:
+        """Return every dated fact of the source graphs, in order (see :class:`TimelineEntry`)."""
+        entries: list[TimelineEntry] = []
+        for subject, predicates in self.out.items():
+            for (predicate, obj), graphs in predicates.items():
+                stated = {g for g in graphs if g != str(INFERRED_GRAPH)}
+                if not stated or not isinstance(obj, Literal) or obj.datatype not in _DATE_TYPES:
+                    continue
+                if predicate == CG_NS + "inferredDate":
+                    continue
+                if self.is_time(subject):
+                    entries.extend(self._time_entries(subject, obj, stated))
+                    continue
+                entries.append(self._entry(subject, self.term(predicate).text, obj, stated))
+        entries.sort(key=lambda e: (*e.order, e.entity.text.casefold(), e.what, e.entity.title))
+        return entries
+
+    def _entry(
+        self, subject: str, what: str, date: Literal, graphs: Iterable[str]
+    ) -> TimelineEntry:
+        inferred = self._first_literal(subject, CG_NS + "inferredDate")
+        note = self._first_literal(subject, CG_NS + "inferenceNote")
+        stated = format_date(date)
+        entity = self.link(subject)
+        kind = self.kind(subject)
+        if self.is_a(subject, CG_NS + "Figure"):
+            figure = self._figure(subject, graphs)
+            owner = self._first(subject, CG_NS + "figureOf")
+            if owner is not None:
+                entity = self.link(owner)
+                kind = self.kind(owner)
+            what = f"{figure.measure.text}: {figure.value}"
+        return TimelineEntry(
+            date=stated,
+            entity=entity,
+            kind=kind,
+            what=what,
+            inferred=format_date(inferred)
+            if isinstance(inferred, Literal) and not stated.year_known
+            else None,
+            inference_note=format_literal(note) if isinstance(note, Literal) else "",
+            cites=self.cites(graphs),
+        )
+
+    def _time_entries(
+        self, instant: str, date: Literal, graphs: set[str]
+    ) -> Iterator[TimelineEntry]:
+        """Dates of a time instant, told as the beginnings and ends of what uses it."""
+        for (interval, edge), _g in sorted(self.into.get(instant, {}).items()):
+            word = {TIME + "hasBeginning": "begins", TIME + "hasEnd": "ends"}.get(edge)
+            if word is None:
+                continue
+            for (user, predicate), user_graphs in sorted(self.into.get(interval, {}).items()):
+                if user_graphs == {str(INFERRED_GRAPH)}:
+                    continue
+                what = f"{self.term(predicate).text} {word}"
+                yield self._entry(user, what, date, graphs | (user_graphs - {str(INFERRED_GRAPH)}))
+
+    def _first_literal(self, iri: str, predicate: str) -> Literal | None:
+        found = sorted(
+            (o for (p, o) in self.out.get(iri, {}) if p == predicate and isinstance(o, Literal)),
+            key=str,
+        )
+        return found[0] if found else None
+
+
+def _sort_pair(pair: tuple[str, Node]) -> tuple[str, str]:
+    return pair[0], str(pair[1])
+
+
+def _rank(order: tuple[str, ...], name: str, catalogue: Catalogue) -> int:
+    """Position of the property called ``name`` (prefixed) in ``order``."""
+    names = [catalogue.name(iri) for iri in order]
+    return names.index(name) if name in names else len(names)
+
+
+def _words(iri: str) -> str:
+    local = re.split(r"[#/]", iri)[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower() or iri
+
+
+def _anchor(iri: str) -> str:
+    """Return the anchor of a ``cg:`` term on the ontology page."""
+    return "term-" + iri[len(CG_NS) :] if iri.startswith(CG_NS) else "term-" + _slug(iri)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"

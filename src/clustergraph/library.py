@@ -1,0 +1,453 @@
+"""The query library: one SPARQL query per ``.rq`` file, each with a strict header.
+
+A query file starts with a block of ``#+`` lines, then the query::
+
+    #+ summary: Members of an organisation, with their role.
+    #+ tags:
+    #+   - membership
+    #+ params:
+    #+   - org: iri = <https://w3id.org/clustergraph/id/org/eacn>
+
+    PREFIX org: <http://www.w3.org/ns/org#>
+    SELECT ?member ?role WHERE { ?m org:organization ?org ; org:member ?member ; org:role ?role }
+
+The keys are ``summary`` (required, one line), ``tags`` (required, one or more
+lower-case words) and ``params`` (optional); nothing else. A parameter is
+``name: type = default`` where ``name`` is a variable of the query and ``type`` one of
+:class:`ParamType`. Anything else is a :class:`QueryFileError` naming the file, line and
+column: a malformed header is an error, not a warning.
+
+Questions users ask live in ``queries/``; checks that must return no rows in
+``queries/checks/`` and are named ``checks/<stem>``.
+
+Examples
+--------
+>>> text = '''#+ summary: Labels of a thing.
+... #+ tags:
+... #+   - labels
+... #+ params:
+... #+   - thing: iri = <https://w3id.org/clustergraph/id/org/eacn>
+... SELECT ?label WHERE { ?thing <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }
+... '''
+>>> q = parse_query_file(text, name="labels", path=Path("queries/labels.rq"))
+>>> q.summary, q.tags, q.form
+('Labels of a thing.', ('labels',), <QueryForm.SELECT: 'SELECT'>)
+>>> q.params[0].name, q.params[0].type, q.params[0].default
+('thing', <ParamType.IRI: 'iri'>, rdflib.term.URIRef('https://w3id.org/clustergraph/id/org/eacn'))
+>>> q.bindings({"thing": "<https://w3id.org/clustergraph/id/org/lcn>"})
+{'thing': rdflib.term.URIRef('https://w3id.org/clustergraph/id/org/lcn')}
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyparsing import ParseException
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.term import Node
+
+from clustergraph.errors import InputError
+from clustergraph.layout import Project
+from clustergraph.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
+from clustergraph.terms import parse_iri
+
+
+class QueryFileError(InputError):
+    """A query file whose header or SPARQL text is malformed."""
+
+
+class QueryLookupError(InputError):
+    """A query name that is not in the library."""
+
+
+class ParamError(InputError):
+    """A parameter value that is missing, unknown or of the wrong type."""
+
+
+class QueryForm(enum.Enum):
+    """The four SPARQL query forms."""
+
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+
+class ParamType(enum.Enum):
+    """Types of query parameters, and how a value typed by a user becomes an RDF term."""
+
+    IRI = "iri"
+    STRING = "string"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    YEAR = "year"
+
+    def term(self, text: str, prefixes: Mapping[str, str]) -> Node:
+        """Turn ``text`` into a term of this type.
+
+        The value is checked against its XSD type; a string can hold anything, since it
+        is bound as a literal and never written into the query text.
+
+        Raises
+        ------
+        InputError
+            If ``text`` is not a value of this type.
+        """
+        if self is ParamType.IRI:
+            return parse_iri(text, prefixes)
+        if self is ParamType.STRING:
+            return Literal(text)
+        pattern, datatype = _LEXICAL[self]
+        if not re.fullmatch(pattern, text):
+            raise InputError(f"{text!r} is not a valid {self.value}")
+        return Literal(text, datatype=datatype)
+
+
+_LEXICAL: dict[ParamType, tuple[str, URIRef]] = {
+    ParamType.INTEGER: (r"[+-]?[0-9]+", XSD.integer),
+    ParamType.DECIMAL: (r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", XSD.decimal),
+    ParamType.BOOLEAN: (r"true|false", XSD.boolean),
+    ParamType.DATE: (r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])", XSD.date),
+    ParamType.YEAR: (r"[0-9]{4}", XSD.gYear),
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a query: a variable that the runner binds to an RDF term."""
+
+    name: str
+    type: ParamType
+    default: Node
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    """One query of the library.
+
+    Attributes
+    ----------
+    name
+        ``<stem>`` for questions, ``checks/<stem>`` for checks.
+    path
+        The file.
+    summary, tags, params
+        From the header.
+    text
+        The whole file, header included (it is made of comments), so that line numbers
+        in errors are the file's own.
+    form
+        SELECT, ASK, CONSTRUCT or DESCRIBE.
+    prefixes
+        The query's own PREFIX declarations, for reading parameter values.
+    """
+
+    name: str
+    path: Path
+    summary: str
+    tags: tuple[str, ...]
+    params: tuple[Param, ...]
+    text: str
+    form: QueryForm
+    prefixes: tuple[tuple[str, str], ...]
+
+    @property
+    def is_check(self) -> bool:
+        """Whether this is a check that must return no rows."""
+        return self.name.startswith("checks/")
+
+    def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Node]:
+        """Return the term bound to each parameter: the given value or the default.
+
+        Parameters
+        ----------
+        values
+            Parameter name to the value a user typed.
+
+        Raises
+        ------
+        ParamError
+            For an unknown parameter name or a value of the wrong type.
+        """
+        values = dict(values or {})
+        known = {p.name: p for p in self.params}
+        for name in values:
+            if name not in known:
+                hint = f" (parameters: {', '.join(known)})" if known else " (it has none)"
+                raise ParamError(f"query {self.name!r} has no parameter {name!r}{hint}")
+        prefixes = {**DEFAULT_PREFIXES, **ENTITY_PREFIXES, **dict(self.prefixes)}
+        result: dict[str, Node] = {}
+        for param in self.params:
+            if param.name in values:
+                try:
+                    result[param.name] = param.type.term(values[param.name], prefixes)
+                except InputError as exc:
+                    raise ParamError(f"parameter {param.name!r} of {self.name!r}: {exc}") from exc
+            else:
+                result[param.name] = param.default
+        return result
+
+
+# ---------------------------------------------------------------------------
+# Parsing
+# ---------------------------------------------------------------------------
+
+_KEY = re.compile(r"#\+ (?P<key>[a-z]+):(?: (?P<value>.*))?")
+_ITEM = re.compile(r"#\+   - (?P<item>.*)")
+_TAG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PARAM = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*): (?P<type>[a-z]+) = (?P<default>.+)")
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+_LIST_KEYS = {"tags", "params"}
+
+
+def _error(path: Path, line: int, column: int, message: str) -> QueryFileError:
+    return QueryFileError(f"{path}:{line}:{column}: {message}")
+
+
+def _parse_header(text: str, path: Path) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
+    """Read the ``#+`` block: scalar keys, and list keys with (line, item) pairs."""
+    scalars: dict[str, str] = {}
+    lists: dict[str, list[tuple[int, str]]] = {}
+    current: str | None = None
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#+"):
+            break
+        item = _ITEM.fullmatch(line)
+        if item is not None:
+            if current is None:
+                raise _error(path, number, 1, "list item outside 'tags:' or 'params:'")
+            lists[current].append((number, item.group("item").strip()))
+            continue
+        key = _KEY.fullmatch(line)
+        if key is None:
+            raise _error(path, number, 1, "expected '#+ key: value' or '#+   - item' in the header")
+        name, value = key.group("key"), key.group("value")
+        if name in seen:
+            raise _error(path, number, 4, f"'{name}' given twice")
+        seen.add(name)
+        if name in _LIST_KEYS:
+            if value:
+                raise _error(path, number, 4, f"'{name}:' takes a list of '#+   - ' lines below it")
+            lists[name] = []
+            current = name
+        elif name == "summary":
+            if not value or not value.strip():
+                raise _error(path, number, 4, "'summary' is empty")
+            scalars[name] = value.strip()
+            current = None
+        else:
+            raise _error(
+                path, number, 4, f"unknown header key {name!r} (keys: summary, tags, params)"
+            )
+    if "summary" not in scalars:
+        raise _error(path, 1, 1, "the header has no '#+ summary:' line")
+    if not lists.get("tags"):
+        raise _error(path, 1, 1, "the header has no '#+ tags:' with at least one tag")
+    return scalars, lists
+
+
+def _parse_param(item: str, line: int, path: Path, prefixes: Mapping[str, str]) -> Param:
+    match = _PARAM.fullmatch(item)
+    if match is None:
+        raise _error(path, line, 7, f"expected 'name: type = default', got {item!r}")
+    try:
+        ptype = ParamType(match.group("type"))
+    except ValueError:
+        types = ", ".join(t.value for t in ParamType)
+        raise _error(
+            path, line, 7, f"unknown parameter type {match.group('type')!r} (types: {types})"
+        ) from None
+    raw = match.group("default").strip()
+    if ptype is ParamType.STRING:
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raw = None
+        if not isinstance(raw, str):
+            raise _error(path, line, 7, "a string default is a double-quoted JSON string")
+    try:
+        default = ptype.term(raw, prefixes)
+    except InputError as exc:
+        raise _error(path, line, 7, f"bad default of {match.group('name')!r}: {exc}") from exc
+    return Param(match.group("name"), ptype, default)
+
+
+_OX_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+def _explain_syntax_error(text: str, path: Path) -> None:
+    """Raise Oxigraph's syntax error for ``text``, which points at the mistake itself.
+
+    Called only for text rdflib's parser refused, so nothing is ever evaluated (an ASK
+    query that Oxigraph accepted would be run against an empty store, and that is all).
+    """
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text)
+    except SyntaxError as exc:
+        message = exc.msg or str(exc)
+        match = _OX_POSITION.match(message)
+        line, column, detail = (
+            (int(match[1]), int(match[2]), match[3]) if match else (1, 1, message)
+        )
+        if "Prefix not found" in detail:
+            detail = "undeclared prefix"
+        detail = " ".join(detail.split())
+        if len(detail) > 160:
+            detail = detail[:157] + "..."
+        raise _error(path, line, column, f"SPARQL syntax error: {detail}") from None
+    except (ValueError, OSError):  # a valid query that fails on an empty store
+        return
+
+
+def _form(parsed: object) -> QueryForm:
+    name = getattr(parsed, "name", "")
+    forms = {
+        "SelectQuery": QueryForm.SELECT,
+        "AskQuery": QueryForm.ASK,
+        "ConstructQuery": QueryForm.CONSTRUCT,
+        "DescribeQuery": QueryForm.DESCRIBE,
+    }
+    if name not in forms:
+        raise InputError(f"not a SPARQL query ({name or 'unknown form'})")
+    return forms[name]
+
+
+def parse_query_file(text: str, *, name: str, path: Path) -> QueryFile:
+    """Parse the text of a query file: its header and its SPARQL.
+
+    Parameters
+    ----------
+    text
+        The file's content.
+    name
+        The query's name in the library.
+    path
+        How to name the file in errors.
+
+    Raises
+    ------
+    QueryFileError
+        ``path:line:column: message`` for a malformed header, a SPARQL syntax error,
+        a parameter that is not a variable of the query, or an update instead of a query.
+    """
+    scalars, lists = _parse_header(text, path)
+    try:
+        parsed = parseQuery(text)
+        translateQuery(parsed)  # resolves prefixes: an undeclared one fails here
+    except ParseException as exc:
+        _explain_syntax_error(text, path)  # raises with Oxigraph's sharper position
+        raise _error(path, exc.lineno, exc.col, f"SPARQL syntax error: {exc.msg}") from None
+    except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exception for prefixes
+        _explain_syntax_error(text, path)
+        raise _error(path, 1, 1, f"SPARQL error: {exc}") from None
+    try:
+        form = _form(parsed[1])
+    except InputError as exc:
+        raise _error(path, 1, 1, str(exc)) from None
+    prefixes = tuple((p or "", iri) for p, iri in _PREFIX_DECL.findall(text))
+    params = tuple(
+        _parse_param(item, line, path, {**DEFAULT_PREFIXES, **ENTITY_PREFIXES, **dict(prefixes)})
+        for line, item in lists.get("params", [])
+    )
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    for param, (line, _) in zip(params, lists.get("params", []), strict=True):
+        if not re.search(rf"[?$]{param.name}\b", body):
+            raise _error(path, line, 7, f"parameter {param.name!r} is not a variable of the query")
+    if len({p.name for p in params}) != len(params):
+        raise _error(path, 1, 1, "a parameter is declared twice")
+    for line, tag in lists["tags"]:
+        if not _TAG.fullmatch(tag):
+            raise _error(path, line, 7, f"a tag is lower-case words joined by '-', got {tag!r}")
+    return QueryFile(
+        name=name,
+        path=path,
+        summary=scalars["summary"],
+        tags=tuple(tag for _, tag in lists["tags"]),
+        params=params,
+        text=text,
+        form=form,
+        prefixes=prefixes,
+    )
+
+
+def read_query_file(path: Path, *, name: str | None = None, shown: str | None = None) -> QueryFile:
+    """Read and parse one query file (see :func:`parse_query_file`)."""
+    shown_path = Path(shown) if shown is not None else path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QueryFileError(f"{shown_path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryFileError(f"{shown_path}: cannot read: {exc}") from exc
+    return parse_query_file(text, name=name or path.stem, path=shown_path)
+
+
+# ---------------------------------------------------------------------------
+# The library
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Library:
+    """The queries of a project, by name."""
+
+    project: Project
+    paths: tuple[tuple[str, Path], ...]
+
+    @classmethod
+    def of(cls, project: Project) -> Library:
+        """List the query files of ``project`` (their headers are read on access)."""
+        root = project.root / "queries"
+        if not root.is_dir():
+            raise InputError(f"{project.relpath(root)}: no such directory")
+        found = [(p.stem, p) for p in sorted(root.glob("*.rq"))]
+        found += [(f"checks/{p.stem}", p) for p in sorted((root / "checks").glob("*.rq"))]
+        return cls(project, tuple(found))
+
+    @property
+    def names(self) -> list[str]:
+        """Names of all queries, questions first, then checks."""
+        return [name for name, _ in self.paths]
+
+    def __iter__(self) -> Iterator[QueryFile]:
+        """Parse and yield every query (a malformed one raises)."""
+        for name, _ in self.paths:
+            yield self.get(name)
+
+    def get(self, name: str) -> QueryFile:
+        """Return the query called ``name``, or read ``name`` as a path to a ``.rq`` file.
+
+        Raises
+        ------
+        QueryLookupError
+            If there is no such query; the message suggests the closest names.
+        QueryFileError
+            If the file is malformed.
+        """
+        for known, path in self.paths:
+            if known == name:
+                return read_query_file(path, name=name, shown=self.project.relpath(path))
+        as_path = Path(name)
+        if as_path.suffix == ".rq" and as_path.is_file():
+            return read_query_file(as_path, name=as_path.stem)
+        close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.5)
+        hint = (
+            f"; did you mean {', '.join(close)}?"
+            if close
+            else "; 'clustergraph queries' lists them"
+        )
+        raise QueryLookupError(f"no query named {name!r}{hint}")

@@ -1,0 +1,299 @@
+"""The network subcommands of ``clustergraph``: ``analyze``, ``path`` and ``view``.
+
+Usage::
+
+    clustergraph analyze [--network NAME] [--out DIR] [--seed N] [--top N]
+    clustergraph path A B [--network NAME] [--max N]
+    clustergraph view [--entity ID [--depth N] | --query NAME [--param NAME=VALUE ...]]
+                      [--network NAME] [--size-by MEASURE] [--max-nodes N] [--title TEXT]
+                      --out FILE.html
+
+``NAME`` of a network is one of ``entities`` (every entity the articles describe and the
+statements between them), ``organisations``, ``people`` (persons and organisations) and
+``actors`` (both); see :mod:`clustergraph.network`. An entity (``ID``, ``A``, ``B``) is
+an IRI (``<…>`` or bare), a prefixed name (``o:lcn``, ``id:org/lcn``) or a slug
+(``lcn``) that only one entity has.
+
+``analyze`` writes ``report.md``, ``report.json``, ``centrality.csv``,
+``communities.csv`` and ``bridges.csv`` (default directory ``build/analysis`` under the
+project root) and prints the most central actors. ``path`` prints the shortest paths
+between two entities, each hop with the statements that make it and the articles that
+state them. ``view`` writes one self-contained HTML page: the whole network, the
+neighbourhood of an entity (``--depth`` hops, default 2), or the graph of a query of the
+library (a CONSTRUCT, or a SELECT whose columns are entities); ``--query`` also takes the
+path of a ``.rq`` file. Files are written atomically.
+
+Exit codes: 0 success (``path``: paths found); 1 ``path``: the two entities are not
+connected; 2 input or usage error (unknown entity, network or query, bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clustergraph.errors import InputError
+from clustergraph.layout import Project
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset
+
+    from clustergraph.network import GraphIndex
+
+COMMANDS = frozenset({"analyze", "path", "view"})
+"""The subcommands this module adds."""
+
+NETWORKS = ("entities", "organisations", "people", "actors")
+"""The networks offered (the keys of :data:`clustergraph.network.PROJECTIONS`)."""
+
+SIZE_MEASURES = ("pagerank", "degree", "betweenness")
+
+EXIT_OK = 0
+EXIT_NO_PATH = 1
+
+_EPILOG = """\
+exit codes:
+  0  success (path: at least one path found)
+  1  path: the two entities are not connected in that network
+  2  input or usage error (unknown entity, network or query, bad option)
+"""
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``analyze``, ``path`` and ``view`` subcommands to ``commands``."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    analyze = commands.add_parser(
+        "analyze",
+        help="centrality, communities and brokers of a network; writes a report",
+        description="Measure a network (degree, betweenness, PageRank, Louvain communities, "
+        "bridges, articulation points, components) and write report.md, report.json and CSV.",
+        epilog=_EPILOG,
+        formatter_class=formatter,
+    )
+    analyze.add_argument("--network", choices=NETWORKS, default="actors", help="default: actors")
+    analyze.add_argument(
+        "--out", type=Path, metavar="DIR", help="report directory (default: build/analysis)"
+    )
+    analyze.add_argument("--seed", type=int, default=42, help="Louvain seed (default: 42)")
+    analyze.add_argument(
+        "--top", type=_positive, default=10, metavar="N", help="actors listed (default: 10)"
+    )
+    path = commands.add_parser(
+        "path",
+        help="how two entities are connected: shortest paths, hop by hop, with sources",
+        description="Print the shortest paths between two entities; each hop is told as the "
+        "statements that make it and the articles that state them.",
+        epilog=_EPILOG,
+        formatter_class=formatter,
+    )
+    path.add_argument("start", metavar="A", help="an IRI, prefixed name or slug")
+    path.add_argument("end", metavar="B", help="an IRI, prefixed name or slug")
+    path.add_argument("--network", choices=NETWORKS, default="entities", help="default: entities")
+    path.add_argument(
+        "--max", type=_positive, default=5, metavar="N", help="most paths shown (default: 5)"
+    )
+    view = commands.add_parser(
+        "view",
+        help="write an interactive HTML view that opens offline",
+        description="Write a self-contained HTML view: the whole network, the neighbourhood "
+        "of an entity, or the graph of a query.",
+        epilog=_EPILOG,
+        formatter_class=formatter,
+    )
+    what = view.add_mutually_exclusive_group()
+    what.add_argument("--entity", metavar="ID", help="draw the neighbourhood of this entity")
+    what.add_argument(
+        "--query", metavar="NAME", help="draw the result of this query (library name or .rq file)"
+    )
+    view.add_argument(
+        "--depth", type=_non_negative, metavar="N", help="hops around --entity (default: 2)"
+    )
+    view.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of --query (repeatable)",
+    )
+    view.add_argument("--network", choices=NETWORKS, default="entities", help="default: entities")
+    view.add_argument(
+        "--size-by", choices=SIZE_MEASURES, default="pagerank", help="default: pagerank"
+    )
+    view.add_argument(
+        "--max-nodes",
+        type=_positive,
+        default=3000,
+        metavar="N",
+        help="above this many nodes draw communities first (default: 3000)",
+    )
+    view.add_argument("--title", help="title of the page")
+    view.add_argument("--out", type=Path, required=True, metavar="FILE.html", help="the page")
+
+
+def run(project: Project, args: argparse.Namespace) -> int:
+    """Run the subcommand named by ``args.command`` and return its exit code.
+
+    Raises
+    ------
+    ClusterGraphError
+        For input errors; the command line prints them as one line and exits 2.
+    """
+    from clustergraph.load import load
+    from clustergraph.network import GraphIndex
+
+    dataset = load(project)
+    index = GraphIndex(dataset)
+    if args.command == "analyze":
+        return _analyze(project, index, args)
+    if args.command == "path":
+        return _path(index, args)
+    return _view(project, dataset, index, args)
+
+
+def _analyze(project: Project, index: GraphIndex, args: argparse.Namespace) -> int:
+    from clustergraph.analysis import analyze
+    from clustergraph.network import DESCRIPTIONS
+    from clustergraph.network import project as projection
+    from clustergraph.report import write_report
+
+    graph = projection(index, args.network)
+    analysis = analyze(graph, seed=args.seed)
+    out = args.out if args.out is not None else project.root / "build" / "analysis"
+    files = write_report(analysis, out, top=args.top, description=DESCRIPTIONS[args.network])
+    print(
+        f"{args.network} network: {analysis.nodes} nodes, {analysis.edges} edges, "
+        f"{len(analysis.components)} components, {len(analysis.communities)} communities "
+        f"(modularity {analysis.modularity:.3f})"
+    )
+    print("most central (PageRank, betweenness, degree):")
+    for rank, score in enumerate(analysis.ranked[: min(args.top, 5)], 1):
+        print(
+            f"  {rank}. {score.label} ({score.name}): {score.pagerank:.4f}, "
+            f"{score.betweenness:.4f}, {score.degree}"
+        )
+    print("wrote " + ", ".join(str(f) for f in files))
+    return EXIT_OK
+
+
+def _path(index: GraphIndex, args: argparse.Namespace) -> int:
+    from clustergraph.analysis import explain_paths
+    from clustergraph.network import project as projection
+    from clustergraph.report import paths_text
+
+    graph = projection(index, args.network)
+    start, end = index.resolve(args.start), index.resolve(args.end)
+    for node, typed in ((start, args.start), (end, args.end)):
+        if node not in graph:
+            raise InputError(f"{typed!r} ({index.name(node)}) is not in the {args.network} network")
+    paths = explain_paths(graph, start, end, limit=args.max)
+    if not paths:
+        print(
+            f"no path between {index.label(start)} ({index.name(start)}) and "
+            f"{index.label(end)} ({index.name(end)}) in the {args.network} network"
+        )
+        return EXIT_NO_PATH
+    print(paths_text(paths, graph, index.prefixes, index.source_title))
+    return EXIT_OK
+
+
+def _params(values: Sequence[str]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, equals, value = item.partition("=")
+        if not equals or not name:
+            raise InputError(f"--param {item!r}: expected NAME=VALUE")
+        params[name.strip().lstrip("?$")] = value
+    return params
+
+
+def _query_graph(
+    project: Project, dataset: Dataset, index: GraphIndex, name: str, params: dict[str, str]
+) -> tuple[nx.Graph, str]:
+    """Run a query of the library (or a ``.rq`` file) and return its graph and a title."""
+    from clustergraph.library import Library, read_query_file
+    from clustergraph.network import construct_network, select_network
+    from clustergraph.query import GraphResult, RdflibEngine, SelectResult, run
+
+    file = Path(name)
+    if file.suffix == ".rq" and file.is_file():
+        query = read_query_file(file, shown=project.relpath(file))
+    else:
+        query = Library.of(project).get(name)
+    result = run(RdflibEngine(dataset), query, params=params)
+    if isinstance(result, GraphResult):
+        graph = construct_network(result.graph, index)
+    elif isinstance(result, SelectResult):
+        graph = select_network(result.variables, result.rows, index)
+    else:
+        raise InputError(f"query {name!r} is an ASK query: it gives no graph to draw")
+    return graph, f"Query {query.name}: {query.summary}"
+
+
+def _view(project: Project, dataset: Dataset, index: GraphIndex, args: argparse.Namespace) -> int:
+    from clustergraph import __version__
+    from clustergraph.network import neighbourhood
+    from clustergraph.network import project as projection
+    from clustergraph.views import describe, write_view
+
+    if args.depth is not None and args.entity is None:
+        raise InputError("--depth goes with --entity")
+    if args.param and args.query is None:
+        raise InputError("--param goes with --query")
+    if args.out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"{args.out}: the view is an HTML page; name it FILE.html")
+    focus = None
+    if args.query is not None:
+        graph, title = _query_graph(project, dataset, index, args.query, _params(args.param))
+        what = "query result"
+    else:
+        whole = projection(index, args.network)
+        if args.entity is not None:
+            focus = index.resolve(args.entity)
+            if focus not in whole:
+                raise InputError(
+                    f"{args.entity!r} ({index.name(focus)}) is not in the {args.network} network"
+                )
+            depth = 2 if args.depth is None else args.depth
+            graph = neighbourhood(whole, focus, depth)
+            hops = "hop" if depth == 1 else "hops"
+            title = (
+                f"{index.label(focus)}: its neighbourhood ({depth} {hops}, {args.network} network)"
+            )
+            what = f"within {depth} {hops} of {index.name(focus)}"
+        else:
+            graph = whole
+            title = f"The cluster ecosystem: the {args.network} network"
+            what = f"the whole {args.network} network"
+    sources = {g for _n, data in graph.nodes(data=True) for g in data.get("sources", ())}
+    subtitle = (
+        f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges ({what}), "
+        f"from {len(sources)} source graphs; sized by {args.size_by}; clustergraph {__version__}"
+    )
+    summary = write_view(
+        graph,
+        args.out,
+        title=args.title or title,
+        subtitle=subtitle,
+        size_by=args.size_by,
+        max_nodes=args.max_nodes,
+        focus=focus,
+    )
+    print("wrote " + describe(summary))
+    return EXIT_OK

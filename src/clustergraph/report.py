@@ -1,0 +1,316 @@
+r"""Rendering an analysis: a Markdown report for people, JSON and CSV for machines.
+
+:func:`write_report` writes, each atomically, into one directory:
+
+==================  ==============================================================
+file                content
+==================  ==============================================================
+``report.md``       the most central actors, the communities, the brokers and
+                    bridges, the components
+``report.json``     everything :class:`clustergraph.analysis.Analysis` holds
+``centrality.csv``  one row per node: degree, betweenness, PageRank, community, ...
+``communities.csv`` one row per (community, member)
+``bridges.csv``     one row per bridge, with the relations that make it
+==================  ==============================================================
+
+Labels come from the articles, so they are data: in Markdown every character that
+Markdown or HTML would read as markup is escaped (:func:`markdown_text`).
+
+Examples
+--------
+>>> markdown_text("<img src=x onerror=alert(1)> | *a*")
+'&lt;img src=x onerror=alert(1)&gt; \\| \\*a\\*'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import networkx as nx
+
+from clustergraph import __version__
+from clustergraph.analysis import Analysis, ExplainedPath
+from clustergraph.files import write_atomic
+from clustergraph.prefixes import compact
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+SourceTitle = Callable[[str], str]
+
+
+def markdown_text(text: str) -> str:
+    """Escape ``text`` so that Markdown (and the HTML it may hold) shows it as it is."""
+    one_line = " ".join(str(text).split())
+    escaped = one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+
+
+def _code(text: str) -> str:
+    """Return ``text`` as inline code (prefixed names, IRIs), safe in a table cell."""
+    clean = " ".join(str(text).split()).replace("`", "'").replace("|", "/")
+    return f"`{clean}`"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def markdown_report(analysis: Analysis, *, top: int = 10, description: str = "") -> str:
+    """Return the Markdown report of ``analysis``.
+
+    Parameters
+    ----------
+    analysis
+        The analysis.
+    top
+        How many central actors and brokers to list.
+    description
+        A paragraph saying how the network was built (Markdown, trusted).
+    """
+    a = analysis
+    largest = len(a.components[0]) if a.components else 0
+    out = [
+        f"# Network analysis: the {markdown_text(a.network)} network",
+        "",
+        f"{a.nodes} nodes, {a.edges} edges, {len(a.components)} connected components "
+        f"(the largest has {largest} nodes). Louvain found {len(a.communities)} communities "
+        f"(seed {a.seed}, modularity {a.modularity:.3f}).",
+        "",
+    ]
+    if description:
+        out += [description, ""]
+    out += ["## Most central actors", "", "Ranked by PageRank, then betweenness.", ""]
+    out += _table(
+        ["#", "actor", "class", "PageRank", "betweenness", "degree", "community"],
+        [
+            [
+                str(i),
+                f"{markdown_text(s.label)} ({_code(s.name)})",
+                _code(s.cls),
+                f"{s.pagerank:.4f}",
+                f"{s.betweenness:.4f}",
+                str(s.degree),
+                str(s.community),
+            ]
+            for i, s in enumerate(a.ranked[:top], 1)
+        ],
+    )
+    out += ["", "## Communities", ""]
+    for c in a.communities:
+        if c.size < 2:
+            continue
+        classes = ", ".join(f"{_code(cls)} {n}" for cls, n in c.classes)
+        out += [
+            f"### Community {c.number} ({c.size} members)",
+            "",
+            f"Classes: {classes}.",
+            "",
+            "Members, most central first: "
+            + "; ".join(markdown_text(label) for label in c.labels)
+            + ".",
+            "",
+        ]
+    singletons = [c for c in a.communities if c.size < 2]
+    if singletons:
+        names = "; ".join(markdown_text(c.labels[0]) for c in singletons)
+        out += [f"Alone in a community of their own ({len(singletons)}): {names}.", ""]
+    out += [
+        "## Brokers",
+        "",
+        "Nodes on the shortest paths between others (betweenness); an articulation point "
+        "disconnects the network when removed.",
+        "",
+    ]
+    out += _table(
+        ["actor", "class", "betweenness", "articulation point", "degree"],
+        [
+            [
+                f"{markdown_text(s.label)} ({_code(s.name)})",
+                _code(s.cls),
+                f"{s.betweenness:.4f}",
+                "yes" if s.articulation else "no",
+                str(s.degree),
+            ]
+            for s in a.brokers[:top]
+        ],
+    )
+    label = {s.node: s for s in a.ranked}
+    out += [
+        "",
+        f"### Bridges ({len(a.bridges)})",
+        "",
+        "Edges whose removal disconnects the network.",
+        "",
+    ]
+    out += _table(
+        ["between", "and", "relations"],
+        [
+            [
+                markdown_text(label[b.a].label),
+                markdown_text(label[b.b].label),
+                "; ".join(_code(r) for r in b.relations),
+            ]
+            for b in a.bridges
+        ],
+    )
+    out += ["", "## Connected components", ""]
+    for i, members in enumerate(a.components, 1):
+        names = "; ".join(markdown_text(label[v].label) for v in members[:12])
+        more = f" and {len(members) - 12} more" if len(members) > 12 else ""
+        out.append(f"{i}. {len(members)} nodes: {names}{more}.")
+    out += ["", f"Written by clustergraph {__version__}.", ""]
+    return "\n".join(out)
+
+
+def _csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def centrality_csv(analysis: Analysis) -> str:
+    """Return one CSV row per node, most central first."""
+    return _csv(
+        [
+            "rank",
+            "node",
+            "name",
+            "label",
+            "class",
+            "degree",
+            "degree_centrality",
+            "betweenness",
+            "pagerank",
+            "community",
+            "component",
+            "articulation_point",
+        ],
+        [
+            [
+                i,
+                s.node,
+                s.name,
+                s.label,
+                s.cls,
+                s.degree,
+                f"{s.degree_centrality:.6f}",
+                f"{s.betweenness:.6f}",
+                f"{s.pagerank:.6f}",
+                s.community,
+                s.component,
+                str(s.articulation).lower(),
+            ]
+            for i, s in enumerate(analysis.ranked, 1)
+        ],
+    )
+
+
+def communities_csv(analysis: Analysis) -> str:
+    """Return one CSV row per community member."""
+    scores = {s.node: s for s in analysis.ranked}
+    return _csv(
+        ["community", "size", "node", "name", "label", "class"],
+        [
+            [c.number, c.size, v, scores[v].name, scores[v].label, scores[v].cls]
+            for c in analysis.communities
+            for v in c.members
+        ],
+    )
+
+
+def bridges_csv(analysis: Analysis) -> str:
+    """Return one CSV row per bridge."""
+    scores = {s.node: s for s in analysis.ranked}
+    return _csv(
+        ["a", "b", "a_label", "b_label", "relations", "sources"],
+        [
+            [
+                b.a,
+                b.b,
+                scores[b.a].label,
+                scores[b.b].label,
+                " ; ".join(b.relations),
+                " ".join(b.sources),
+            ]
+            for b in analysis.bridges
+        ],
+    )
+
+
+def write_report(
+    analysis: Analysis, directory: Path | str, *, top: int = 10, description: str = ""
+) -> list[Path]:
+    """Write the report files (see the module docstring) into ``directory``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    out = Path(directory)
+    document = {"clustergraph": __version__, **analysis.to_json()}
+    files = {
+        "report.md": markdown_report(analysis, top=top, description=description),
+        "report.json": json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+        "centrality.csv": centrality_csv(analysis),
+        "communities.csv": communities_csv(analysis),
+        "bridges.csv": bridges_csv(analysis),
+    }
+    return [write_atomic(out / name, text) for name, text in files.items()]
+
+
+def paths_text(
+    paths: Sequence[ExplainedPath],
+    graph: nx.Graph,
+    prefixes: Mapping[str, str],
+    source_title: SourceTitle,
+) -> str:
+    """Tell each path hop by hop: the statements that make each hop and who states them.
+
+    Parameters
+    ----------
+    paths
+        Paths from :func:`clustergraph.analysis.explain_paths` (all of one length).
+    graph
+        The network they were found in.
+    prefixes
+        Prefixes for showing IRIs.
+    source_title
+        Gives the title of the article behind a named graph.
+    """
+
+    def who(node: str) -> str:
+        data = graph.nodes[node]
+        return f"{data.get('label', node)} ({data.get('name', compact(node, prefixes))})"
+
+    if not paths:
+        return ""
+    hops = len(paths[0].hops)
+    first, last = paths[0].nodes[0], paths[0].nodes[-1]
+    plural = "s" if len(paths) != 1 else ""
+    lines = [
+        f"{len(paths)} shortest path{plural} of {hops} hop{'s' if hops != 1 else ''} "
+        f"from {who(first)} to {who(last)}:",
+    ]
+    for number, path in enumerate(paths, 1):
+        names = " → ".join(str(graph.nodes[v].get("label", v)) for v in path.nodes)
+        lines += ["", f"Path {number}: {names}"]
+        for step, hop in enumerate(path.hops, 1):
+            lines.append(f"  {step}. {who(hop.start)} — {who(hop.end)}")
+            lines.append(f"     via {'; '.join(hop.relations)}")
+            for statement in hop.statements:
+                lines.append(f"       {statement.text(prefixes)}")
+                stated = "; ".join(
+                    f"{compact(g, prefixes)} ({source_title(g)})" for g in statement.graphs
+                )
+                lines.append(f"         stated in: {stated or 'no named graph'}")
+    return "\n".join(lines)

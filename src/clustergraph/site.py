@@ -1,0 +1,556 @@
+"""The explorer: a static site of the knowledge graph that opens from disk, offline.
+
+:func:`write_views` and :func:`write_site` write into ``<build>/site/``:
+
+=====================================  ================================================
+path                                   page
+=====================================  ================================================
+``index.html``                         what the graph holds, the most central actors,
+                                       links to everything below
+``entities.html``                      every entity, by class
+``entity/<kind>/<slug>.html``          one page per entity: names and aliases, facts,
+                                       figures, related entities grouped by kind, each
+                                       fact with the articles stating it; its
+                                       neighbourhood view
+``queries.html``, ``query/<name>.html``  the query library: summary, parameters, SPARQL,
+                                       the result with the defaults, a graph view for
+                                       CONSTRUCT and DESCRIBE queries
+``timeline.html``                      every dated fact in order, with its precision
+``analysis.html``                      the network analysis of the actors
+``ontology.html``                      the classes and properties, with examples
+``downloads.html``                     the exports, the VoID/DCAT description, the
+                                       analysis files, with sizes and SHA-256
+``views/...``                          the interactive views (see
+                                       :mod:`clustergraph.views`), sharing one copy of
+                                       vis-network in ``views/lib/``
+``assets/site.css``                    the one style sheet
+=====================================  ================================================
+
+Pages are plain HTML and CSS: no script, no web font, nothing from the network; each
+page's Content-Security-Policy lets it load only its own style sheet and frame the
+views. Every text from the data goes through Jinja2 with autoescaping on: it reaches
+the page as text, never as markup. Links are relative, so the site works from any
+directory; downloads point one level up, to ``<build>/exports/``, ``<build>/analysis/``
+and ``<build>/queries/``.
+
+Examples
+--------
+>>> relative_root("entity/org/lcn.html"), relative_root("index.html")
+('../../', '')
+>>> query_path("checks/post-without-holder")
+'query/checks/post-without-holder.html'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from clustergraph import __version__
+from clustergraph.analysis import Analysis
+from clustergraph.catalogue import Catalogue, Link, entity_path
+from clustergraph.derive import Derivation
+from clustergraph.errors import InputError
+from clustergraph.export import RdfFormat
+from clustergraph.layout import Project
+from clustergraph.library import QueryFile, QueryForm
+from clustergraph.network import DESCRIPTIONS, GraphIndex, construct_network, neighbourhood
+from clustergraph.ontodoc import ontology_doc
+from clustergraph.prefixes import compact
+from clustergraph.query import AskResult, GraphResult, Result, SelectResult
+from clustergraph.stats import Stats
+from clustergraph.views import write_view, write_vis_network
+
+__all__ = [
+    "NAV",
+    "QueryRun",
+    "SiteInputs",
+    "SiteSummary",
+    "query_path",
+    "relative_root",
+    "write_site",
+    "write_views",
+]
+
+SITE_DIR = "site"
+"""The site's directory inside the build directory."""
+
+VIS_PATH = "views/lib/vis-network.min.js"
+"""The one copy of vis-network the views share (relative to the site's root)."""
+
+NEIGHBOURHOOD_DEPTH = 2
+"""Hops drawn around an entity in its neighbourhood view."""
+
+NAV: tuple[tuple[str, str], ...] = (
+    ("index.html", "Home"),
+    ("entities.html", "Entities"),
+    ("queries.html", "Queries"),
+    ("timeline.html", "Timeline"),
+    ("analysis.html", "Analysis"),
+    ("ontology.html", "Ontology"),
+    ("downloads.html", "Downloads"),
+)
+"""The site's main navigation: (page, text)."""
+
+_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+@dataclass(frozen=True)
+class QueryRun:
+    """A query of the library run with its defaults.
+
+    ``files`` maps a format (``csv``, ``json``, ``ttl``) to the file holding the result,
+    relative to the build directory.
+    """
+
+    query: QueryFile
+    result: Result
+    seconds: float
+    files: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SiteInputs:
+    """What the site is made of (the build's stages produce it)."""
+
+    project: Project
+    dataset: Dataset
+    full: Dataset
+    derivation: Derivation
+    stats: Stats
+    index: GraphIndex
+    analysis: Analysis
+    runs: Sequence[QueryRun]
+    exports: Mapping[RdfFormat, Path]
+    build: Path
+    engine: str = "oxigraph"
+    views: dict[str, str] = field(default_factory=dict)
+    catalogue: Catalogue | None = None
+
+    def get_catalogue(self) -> Catalogue:
+        """Return the catalogue of the full dataset, made once."""
+        if self.catalogue is None:
+            self.catalogue = Catalogue(self.full, self.index)
+        return self.catalogue
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    """What was written: HTML pages (views aside), views, and the time it took."""
+
+    pages: int
+    views: int
+    entities: int
+    seconds: float
+    paths: tuple[str, ...] = ()
+
+
+def relative_root(path: str) -> str:
+    """Return the relative URL of the site's root from the page at ``path``."""
+    return "../" * path.count("/")
+
+
+def query_path(name: str) -> str:
+    """Return the site path of the page of the query called ``name``."""
+    return f"query/{name}.html"
+
+
+def _view_path(page_path: str) -> str:
+    """Return the site path of the view of an entity page (``views/entity/...``)."""
+    return "views/" + page_path
+
+
+# ---------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------
+
+
+def write_views(inputs: SiteInputs) -> int:
+    """Write the interactive views into ``<build>/site/views/`` and return how many.
+
+    The whole ecosystem (the entity network), the organisations and the actors, one
+    neighbourhood (:data:`NEIGHBOURHOOD_DEPTH` hops) per entity of the entity network,
+    and the graph of every CONSTRUCT or DESCRIBE query. ``inputs.views`` records the
+    site path of each view by key (``ecosystem``, an entity IRI, ``query:<name>``).
+    """
+    from clustergraph.network import project as projection
+
+    site = inputs.build / SITE_DIR
+    write_vis_network(site / VIS_PATH)
+    index = inputs.index
+    catalogue = inputs.get_catalogue()
+    whole = projection(index, "entities")
+    count = 0
+
+    def view(key: str, path: str, graph: nx.Graph, title: str, subtitle: str, **kw: Any) -> None:
+        nonlocal count
+        write_view(
+            graph,
+            site / path,
+            title=title,
+            subtitle=subtitle,
+            vis_src=relative_root(path) + VIS_PATH,
+            **kw,
+        )
+        inputs.views[key] = path
+        count += 1
+
+    for name, path, title in (
+        ("entities", "views/ecosystem.html", "The cluster ecosystem"),
+        ("organisations", "views/organisations.html", "The organisations"),
+        ("actors", "views/actors.html", "The actors: organisations and people"),
+    ):
+        graph = whole if name == "entities" else projection(index, name)
+        view(
+            name if name != "entities" else "ecosystem",
+            path,
+            graph,
+            title,
+            f"The {name} network: {graph.number_of_nodes()} nodes, "
+            f"{graph.number_of_edges()} edges. {DESCRIPTIONS[name]}",
+        )
+    for iri in catalogue.entities:
+        if iri not in whole:
+            continue
+        sub = neighbourhood(whole, iri, NEIGHBOURHOOD_DEPTH)
+        view(
+            iri,
+            _view_path(entity_path(iri)),
+            sub,
+            f"{catalogue.label(iri)}: its neighbourhood",
+            f"{sub.number_of_nodes()} nodes and {sub.number_of_edges()} edges within "
+            f"{NEIGHBOURHOOD_DEPTH} hops of {catalogue.name(iri)} in the entity network.",
+            focus=iri,
+        )
+    for run in inputs.runs:
+        if not isinstance(run.result, GraphResult):
+            continue
+        try:
+            graph = construct_network(run.result.graph, index)
+        except InputError:
+            continue  # nothing to draw: the page says so
+        view(
+            "query:" + run.query.name,
+            "views/" + query_path(run.query.name),
+            graph,
+            f"Query {run.query.name}",
+            f"{run.query.summary} {graph.number_of_nodes()} nodes, "
+            f"{graph.number_of_edges()} edges (run with its defaults).",
+        )
+    return count
+
+
+# ---------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("clustergraph", "templates/site"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["num"] = lambda n: f"{n:,}"
+    environment.filters["size"] = _size
+    return environment
+
+
+def _size(n: int) -> str:
+    """Return a file size for people: ``1.2 MB``, ``843 kB``, ``12 bytes``."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:.0f} kB"
+    return f"{n} bytes"
+
+
+class _Writer:
+    """Renders templates into the site directory and counts the pages."""
+
+    def __init__(self, site: Path, common: Mapping[str, Any]) -> None:
+        self.site = site
+        self.environment = _environment()
+        self.common = dict(common)
+        self.paths: list[str] = []
+
+    def page(self, template: str, path: str, *, title: str, **context: Any) -> None:
+        html = self.environment.get_template(template).render(
+            **self.common,
+            **context,
+            title=title,
+            path=path,
+            root=relative_root(path),
+            current=path,
+            nav=NAV,
+            csp=_CSP,
+            version=__version__,
+        )
+        target = self.site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        self.paths.append(path)
+
+
+def _cell(term: Node | None, catalogue: Catalogue) -> Link:
+    """Return a cell of a result table: an entity links to its page."""
+    if term is None:
+        return Link("")
+    if isinstance(term, URIRef):
+        iri = str(term)
+        if catalogue.is_entity(iri):
+            return Link(catalogue.label(iri), entity_path(iri), catalogue.name(iri))
+        return Link(catalogue.name(iri), None, iri)
+    if isinstance(term, BNode):
+        return Link(f"_:{term}")
+    if isinstance(term, Literal):
+        hint = compact(term.datatype, catalogue.prefixes) if term.datatype else ""
+        return Link(" ".join(str(term).split()), None, hint, term.language or "")
+    return Link(str(term))
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A result as a table: header and rows of links."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Link, ...], ...]
+
+
+def _result_table(result: Result, catalogue: Catalogue) -> _Table | None:
+    if isinstance(result, SelectResult):
+        return _Table(
+            tuple(result.variables),
+            tuple(tuple(_cell(t, catalogue) for t in row) for row in result.rows),
+        )
+    if isinstance(result, GraphResult):
+        triples = sorted(result.graph, key=lambda t: tuple(str(x) for x in t))
+        return _Table(
+            ("subject", "predicate", "object"),
+            tuple(
+                (
+                    _cell(s, catalogue),
+                    Link(catalogue.name(str(p)), None, str(p)),
+                    _cell(o, catalogue),
+                )
+                for s, p, o in triples
+            ),
+        )
+    return None
+
+
+def _file_rows(build: Path, paths: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Describe files of the build: (path relative to the build, title, description)."""
+    rows = []
+    for rel, title, description in paths:
+        path = build / rel
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        rows.append(
+            {
+                "href": "../" + rel,
+                "name": Path(rel).name,
+                "title": title,
+                "description": description,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+    return rows
+
+
+def write_site(inputs: SiteInputs) -> SiteSummary:
+    """Write the pages of the explorer into ``<build>/site/`` (views: :func:`write_views`).
+
+    Parameters
+    ----------
+    inputs
+        The dataset, its analysis, the query results and the exports.
+
+    Returns
+    -------
+    SiteSummary
+        The number of pages written and the time it took.
+    """
+    started = time.perf_counter()
+    site = inputs.build / SITE_DIR
+    catalogue = inputs.get_catalogue()
+    (site / "assets").mkdir(parents=True, exist_ok=True)
+    css = resources.files("clustergraph").joinpath("templates", "site", "site.css")
+    (site / "assets" / "site.css").write_text(css.read_text(encoding="utf-8"), encoding="utf-8")
+    by_class = catalogue.by_class()
+    ranked = [(score, catalogue.link(score.node)) for score in inputs.analysis.ranked[:10]]
+    sources = [(catalogue.link(str(s.source)), s) for s in inputs.stats.sources]
+    writer = _Writer(
+        site,
+        {
+            "graph_triples": inputs.stats.total_triples,
+            "inferred_triples": inputs.derivation.facts,
+        },
+    )
+    runs = sorted(inputs.runs, key=lambda r: (r.query.is_check, r.query.name))
+    writer.page(
+        "index.html.j2",
+        "index.html",
+        title="The Lithuanian cluster ecosystem as a knowledge graph",
+        stats=inputs.stats,
+        by_class=by_class,
+        entity_count=len(catalogue.entities),
+        sources=sources,
+        ranked=ranked,
+        analysis=inputs.analysis,
+        query_count=sum(1 for r in runs if not r.query.is_check),
+        check_count=sum(1 for r in runs if r.query.is_check),
+        derivation=inputs.derivation,
+        views=inputs.views,
+        prefixes=catalogue.prefixes,
+        compact=compact,
+    )
+    writer.page(
+        "entities.html.j2",
+        "entities.html",
+        title="Entities",
+        by_class=by_class,
+        entity_count=len(catalogue.entities),
+    )
+    for iri in catalogue.entities:
+        page = catalogue.entity_page(iri)
+        writer.page(
+            "entity.html.j2",
+            page.path,
+            title=page.label,
+            page=page,
+            view=inputs.views.get(iri),
+        )
+    writer.page(
+        "queries.html.j2",
+        "queries.html",
+        title="Queries",
+        runs=runs,
+        query_path=query_path,
+        engine=inputs.engine,
+    )
+    for run in runs:
+        table = _result_table(run.result, catalogue)
+        writer.page(
+            "query.html.j2",
+            query_path(run.query.name),
+            title=f"Query {run.query.name}",
+            run=run,
+            table=table,
+            ask=run.result.value if isinstance(run.result, AskResult) else None,
+            params=[(p, _cell(p.default, catalogue)) for p in run.query.params],
+            view=inputs.views.get("query:" + run.query.name),
+            graph_form=run.query.form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE),
+            engine=inputs.engine,
+            source=inputs.project.relpath(run.query.path)
+            if run.query.path.is_absolute()
+            else str(run.query.path),
+        )
+    timeline = catalogue.timeline()
+    writer.page("timeline.html.j2", "timeline.html", title="Timeline", entries=timeline)
+    analysis = inputs.analysis
+    scores = {s.node: s for s in analysis.ranked}
+    writer.page(
+        "analysis.html.j2",
+        "analysis.html",
+        title="Network analysis",
+        analysis=analysis,
+        description=DESCRIPTIONS.get(analysis.network, ""),
+        top=[(s, catalogue.link(s.node)) for s in analysis.ranked[:20]],
+        brokers=[(s, catalogue.link(s.node)) for s in analysis.brokers[:15]],
+        communities=[(c, [catalogue.link(m) for m in c.members]) for c in analysis.communities],
+        bridges=[
+            (b, catalogue.link(b.a), catalogue.link(b.b), catalogue.cites(b.sources))
+            for b in analysis.bridges
+        ],
+        components=[[catalogue.link(m) for m in members] for members in analysis.components],
+        scores=scores,
+        files=_file_rows(
+            inputs.build,
+            [
+                ("analysis/report.md", "Report", "the analysis in Markdown"),
+                ("analysis/report.json", "Report (JSON)", "every measure, for machines"),
+                ("analysis/centrality.csv", "Centrality", "one row per node"),
+                ("analysis/communities.csv", "Communities", "one row per member"),
+                ("analysis/bridges.csv", "Bridges", "one row per bridge"),
+            ],
+        ),
+        views=inputs.views,
+    )
+    doc = ontology_doc(inputs.full, catalogue, derived=inputs.derivation.by_predicate)
+    writer.page(
+        "ontology.html.j2",
+        "ontology.html",
+        title="Ontology",
+        doc=doc,
+        derived=dict(inputs.derivation.by_predicate),
+        derivation=inputs.derivation,
+    )
+    exports = _file_rows(
+        inputs.build,
+        [
+            (
+                f"exports/{path.name}",
+                fmt.label,
+                f"{fmt.media_type}; "
+                + (
+                    "one named graph per source"
+                    if fmt.supports_datasets
+                    else "the union of the graphs"
+                ),
+            )
+            for fmt, path in inputs.exports.items()
+        ]
+        + [
+            (
+                "exports/void.ttl",
+                "VoID and DCAT description",
+                "text/turtle; the dataset, its graphs and these files",
+            ),
+            ("exports/context.jsonld", "JSON-LD context", "application/ld+json; the prefixes"),
+        ],
+    )
+    query_files = [(run.query.name, sorted(run.files.items())) for run in runs if run.files]
+    writer.page(
+        "downloads.html.j2",
+        "downloads.html",
+        title="Downloads",
+        exports=exports,
+        analysis_files=_file_rows(
+            inputs.build,
+            [
+                ("analysis/report.md", "Network analysis report", "text/markdown"),
+                ("analysis/report.json", "Network analysis (JSON)", "application/json"),
+                ("analysis/centrality.csv", "Centrality per node", "text/csv"),
+                ("analysis/communities.csv", "Communities", "text/csv"),
+                ("analysis/bridges.csv", "Bridges", "text/csv"),
+            ],
+        ),
+        query_files=query_files,
+        query_path=query_path,
+    )
+    return SiteSummary(
+        pages=len(writer.paths),
+        views=len(inputs.views),
+        entities=len(catalogue.entities),
+        seconds=time.perf_counter() - started,
+        paths=tuple(writer.paths),
+    )

@@ -1,0 +1,340 @@
+/* clustergraph view: draws the precomputed graph held in #cg-data with vis-network.
+ * All text from the data reaches the page through textContent, vis-network's canvas
+ * labels, or string tooltips (which vis-network shows as text): never as HTML. */
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("cg-data").textContent);
+  var N = DATA.nodes, E = DATA.edges, P = DATA.parts, C = DATA.classes, S = DATA.sources;
+  var hiddenClasses = new Set();
+  var nodes = new vis.DataSet();
+  var edges = new vis.DataSet();
+  var current = -1;
+  var container = document.getElementById("cg-network");
+  var options = {
+    autoResize: true,
+    physics: false,
+    layout: { improvedLayout: false, randomSeed: 1 },
+    interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: true, multiselect: false },
+    nodes: {
+      shape: "dot",
+      borderWidth: 1,
+      font: { size: 14, face: "system-ui, sans-serif", color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" },
+      scaling: { label: { drawThreshold: 6 } }
+    },
+    edges: {
+      smooth: false,
+      width: 1,
+      color: { color: "#a3acb7", highlight: "#2f3a48", hover: "#2f3a48" },
+      font: { size: 10, face: "system-ui, sans-serif", color: "#4a5361", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
+      selectionWidth: 2
+    }
+  };
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  var api = {
+    network: network, nodes: nodes, edges: edges, data: DATA, drawCount: 0,
+    showPart: showPart, goTo: goTo, current: function () { return current; }
+  };
+  window.cgView = api;
+  network.on("afterDrawing", function () { api.drawCount += 1; });
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  function kindOf(i) {
+    var c = C[N.cls[i]];
+    return c.label + " (" + c.name + ")";
+  }
+
+  function nodeTitle(i) {
+    var lines = [N.label[i], kindOf(i) + " · " + N.name[i]];
+    N.facts[i].forEach(function (kv) { lines.push(kv[0] + ": " + kv[1]); });
+    lines.push(DATA.sizeBy + ": " + N.score[i].toPrecision(3));
+    if (N.sources[i].length) {
+      lines.push("Sources:");
+      N.sources[i].forEach(function (s) { lines.push("  " + S[s].title); });
+    }
+    return lines.join("\n");
+  }
+
+  function edgeTitle(e) {
+    var lines = [N.label[E.from[e]] + " — " + N.label[E.to[e]]];
+    E.relations[e].forEach(function (r) { lines.push("via " + r); });
+    var statements = E.statements[e];
+    statements.slice(0, 6).forEach(function (st) {
+      lines.push(st[0]);
+      if (st[1].length) {
+        lines.push("  stated in: " + st[1].map(function (s) { return S[s].title; }).join("; "));
+      }
+    });
+    if (statements.length > 6) lines.push("… and " + (statements.length - 6) + " more statements");
+    return lines.join("\n");
+  }
+
+  function nodeItem(i) {
+    var c = C[N.cls[i]];
+    var focus = DATA.focus === i;
+    return {
+      id: i, label: N.label[i], x: N.x[i], y: N.y[i], size: N.size[i], shape: c.shape,
+      color: { background: c.color, border: focus ? "#111111" : "#4b5563",
+               highlight: { background: c.color, border: "#000000" },
+               hover: { background: c.color, border: "#000000" } },
+      font: { size: Math.round(9 + 0.7 * N.size[i]) },
+      borderWidth: focus ? 4 : 1, title: nodeTitle(i), hidden: hiddenClasses.has(N.cls[i])
+    };
+  }
+
+  function edgeItem(e, withLabels) {
+    return {
+      id: "e" + e, from: E.from[e], to: E.to[e], title: edgeTitle(e),
+      label: withLabels ? DATA.edgeLabels[E.label[e]] : undefined
+    };
+  }
+
+  function dominantClass(p) {
+    var best = null;
+    P[p].classes.forEach(function (cn) { if (best === null || cn[1] > best[1]) best = cn; });
+    return best === null ? 0 : best[0];
+  }
+
+  function partHidden(p) {
+    return P[p].classes.every(function (cn) { return hiddenClasses.has(cn[0]); });
+  }
+
+  function partTitle(p) {
+    var part = P[p];
+    var lines = [part.label.split("\n")[0], part.size + " nodes" + (part.children.length ? " in " + part.children.length + " parts" : "")];
+    part.classes.slice().sort(function (a, b) { return b[1] - a[1]; }).slice(0, 6).forEach(function (cn) {
+      lines.push("  " + C[cn[0]].label + ": " + cn[1]);
+    });
+    lines.push("Double-click to open.");
+    return lines.join("\n");
+  }
+
+  function partItem(p, biggest) {
+    var c = C[dominantClass(p)];
+    return {
+      id: "p" + p, label: P[p].label, x: P[p].x, y: P[p].y, shape: "dot",
+      size: 14 + 30 * Math.sqrt(P[p].size / biggest),
+      color: { background: c.color, border: "#1f2937", highlight: { background: c.color, border: "#000000" } },
+      font: { size: 20 }, borderWidth: 3, title: partTitle(p), hidden: partHidden(p)
+    };
+  }
+
+  function showPart(p) {
+    current = p;
+    var part = P[p];
+    nodes.clear();
+    edges.clear();
+    if (part.children.length === 0) {
+      var withLabels = part.edges.length <= DATA.edgeLabelLimit;
+      nodes.add(part.nodes.map(nodeItem));
+      edges.add(part.edges.map(function (e) { return edgeItem(e, withLabels); }));
+    } else {
+      var biggest = Math.max.apply(null, part.children.map(function (c) { return P[c].size; }));
+      nodes.add(part.children.map(function (c) { return partItem(c, biggest); }));
+      edges.add(part.links.map(function (l, k) {
+        return { id: "l" + k, from: "p" + l[0], to: "p" + l[1], label: String(l[2]),
+                 width: 1 + Math.log2(l[2]),
+                 title: l[2] + " edges between\n" + P[l[0]].label.split("\n")[0] + "\nand\n" + P[l[1]].label.split("\n")[0] };
+      }));
+    }
+    network.fit({ animation: false });
+    renderCrumbs();
+    renderStatus();
+  }
+
+  function renderCrumbs() {
+    var crumbs = document.getElementById("cg-crumbs");
+    clear(crumbs);
+    if (P.length < 2) return;
+    var chain = [];
+    for (var p = current; p >= 0; p = P[p].parent) chain.unshift(p);
+    chain.forEach(function (q) {
+      var b = el("button", q === 0 ? "Overview" : P[q].label.split("\n")[0]);
+      b.type = "button";
+      if (q === current) b.setAttribute("aria-current", "true");
+      b.addEventListener("click", function () { showPart(q); });
+      crumbs.appendChild(b);
+    });
+  }
+
+  function renderStatus() {
+    var part = P[current];
+    var text = part.children.length
+      ? part.children.length + " parts of " + part.size + " nodes (" + DATA.counts.nodes + " nodes, " + DATA.counts.edges + " edges in all); double-click a part to open it"
+      : nodes.length + " nodes, " + edges.length + " edges" + (P.length > 1 ? " in this part (" + DATA.counts.nodes + " nodes in all)" : "");
+    document.getElementById("cg-status").textContent = text;
+  }
+
+  function renderLegend() {
+    var legend = document.getElementById("cg-legend");
+    C.forEach(function (c, k) {
+      var li = el("li");
+      var label = el("label");
+      var box = el("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.dataset.cls = String(k);
+      box.addEventListener("change", function () { setClassHidden(k, !box.checked); });
+      var swatch = el("span", null, "cg-swatch cg-" + c.shape);
+      swatch.style.background = c.color;
+      label.appendChild(box);
+      label.appendChild(swatch);
+      label.appendChild(el("span", c.label));
+      label.appendChild(el("span", c.count, "cg-count"));
+      label.title = c.name;
+      li.appendChild(label);
+      legend.appendChild(li);
+    });
+  }
+
+  function setClassHidden(k, hidden) {
+    if (hidden) hiddenClasses.add(k); else hiddenClasses.delete(k);
+    var part = P[current];
+    if (part.children.length === 0) {
+      nodes.update(part.nodes.filter(function (i) { return N.cls[i] === k; })
+        .map(function (i) { return { id: i, hidden: hidden }; }));
+    } else {
+      nodes.update(part.children.map(function (c) { return { id: "p" + c, hidden: partHidden(c) }; }));
+    }
+  }
+
+  function dl(pairs) {
+    var list = el("dl");
+    pairs.forEach(function (kv) { list.appendChild(el("dt", kv[0])); list.appendChild(el("dd", kv[1])); });
+    return list;
+  }
+
+  function showNodeDetails(i) {
+    var box = document.getElementById("cg-details");
+    clear(box);
+    box.appendChild(el("h3", N.label[i]));
+    box.appendChild(el("p", kindOf(i), "cg-kind"));
+    box.appendChild(el("p", N.id[i], "cg-iri"));
+    box.appendChild(dl(N.facts[i].concat([[DATA.sizeBy, N.score[i].toPrecision(3)]])));
+    if (N.sources[i].length) {
+      box.appendChild(el("strong", "Sources"));
+      var ul = el("ul");
+      N.sources[i].forEach(function (s) {
+        var li = el("li", S[s].title);
+        li.title = S[s].iri;
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    }
+  }
+
+  function showEdgeDetails(e) {
+    var box = document.getElementById("cg-details");
+    clear(box);
+    box.appendChild(el("h3", N.label[E.from[e]] + " — " + N.label[E.to[e]]));
+    E.relations[e].forEach(function (r) { box.appendChild(el("p", "via " + r, "cg-kind")); });
+    E.statements[e].forEach(function (st) {
+      box.appendChild(el("pre", st[0]));
+      if (st[1].length) {
+        box.appendChild(el("p", "stated in: " + st[1].map(function (s) { return S[s].title; }).join("; "), "cg-hint"));
+      }
+    });
+  }
+
+  function showPartDetails(p) {
+    var box = document.getElementById("cg-details");
+    clear(box);
+    box.appendChild(el("h3", P[p].label.split("\n")[0]));
+    box.appendChild(el("pre", partTitle(p)));
+    var open = el("button", "Open this part");
+    open.type = "button";
+    open.addEventListener("click", function () { showPart(p); });
+    box.appendChild(open);
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      var id = params.nodes[0];
+      if (typeof id === "string") showPartDetails(Number(id.slice(1))); else showNodeDetails(id);
+    } else if (params.edges.length && String(params.edges[0]).charAt(0) === "e") {
+      showEdgeDetails(Number(String(params.edges[0]).slice(1)));
+    }
+  });
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length && typeof params.nodes[0] === "string") showPart(Number(params.nodes[0].slice(1)));
+  });
+
+  function goTo(i) {
+    if (N.part[i] !== current) showPart(N.part[i]);
+    if (hiddenClasses.has(N.cls[i])) {
+      var box = document.querySelector('#cg-legend input[data-cls="' + N.cls[i] + '"]');
+      if (box) box.checked = true;
+      setClassHidden(N.cls[i], false);
+    }
+    network.selectNodes([i]);
+    network.focus(i, { scale: Math.max(network.getScale(), 0.9), animation: false });
+    showNodeDetails(i);
+  }
+
+  var search = document.getElementById("cg-search");
+  var results = document.getElementById("cg-results");
+  var lowered = null;
+
+  /* Nodes whose label or prefixed name holds the query: exact matches first, then
+   * those starting with it, then the rest; shorter labels first within each rank. */
+  function matches(query) {
+    if (lowered === null) {
+      lowered = N.label.map(function (l, i) {
+        var name = N.name[i].toLowerCase();
+        return [l.toLowerCase(), name, name.slice(name.indexOf(":") + 1)];
+      });
+    }
+    var q = query.toLowerCase();
+    var found = [];
+    for (var i = 0; i < lowered.length && found.length < 2000; i += 1) {
+      var l = lowered[i];
+      var rank = (l[0] === q || l[1] === q || l[2] === q) ? 0
+        : (l[0].indexOf(q) === 0 || l[2].indexOf(q) === 0) ? 1
+        : (l[0].indexOf(q) !== -1 || l[1].indexOf(q) !== -1) ? 2 : -1;
+      if (rank >= 0) found.push([rank, N.label[i].length, i]);
+    }
+    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
+    return found.slice(0, 50).map(function (f) { return f[2]; });
+  }
+
+  function renderResults() {
+    var q = search.value.trim();
+    clear(results);
+    if (!q) { results.hidden = true; return; }
+    var found = matches(q);
+    if (!found.length) results.appendChild(el("li", "No match"));
+    found.forEach(function (i) {
+      var li = el("li");
+      li.tabIndex = 0;
+      li.appendChild(el("span", N.label[i]));
+      li.appendChild(el("span", " · " + C[N.cls[i]].label, "cg-kind"));
+      li.addEventListener("click", function () { goTo(i); });
+      li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") goTo(i); });
+      results.appendChild(li);
+    });
+    results.hidden = false;
+  }
+
+  search.addEventListener("input", renderResults);
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      var found = matches(search.value.trim());
+      if (search.value.trim() && found.length) goTo(found[0]);
+    } else if (ev.key === "Escape") {
+      search.value = "";
+      renderResults();
+    }
+  });
+
+  renderLegend();
+  showPart(0);
+  if (DATA.focus !== null) goTo(DATA.focus);
+  api.ready = true;
+}());

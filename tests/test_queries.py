@@ -1,0 +1,170 @@
+"""Every query of the library gives its expected answer, on both embedded engines.
+
+``tests/queries/expected.toml`` holds the expected answer of every query in
+``queries/`` with its default parameters (``[[query]]``), and of some with other
+parameters (``[[binding]]``). Checks (``queries/checks/``) must return no rows.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from clustergraph.layout import Project
+from clustergraph.library import Library, QueryFile, parse_query_file
+from clustergraph.query import AskResult, Engine, GraphResult, Result, SelectResult, run
+
+from .answers import compare_rows, expected_value, result_value, same_answer
+from .conftest import REPO
+
+MANIFEST = tomllib.loads((REPO / "tests" / "queries" / "expected.toml").read_text("utf-8"))
+PREFIXES: dict[str, str] = MANIFEST["prefixes"]
+ENTRIES: list[dict[str, Any]] = MANIFEST.get("query", [])
+BINDINGS: list[dict[str, Any]] = MANIFEST.get("binding", [])
+NAMES = Library.of(Project(REPO)).names
+QUESTIONS = [n for n in NAMES if not n.startswith("checks/")]
+CHECKS = [n for n in NAMES if n.startswith("checks/")]
+
+# rdflib's own engine calls its deprecated Dataset.contexts for GRAPH ?g.
+pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*is deprecated:DeprecationWarning")
+
+
+@pytest.fixture(scope="session")
+def library(project: Project) -> Library:
+    return Library.of(project)
+
+
+def check_expected(result: Result, entry: dict[str, Any]) -> None:
+    """Assert ``result`` is the answer ``entry`` of the manifest expects."""
+    name = entry["name"]
+    if "expected_boolean" in entry:
+        assert isinstance(result, AskResult), f"{name}: not an ASK answer"
+        assert result.value is entry["expected_boolean"], name
+        return
+    if "expected_triples" in entry:
+        assert isinstance(result, GraphResult), f"{name}: not a graph"
+        assert len(result.graph) == entry["expected_triples"], name
+        for triple in entry.get("expected_contains", []):
+            s, p, o = (expected_value(v, PREFIXES) for v in triple)
+            wanted = tuple(URIRef(v) if kind == "iri" else Literal(v) for kind, v in (s, p, o))
+            found = wanted in result.graph or any(
+                str(t[2]) == o[1] for t in result.graph.triples((wanted[0], wanted[1], None))
+            )
+            assert found, f"{name}: missing triple {triple}"
+        return
+    assert isinstance(result, SelectResult), f"{name}: not a table of solutions"
+    actual = [tuple(result_value(t) for t in row) for row in result.rows]
+    expected = [tuple(expected_value(v, PREFIXES) for v in row) for row in entry["expected"]]
+    for row in expected:
+        assert len(row) == len(result.variables), f"{name}: expected row of wrong width: {row}"
+    problem = compare_rows(actual, expected, ordered=entry.get("ordered", False), prefixes=PREFIXES)
+    assert problem is None, f"{name}:\n{problem}"
+
+
+def test_the_library_is_large_enough() -> None:
+    assert len(QUESTIONS) >= 30
+    assert len(CHECKS) >= 5
+
+
+def test_every_query_is_in_the_manifest_and_vice_versa() -> None:
+    listed = [e["name"] for e in ENTRIES]
+    assert len(listed) == len(set(listed)), "a query is listed twice"
+    assert set(listed) == set(NAMES), (
+        f"not in the manifest: {sorted(set(NAMES) - set(listed))}; "
+        f"no such query: {sorted(set(listed) - set(NAMES))}"
+    )
+
+
+def test_every_form_is_represented(library: Library) -> None:
+    forms = {library.get(n).form.value for n in QUESTIONS}
+    assert forms == {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+    assert sum(library.get(n).form.value == "CONSTRUCT" for n in QUESTIONS) >= 3
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["name"] for e in ENTRIES])
+def test_query_gives_its_expected_answer(
+    entry: dict[str, Any], answer: Callable[[str, str], Result]
+) -> None:
+    check_expected(answer("rdflib", entry["name"]), entry)
+
+
+@pytest.mark.parametrize(
+    "entry", BINDINGS, ids=[f"{b['name']}-{i}" for i, b in enumerate(BINDINGS)]
+)
+def test_query_with_other_parameters(
+    entry: dict[str, Any], library: Library, engines: dict[str, Engine]
+) -> None:
+    query = library.get(entry["name"])
+    for engine in engines.values():
+        check_expected(run(engine, query, params=entry["params"]), entry)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_embedded_engines_agree(name: str, answer: Callable[[str, str], Result]) -> None:
+    """Rdflib and Oxigraph give the same answer to every query (values, not forms)."""
+    problem = same_answer(answer("rdflib", name), answer("oxigraph", name))
+    assert problem is None, f"{name}: rdflib against oxigraph: {problem}"
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_check_finds_nothing(name: str, answer: Callable[[str, str], Result]) -> None:
+    for label in ("rdflib", "oxigraph"):
+        result = answer(label, name)
+        assert isinstance(result, SelectResult), f"{name}: a check must be a SELECT"
+        assert not result.rows, f"{name} on {label}: {result.rows}"
+
+
+# ---------------------------------------------------------------------------
+# Parameters are bound as terms: an injection attempt stays a literal value
+# ---------------------------------------------------------------------------
+
+ECHO = """#+ summary: The text given, and the labels that contain it.
+#+ tags:
+#+   - search
+#+ params:
+#+   - text: string = "Cluster"
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?text ?label WHERE {
+  OPTIONAL {
+    ?entity skos:prefLabel ?label .
+    FILTER (CONTAINS(LCASE(STR(?label)), LCASE(?text)))
+  }
+}
+"""
+
+PAYLOADS = [
+    '"} ; DROP ALL ; {"',
+    'x" ) } UNION { ?entity ?p ?label } #',
+    "}",
+    "\\",
+    "line\nbreak",
+    "'''",
+    '"""',
+    "> <urn:evil>",
+    "Agency",
+]
+
+
+@pytest.fixture(scope="module")
+def echo() -> QueryFile:
+    return parse_query_file(ECHO, name="echo", path=Path("echo.rq"))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_parameter_cannot_change_the_query(
+    payload: str, echo: QueryFile, engines: dict[str, Engine], dataset: Dataset
+) -> None:
+    """Whatever the value holds, it comes back as one literal and filters as one."""
+    labels = {str(o) for o in dataset.objects(None, URIRef(PREFIXES["skos"] + "prefLabel"))}
+    wanted = {label for label in labels if payload.lower() in label.lower()}
+    for label, engine in engines.items():
+        result = run(engine, echo, params={"text": payload})
+        assert isinstance(result, SelectResult)
+        assert {row[0] for row in result.rows} == {Literal(payload)}, label
+        found = {str(row[1]) for row in result.rows if row[1] is not None}
+        assert found == wanted, label
