@@ -52,8 +52,8 @@ ALLOWED: dict[str, frozenset[Tolerance]] = {
 """Which differences each store may show."""
 
 PATH_JOIN = (
-    "Virtuoso 7.2 returns too few rows (often none) when a `*` property path "
-    "(rdfs:subClassOf*) has its subject bound by another pattern of the same group"
+    "Virtuoso 7.2 returns too few rows (often none) when a `*` path (rdfs:subClassOf*) is "
+    "joined with other patterns under default-graph-uri dataset parameters"
 )
 
 WRONG_ANSWERS: dict[str, dict[str, str]] = {
