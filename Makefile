@@ -40,9 +40,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
 
-# Regenerate src/clustergraph/namespace.py after editing ontology/clustergraph.ttl.
+# Regenerate src/clustergraph/project/namespace.py after editing ontology/clustergraph.ttl.
 namespace: $(STAMP)
-	$(BIN)/python -m clustergraph.codegen
+	$(BIN)/python -m clustergraph.project.codegen
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -8,8 +8,8 @@ The synthetic graph at scale k is k copies of the seed ecosystem (the entity net
 ``data/``), with one random link per copy between copies so that it hangs together as a
 growing ecosystem would. For each scale it measures
 
-* ``layout``: :func:`clustergraph.drawing.draw` alone (igraph scores, parts, positions);
-* ``page``: :func:`clustergraph.views.write_view` as a whole (layout, JSON, HTML, atomic
+* ``layout``: :func:`clustergraph.render.drawing.draw` alone (igraph scores, parts, positions);
+* ``page``: :func:`clustergraph.render.views.write_view` as a whole (layout, JSON, HTML, atomic
   write), and the size of the page;
 * with ``--browser``, the time Chromium takes from opening the file to the first frame.
 
@@ -32,11 +32,11 @@ from typing import Any
 
 import networkx as nx
 
-from clustergraph.drawing import draw
-from clustergraph.layout import Project
-from clustergraph.load import load
-from clustergraph.network import GraphIndex, entity_network
-from clustergraph.views import write_view
+from clustergraph.render.drawing import draw
+from clustergraph.project.layout import Project
+from clustergraph.pipeline.load import load
+from clustergraph.network.projections import GraphIndex, entity_network
+from clustergraph.render.views import write_view
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:

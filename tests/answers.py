@@ -14,7 +14,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from clustergraph.query import Result
+from clustergraph.store.engines import Result
 
 from .compat import Tolerance, compare
 

@@ -26,7 +26,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from clustergraph.query import AskResult, GraphResult, Result, SelectResult
+from clustergraph.store.engines import AskResult, GraphResult, Result, SelectResult
 
 
 class Tolerance(enum.Enum):

@@ -12,10 +12,10 @@ import pytest
 from rdflib import Dataset
 
 from clustergraph.build import BuildReport, build
-from clustergraph.layout import Project
-from clustergraph.library import Library
-from clustergraph.load import load
-from clustergraph.query import Engine, OxigraphEngine, RdflibEngine, Result, run
+from clustergraph.pipeline.load import load
+from clustergraph.project.layout import Project
+from clustergraph.queries.library import Library
+from clustergraph.store.engines import Engine, OxigraphEngine, RdflibEngine, Result, run
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

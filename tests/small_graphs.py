@@ -8,8 +8,8 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset
 
-from clustergraph.layout import GRAPH_NS, ONTOLOGY_GRAPH
-from clustergraph.load import load_file
+from clustergraph.pipeline.load import load_file
+from clustergraph.project.layout import GRAPH_NS, ONTOLOGY_GRAPH
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,17 +9,17 @@ import json
 import networkx as nx
 import pytest
 
-from clustergraph.analysis import analyze, explain_paths
 from clustergraph.errors import InputError
-from clustergraph.network import GraphIndex, organisation_network
-from clustergraph.prefixes import DEFAULT_PREFIXES
-from clustergraph.report import (
+from clustergraph.network.measures import analyze, explain_paths
+from clustergraph.network.projections import GraphIndex, organisation_network
+from clustergraph.network.report import (
     centrality_csv,
     markdown_report,
     markdown_text,
     paths_text,
     write_report,
 )
+from clustergraph.project.prefixes import DEFAULT_PREFIXES
 from tests.small_graphs import SMALL, dataset, iri
 
 

@@ -12,13 +12,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF
 
 from clustergraph.build import STAGES, BuildError, Stage, build
-from clustergraph.catalogue import EntityPage, FactRow, Link, entity_path
-from clustergraph.cli import main
-from clustergraph.derive import INFERRED_GRAPH, derive, with_inferred
-from clustergraph.layout import ID_NS, Project
-from clustergraph.load import named_graphs, union_graph
-from clustergraph.site import NAV, _environment, relative_root
-from clustergraph.validate import validate
+from clustergraph.cli.main import main
+from clustergraph.pipeline.derive import INFERRED_GRAPH, derive, with_inferred
+from clustergraph.pipeline.load import named_graphs, union_graph
+from clustergraph.pipeline.validate import validate
+from clustergraph.project.layout import ID_NS, Project
+from clustergraph.render.catalogue import EntityPage, FactRow, Link, entity_path
+from clustergraph.render.site import NAV, _environment, relative_root
 
 ENTITIES = """
 SELECT DISTINCT ?entity WHERE {

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from clustergraph import __version__
-from clustergraph.cli import main
-from clustergraph.load import load
-from clustergraph.validate import validate
+from clustergraph.cli.main import main
+from clustergraph.pipeline.load import load
+from clustergraph.pipeline.validate import validate
 
 NAMELESS = """\
 @prefix cg: <https://w3id.org/clustergraph/ontology#> .

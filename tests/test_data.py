@@ -12,9 +12,9 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
-from clustergraph.layout import BASE, Project
-from clustergraph.load import named_graphs
-from clustergraph.namespace import CG
+from clustergraph.pipeline.load import named_graphs
+from clustergraph.project.layout import BASE, Project
+from clustergraph.project.namespace import CG
 
 SOURCE_GRAPH_NS = BASE + "graph/source/"
 VOCAB_GRAPH_NS = BASE + "graph/vocab/"

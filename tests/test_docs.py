@@ -12,7 +12,7 @@ import clustergraph
 
 MODULES = sorted(
     info.name
-    for info in pkgutil.iter_modules(clustergraph.__path__, prefix="clustergraph.")
+    for info in pkgutil.walk_packages(clustergraph.__path__, prefix="clustergraph.")
     if info.name != "clustergraph.__main__"
 )
 

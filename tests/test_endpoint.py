@@ -16,10 +16,17 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Literal
 
-from clustergraph.cli import main
-from clustergraph.layout import Project
-from clustergraph.library import Library, parse_query_file
-from clustergraph.query import AskResult, EndpointEngine, EndpointError, Result, SelectResult, run
+from clustergraph.cli.main import main
+from clustergraph.project.layout import Project
+from clustergraph.queries.library import Library, parse_query_file
+from clustergraph.store.engines import (
+    AskResult,
+    EndpointEngine,
+    EndpointError,
+    Result,
+    SelectResult,
+    run,
+)
 
 from .answers import same_answer
 from .conftest import REPO

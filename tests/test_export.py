@@ -22,10 +22,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
-from clustergraph.cli import main
-from clustergraph.describe import DATASET, LICENSE, SPDX, VOID_FILE
+from clustergraph.cli.main import main
 from clustergraph.errors import InputError
-from clustergraph.export import (
+from clustergraph.pipeline.export import (
     CONTEXT_FILE,
     RdfFormat,
     export,
@@ -33,10 +32,11 @@ from clustergraph.export import (
     jsonld_context,
     serialize,
 )
-from clustergraph.files import write_atomic
-from clustergraph.load import named_graphs, union_graph
-from clustergraph.stats import stats
-from clustergraph.terms import to_rdflib
+from clustergraph.pipeline.load import named_graphs, union_graph
+from clustergraph.pipeline.stats import stats
+from clustergraph.pipeline.void import DATASET, LICENSE, SPDX, VOID_FILE
+from clustergraph.project.files import write_atomic
+from clustergraph.rdf.terms import to_rdflib
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Dataset.*is deprecated:DeprecationWarning"),

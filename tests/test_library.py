@@ -8,8 +8,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from clustergraph.layout import Project
-from clustergraph.library import (
+from clustergraph.project.layout import Project
+from clustergraph.queries.library import (
     Library,
     ParamError,
     ParamType,

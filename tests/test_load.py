@@ -11,15 +11,15 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from clustergraph.errors import InputError
-from clustergraph.layout import (
+from clustergraph.pipeline.load import load, load_file, named_graphs, union_graph
+from clustergraph.project.layout import (
     BASE,
     ONTOLOGY_GRAPH,
     Project,
     file_for_graph,
     graph_for_file,
 )
-from clustergraph.load import load, load_file, named_graphs, union_graph
-from clustergraph.terms import canonical_language
+from clustergraph.rdf.terms import canonical_language
 
 from .conftest import FIXTURES
 

@@ -7,8 +7,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from clustergraph.errors import InputError
-from clustergraph.layout import GRAPH_NS
-from clustergraph.network import (
+from clustergraph.network.projections import (
     PROJECTIONS,
     GraphIndex,
     actor_network,
@@ -20,6 +19,7 @@ from clustergraph.network import (
     project,
     select_network,
 )
+from clustergraph.project.layout import GRAPH_NS
 from tests.small_graphs import SMALL, dataset, iri
 
 ONE = GRAPH_NS + "source/one"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from clustergraph.cli import main
-from clustergraph.netcli import NETWORKS
-from clustergraph.network import PROJECTIONS
+from clustergraph.cli.main import main
+from clustergraph.cli.network import NETWORKS
+from clustergraph.network.projections import PROJECTIONS
 
 CONSTRUCT = """\
 #+ summary: Who holds a post in which organisation.

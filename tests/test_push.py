@@ -22,12 +22,10 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from clustergraph.cli import main
+from clustergraph.cli.main import main
 from clustergraph.errors import InputError
-from clustergraph.layout import Project
-from clustergraph.library import Library
-from clustergraph.load import named_graphs, union_graph
-from clustergraph.push import (
+from clustergraph.pipeline.load import named_graphs, union_graph
+from clustergraph.pipeline.push import (
     PASSWORD_ENV,
     USER_ENV,
     AuthError,
@@ -41,7 +39,9 @@ from clustergraph.push import (
     push,
     scoped_query_url,
 )
-from clustergraph.query import (
+from clustergraph.project.layout import Project
+from clustergraph.queries.library import Library
+from clustergraph.store.engines import (
     AskResult,
     EndpointEngine,
     EndpointError,

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from clustergraph.layout import Project
-from clustergraph.library import Library, QueryFile, parse_query_file
-from clustergraph.query import AskResult, Engine, GraphResult, Result, SelectResult, run
+from clustergraph.project.layout import Project
+from clustergraph.queries.library import Library, QueryFile, parse_query_file
+from clustergraph.store.engines import AskResult, Engine, GraphResult, Result, SelectResult, run
 
 from .answers import compare_rows, expected_value, result_value, same_answer
 from .conftest import REPO

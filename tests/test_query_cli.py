@@ -9,8 +9,8 @@ import json
 import pytest
 from rdflib import Graph
 
-from clustergraph.cli import main
-from clustergraph.layout import Project
+from clustergraph.cli.main import main
+from clustergraph.project.layout import Project
 
 MEMBERS = """#+ summary: Members of an organisation, with their role.
 #+ tags:

@@ -7,9 +7,9 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import ORG, RDF, SDO
 
-from clustergraph.layout import BASE
-from clustergraph.load import union_graph
-from clustergraph.namespace import CG
+from clustergraph.pipeline.load import union_graph
+from clustergraph.project.layout import BASE
+from clustergraph.project.namespace import CG
 
 ID = BASE + "id/"
 

@@ -17,7 +17,7 @@ other shapes use through ``sh:node`` (``PartialDate``, ``FullDate``).
 Each ``tests/shapes/valid--*.ttl`` must conform.
 
 Every example is validated together with the ontology and the vocabularies of
-``data/vocab/`` (not the sources), with :func:`clustergraph.validate.validate`.
+``data/vocab/`` (not the sources), with :func:`clustergraph.pipeline.validate.validate`.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from clustergraph.layout import BASE, GRAPH_NS, Project
-from clustergraph.load import load, load_file
-from clustergraph.prefixes import DEFAULT_PREFIXES, compact
-from clustergraph.validate import ValidationReport, Violation, validate
+from clustergraph.pipeline.load import load, load_file
+from clustergraph.pipeline.validate import ValidationReport, Violation, validate
+from clustergraph.project.layout import BASE, GRAPH_NS, Project
+from clustergraph.project.prefixes import DEFAULT_PREFIXES, compact
 
 from .conftest import REPO
 

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from clustergraph.errors import ShapesError
-from clustergraph.validate import PathOp, ValidationReport, validate
+from clustergraph.pipeline.validate import PathOp, ValidationReport, validate
 
 PREFIXES = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .

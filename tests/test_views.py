@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 import networkx as nx
 import pytest
 
-from clustergraph.drawing import draw, layout
 from clustergraph.errors import InputError
-from clustergraph.network import GraphIndex, entity_network
-from clustergraph.views import json_for_html, render_view, write_view
+from clustergraph.network.projections import GraphIndex, entity_network
+from clustergraph.render.drawing import draw, layout
+from clustergraph.render.views import json_for_html, render_view, write_view
 from tests.small_graphs import synthetic
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
@@ -203,7 +203,7 @@ def test_large_view_is_drawn_in_parts():
 
 
 def test_a_class_has_one_colour_in_every_view(ecosystem):
-    from clustergraph.network import neighbourhood
+    from clustergraph.network.projections import neighbourhood
 
     person = "https://w3id.org/clustergraph/id/person/giedrius-bagusinskas"
     views = [ecosystem, neighbourhood(ecosystem, person, 3)]

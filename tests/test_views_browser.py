@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from clustergraph.network import GraphIndex, entity_network, neighbourhood
-from clustergraph.views import write_view
+from clustergraph.network.projections import GraphIndex, entity_network, neighbourhood
+from clustergraph.render.views import write_view
 from tests.browser import chromium_context, require_chromium
 from tests.small_graphs import synthetic
 
@@ -133,7 +133,7 @@ def test_entity_view_is_centred_on_the_entity(browser, dataset, tmp_path):
 def hostile_graph():
     import networkx as nx
 
-    from clustergraph.network import Statement
+    from clustergraph.network.projections import Statement
 
     g = nx.Graph(source_titles={"urn:graph": PAYLOAD})
     g.add_node(

@@ -2,7 +2,7 @@
 
 import sys
 
-from clustergraph.cli import main
+from clustergraph.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -44,17 +44,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from clustergraph.errors import ClusterGraphError
-from clustergraph.layout import GRAPH_NS, Project
+from clustergraph.project.layout import GRAPH_NS, Project
 
 if TYPE_CHECKING:
     from rdflib import Dataset
 
-    from clustergraph.analysis import Analysis
-    from clustergraph.derive import Derivation
-    from clustergraph.export import RdfFormat
-    from clustergraph.network import GraphIndex
-    from clustergraph.site import QueryRun, SiteInputs, SiteSummary
-    from clustergraph.stats import Stats
+    from clustergraph.network.measures import Analysis
+    from clustergraph.network.projections import GraphIndex
+    from clustergraph.pipeline.derive import Derivation
+    from clustergraph.pipeline.export import RdfFormat
+    from clustergraph.pipeline.stats import Stats
+    from clustergraph.render.site import QueryRun, SiteInputs, SiteSummary
 
 __all__ = [
     "STAGES",
@@ -166,8 +166,8 @@ class BuildReport:
 
 
 def _load(state: _State) -> str:
-    from clustergraph.load import load, named_graphs
-    from clustergraph.stats import stats
+    from clustergraph.pipeline.load import load, named_graphs
+    from clustergraph.pipeline.stats import stats
 
     state.dataset = load(state.project)
     state.stats = stats(state.dataset)
@@ -176,8 +176,8 @@ def _load(state: _State) -> str:
 
 
 def _validate(state: _State) -> str:
-    from clustergraph.load import load_file
-    from clustergraph.validate import validate
+    from clustergraph.pipeline.load import load_file
+    from clustergraph.pipeline.validate import validate
 
     assert state.dataset is not None
     project = state.project
@@ -195,7 +195,7 @@ def _validate(state: _State) -> str:
 
 
 def _derive(state: _State) -> str:
-    from clustergraph.derive import derive, with_inferred
+    from clustergraph.pipeline.derive import derive, with_inferred
 
     assert state.dataset is not None
     state.derivation = derive(state.dataset)
@@ -205,9 +205,9 @@ def _derive(state: _State) -> str:
 
 
 def _run_queries(state: _State, *, checks: bool) -> list[QueryRun]:
-    from clustergraph.library import Library
-    from clustergraph.query import OxigraphEngine, run
-    from clustergraph.site import QueryRun
+    from clustergraph.queries.library import Library
+    from clustergraph.render.site import QueryRun
+    from clustergraph.store.engines import OxigraphEngine, run
 
     dataset = state.dataset if checks else state.full
     assert dataset is not None
@@ -225,9 +225,9 @@ def _run_queries(state: _State, *, checks: bool) -> list[QueryRun]:
 
 
 def _check(state: _State) -> str:
-    from clustergraph.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
-    from clustergraph.query import SelectResult
-    from clustergraph.results import Format, write_result
+    from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
+    from clustergraph.queries.output import Format, write_result
+    from clustergraph.store.engines import SelectResult
 
     runs = _run_queries(state, checks=True)
     failed = [r for r in runs if isinstance(r.result, SelectResult) and r.result.rows]
@@ -244,7 +244,7 @@ def _check(state: _State) -> str:
 
 
 def _queries(state: _State) -> str:
-    from clustergraph.query import AskResult, GraphResult
+    from clustergraph.store.engines import AskResult, GraphResult
 
     runs = _write_results(state, _run_queries(state, checks=False))
     state.runs.extend(runs)
@@ -262,9 +262,9 @@ def _write_results(state: _State, runs: Sequence[QueryRun]) -> list[QueryRun]:
     """Write each result under ``queries/`` and return the runs with their files."""
     from dataclasses import replace
 
-    from clustergraph.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
-    from clustergraph.query import AskResult, GraphResult
-    from clustergraph.results import Format, write_result
+    from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
+    from clustergraph.queries.output import Format, write_result
+    from clustergraph.store.engines import AskResult, GraphResult
 
     written = []
     for r in runs:
@@ -287,10 +287,10 @@ def _write_results(state: _State, runs: Sequence[QueryRun]) -> list[QueryRun]:
 
 
 def _analyse(state: _State) -> str:
-    from clustergraph.analysis import analyze
-    from clustergraph.network import DESCRIPTIONS, GraphIndex
-    from clustergraph.network import project as projection
-    from clustergraph.report import write_report
+    from clustergraph.network.measures import analyze
+    from clustergraph.network.projections import DESCRIPTIONS, GraphIndex
+    from clustergraph.network.projections import project as projection
+    from clustergraph.network.report import write_report
 
     assert state.dataset is not None
     state.index = GraphIndex(state.dataset)
@@ -305,7 +305,7 @@ def _analyse(state: _State) -> str:
 
 
 def _export(state: _State) -> str:
-    from clustergraph.export import export_all
+    from clustergraph.pipeline.export import export_all
 
     assert state.full is not None
     state.exports = export_all(state.full, state.staging / "exports")
@@ -314,7 +314,7 @@ def _export(state: _State) -> str:
 
 
 def _site_inputs(state: _State) -> SiteInputs:
-    from clustergraph.site import SiteInputs
+    from clustergraph.render.site import SiteInputs
 
     if state.inputs is None:
         for value, what in (
@@ -345,14 +345,14 @@ def _site_inputs(state: _State) -> SiteInputs:
 
 
 def _views(state: _State) -> str:
-    from clustergraph.site import write_views
+    from clustergraph.render.site import write_views
 
     state.views = write_views(_site_inputs(state))
     return f"{state.views} views sharing one copy of vis-network"
 
 
 def _site(state: _State) -> str:
-    from clustergraph.site import write_site
+    from clustergraph.render.site import write_site
 
     state.site = write_site(_site_inputs(state))
     return f"{state.site.pages} pages ({state.site.entities} entity pages)"

@@ -1,6 +1,6 @@
 """Measures of a network: centrality, communities, brokers, components, explained paths.
 
-The networks are the projections of :mod:`clustergraph.network`; everything here works
+The networks are the projections of :mod:`clustergraph.network.projections`; everything here works
 on any undirected :class:`networkx.Graph` whose nodes carry ``label``, ``name`` and
 ``cls`` and whose edges carry ``statements`` and ``relations``.
 
@@ -46,7 +46,7 @@ from typing import Any
 import networkx as nx
 
 from clustergraph.errors import InputError
-from clustergraph.network import Statement
+from clustergraph.network.projections import Statement
 
 DEFAULT_SEED = 42
 """Seed of the Louvain community detection, so that reports are reproducible."""
@@ -185,7 +185,7 @@ def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
     Parameters
     ----------
     graph
-        An undirected network (see :mod:`clustergraph.network`).
+        An undirected network (see :mod:`clustergraph.network.projections`).
     seed
         Seed of the Louvain community detection.
 

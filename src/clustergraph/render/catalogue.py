@@ -12,7 +12,7 @@ an entity page answers:
   as a statement with the articles that state it, and for a mediator such as a post or
   a membership what that mediator says besides (holder, role, period, ...);
 * the figures stated about it, in order of time;
-* the facts derived by reasoning (see :mod:`clustergraph.derive`).
+* the facts derived by reasoning (see :mod:`clustergraph.pipeline.derive`).
 
 It also lists every dated fact for the timeline (:meth:`Catalogue.timeline`), in
 order, with the precision the source gives: a year, a month, a day, or a day or month
@@ -48,11 +48,11 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from clustergraph.derive import INFERRED_GRAPH
-from clustergraph.layout import CG_NS, GRAPH_NS, ID_NS, ONTOLOGY_GRAPH
-from clustergraph.load import named_graphs
-from clustergraph.network import GraphIndex
-from clustergraph.prefixes import ENTITY_PREFIXES, compact
+from clustergraph.network.projections import GraphIndex
+from clustergraph.pipeline.derive import INFERRED_GRAPH
+from clustergraph.pipeline.load import named_graphs
+from clustergraph.project.layout import CG_NS, GRAPH_NS, ID_NS, ONTOLOGY_GRAPH
+from clustergraph.project.prefixes import ENTITY_PREFIXES, compact
 
 __all__ = [
     "Catalogue",
@@ -435,7 +435,7 @@ class Catalogue:
         The dataset, with the graph of derived facts if there is one (the ontology graph
         gives term labels only).
     index
-        The :class:`clustergraph.network.GraphIndex` of the asserted data: classes,
+        The :class:`clustergraph.network.projections.GraphIndex` of the asserted data: classes,
         labels, article titles and the entity network.
     """
 

@@ -1,9 +1,9 @@
-"""Generate :mod:`clustergraph.namespace` from the ontology.
+"""Generate :mod:`clustergraph.project.namespace` from the ontology.
 
 Run after every edit of ``ontology/clustergraph.ttl``::
 
-    python -m clustergraph.codegen            # rewrite src/clustergraph/namespace.py
-    python -m clustergraph.codegen --check    # exit 1 if the module is out of date
+    python -m clustergraph.project.codegen            # rewrite src/clustergraph/project/namespace.py
+    python -m clustergraph.project.codegen --check    # exit 1 if the module is out of date
 
 A term of the ontology is every IRI in the ``cg:`` namespace that is the subject of
 an ``rdf:type`` triple in the ontology file (classes, properties, individuals,
@@ -40,7 +40,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, DefinedNamespace
 
 from clustergraph.errors import ClusterGraphError
-from clustergraph.layout import CG_NS, ID_NS, ONTOLOGY_FILE, ONTOLOGY_GRAPH, Project
+from clustergraph.project.layout import CG_NS, ID_NS, ONTOLOGY_FILE, ONTOLOGY_GRAPH, Project
 
 _GROUPS: tuple[tuple[str, tuple[URIRef, ...]], ...] = (
     ("Classes", (OWL.Class, RDFS.Class)),
@@ -55,7 +55,7 @@ _RESERVED = frozenset(dir(DefinedNamespace)) | frozenset(dir(type(DefinedNamespa
 
 _HEADER = '''"""The closed ``cg:`` namespace of the clustergraph ontology.
 
-Generated from {ontology} by ``python -m clustergraph.codegen``: do not edit.
+Generated from {ontology} by ``python -m clustergraph.project.codegen``: do not edit.
 
 Examples
 --------
@@ -133,7 +133,7 @@ def _group(ontology: Graph, term: URIRef) -> int:
 
 
 def render_namespace(ontology: Graph) -> str:
-    """Return the source of :mod:`clustergraph.namespace` for ``ontology``.
+    """Return the source of :mod:`clustergraph.project.namespace` for ``ontology``.
 
     Parameters
     ----------
@@ -179,11 +179,11 @@ def _quote(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite (or with ``--check``, compare) the namespace module; return an exit code."""
-    from clustergraph.load import load_file
+    from clustergraph.pipeline.load import load_file
 
     parser = argparse.ArgumentParser(
-        prog="python -m clustergraph.codegen",
-        description="Generate src/clustergraph/namespace.py from the ontology.",
+        prog="python -m clustergraph.project.codegen",
+        description="Generate src/clustergraph/project/namespace.py from the ontology.",
     )
     parser.add_argument("--root", type=Path, help="project root (default: discovered)")
     parser.add_argument("--output", type=Path, help="file to write (default: the module)")
@@ -209,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     current = output.read_text(encoding="utf-8") if output.is_file() else None
     if args.check:
         if current != source:
-            print(f"{output.name} is out of date: run python -m clustergraph.codegen")
+            print(f"{output.name} is out of date: run python -m clustergraph.project.codegen")
             return 1
         return 0
     if current != source:

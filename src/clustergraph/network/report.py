@@ -7,7 +7,7 @@ file                content
 ==================  ==============================================================
 ``report.md``       the most central actors, the communities, the brokers and
                     bridges, the components
-``report.json``     everything :class:`clustergraph.analysis.Analysis` holds
+``report.json``     everything :class:`clustergraph.network.measures.Analysis` holds
 ``centrality.csv``  one row per node: degree, betweenness, PageRank, community, ...
 ``communities.csv`` one row per (community, member)
 ``bridges.csv``     one row per bridge, with the relations that make it
@@ -34,9 +34,9 @@ from pathlib import Path
 import networkx as nx
 
 from clustergraph import __version__
-from clustergraph.analysis import Analysis, ExplainedPath
-from clustergraph.files import write_atomic
-from clustergraph.prefixes import compact
+from clustergraph.network.measures import Analysis, ExplainedPath
+from clustergraph.project.files import write_atomic
+from clustergraph.project.prefixes import compact
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
@@ -279,7 +279,7 @@ def paths_text(
     Parameters
     ----------
     paths
-        Paths from :func:`clustergraph.analysis.explain_paths` (all of one length).
+        Paths from :func:`clustergraph.network.measures.explain_paths` (all of one length).
     graph
         The network they were found in.
     prefixes

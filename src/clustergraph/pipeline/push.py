@@ -69,7 +69,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph
 
 from clustergraph.errors import ClusterGraphError, InputError
-from clustergraph.load import named_graphs, union_graph
+from clustergraph.pipeline.load import named_graphs, union_graph
 
 USER_ENV = "CLUSTERGRAPH_USER"
 """Environment variable holding the user name for the store."""
@@ -608,7 +608,7 @@ def push(
     Parameters
     ----------
     dataset
-        The dataset, as :func:`clustergraph.load.load` returns it.
+        The dataset, as :func:`clustergraph.pipeline.load.load` returns it.
     endpoints
         The store (see :meth:`Endpoints.infer`).
     graph
@@ -637,7 +637,7 @@ def push(
     if not any(True for _ in named_graphs(dataset)):
         raise InputError("the dataset is empty: nothing to push")
     if graph is not None:
-        from clustergraph.terms import parse_iri
+        from clustergraph.rdf.terms import parse_iri
 
         bare = graph[1:-1] if graph.startswith("<") and graph.endswith(">") else graph
         graph = str(parse_iri(f"<{bare}>", {}))  # an absolute IRI, no prefixed name

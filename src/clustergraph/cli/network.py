@@ -10,7 +10,7 @@ Usage::
 
 ``NAME`` of a network is one of ``entities`` (every entity the articles describe and the
 statements between them), ``organisations``, ``people`` (persons and organisations) and
-``actors`` (both); see :mod:`clustergraph.network`. An entity (``ID``, ``A``, ``B``) is
+``actors`` (both); see :mod:`clustergraph.network.projections`. An entity (``ID``, ``A``, ``B``) is
 an IRI (``<…>`` or bare), a prefixed name (``o:lcn``, ``id:org/lcn``) or a slug
 (``lcn``) that only one entity has.
 
@@ -35,19 +35,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clustergraph.errors import InputError
-from clustergraph.layout import Project
+from clustergraph.project.layout import Project
 
 if TYPE_CHECKING:
     import networkx as nx
     from rdflib import Dataset
 
-    from clustergraph.network import GraphIndex
+    from clustergraph.network.projections import GraphIndex
 
 COMMANDS = frozenset({"analyze", "path", "view"})
 """The subcommands this module adds."""
 
 NETWORKS = ("entities", "organisations", "people", "actors")
-"""The networks offered (the keys of :data:`clustergraph.network.PROJECTIONS`)."""
+"""The networks offered (the keys of :data:`clustergraph.network.projections.PROJECTIONS`)."""
 
 SIZE_MEASURES = ("pagerank", "degree", "betweenness")
 
@@ -155,8 +155,8 @@ def run(project: Project, args: argparse.Namespace) -> int:
     ClusterGraphError
         For input errors; the command line prints them as one line and exits 2.
     """
-    from clustergraph.load import load
-    from clustergraph.network import GraphIndex
+    from clustergraph.network.projections import GraphIndex
+    from clustergraph.pipeline.load import load
 
     dataset = load(project)
     index = GraphIndex(dataset)
@@ -168,10 +168,10 @@ def run(project: Project, args: argparse.Namespace) -> int:
 
 
 def _analyze(project: Project, index: GraphIndex, args: argparse.Namespace) -> int:
-    from clustergraph.analysis import analyze
-    from clustergraph.network import DESCRIPTIONS
-    from clustergraph.network import project as projection
-    from clustergraph.report import write_report
+    from clustergraph.network.measures import analyze
+    from clustergraph.network.projections import DESCRIPTIONS
+    from clustergraph.network.projections import project as projection
+    from clustergraph.network.report import write_report
 
     graph = projection(index, args.network)
     analysis = analyze(graph, seed=args.seed)
@@ -193,9 +193,9 @@ def _analyze(project: Project, index: GraphIndex, args: argparse.Namespace) -> i
 
 
 def _path(index: GraphIndex, args: argparse.Namespace) -> int:
-    from clustergraph.analysis import explain_paths
-    from clustergraph.network import project as projection
-    from clustergraph.report import paths_text
+    from clustergraph.network.measures import explain_paths
+    from clustergraph.network.projections import project as projection
+    from clustergraph.network.report import paths_text
 
     graph = projection(index, args.network)
     start, end = index.resolve(args.start), index.resolve(args.end)
@@ -227,9 +227,9 @@ def _query_graph(
     project: Project, dataset: Dataset, index: GraphIndex, name: str, params: dict[str, str]
 ) -> tuple[nx.Graph, str]:
     """Run a query of the library (or a ``.rq`` file) and return its graph and a title."""
-    from clustergraph.library import Library, read_query_file
-    from clustergraph.network import construct_network, select_network
-    from clustergraph.query import GraphResult, RdflibEngine, SelectResult, run
+    from clustergraph.network.projections import construct_network, select_network
+    from clustergraph.queries.library import Library, read_query_file
+    from clustergraph.store.engines import GraphResult, RdflibEngine, SelectResult, run
 
     file = Path(name)
     if file.suffix == ".rq" and file.is_file():
@@ -248,9 +248,9 @@ def _query_graph(
 
 def _view(project: Project, dataset: Dataset, index: GraphIndex, args: argparse.Namespace) -> int:
     from clustergraph import __version__
-    from clustergraph.network import neighbourhood
-    from clustergraph.network import project as projection
-    from clustergraph.views import describe, write_view
+    from clustergraph.network.projections import neighbourhood
+    from clustergraph.network.projections import project as projection
+    from clustergraph.render.views import describe, write_view
 
     if args.depth is not None and args.entity is None:
         raise InputError("--depth goes with --entity")

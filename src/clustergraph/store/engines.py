@@ -50,10 +50,10 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from clustergraph.errors import ClusterGraphError, InputError
-from clustergraph.terms import to_oxigraph, to_rdflib
+from clustergraph.rdf.terms import to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:
-    from clustergraph.library import QueryFile
+    from clustergraph.queries.library import QueryFile
 
 
 class EndpointError(ClusterGraphError):
@@ -124,7 +124,7 @@ class RdflibEngine:
     ----------
     dataset
         A dataset whose default graph is the union of its named graphs
-        (``default_union=True``), as :func:`clustergraph.load.load` returns.
+        (``default_union=True``), as :func:`clustergraph.pipeline.load.load` returns.
     """
 
     name = "rdflib"
@@ -297,7 +297,7 @@ def run(engine: Engine, query: QueryFile, *, params: Mapping[str, str] | None = 
     engine
         Where to run it.
     query
-        The query (see :class:`clustergraph.library.Library`).
+        The query (see :class:`clustergraph.queries.library.Library`).
     params
         Parameter name to the value as a user typed it.
 

@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from clustergraph.layout import CG_NS, GRAPH_NS, ID_NS
+from clustergraph.project.layout import CG_NS, GRAPH_NS, ID_NS
 
 DEFAULT_PREFIXES: Mapping[str, str] = {
     "cg": CG_NS,

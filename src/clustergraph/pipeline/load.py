@@ -2,7 +2,7 @@
 
 Files are parsed with pyoxigraph, which rejects what rdflib would let through
 (invalid IRIs, bad language tags, ...), and the terms are converted to rdflib terms.
-Each file goes into its own named graph (see :mod:`clustergraph.layout`).
+Each file goes into its own named graph (see :mod:`clustergraph.project.layout`).
 Loading is all-or-nothing: the first malformed file raises :class:`InputError`
 and no dataset is returned.
 
@@ -30,9 +30,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from clustergraph.errors import InputError
-from clustergraph.layout import Project
-from clustergraph.prefixes import DEFAULT_PREFIXES, new_namespace_manager
-from clustergraph.terms import to_rdflib
+from clustergraph.project.layout import Project
+from clustergraph.project.prefixes import DEFAULT_PREFIXES, new_namespace_manager
+from clustergraph.rdf.terms import to_rdflib
 
 # pyoxigraph prefixes its messages with the position, which InputError puts in front.
 _POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")

@@ -9,7 +9,7 @@ In each view: nodes coloured (and, past 20 classes, shaped) by class, with a leg
 that is also a filter by class; sized by a centrality measure; edges labelled with
 their predicates; tooltips giving the entity's class, label, key facts and sources; a
 search box over labels and prefixed names; a details panel. Positions come from
-:mod:`clustergraph.drawing`: physics is off and the first frame is the final one. A
+:mod:`clustergraph.render.drawing`: physics is off and the first frame is the final one. A
 graph of more than ``max_nodes`` nodes is drawn as parts (communities) that the user
 opens one at a time.
 
@@ -49,9 +49,9 @@ import jinja2
 import networkx as nx
 
 from clustergraph import __version__
-from clustergraph.drawing import draw
-from clustergraph.files import write_atomic
-from clustergraph.prefixes import DEFAULT_PREFIXES
+from clustergraph.project.files import write_atomic
+from clustergraph.project.prefixes import DEFAULT_PREFIXES
+from clustergraph.render.drawing import draw
 
 __all__ = ["PALETTE", "ViewSummary", "render_view", "write_view", "write_vis_network"]
 
@@ -110,7 +110,11 @@ def _vis_network_js() -> str:
 
 @functools.cache
 def _asset(name: str) -> str:
-    return resources.files("clustergraph").joinpath("templates", name).read_text(encoding="utf-8")
+    return (
+        resources.files("clustergraph.render")
+        .joinpath("templates", name)
+        .read_text(encoding="utf-8")
+    )
 
 
 @functools.cache
@@ -287,7 +291,7 @@ def render_view(
     Parameters
     ----------
     graph
-        The network (node and edge attributes as :mod:`clustergraph.network` gives them;
+        The network (node and edge attributes as :mod:`clustergraph.network.projections` gives them;
         missing ones get defaults).
     title, subtitle
         Shown at the top of the page (escaped).

@@ -1,7 +1,7 @@
 """A VoID and DCAT description of the dataset and of its export files.
 
 The description (``void.ttl``, written beside the exports by
-:func:`clustergraph.export.export_all`) says:
+:func:`clustergraph.pipeline.export.export_all`) says:
 
 - ``void:triples``: the triples of the dataset, counted graph by graph (the number of
   N-Quads statements); each named graph is a ``void:subset`` with its own count;
@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
-from clustergraph.layout import BASE, ID_NS
-from clustergraph.load import named_graphs
-from clustergraph.prefixes import new_namespace_manager
+from clustergraph.pipeline.load import named_graphs
+from clustergraph.project.layout import BASE, ID_NS
+from clustergraph.project.prefixes import new_namespace_manager
 
 if TYPE_CHECKING:
-    from clustergraph.export import RdfFormat
+    from clustergraph.pipeline.export import RdfFormat
 
 VOID_FILE = "void.ttl"
 """File name of the description, beside the export files."""
@@ -116,7 +116,7 @@ def describe(dataset: Dataset, files: Mapping[RdfFormat, Path]) -> Graph:
     dataset
         The dataset, as loaded.
     files
-        The export file of each format (see :func:`clustergraph.export.export_all`);
+        The export file of each format (see :func:`clustergraph.pipeline.export.export_all`);
         each becomes a distribution, with its size and SHA-256 read from the file.
 
     Returns
@@ -124,8 +124,8 @@ def describe(dataset: Dataset, files: Mapping[RdfFormat, Path]) -> Graph:
     Graph
         The description; its download URLs are relative to the directory of the files.
     """
-    from clustergraph.export import export_prefixes
-    from clustergraph.stats import stats
+    from clustergraph.pipeline.export import export_prefixes
+    from clustergraph.pipeline.stats import stats
 
     prefixes = export_prefixes()
     graph = Graph()

@@ -1,6 +1,6 @@
 """The closed ``cg:`` namespace of the clustergraph ontology.
 
-Generated from ontology/clustergraph.ttl by ``python -m clustergraph.codegen``: do not edit.
+Generated from ontology/clustergraph.ttl by ``python -m clustergraph.project.codegen``: do not edit.
 
 Examples
 --------

@@ -59,7 +59,7 @@ Projections (:data:`PROJECTIONS`)
 Examples
 --------
 >>> from rdflib import Dataset
->>> from clustergraph.prefixes import DEFAULT_PREFIXES
+>>> from clustergraph.project.prefixes import DEFAULT_PREFIXES
 >>> ds = Dataset(default_union=True)
 >>> _ = ds.graph("https://w3id.org/clustergraph/graph/source/a").parse(format="turtle", data='''
 ...     @prefix org: <http://www.w3.org/ns/org#> .
@@ -95,9 +95,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from clustergraph.errors import InputError
-from clustergraph.layout import GRAPH_NS, ID_NS, ONTOLOGY_GRAPH
-from clustergraph.load import named_graphs
-from clustergraph.prefixes import compact, prefix_map
+from clustergraph.pipeline.load import named_graphs
+from clustergraph.project.layout import GRAPH_NS, ID_NS, ONTOLOGY_GRAPH
+from clustergraph.project.prefixes import compact, prefix_map
 
 __all__ = [
     "DESCRIPTIONS",
@@ -194,7 +194,7 @@ class Statement:
 
         Examples
         --------
-        >>> from clustergraph.prefixes import DEFAULT_PREFIXES
+        >>> from clustergraph.project.prefixes import DEFAULT_PREFIXES
         >>> Statement("urn:a", str(RDFS.seeAlso), "urn:b", ()).text(DEFAULT_PREFIXES)
         '<urn:a> rdfs:seeAlso <urn:b> .'
         """
@@ -221,7 +221,7 @@ class GraphIndex:
     Parameters
     ----------
     dataset
-        The dataset (see :func:`clustergraph.load.load`), one named graph per file.
+        The dataset (see :func:`clustergraph.pipeline.load.load`), one named graph per file.
 
     Notes
     -----

@@ -44,9 +44,9 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from clustergraph.errors import LayoutError, ShapesError
-from clustergraph.layout import GRAPH_NS, file_for_graph
-from clustergraph.load import load_file, named_graphs, union_graph
-from clustergraph.prefixes import compact, prefix_map
+from clustergraph.pipeline.load import load_file, named_graphs, union_graph
+from clustergraph.project.layout import GRAPH_NS, file_for_graph
+from clustergraph.project.prefixes import compact, prefix_map
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def validate(dataset: Dataset, *, shapes: Path | Graph) -> ValidationReport:
     Parameters
     ----------
     dataset
-        The dataset (see :func:`clustergraph.load.load`); include the ontology graph so
+        The dataset (see :func:`clustergraph.pipeline.load.load`); include the ontology graph so
         that ``sh:class`` constraints see subclasses.
     shapes
         The shapes graph, or a Turtle file parsed strictly.

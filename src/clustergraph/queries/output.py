@@ -14,7 +14,7 @@ format      what it writes
 Examples
 --------
 >>> from rdflib import Literal, URIRef
->>> from clustergraph.query import SelectResult
+>>> from clustergraph.store.engines import SelectResult
 >>> result = SelectResult(("org", "members"), (
 ...     (URIRef("https://w3id.org/clustergraph/id/org/eacn"), Literal(24)),))
 >>> print(write_result(result, Format.TABLE, prefixes={"o": "https://w3id.org/clustergraph/id/org/"}))
@@ -37,8 +37,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from clustergraph.errors import InputError
-from clustergraph.prefixes import compact
-from clustergraph.query import AskResult, GraphResult, Result, SelectResult, sparql_term
+from clustergraph.project.prefixes import compact
+from clustergraph.store.engines import AskResult, GraphResult, Result, SelectResult, sparql_term
 
 
 class Format(enum.Enum):

@@ -53,9 +53,9 @@ from importlib import metadata
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS
 
-from clustergraph.layout import CG_NS, GRAPH_NS, ID_NS
-from clustergraph.load import named_graphs, union_graph
-from clustergraph.prefixes import DEFAULT_PREFIXES, compact, new_namespace_manager
+from clustergraph.pipeline.load import named_graphs, union_graph
+from clustergraph.project.layout import CG_NS, GRAPH_NS, ID_NS
+from clustergraph.project.prefixes import DEFAULT_PREFIXES, compact, new_namespace_manager
 
 __all__ = [
     "INFERRED_GRAPH",

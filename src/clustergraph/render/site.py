@@ -21,7 +21,7 @@ path                                   page
 ``downloads.html``                     the exports, the VoID/DCAT description, the
                                        analysis files, with sizes and SHA-256
 ``views/...``                          the interactive views (see
-                                       :mod:`clustergraph.views`), sharing one copy of
+                                       :mod:`clustergraph.render.views`), sharing one copy of
                                        vis-network in ``views/lib/``
 ``assets/site.css``                    the one style sheet
 =====================================  ================================================
@@ -57,19 +57,24 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from clustergraph import __version__
-from clustergraph.analysis import Analysis
-from clustergraph.catalogue import Catalogue, Link, entity_path
-from clustergraph.derive import Derivation
 from clustergraph.errors import InputError
-from clustergraph.export import RdfFormat
-from clustergraph.layout import Project
-from clustergraph.library import QueryFile, QueryForm
-from clustergraph.network import DESCRIPTIONS, GraphIndex, construct_network, neighbourhood
-from clustergraph.ontodoc import ontology_doc
-from clustergraph.prefixes import compact
-from clustergraph.query import AskResult, GraphResult, Result, SelectResult
-from clustergraph.stats import Stats
-from clustergraph.views import write_view, write_vis_network
+from clustergraph.network.measures import Analysis
+from clustergraph.network.projections import (
+    DESCRIPTIONS,
+    GraphIndex,
+    construct_network,
+    neighbourhood,
+)
+from clustergraph.pipeline.derive import Derivation
+from clustergraph.pipeline.export import RdfFormat
+from clustergraph.pipeline.stats import Stats
+from clustergraph.project.layout import Project
+from clustergraph.project.prefixes import compact
+from clustergraph.queries.library import QueryFile, QueryForm
+from clustergraph.render.catalogue import Catalogue, Link, entity_path
+from clustergraph.render.ontodoc import ontology_doc
+from clustergraph.render.views import write_view, write_vis_network
+from clustergraph.store.engines import AskResult, GraphResult, Result, SelectResult
 
 __all__ = [
     "NAV",
@@ -186,7 +191,7 @@ def write_views(inputs: SiteInputs) -> int:
     and the graph of every CONSTRUCT or DESCRIBE query. ``inputs.views`` records the
     site path of each view by key (``ecosystem``, an entity IRI, ``query:<name>``).
     """
-    from clustergraph.network import project as projection
+    from clustergraph.network.projections import project as projection
 
     site = inputs.build / SITE_DIR
     write_vis_network(site / VIS_PATH)
@@ -260,7 +265,7 @@ def write_views(inputs: SiteInputs) -> int:
 
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("clustergraph", "templates/site"),
+        loader=jinja2.PackageLoader("clustergraph.render", "templates/site"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -393,7 +398,7 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
     site = inputs.build / SITE_DIR
     catalogue = inputs.get_catalogue()
     (site / "assets").mkdir(parents=True, exist_ok=True)
-    css = resources.files("clustergraph").joinpath("templates", "site", "site.css")
+    css = resources.files("clustergraph.render").joinpath("templates", "site", "site.css")
     (site / "assets" / "site.css").write_text(css.read_text(encoding="utf-8"), encoding="utf-8")
     by_class = catalogue.by_class()
     ranked = [(score, catalogue.link(score.node)) for score in inputs.analysis.ranked[:10]]

@@ -56,9 +56,9 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
 from clustergraph.errors import InputError
-from clustergraph.layout import Project
-from clustergraph.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
-from clustergraph.terms import parse_iri
+from clustergraph.project.layout import Project
+from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
+from clustergraph.rdf.terms import parse_iri
 
 
 class QueryFileError(InputError):

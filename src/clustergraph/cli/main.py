@@ -43,13 +43,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clustergraph import __version__, netcli
+from clustergraph import __version__
 from clustergraph import build as build_command
+from clustergraph.cli import network as netcli
 from clustergraph.errors import ClusterGraphError, InputError
-from clustergraph.layout import GRAPH_NS, Project
+from clustergraph.project.layout import GRAPH_NS, Project
 
 if TYPE_CHECKING:
-    from clustergraph.query import Engine
+    from clustergraph.store.engines import Engine
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
@@ -120,7 +121,7 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_query_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from clustergraph.results import Format
+    from clustergraph.queries.output import Format
 
     listing = commands.add_parser(
         "queries",
@@ -160,13 +161,13 @@ def _add_query_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_engine_options(check)
-    netcli.register(commands)  # analyze, path, view: see clustergraph.netcli
+    netcli.register(commands)  # analyze, path, view: see clustergraph.cli.network
     build_command.register(commands)  # the main job: see clustergraph.build
 
 
 def _validate(project: Project, shapes_file: Path | None) -> int:
-    from clustergraph.load import load, load_file, named_graphs
-    from clustergraph.validate import validate
+    from clustergraph.pipeline.load import load, load_file, named_graphs
+    from clustergraph.pipeline.validate import validate
 
     dataset = load(project)
     shapes_path = shapes_file if shapes_file is not None else project.shapes_file
@@ -182,16 +183,16 @@ def _validate(project: Project, shapes_file: Path | None) -> int:
 
 
 def _stats(project: Project) -> int:
-    from clustergraph.load import load
-    from clustergraph.stats import stats
+    from clustergraph.pipeline.load import load
+    from clustergraph.pipeline.stats import stats
 
     print(stats(load(project)).format())
     return EXIT_OK
 
 
 def _engine(args: argparse.Namespace, project: Project) -> Engine:
-    from clustergraph.load import load
-    from clustergraph.query import EngineKind, open_engine
+    from clustergraph.pipeline.load import load
+    from clustergraph.store.engines import EngineKind, open_engine
 
     if args.endpoint is not None:
         return open_engine(EngineKind.ENDPOINT, endpoint=args.endpoint, timeout=args.timeout)
@@ -199,7 +200,7 @@ def _engine(args: argparse.Namespace, project: Project) -> Engine:
 
 
 def _queries(args: argparse.Namespace, project: Project) -> int:
-    from clustergraph.library import Library
+    from clustergraph.queries.library import Library
 
     queries = [q for q in Library.of(project) if args.tag is None or args.tag in q.tags]
     for q in queries:
@@ -225,10 +226,10 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _query(args: argparse.Namespace, project: Project) -> int:
-    from clustergraph.library import Library, QueryForm
-    from clustergraph.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
-    from clustergraph.query import run
-    from clustergraph.results import Format, write_result
+    from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
+    from clustergraph.queries.library import Library, QueryForm
+    from clustergraph.queries.output import Format, write_result
+    from clustergraph.store.engines import run
 
     query = Library.of(project).get(args.name)
     params = _params(args.param)
@@ -242,10 +243,10 @@ def _query(args: argparse.Namespace, project: Project) -> int:
 
 
 def _check(args: argparse.Namespace, project: Project) -> int:
-    from clustergraph.library import Library
-    from clustergraph.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
-    from clustergraph.query import SelectResult, run
-    from clustergraph.results import Format, write_result
+    from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
+    from clustergraph.queries.library import Library
+    from clustergraph.queries.output import Format, write_result
+    from clustergraph.store.engines import SelectResult, run
 
     engine = _engine(args, project)
     prefixes = {**DEFAULT_PREFIXES, **ENTITY_PREFIXES}
@@ -266,7 +267,7 @@ def _check(args: argparse.Namespace, project: Project) -> int:
 
 
 def _add_export_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from clustergraph.export import RdfFormat
+    from clustergraph.pipeline.export import RdfFormat
 
     export = commands.add_parser(
         "export",
@@ -339,8 +340,8 @@ def _add_export_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
 
 
 def _export(args: argparse.Namespace, project: Project) -> int:
-    from clustergraph.export import RdfFormat, export, export_all
-    from clustergraph.load import load
+    from clustergraph.pipeline.export import RdfFormat, export, export_all
+    from clustergraph.pipeline.load import load
 
     if args.format == "all":
         if args.out is None:
@@ -358,8 +359,8 @@ def _export(args: argparse.Namespace, project: Project) -> int:
 
 
 def _push(args: argparse.Namespace, project: Project) -> int:
-    from clustergraph.load import load
-    from clustergraph.push import Credentials, Endpoints, RetryPolicy, push
+    from clustergraph.pipeline.load import load
+    from clustergraph.pipeline.push import Credentials, Endpoints, RetryPolicy, push
 
     if args.retries < 0 or args.timeout <= 0:
         raise InputError("--retries must be 0 or more and --timeout more than 0")

@@ -23,10 +23,10 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from clustergraph.errors import LayoutError
-from clustergraph.layout import ONTOLOGY_GRAPH, file_for_graph
-from clustergraph.load import named_graphs, union_graph
-from clustergraph.namespace import CG
-from clustergraph.prefixes import compact, prefix_map
+from clustergraph.pipeline.load import named_graphs, union_graph
+from clustergraph.project.layout import ONTOLOGY_GRAPH, file_for_graph
+from clustergraph.project.namespace import CG
+from clustergraph.project.prefixes import compact, prefix_map
 
 # Where a source has no value for a property, these are looked at next.
 _FALLBACKS: Mapping[URIRef, tuple[URIRef, ...]] = {DCTERMS.publisher: (CG.firstPublishedBy,)}
@@ -177,7 +177,7 @@ def stats(dataset: Dataset) -> Stats:
     Parameters
     ----------
     dataset
-        The dataset (see :func:`clustergraph.load.load`). Entities and sources are
+        The dataset (see :func:`clustergraph.pipeline.load.load`). Entities and sources are
         taken from the data graphs only (all but the ontology graph); the ontology
         graph, if present, supplies subclasses of ``cg:Source`` and sub-properties.
 

@@ -20,7 +20,7 @@ prefix rdflib knows), embedded in the document so that it reads without a networ
 Exports are reproducible: blank nodes get labels computed from the graph they are in
 (:func:`rdflib.compare.to_canonical_graph`), N-Triples and N-Quads lines are sorted, so
 the same data gives the same bytes and the same checksum. Files are written atomically
-(:func:`clustergraph.files.write_atomic`).
+(:func:`clustergraph.project.files.write_atomic`).
 
 Examples
 --------
@@ -49,9 +49,9 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from clustergraph.files import write_atomic
-from clustergraph.load import named_graphs, union_graph
-from clustergraph.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES, new_namespace_manager
+from clustergraph.pipeline.load import named_graphs, union_graph
+from clustergraph.project.files import write_atomic
+from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES, new_namespace_manager
 
 CONTEXT_FILE = "context.jsonld"
 """File name of the JSON-LD context (shipped in the package, published beside the exports)."""
@@ -133,7 +133,9 @@ _SPECS: dict[RdfFormat, _Spec] = {
 
 @cache
 def _context_text() -> str:
-    return resources.files("clustergraph").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+    return (
+        resources.files("clustergraph.project").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+    )
 
 
 def jsonld_context() -> dict[str, str]:
@@ -233,7 +235,7 @@ def serialize(dataset: Dataset, fmt: RdfFormat) -> bytes:
     Parameters
     ----------
     dataset
-        The dataset, as :func:`clustergraph.load.load` returns it.
+        The dataset, as :func:`clustergraph.pipeline.load.load` returns it.
     fmt
         The format. Formats without named graphs get the union of the named graphs.
 
@@ -359,14 +361,14 @@ def export_all(dataset: Dataset, directory: Path | str) -> dict[RdfFormat, Path]
         The dataset.
     directory
         Where to write ``clustergraph.<ext>`` for each format, ``context.jsonld`` and
-        ``void.ttl`` (see :mod:`clustergraph.describe`); created if missing.
+        ``void.ttl`` (see :mod:`clustergraph.pipeline.void`); created if missing.
 
     Returns
     -------
     dict
         The file written for each format.
     """
-    from clustergraph.describe import VOID_FILE, describe
+    from clustergraph.pipeline.void import VOID_FILE, describe
 
     directory = Path(directory)
     files = {fmt: Path(directory / fmt.file_name) for fmt in RdfFormat}

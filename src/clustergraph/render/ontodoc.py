@@ -6,7 +6,7 @@ entities of the data typed with it; for each property its label, definition, kin
 (object, datatype, annotation), domain, range, superproperties, inverse and property
 chain, and statements of the data that use it. Also the axioms the ontology restates
 from the vocabularies it reuses (ORG, FOAF, schema.org, ...), which the reasoner of
-:mod:`clustergraph.derive` relies on.
+:mod:`clustergraph.pipeline.derive` relies on.
 
 Terms of other vocabularies are shown as prefixed names; ``cg:`` terms link to their
 entry (anchor ``term-<LocalName>``).
@@ -14,8 +14,8 @@ entry (anchor ``term-<LocalName>``).
 Examples
 --------
 >>> from rdflib import Dataset
->>> from clustergraph.network import GraphIndex
->>> from clustergraph.catalogue import Catalogue
+>>> from clustergraph.network.projections import GraphIndex
+>>> from clustergraph.render.catalogue import Catalogue
 >>> ds = Dataset(default_union=True)
 >>> _ = ds.graph(str(ONTOLOGY_GRAPH)).parse(format="turtle", data='''
 ...     @prefix cg: <https://w3id.org/clustergraph/ontology#> .
@@ -38,9 +38,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VANN
 from rdflib.term import Node
 
-from clustergraph.catalogue import Catalogue, Link
-from clustergraph.derive import INFERRED_GRAPH
-from clustergraph.layout import CG_NS, ONTOLOGY_GRAPH
+from clustergraph.pipeline.derive import INFERRED_GRAPH
+from clustergraph.project.layout import CG_NS, ONTOLOGY_GRAPH
+from clustergraph.render.catalogue import Catalogue, Link
 
 __all__ = ["OntologyDoc", "TermDoc", "ontology_doc"]
 
@@ -131,7 +131,7 @@ def ontology_doc(
     catalogue
         The catalogue of the data (for examples and links).
     derived
-        Derived triples per predicate (see :class:`clustergraph.derive.Derivation`).
+        Derived triples per predicate (see :class:`clustergraph.pipeline.derive.Derivation`).
 
     Returns
     -------
