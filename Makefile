@@ -42,7 +42,7 @@ lint: $(STAMP)
 
 # Regenerate src/clustergraph/project/namespace.py after editing ontology/clustergraph.ttl.
 namespace: $(STAMP)
-	$(BIN)/python -m clustergraph.project.codegen
+	$(BIN)/python -m clustergraph.rdf.codegen
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,21 +1,26 @@
-"""Shared fixtures: the repository's project, its dataset, and throw-away copies."""
+"""Shared fixtures: the repository's project, its store, and throw-away copies.
+
+Markers (see ``pyproject.toml``): ``slow`` (more than a few seconds), ``browser``
+(headless Chromium), ``store`` (a real triple store server). ``pytest -m "not slow and
+not browser and not store"`` is the fast subset.
+"""
 
 from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset
 
 from clustergraph.build import BuildReport, build
-from clustergraph.pipeline.load import load
+from clustergraph.pipeline.sync import sync
 from clustergraph.project.layout import Project
 from clustergraph.queries.library import Library
-from clustergraph.store.engines import Engine, OxigraphEngine, RdflibEngine, Result, run
+from clustergraph.queries.run import run
+from clustergraph.store import Result, Store, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -28,36 +33,37 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def dataset(project: Project) -> Dataset:
-    """Load the repository's dataset once per session (do not modify it)."""
-    return load(project)
+def store(project: Project) -> Iterator[Store]:
+    """An in-memory store holding the repository's stated and derived facts (do not modify)."""
+    with open_store("memory:") as opened:
+        sync(project, opened)
+        yield opened
 
 
 @pytest.fixture
 def project_copy(tmp_path: Path, project: Project) -> Project:
-    """Copy the repository's ontology/ and data/ to a temporary root a test may edit."""
+    """Copy the repository's ontology/, data/ and queries/ to a root a test may edit."""
     root = tmp_path / "repo"
-    for name in ("ontology", "data"):
+    for name in ("ontology", "data", "queries"):
         shutil.copytree(project.root / name, root / name)
     return Project(root)
 
 
 @pytest.fixture(scope="session")
-def engines(dataset: Dataset) -> dict[str, Engine]:
-    """Open the two embedded engines over the repository's dataset."""
-    return {"rdflib": RdflibEngine(dataset), "oxigraph": OxigraphEngine.from_dataset(dataset)}
+def library(project: Project) -> Library:
+    """The repository's query library."""
+    return Library.of(project)
 
 
 @pytest.fixture(scope="session")
-def answer(engines: dict[str, Engine], project: Project) -> Callable[[str, str], Result]:
-    """``answer(engine, name)``: a library query's answer with its defaults, run once."""
-    library = Library.of(project)
-    cache: dict[tuple[str, str], Result] = {}
+def answer(store: Store, library: Library) -> Callable[[str], Result]:
+    """``answer(name)``: a library query's answer with its defaults, run once."""
+    cache: dict[str, Result] = {}
 
-    def get(engine: str, name: str) -> Result:
-        if (engine, name) not in cache:
-            cache[engine, name] = run(engines[engine], library.get(name))
-        return cache[engine, name]
+    def get(name: str) -> Result:
+        if name not in cache:
+            cache[name] = run(store, library.get(name))
+        return cache[name]
 
     return get
 
@@ -80,5 +86,5 @@ def site_build(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Si
     """Run ``clustergraph build`` once per session into a temporary directory."""
     out = tmp_path_factory.mktemp("site-build") / "build"
     stream = io.StringIO()
-    report = build(project, out=out, stream=stream)
+    report = build(project, out=out, stream=stream, store="memory:")
     return SiteBuild(out, report, stream.getvalue())

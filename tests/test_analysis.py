@@ -20,7 +20,7 @@ from clustergraph.network.report import (
     write_report,
 )
 from clustergraph.project.prefixes import DEFAULT_PREFIXES
-from tests.small_graphs import SMALL, dataset, iri
+from tests.support.small_graphs import SMALL, dataset, iri
 
 
 def labelled(graph):

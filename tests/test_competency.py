@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from rdflib import Dataset
 
-from .answers import compare_rows, expected_value, result_value
+from tests.support.answers import compare_rows, expected_value, result_value
 
 COMPETENCY = Path(__file__).resolve().parent / "competency"
 MANIFEST = COMPETENCY / "manifest.toml"

@@ -28,9 +28,9 @@ from clustergraph.store.engines import (
     run,
 )
 
-from .answers import same_answer
-from .conftest import REPO
-from .servers import OxigraphServer, free_port, oxigraph_server
+from tests.support.answers import same_answer
+from tests.conftest import REPO
+from tests.support.servers import OxigraphServer, free_port, oxigraph_server
 from .test_queries import ECHO, PAYLOADS
 
 NAMES = Library.of(Project(REPO)).names

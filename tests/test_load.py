@@ -21,7 +21,7 @@ from clustergraph.project.layout import (
 )
 from clustergraph.rdf.terms import canonical_language
 
-from .conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 # Turtle that rdflib parses without complaint but that is not valid Turtle.
 # Each case: text, expected "line:column" of the error.

@@ -9,8 +9,8 @@ from rdflib import Graph, URIRef
 
 from clustergraph.project import namespace
 from clustergraph.pipeline.load import load_file
-from clustergraph.project.codegen import main as codegen_main
-from clustergraph.project.codegen import render_namespace
+from clustergraph.rdf.codegen import main as codegen_main
+from clustergraph.rdf.codegen import render_namespace
 from clustergraph.project.layout import CG_NS, ONTOLOGY_GRAPH
 
 DEFINING_TYPES_QUERY = """
@@ -61,7 +61,7 @@ def test_rendering_reproduces_the_module(project):
     ontology = load_file(project.ontology_file, graph=ONTOLOGY_GRAPH)
     committed = Path(namespace.__file__).read_text(encoding="utf-8")
     assert render_namespace(ontology) == committed, (
-        "src/clustergraph/project/namespace.py is out of date: run python -m clustergraph.project.codegen"
+        "src/clustergraph/project/namespace.py is out of date: run python -m clustergraph.rdf.codegen"
     )
 
 

@@ -20,7 +20,7 @@ from clustergraph.network.projections import (
     select_network,
 )
 from clustergraph.project.layout import GRAPH_NS
-from tests.small_graphs import SMALL, dataset, iri
+from tests.support.small_graphs import SMALL, dataset, iri
 
 ONE = GRAPH_NS + "source/one"
 TWO = GRAPH_NS + "source/two"

@@ -52,10 +52,10 @@ from clustergraph.store.engines import (
     run,
 )
 
-from .compat import ALLOWED, WRONG_ANSWERS, Tolerance, compare
-from .conftest import REPO
-from .faults import FaultyProxy, Seen, faulty_proxy
-from .servers import (
+from tests.support.compat import ALLOWED, WRONG_ANSWERS, Tolerance, compare
+from tests.conftest import REPO
+from tests.support.faults import FaultyProxy, Seen, faulty_proxy
+from tests.support.servers import (
     VIRTUOSO_PASSWORD,
     VIRTUOSO_USER,
     OxigraphServer,

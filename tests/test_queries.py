@@ -19,8 +19,8 @@ from clustergraph.project.layout import Project
 from clustergraph.queries.library import Library, QueryFile, parse_query_file
 from clustergraph.store.engines import AskResult, Engine, GraphResult, Result, SelectResult, run
 
-from .answers import compare_rows, expected_value, result_value, same_answer
-from .conftest import REPO
+from tests.support.answers import compare_rows, expected_value, result_value, same_answer
+from tests.conftest import REPO
 
 MANIFEST = tomllib.loads((REPO / "tests" / "queries" / "expected.toml").read_text("utf-8"))
 PREFIXES: dict[str, str] = MANIFEST["prefixes"]

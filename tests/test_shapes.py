@@ -37,7 +37,7 @@ from clustergraph.pipeline.validate import ValidationReport, Violation, validate
 from clustergraph.project.layout import BASE, GRAPH_NS, Project
 from clustergraph.project.prefixes import DEFAULT_PREFIXES, compact
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 CGSH = "https://w3id.org/clustergraph/shapes#"

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 
 from clustergraph.render.catalogue import entity_path
-from tests.browser import chromium_context, require_chromium
+from tests.support.browser import chromium_context, require_chromium
 from tests.test_build import ENTITIES
 
 require_chromium()

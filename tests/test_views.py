@@ -14,7 +14,7 @@ from clustergraph.errors import InputError
 from clustergraph.network.projections import GraphIndex, entity_network
 from clustergraph.render.drawing import draw, layout
 from clustergraph.render.views import json_for_html, render_view, write_view
-from tests.small_graphs import synthetic
+from tests.support.small_graphs import synthetic
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 

@@ -14,8 +14,8 @@ import pytest
 
 from clustergraph.network.projections import GraphIndex, entity_network, neighbourhood
 from clustergraph.render.views import write_view
-from tests.browser import chromium_context, require_chromium
-from tests.small_graphs import synthetic
+from tests.support.browser import chromium_context, require_chromium
+from tests.support.small_graphs import synthetic
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 

@@ -1,177 +1,253 @@
-"""Strict loading of the project's Turtle files into an :class:`rdflib.Dataset`.
+"""Files into the store: one named graph per file, only what changed, all or nothing.
 
-Files are parsed with pyoxigraph, which rejects what rdflib would let through
-(invalid IRIs, bad language tags, ...), and the terms are converted to rdflib terms.
-Each file goes into its own named graph (see :mod:`clustergraph.project.layout`).
-Loading is all-or-nothing: the first malformed file raises :class:`InputError`
-and no dataset is returned.
+:func:`load` brings a store up to date with a project's files (the ontology, the
+vocabularies, the sources; see :mod:`clustergraph.project.layout`):
+
+1. every file is hashed (SHA-256) and compared with the store's manifest
+   (:data:`~clustergraph.project.layout.MANIFEST_GRAPH`), which says which file each
+   graph was loaded from and what that file was;
+2. the files that are new or changed are parsed strictly
+   (:func:`clustergraph.rdf.parse.parse_file`); a source must also describe its graph
+   (``<graph/source/x> prov:wasDerivedFrom <its article>``). The first bad file stops
+   the load before anything is written;
+3. their graphs are replaced, the graphs of deleted files are removed, and the derived
+   graphs of every changed graph are dropped (:mod:`clustergraph.pipeline.derive`
+   computes them again);
+4. the manifest is written last: a load that dies midway leaves those graphs out of the
+   manifest, so the next load loads them again.
+
+On a small change the store is changed in one transaction; a large load into an
+embedded store goes through Oxigraph's bulk loader. Nothing is parsed when nothing
+changed, which is what makes a second command fast.
 
 Examples
 --------
->>> import tempfile
->>> with tempfile.TemporaryDirectory() as tmp:
-...     path = Path(tmp, "x.ttl")
-...     _ = path.write_text('<http://e/a> <http://e/b> "c"@en .')
-...     g = load_file(path, graph="http://e/g")
->>> len(g), g.identifier
-(1, rdflib.term.URIRef('http://e/g'))
-"""
+>>> from clustergraph.store import open_store
+>>> store = open_store("memory:")
+>>> import shutil, tempfile
+>>> tmp = Path(tempfile.mkdtemp())
+>>> for folder in ("ontology", "data/vocab", "data/sources"):
+...     (tmp / folder).mkdir(parents=True)
+>>> _ = (tmp / "ontology/clustergraph.ttl").write_text("<urn:o> a <urn:Ontology> .")
+>>> _ = (tmp / "data/sources/a.ttl").write_text('''
+...     <https://w3id.org/clustergraph/graph/source/a>
+...         <http://www.w3.org/ns/prov#wasDerivedFrom> <urn:article> .''')
+>>> report = load(Project(tmp), store)
+>>> report.loaded, report.removed, report.unchanged
+(('https://w3id.org/clustergraph/graph/ontology', 'https://w3id.org/clustergraph/graph/source/a'), (), 0)
+>>> load(Project(tmp), store).changed
+False
+>>> shutil.rmtree(tmp)
+"""  # noqa: E501
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import Node
 
-from clustergraph.errors import InputError
-from clustergraph.project.layout import Project
-from clustergraph.project.prefixes import DEFAULT_PREFIXES, new_namespace_manager
-from clustergraph.rdf.terms import to_rdflib
+from clustergraph.errors import InputError, StoreError
+from clustergraph.project.layout import (
+    ACROSS_SOURCES_GRAPH,
+    MANIFEST_GRAPH,
+    SOURCE_GRAPHS,
+    Project,
+    derived_graph,
+    is_derived_graph,
+    is_stated_graph,
+)
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.rdf.parse import parse_file
+from clustergraph.rdf.terms import n3
+from clustergraph.store.base import SelectResult, Store
+from clustergraph.store.oxigraph import OxigraphStore
 
-# pyoxigraph prefixes its messages with the position, which InputError puts in front.
-_POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
+__all__ = ["LoadReport", "ManifestEntry", "load", "manifest", "stated_graphs"]
 
-Triple = tuple[Node, Node, Node]
+DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+SPDX = "http://spdx.org/rdf/terms#"
+PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+BULK_THRESHOLD = 200_000
+"""Above this many triples, an embedded store is written by the bulk loader."""
 
 
 @dataclass(frozen=True)
-class _Parsed:
-    """Triples and prefixes of one parsed file."""
+class ManifestEntry:
+    """What a graph of the store was loaded from: the file and its SHA-256."""
 
-    triples: list[Triple]
-    prefixes: dict[str, str]
-
-
-def _parse(path: Path, shown: str) -> _Parsed:
-    """Parse one Turtle file strictly; ``shown`` names the file in error messages."""
-    if not path.is_file():
-        raise InputError(f"{shown}: no such file")
-    bnodes: dict[str, BNode] = {}
-    try:
-        parser = ox.parse(path=path, format=ox.RdfFormat.TURTLE)
-        triples = [
-            (
-                to_rdflib(q.subject, bnodes),
-                to_rdflib(q.predicate, bnodes),
-                to_rdflib(q.object, bnodes),
-            )
-            for q in parser
-        ]
-    except InputError as exc:  # a term rdflib cannot hold
-        raise InputError(f"{shown}: {exc}") from exc
-    except SyntaxError as exc:
-        line = exc.lineno if exc.lineno is not None else 0
-        column = exc.offset if exc.offset is not None else 0
-        message = _POSITION.sub("", exc.msg or str(exc)).replace("\n", " ")
-        raise InputError(f"{shown}:{line}:{column}: {message}") from exc
-    except UnicodeDecodeError as exc:  # pragma: no cover - pyoxigraph reports SyntaxError
-        raise InputError(f"{shown}: not UTF-8: {exc}") from exc
-    except OSError as exc:
-        raise InputError(f"{shown}: {exc.strerror or exc}") from exc
-    return _Parsed(triples, dict(parser.prefixes))
+    graph: str
+    file: str
+    sha256: str
 
 
-def load_file(path: Path | str, *, graph: str, shown: str | None = None) -> Graph:
-    """Parse one Turtle file strictly into a graph named ``graph``.
+@dataclass(frozen=True)
+class LoadReport:
+    """What :func:`load` did.
 
-    Parameters
+    Attributes
     ----------
-    path
-        The Turtle file.
-    graph
-        IRI of the returned graph.
-    shown
-        How to name the file in error messages (default: ``path`` as given).
-
-    Returns
-    -------
-    Graph
-        The triples of the file, with its prefixes bound (plus the defaults).
-
-    Raises
-    ------
-    InputError
-        If the file is missing or not valid Turtle (``file:line:column: message``).
+    loaded
+        Graphs (re)loaded from their files, sorted.
+    removed
+        Graphs removed because their file is gone.
+    unchanged
+        How many graphs were already as their files are.
+    triples
+        Triples written.
     """
-    parsed = _parse(Path(path), shown if shown is not None else str(path))
-    result = Graph(identifier=URIRef(graph))
-    new_namespace_manager(result, {**parsed.prefixes, **DEFAULT_PREFIXES})
-    result.addN((s, p, o, result) for s, p, o in parsed.triples)
-    return result
+
+    loaded: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+    triples: int
+
+    @property
+    def changed(self) -> bool:
+        """Whether the store was changed."""
+        return bool(self.loaded or self.removed)
 
 
-def load(project: Project | None = None, *, include_ontology: bool = True) -> Dataset:
-    """Load the ontology and all data files of a project, each into its own named graph.
+def manifest(store: Store) -> dict[str, ManifestEntry]:
+    """Return the store's manifest: graph IRI to the file it was loaded from."""
+    result = store.query(
+        f"SELECT ?g ?file ?sha WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ ?g <{DCTERMS_SOURCE}> "
+        f"?file ; <{SPDX}checksum>/<{SPDX}checksumValue> ?sha }} }}"
+    )
+    assert isinstance(result, SelectResult)
+    entries = {}
+    for g, file, sha in result.rows:
+        if g is not None and file is not None and sha is not None:
+            entries[g.value] = ManifestEntry(g.value, file.value, sha.value)
+    return entries
+
+
+def stated_graphs(store: Store) -> list[str]:
+    """Return the store's graphs of stated facts (the ontology, vocabularies, sources)."""
+    return [g for g in store.graphs() if is_stated_graph(g)]
+
+
+def _manifest_triples(entries: Iterable[ManifestEntry]) -> str:
+    """Write manifest entries as N-Triples (one checksum node per graph)."""
+    lines = []
+    for number, entry in enumerate(sorted(entries, key=lambda e: e.graph)):
+        node = f"_:checksum{number}"
+        lines += [
+            f"<{entry.graph}> <{DCTERMS_SOURCE}> {n3(ox.Literal(entry.file))} .",
+            f"<{entry.graph}> <{SPDX}checksum> {node} .",
+            f"{node} <{SPDX}algorithm> <{SPDX}checksumAlgorithm_sha256> .",
+            f"{node} <{SPDX}checksumValue> {n3(ox.Literal(entry.sha256))} .",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _sha256(path: Path, shown: str) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _check_source(triples: list[ox.Triple], graph: str, shown: str) -> None:
+    """A source says which article its graph comes from."""
+    node = ox.NamedNode(graph)
+    for triple in triples:
+        if triple.subject == node and triple.predicate.value == PROV_DERIVED_FROM:
+            return
+    raise InputError(
+        f"{shown}: no source node: the file must describe its graph, as in "
+        f"<{graph}> a cg:SourceGraph ; prov:wasDerivedFrom <the article's IRI>"
+    )
+
+
+def _ntriples(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def load(project: Project, store: Store, *, force: bool = False) -> LoadReport:
+    """Bring ``store`` up to date with the files of ``project`` (see the module docstring).
 
     Parameters
     ----------
     project
-        The project (default: discovered from the working directory).
-    include_ontology
-        Whether to load ``ontology/clustergraph.ttl`` as well.
+        The project whose files to load.
+    store
+        A writable store.
+    force
+        Load every file again, changed or not.
 
     Returns
     -------
-    Dataset
-        A dataset with ``default_union=True``; its graphs are named after the files.
+    LoadReport
+        What was loaded and removed.
 
     Raises
     ------
     InputError
-        If a file or directory is missing or a file is malformed. Nothing is returned
-        then: loading is all-or-nothing.
+        If a file is missing, malformed or not of a known format (one line naming it);
+        the store is left as it was.
+    StoreError
+        If the store cannot be written.
     """
-    project = project if project is not None else Project.discover()
-    files = project.dataset_files(include_ontology=include_ontology)
-    parsed = [(project.graph_of(f), _parse(f, project.relpath(f))) for f in files]
-    prefixes: dict[str, str] = {}
-    for _, p in parsed:
-        for prefix, iri in p.prefixes.items():
-            prefixes.setdefault(prefix, iri)
-    dataset = Dataset(default_union=True)
-    new_namespace_manager(dataset, {**prefixes, **DEFAULT_PREFIXES})
-    for graph_iri, p in parsed:
-        named = dataset.graph(graph_iri)
-        dataset.addN((s, pr, o, named) for s, pr, o in p.triples)
-    return dataset
+    files = project.dataset_files()
+    current = manifest(store)
+    wanted: dict[str, ManifestEntry] = {}
+    paths: dict[str, Path] = {}
+    for path in files:
+        rel = project.relpath(path)
+        graph = project.graph_of(path)
+        wanted[graph] = ManifestEntry(graph, rel, _sha256(path, rel))
+        paths[graph] = path
+    changed = sorted(g for g, e in wanted.items() if force or current.get(g) != e)
+    removed = sorted(g for g in current if g not in wanted)
+    if not changed and not removed:
+        return LoadReport((), (), len(wanted), 0)
+    parsed: dict[str, list[ox.Triple]] = {}
+    for graph in changed:
+        shown = wanted[graph].file
+        triples = parse_file(paths[graph], graph=graph, shown=shown)
+        if graph.startswith(SOURCE_GRAPHS):
+            _check_source(triples, graph, shown)
+        parsed[graph] = triples
+    _write(store, parsed, removed, current, wanted)
+    total = sum(len(t) for t in parsed.values())
+    return LoadReport(tuple(changed), tuple(removed), len(wanted) - len(changed), total)
 
 
-def named_graphs(dataset: Dataset) -> Iterator[Graph]:
-    """Yield the named graphs of ``dataset`` (not its default graph), sorted by IRI."""
-    graphs = [g for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]
-    yield from sorted(graphs, key=lambda g: str(g.identifier))
-
-
-def union_graph(dataset: Dataset, *, graphs: Iterable[str] | None = None) -> Graph:
-    """Merge named graphs of ``dataset`` into one plain graph (prefixes kept).
-
-    Parameters
-    ----------
-    dataset
-        The dataset.
-    graphs
-        IRIs of the graphs to merge (default: all named graphs).
-
-    Returns
-    -------
-    Graph
-        A new graph holding the union of the triples.
-    """
-    wanted = None if graphs is None else {str(g) for g in graphs}
-    result = Graph()
-    new_namespace_manager(result, dict(_namespaces(dataset)))
-    for named in named_graphs(dataset):
-        if wanted is None or str(named.identifier) in wanted:
-            result.addN((s, p, o, result) for s, p, o in named)
-    return result
-
-
-def _namespaces(graph: Graph) -> Iterator[tuple[str, str]]:
-    for prefix, iri in graph.namespace_manager.namespaces():
-        yield prefix, str(iri)
+def _write(
+    store: Store,
+    parsed: Mapping[str, list[ox.Triple]],
+    removed: list[str],
+    current: Mapping[str, ManifestEntry],
+    wanted: Mapping[str, ManifestEntry],
+) -> None:
+    """Write the parsed graphs, remove the gone ones, then the manifest (see the docstring)."""
+    touched = [*parsed, *removed]
+    if any(not g.startswith(SOURCE_GRAPHS) for g in touched):
+        # The ontology or a vocabulary changed: what follows from every source may change.
+        derived = [g for g in store.graphs() if is_derived_graph(g)]
+    else:
+        derived = [derived_graph(g) for g in touched] + [ACROSS_SOURCES_GRAPH]
+    kept = [e for g, e in current.items() if g not in touched]
+    # 1. The manifest forgets what is about to change: a load that dies is redone.
+    store.replace_graphs({MANIFEST_GRAPH: _manifest_triples(kept).encode()})
+    size = sum(len(t) for t in parsed.values())
+    if isinstance(store, OxigraphStore) and size > BULK_THRESHOLD:
+        # 2a. Large: drop the old graphs in one transaction, then bulk-load the new ones.
+        store.drop_graphs([*touched, *derived])
+        for graph, triples in parsed.items():
+            try:
+                store.bulk_load(_ntriples(triples), RdfFormat.NTRIPLES, graph=graph)
+            except (SyntaxError, OSError) as exc:
+                raise StoreError(f"{store.location}: loading <{graph}> failed: {exc}") from exc
+    else:
+        # 2b. Small, or remote: one replace, all or nothing.
+        data = {g: _ntriples(t) for g, t in parsed.items()}
+        data.update({g: b"" for g in [*removed, *derived]})
+        store.replace_graphs(data)
+    # 3. The manifest records the new files.
+    entries = [*kept, *(wanted[g] for g in parsed)]
+    store.replace_graphs({MANIFEST_GRAPH: _manifest_triples(entries).encode()})

@@ -2,26 +2,36 @@
 
 All IRIs of the project live under :data:`BASE`:
 
-========================================  =============================================
-IRI                                       meaning
-========================================  =============================================
-``BASE + "ontology#<Term>"``              ontology terms (prefix ``cg:``)
-``BASE + "id/<kind>/<slug>"``             entities (prefix ``id:``)
-``BASE + "graph/ontology"``               named graph of ``ontology/clustergraph.ttl``
-``BASE + "graph/vocab/<stem>"``           named graph of ``data/vocab/<stem>.ttl``
-``BASE + "graph/source/<stem>"``          named graph of ``data/sources/<stem>.ttl``
-========================================  =============================================
+==========================================  ===========================================
+IRI                                         meaning
+==========================================  ===========================================
+``BASE + "ontology#<Term>"``                ontology terms (prefix ``cg:``)
+``BASE + "id/<kind>/<slug>"``               entities (prefix ``id:``)
+``BASE + "graph/ontology"``                 named graph of ``ontology/clustergraph.ttl``
+``BASE + "graph/vocab/<stem>"``             named graph of ``data/vocab/<stem>.ttl``
+``BASE + "graph/source/<stem>"``            named graph of ``data/sources/<stem>.<ext>``
+``BASE + "graph/derived/<kind>/<stem>"``    facts derived from ``graph/<kind>/<stem>``
+``BASE + "graph/derived/across-sources"``   facts derived from several graphs together
+``BASE + "graph/manifest"``                 what was loaded: each file and its SHA-256
+==========================================  ===========================================
 
-The SHACL shapes (``ontology/shapes.ttl``) are not part of the dataset.
+Source files are Turtle (``.ttl``), N-Triples (``.nt``), N-Quads (``.nq``), TriG
+(``.trig``) or JSON-LD (``.jsonld``), told apart by their extension in any case
+(:data:`SOURCE_EXTENSIONS`); vocabularies and the ontology are Turtle. The SHACL shapes
+(``ontology/shapes.ttl``) are not part of the dataset. The project's store, the
+embedded Oxigraph database every command reads by default, is kept in
+``.clustergraph/store`` (:attr:`Project.store_dir`).
 
 Examples
 --------
 >>> graph_for_file("data/sources/eurostat.ttl")
-rdflib.term.URIRef('https://w3id.org/clustergraph/graph/source/eurostat')
+'https://w3id.org/clustergraph/graph/source/eurostat'
 >>> file_for_graph("https://w3id.org/clustergraph/graph/vocab/nace")
 'data/vocab/nace.ttl'
+>>> derived_graph("https://w3id.org/clustergraph/graph/source/eurostat")
+'https://w3id.org/clustergraph/graph/derived/source/eurostat'
 >>> entity_iri("cluster", "medicon-valley")
-rdflib.term.URIRef('https://w3id.org/clustergraph/id/cluster/medicon-valley')
+'https://w3id.org/clustergraph/id/cluster/medicon-valley'
 """
 
 from __future__ import annotations
@@ -29,8 +39,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
-
-from rdflib import URIRef
 
 from clustergraph.errors import InputError, LayoutError
 
@@ -44,15 +52,42 @@ ID_NS = BASE + "id/"
 """Namespace of entity IRIs (prefix ``id``)."""
 
 GRAPH_NS = BASE + "graph/"
-"""Namespace of the named graphs, one per file."""
+"""Namespace of the named graphs."""
 
-ONTOLOGY_GRAPH = URIRef(GRAPH_NS + "ontology")
+ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 """Named graph holding ``ontology/clustergraph.ttl``."""
+
+VOCAB_GRAPHS = GRAPH_NS + "vocab/"
+"""Namespace of the vocabularies' graphs."""
+
+SOURCE_GRAPHS = GRAPH_NS + "source/"
+"""Namespace of the sources' graphs (one per article)."""
+
+DERIVED_NS = GRAPH_NS + "derived/"
+"""Namespace of the graphs of derived facts: ``derived/<kind>/<stem>`` per stated graph."""
+
+ACROSS_SOURCES_GRAPH = DERIVED_NS + "across-sources"
+"""Facts that follow only from several stated graphs together."""
+
+MANIFEST_GRAPH = GRAPH_NS + "manifest"
+"""What the store was loaded from: each file, its graph and its SHA-256."""
 
 ONTOLOGY_FILE = "ontology/clustergraph.ttl"
 SHAPES_FILE = "ontology/shapes.ttl"
 VOCAB_DIR = "data/vocab"
 SOURCES_DIR = "data/sources"
+QUERIES_DIR = "queries"
+STORE_DIR = ".clustergraph/store"
+"""Where a project keeps its embedded store (ignored by git)."""
+
+SOURCE_EXTENSIONS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+}
+"""File extensions of source files (compared case-insensitively) and their formats."""
 
 # Directory of data files -> segment of their graph IRI under GRAPH_NS.
 _DATA_DIRS: dict[str, str] = {VOCAB_DIR: "vocab", SOURCES_DIR: "source"}
@@ -70,19 +105,19 @@ def _check_slug(slug: str, what: str) -> str:
     return slug
 
 
-def entity_iri(kind: str, slug: str) -> URIRef:
+def entity_iri(kind: str, slug: str) -> str:
     """Return the IRI of an entity: ``BASE + "id/<kind>/<slug>"``.
 
     Parameters
     ----------
     kind
-        Kind of entity, for example ``"cluster"`` or ``"organization"``.
+        Kind of entity, for example ``"org"`` or ``"person"``.
     slug
         Identifier of the entity within its kind.
 
     Returns
     -------
-    URIRef
+    str
         The entity IRI.
 
     Raises
@@ -92,13 +127,13 @@ def entity_iri(kind: str, slug: str) -> URIRef:
 
     Examples
     --------
-    >>> str(entity_iri("region", "skane"))
+    >>> entity_iri("region", "skane")
     'https://w3id.org/clustergraph/id/region/skane'
     """
-    return URIRef(ID_NS + _check_slug(kind, "kind") + "/" + _check_slug(slug, "slug"))
+    return ID_NS + _check_slug(kind, "kind") + "/" + _check_slug(slug, "slug")
 
 
-def graph_for_file(path: str | PurePath) -> URIRef:
+def graph_for_file(path: str | PurePath) -> str:
     """Return the named graph IRI of a project file.
 
     Parameters
@@ -108,30 +143,40 @@ def graph_for_file(path: str | PurePath) -> URIRef:
 
     Returns
     -------
-    URIRef
+    str
         The graph IRI given by the layout conventions.
 
     Raises
     ------
     LayoutError
-        If the file has no place in the dataset (for example the shapes file).
+        If the file has no place in the dataset (for example the shapes file, or a
+        source file of an unknown format).
 
     Examples
     --------
-    >>> str(graph_for_file("ontology/clustergraph.ttl"))
+    >>> graph_for_file("ontology/clustergraph.ttl")
     'https://w3id.org/clustergraph/graph/ontology'
+    >>> graph_for_file("data/sources/x.TriG")
+    'https://w3id.org/clustergraph/graph/source/x'
     """
     rel = PurePosixPath(PurePath(path).as_posix())
     if str(rel) == ONTOLOGY_FILE:
         return ONTOLOGY_GRAPH
     segment = _DATA_DIRS.get(str(rel.parent))
-    if segment is None or rel.suffix != ".ttl":
-        raise LayoutError(f"{rel}: not a dataset file (expected {ONTOLOGY_FILE} or data/*/*.ttl)")
-    return URIRef(f"{GRAPH_NS}{segment}/{_check_slug(rel.stem, 'file stem')}")
+    allowed = SOURCE_EXTENSIONS if segment == "source" else {".ttl": "turtle"}
+    if segment is None or rel.suffix.lower() not in allowed:
+        raise LayoutError(
+            f"{rel}: not a dataset file (expected {ONTOLOGY_FILE}, {VOCAB_DIR}/*.ttl or "
+            f"{SOURCES_DIR}/*{{{','.join(SOURCE_EXTENSIONS)}}})"
+        )
+    return f"{GRAPH_NS}{segment}/{_check_slug(rel.stem, 'file stem')}"
 
 
 def file_for_graph(graph: str) -> str:
-    """Return the file (relative to the project root) that holds a named graph.
+    """Return the Turtle file (relative to the project root) named after a graph.
+
+    A source may also be written in another format (:data:`SOURCE_EXTENSIONS`);
+    :meth:`Project.file_of` finds the file that exists.
 
     Parameters
     ----------
@@ -146,7 +191,7 @@ def file_for_graph(graph: str) -> str:
     Raises
     ------
     LayoutError
-        If ``graph`` is not a graph IRI of the layout.
+        If ``graph`` is not the graph of a file of the layout.
 
     Examples
     --------
@@ -154,7 +199,7 @@ def file_for_graph(graph: str) -> str:
     'data/sources/oecd.ttl'
     """
     iri = str(graph)
-    if iri == str(ONTOLOGY_GRAPH):
+    if iri == ONTOLOGY_GRAPH:
         return ONTOLOGY_FILE
     if iri.startswith(GRAPH_NS):
         segment, _, stem = iri[len(GRAPH_NS) :].partition("/")
@@ -162,6 +207,50 @@ def file_for_graph(graph: str) -> str:
         if directory is not None and _SLUG.fullmatch(stem):
             return f"{directory}/{stem}.ttl"
     raise LayoutError(f"<{iri}> is not a graph IRI of the clustergraph layout")
+
+
+def is_stated_graph(graph: str) -> bool:
+    """Return whether ``graph`` holds stated facts (the ontology, a vocabulary, a source).
+
+    Examples
+    --------
+    >>> is_stated_graph(SOURCE_GRAPHS + "x"), is_stated_graph(DERIVED_NS + "source/x")
+    (True, False)
+    """
+    return graph == ONTOLOGY_GRAPH or graph.startswith((VOCAB_GRAPHS, SOURCE_GRAPHS))
+
+
+def is_derived_graph(graph: str) -> bool:
+    """Return whether ``graph`` holds derived facts."""
+    return graph.startswith(DERIVED_NS)
+
+
+def derived_graph(stated: str) -> str:
+    """Return the graph of the facts derived from the stated graph ``stated``.
+
+    Raises
+    ------
+    LayoutError
+        If ``stated`` is not a stated graph of the layout.
+    """
+    if not is_stated_graph(stated):
+        raise LayoutError(f"<{stated}> is not a stated graph of the clustergraph layout")
+    return DERIVED_NS + stated[len(GRAPH_NS) :]
+
+
+def stated_graph(derived: str) -> str | None:
+    """Return the stated graph that ``derived`` follows from (``None`` if several).
+
+    Examples
+    --------
+    >>> stated_graph(DERIVED_NS + "source/x")
+    'https://w3id.org/clustergraph/graph/source/x'
+    >>> stated_graph(ACROSS_SOURCES_GRAPH) is None
+    True
+    """
+    if not is_derived_graph(derived) or derived == ACROSS_SOURCES_GRAPH:
+        return None
+    return GRAPH_NS + derived[len(DERIVED_NS) :]
 
 
 @dataclass(frozen=True)
@@ -208,21 +297,21 @@ class Project:
         """Directory of per-source data, ``data/sources``."""
         return self.root / SOURCES_DIR
 
+    @property
+    def queries_dir(self) -> Path:
+        """Directory of the query library, ``queries`` (checks in ``queries/checks``)."""
+        return self.root / QUERIES_DIR
+
+    @property
+    def store_dir(self) -> Path:
+        """The project's embedded store, ``.clustergraph/store``."""
+        return self.root / STORE_DIR
+
     @classmethod
     def discover(cls, start: Path | None = None) -> Project:
         """Find the project containing ``start`` (default: the working directory).
 
         Walks up from ``start`` until a directory holding ``ontology/clustergraph.ttl``.
-
-        Parameters
-        ----------
-        start
-            Directory to start from.
-
-        Returns
-        -------
-        Project
-            The project whose root was found.
 
         Raises
         ------
@@ -253,12 +342,14 @@ class Project:
         Returns
         -------
         tuple of Path
-            The ``*.ttl`` files, sorted by name within each directory.
+            The files, sorted by name within each directory.
 
         Raises
         ------
         InputError
-            If the ontology file or a data directory is missing.
+            If the ontology file or a data directory is missing, a file in a data
+            directory is not of a format the layout knows (one line naming it and the
+            formats), or two sources share a stem (``x.ttl`` and ``x.nt``).
         """
         files: list[Path] = []
         if include_ontology:
@@ -269,13 +360,34 @@ class Project:
             directory = self.root / rel
             if not directory.is_dir():
                 raise InputError(f"{rel}: no such directory (project root {self.root})")
-            files.extend(sorted(p for p in directory.glob("*.ttl") if p.is_file()))
+            stems: dict[str, Path] = {}
+            for path in sorted(directory.iterdir()):
+                if path.name.startswith(".") or path.is_dir():
+                    continue  # hidden files (editors' swap files) and folders are not data
+                graph_for_file(self.relpath(path))  # raises for an unknown format
+                other = stems.get(path.stem)
+                if other is not None:
+                    raise InputError(
+                        f"{self.relpath(path)}: {other.name} has the same name: one file "
+                        "per graph (rename one of them)"
+                    )
+                stems[path.stem] = path
+                files.append(path)
         return tuple(files)
 
-    def graph_of(self, path: Path) -> URIRef:
+    def graph_of(self, path: Path) -> str:
         """Return the named graph IRI of a file of this project."""
         return graph_for_file(self.relpath(path))
 
     def file_of(self, graph: str) -> Path:
-        """Return the file of this project that holds the named graph ``graph``."""
-        return self.root / file_for_graph(graph)
+        """Return the file of this project that holds the named graph ``graph``.
+
+        Sources written in another format than Turtle are found by their stem.
+        """
+        path = self.root / file_for_graph(graph)
+        if path.is_file() or not str(graph).startswith(SOURCE_GRAPHS):
+            return path
+        for candidate in sorted(path.parent.glob(path.stem + ".*")):
+            if candidate.suffix.lower() in SOURCE_EXTENSIONS:
+                return candidate
+        return path

@@ -1,12 +1,18 @@
-"""Prefixes used to show IRIs as prefixed names in reports.
+"""Prefixes: how IRIs are shown as prefixed names in reports, tables and pages.
+
+:data:`PREFIXES` holds every prefix the project knows: those of the vocabularies it
+uses (:data:`DEFAULT_PREFIXES` and a few more) and one per kind of entity
+(:data:`ENTITY_PREFIXES`, as the data files write them: ``o:lcn``).
 
 Examples
 --------
->>> compact(URIRef("https://w3id.org/clustergraph/ontology#Cluster"), DEFAULT_PREFIXES)
+>>> compact("https://w3id.org/clustergraph/ontology#Cluster", PREFIXES)
 'cg:Cluster'
->>> compact(URIRef("https://w3id.org/clustergraph/id/cluster/x"), DEFAULT_PREFIXES)
-'id:cluster/x'
->>> compact(URIRef("http://example.org/x"), DEFAULT_PREFIXES)
+>>> compact("https://w3id.org/clustergraph/id/org/lcn", PREFIXES)
+'o:lcn'
+>>> compact("https://w3id.org/clustergraph/id/org/lcn", DEFAULT_PREFIXES)
+'id:org/lcn'
+>>> compact("http://example.org/x", PREFIXES)
 '<http://example.org/x>'
 """
 
@@ -15,9 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import NamespaceManager
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from clustergraph.project.layout import CG_NS, GRAPH_NS, ID_NS
 
@@ -36,7 +40,16 @@ DEFAULT_PREFIXES: Mapping[str, str] = {
     "org": "http://www.w3.org/ns/org#",
     "prov": "http://www.w3.org/ns/prov#",
 }
-"""Prefixes always known, whatever the files declare."""
+"""Prefixes of the ontology, the entities, the graphs and the core vocabularies."""
+
+VOCABULARY_PREFIXES: Mapping[str, str] = {
+    **DEFAULT_PREFIXES,
+    "schema": "https://schema.org/",
+    "time": "http://www.w3.org/2006/time#",
+    "rov": "http://www.w3.org/ns/regorg#",
+    "vann": "http://purl.org/vocab/vann/",
+}
+"""Prefixes of every vocabulary the ontology and the data use."""
 
 ENTITY_PREFIXES: Mapping[str, str] = {
     name: ID_NS + kind
@@ -51,34 +64,15 @@ ENTITY_PREFIXES: Mapping[str, str] = {
 }  # fmt: skip
 """The data files' prefixes for entity IRIs (``o:eacn``), one per kind of entity."""
 
+PREFIXES: Mapping[str, str] = {**VOCABULARY_PREFIXES, **ENTITY_PREFIXES}
+"""Every prefix the project knows."""
+
 # Local parts shown after a prefix: a readable superset of Turtle's PN_LOCAL that also
 # allows '/', so that entity IRIs show as ``id:<kind>/<slug>``.
 _LOCAL = re.compile(r"(?:[\w-][\w./-]*[\w-]|[\w-]?)")
 
 
-def new_namespace_manager(graph: Graph, prefixes: Mapping[str, str] = DEFAULT_PREFIXES) -> None:
-    """Give ``graph`` a namespace manager knowing exactly the ``prefixes`` (rdf, xml too).
-
-    Parameters
-    ----------
-    graph
-        The graph (or dataset) whose namespace manager is replaced.
-    prefixes
-        The prefix -> namespace IRI bindings.
-    """
-    manager = NamespaceManager(graph, bind_namespaces="core")
-    for prefix, iri in prefixes.items():
-        manager.bind(prefix, URIRef(iri), override=True, replace=True)
-    graph.namespace_manager = manager
-
-
-def prefix_map(graph: Graph) -> dict[str, str]:
-    """Return the prefix -> namespace bindings of ``graph`` together with the defaults."""
-    found = {prefix: str(iri) for prefix, iri in graph.namespace_manager.namespaces()}
-    return {**found, **DEFAULT_PREFIXES}
-
-
-def compact(term: Node | str, prefixes: Mapping[str, str]) -> str:
+def compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | str, prefixes: Mapping[str, str]) -> str:
     """Return a short readable form of an RDF term.
 
     IRIs become prefixed names where a namespace fits (the longest one wins),
@@ -98,22 +92,23 @@ def compact(term: Node | str, prefixes: Mapping[str, str]) -> str:
 
     Examples
     --------
-    >>> from rdflib.namespace import XSD
-    >>> compact(Literal("1990", datatype=XSD.gYear), DEFAULT_PREFIXES)
+    >>> compact(ox.Literal("1990", datatype=ox.NamedNode(DEFAULT_PREFIXES["xsd"] + "gYear")),
+    ...         DEFAULT_PREFIXES)
     '"1990"^^xsd:gYear'
-    >>> compact(Literal("Öresund", lang="sv"), DEFAULT_PREFIXES)
+    >>> compact(ox.Literal("Öresund", language="sv"), DEFAULT_PREFIXES)
     '"Öresund"@sv'
     """
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         if term.language:
             return f'"{text}"@{term.language}'
-        if term.datatype is not None:
-            return f'"{text}"^^{compact(term.datatype, prefixes)}'
-        return f'"{text}"'
-    iri = str(term)
+        datatype = term.datatype.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return f'"{text}"'
+        return f'"{text}"^^{compact(datatype, prefixes)}'
+    iri = term.value if isinstance(term, ox.NamedNode) else str(term)
     best: tuple[int, str] | None = None
     for prefix, namespace in prefixes.items():
         if namespace and iri.startswith(namespace) and _LOCAL.fullmatch(iri[len(namespace) :]):

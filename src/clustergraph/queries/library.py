@@ -33,9 +33,9 @@ Examples
 >>> q.summary, q.tags, q.form
 ('Labels of a thing.', ('labels',), <QueryForm.SELECT: 'SELECT'>)
 >>> q.params[0].name, q.params[0].type, q.params[0].default
-('thing', <ParamType.IRI: 'iri'>, rdflib.term.URIRef('https://w3id.org/clustergraph/id/org/eacn'))
->>> q.bindings({"thing": "<https://w3id.org/clustergraph/id/org/lcn>"})
-{'thing': rdflib.term.URIRef('https://w3id.org/clustergraph/id/org/lcn')}
+('thing', <ParamType.IRI: 'iri'>, <NamedNode value=https://w3id.org/clustergraph/id/org/eacn>)
+>>> q.bindings({"thing": "o:lcn"})
+{'thing': <NamedNode value=https://w3id.org/clustergraph/id/org/lcn>}
 """
 
 from __future__ import annotations
@@ -48,29 +48,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyparsing import ParseException
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from clustergraph.errors import InputError
+from clustergraph.errors import InputError, ParamError, QueryFileError, QueryLookupError
 from clustergraph.project.layout import Project
-from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
-from clustergraph.rdf.terms import parse_iri
-
-
-class QueryFileError(InputError):
-    """A query file whose header or SPARQL text is malformed."""
-
-
-class QueryLookupError(InputError):
-    """A query name that is not in the library."""
-
-
-class ParamError(InputError):
-    """A parameter value that is missing, unknown or of the wrong type."""
+from clustergraph.project.prefixes import PREFIXES
+from clustergraph.rdf.terms import XSD, Term, parse_iri
+from clustergraph.store.sparql import query_form
 
 
 class QueryForm(enum.Enum):
@@ -93,7 +77,7 @@ class ParamType(enum.Enum):
     DATE = "date"
     YEAR = "year"
 
-    def term(self, text: str, prefixes: Mapping[str, str]) -> Node:
+    def term(self, text: str, prefixes: Mapping[str, str]) -> Term:
         """Turn ``text`` into a term of this type.
 
         The value is checked against its XSD type; a string can hold anything, since it
@@ -107,19 +91,19 @@ class ParamType(enum.Enum):
         if self is ParamType.IRI:
             return parse_iri(text, prefixes)
         if self is ParamType.STRING:
-            return Literal(text)
+            return ox.Literal(text)
         pattern, datatype = _LEXICAL[self]
         if not re.fullmatch(pattern, text):
             raise InputError(f"{text!r} is not a valid {self.value}")
-        return Literal(text, datatype=datatype)
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
 
 
-_LEXICAL: dict[ParamType, tuple[str, URIRef]] = {
-    ParamType.INTEGER: (r"[+-]?[0-9]+", XSD.integer),
-    ParamType.DECIMAL: (r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", XSD.decimal),
-    ParamType.BOOLEAN: (r"true|false", XSD.boolean),
-    ParamType.DATE: (r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])", XSD.date),
-    ParamType.YEAR: (r"[0-9]{4}", XSD.gYear),
+_LEXICAL: dict[ParamType, tuple[str, str]] = {
+    ParamType.INTEGER: (r"[+-]?[0-9]+", "integer"),
+    ParamType.DECIMAL: (r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", "decimal"),
+    ParamType.BOOLEAN: (r"true|false", "boolean"),
+    ParamType.DATE: (r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])", "date"),
+    ParamType.YEAR: (r"[0-9]{4}", "gYear"),
 }
 
 
@@ -129,7 +113,7 @@ class Param:
 
     name: str
     type: ParamType
-    default: Node
+    default: Term
 
 
 @dataclass(frozen=True)
@@ -167,7 +151,7 @@ class QueryFile:
         """Whether this is a check that must return no rows."""
         return self.name.startswith("checks/")
 
-    def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Node]:
+    def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Term]:
         """Return the term bound to each parameter: the given value or the default.
 
         Parameters
@@ -186,8 +170,8 @@ class QueryFile:
             if name not in known:
                 hint = f" (parameters: {', '.join(known)})" if known else " (it has none)"
                 raise ParamError(f"query {self.name!r} has no parameter {name!r}{hint}")
-        prefixes = {**DEFAULT_PREFIXES, **ENTITY_PREFIXES, **dict(self.prefixes)}
-        result: dict[str, Node] = {}
+        prefixes = {**PREFIXES, **dict(self.prefixes)}
+        result: dict[str, Term] = {}
         for param in self.params:
             if param.name in values:
                 try:
@@ -285,16 +269,15 @@ def _parse_param(item: str, line: int, path: Path, prefixes: Mapping[str, str]) 
 
 
 _OX_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
 
 
-def _explain_syntax_error(text: str, path: Path) -> None:
+def _check_syntax(text: str, path: Path) -> None:
     """Raise Oxigraph's syntax error for ``text``, which points at the mistake itself.
 
-    Called only for text rdflib's parser refused, so nothing is ever evaluated (an ASK
-    query that Oxigraph accepted would be run against an empty store, and that is all).
+    The query is parsed by running it against an empty store: a query that parses is
+    answered at once there, and nothing is ever written.
     """
-    import pyoxigraph as ox
-
     try:
         ox.Store().query(text)
     except SyntaxError as exc:
@@ -309,21 +292,8 @@ def _explain_syntax_error(text: str, path: Path) -> None:
         if len(detail) > 160:
             detail = detail[:157] + "..."
         raise _error(path, line, column, f"SPARQL syntax error: {detail}") from None
-    except (ValueError, OSError):  # a valid query that fails on an empty store
+    except (ValueError, OSError, RuntimeError):  # a valid query that fails on an empty store
         return
-
-
-def _form(parsed: object) -> QueryForm:
-    name = getattr(parsed, "name", "")
-    forms = {
-        "SelectQuery": QueryForm.SELECT,
-        "AskQuery": QueryForm.ASK,
-        "ConstructQuery": QueryForm.CONSTRUCT,
-        "DescribeQuery": QueryForm.DESCRIBE,
-    }
-    if name not in forms:
-        raise InputError(f"not a SPARQL query ({name or 'unknown form'})")
-    return forms[name]
 
 
 def parse_query_file(text: str, *, name: str, path: Path) -> QueryFile:
@@ -346,21 +316,14 @@ def parse_query_file(text: str, *, name: str, path: Path) -> QueryFile:
     """
     scalars, lists = _parse_header(text, path)
     try:
-        parsed = parseQuery(text)
-        translateQuery(parsed)  # resolves prefixes: an undeclared one fails here
-    except ParseException as exc:
-        _explain_syntax_error(text, path)  # raises with Oxigraph's sharper position
-        raise _error(path, exc.lineno, exc.col, f"SPARQL syntax error: {exc.msg}") from None
-    except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exception for prefixes
-        _explain_syntax_error(text, path)
-        raise _error(path, 1, 1, f"SPARQL error: {exc}") from None
-    try:
-        form = _form(parsed[1])
-    except InputError as exc:
-        raise _error(path, 1, 1, str(exc)) from None
+        form = QueryForm(query_form(text))
+    except InputError:
+        what = "an update, not a query" if _UPDATE.search(text) else "not a SPARQL query"
+        raise _error(path, 1, 1, f"{what}: no SELECT, ASK, CONSTRUCT or DESCRIBE") from None
+    _check_syntax(text, path)
     prefixes = tuple((p or "", iri) for p, iri in _PREFIX_DECL.findall(text))
     params = tuple(
-        _parse_param(item, line, path, {**DEFAULT_PREFIXES, **ENTITY_PREFIXES, **dict(prefixes)})
+        _parse_param(item, line, path, {**PREFIXES, **dict(prefixes)})
         for line, item in lists.get("params", [])
     )
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))

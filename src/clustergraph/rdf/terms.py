@@ -1,18 +1,23 @@
-"""RDF terms: conversion between pyoxigraph and rdflib, and safe parsing of user input.
+"""RDF terms: pyoxigraph's terms are the common currency; user input made safe.
 
-rdflib terms are the project's common currency: every engine returns them. Values a
-user types (query parameters, entity names) become terms here, checked so that no
-value can change the text of a query it is bound into.
+Every store returns pyoxigraph terms (:data:`Term`): :class:`pyoxigraph.NamedNode`,
+:class:`pyoxigraph.BlankNode` and :class:`pyoxigraph.Literal`. They keep a literal's
+lexical form, datatype, language tag and time zone exactly as the store holds them.
+rdflib terms appear only where rdflib is the right tool (pySHACL's input, a notebook
+user's choice): :func:`to_rdflib` and :func:`from_rdflib` convert.
+
+Values a user types (query parameters, entity names) become terms here, checked so
+that no value can change the text of a query it is bound into (:func:`parse_iri`), and
+terms are written in SPARQL and Turtle syntax by :func:`n3`.
 
 Examples
 --------
->>> import pyoxigraph as ox
->>> to_rdflib(ox.Literal("Šetkus", language="lt"))
-rdflib.term.Literal('Šetkus', lang='lt')
->>> to_oxigraph(URIRef("https://w3id.org/clustergraph/id/org/eacn"))
-<NamedNode value=https://w3id.org/clustergraph/id/org/eacn>
+>>> n3(ox.Literal('x" } ; DROP ALL ; {'))
+'"x\\\\" } ; DROP ALL ; {"'
+>>> n3(ox.Literal("Vilnius", language="lt"))
+'"Vilnius"@lt'
 >>> parse_iri("o:eacn", {"o": "https://w3id.org/clustergraph/id/org/"})
-rdflib.term.URIRef('https://w3id.org/clustergraph/id/org/eacn')
+<NamedNode value=https://w3id.org/clustergraph/id/org/eacn>
 >>> parse_iri("<https://e.org/a> } ; DROP ALL", {})
 Traceback (most recent call last):
 ...
@@ -22,112 +27,82 @@ clustergraph.errors.InputError: not an IRI: '<https://e.org/a> } ; DROP ALL'
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TypeAlias
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
 
 from clustergraph.errors import InputError
 
-OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph
-"""A pyoxigraph term (or its default graph, in the graph position of a quad)."""
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
 
-_XSD_STRING = str(XSD.string)
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+"""An RDF term as the stores return it."""
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
 # RFC 3987 IRI with a scheme; the characters SPARQL's IRIREF forbids are excluded.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
 _PREFIXED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:([A-Za-z0-9_][A-Za-z0-9_./-]*)")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
-def canonical_language(tag: str) -> str:
-    """Return a language tag in the canonical case of BCP 47 (RFC 5646, section 2.1.1).
-
-    Language tags are case-insensitive; pyoxigraph lowercases them, and this restores
-    the usual spelling: regions upper case, scripts title case, the rest lower case.
-
-    Examples
-    --------
-    >>> canonical_language("en-gb"), canonical_language("SR-latn-rs"), canonical_language("de-x-ch")
-    ('en-GB', 'sr-Latn-RS', 'de-x-ch')
-    """
-    subtags = tag.lower().split("-")
-    for index in range(1, len(subtags)):
-        subtag = subtags[index]
-        if len(subtag) == 1:  # extensions and private use stay lower case
-            break
-        if len(subtag) == 2:
-            subtags[index] = subtag.upper()
-        elif len(subtag) == 4:
-            subtags[index] = subtag.title()
-    return "-".join(subtags)
-
-
-def to_rdflib(term: object, bnodes: dict[str, BNode] | None = None) -> Node:
-    """Convert a pyoxigraph term to rdflib.
-
-    Parameters
-    ----------
-    term
-        A pyoxigraph named node, blank node or literal.
-    bnodes
-        Blank node labels seen so far, so that one label maps to one rdflib blank node
-        (pass one dictionary per document to keep documents' blank nodes apart).
-
-    Returns
-    -------
-    Node
-        The rdflib term; ``xsd:string`` literals become plain literals.
+def iri(value: str) -> ox.NamedNode:
+    """Return the named node of ``value``.
 
     Raises
     ------
     InputError
-        For terms rdflib cannot hold (RDF-star triple terms, directional strings).
+        If ``value`` is not an absolute IRI.
     """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        if bnodes is None:
-            return BNode(term.value)
-        node = bnodes.get(term.value)
-        if node is None:
-            node = bnodes[term.value] = BNode()
-        return node
-    if isinstance(term, ox.Literal):
-        if getattr(term, "direction", None) is not None:
-            raise InputError("directional language strings are not supported")
-        if term.language:
-            return Literal(term.value, lang=canonical_language(term.language))
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise InputError(f"unsupported RDF term {term!r} (RDF-star triple terms?)")
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise InputError(f"not an IRI: {value!r}") from exc
 
 
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Convert an rdflib term to pyoxigraph.
+def n3(term: Term) -> str:
+    r"""Write a term in SPARQL (and Turtle) syntax, escaped so that it is one term.
+
+    Raises
+    ------
+    InputError
+        For an IRI holding characters no IRI may hold.
 
     Examples
     --------
-    >>> to_oxigraph(Literal("24", datatype=XSD.integer))
-    <Literal value=24 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+    >>> n3(ox.NamedNode("urn:a"))
+    '<urn:a>'
+    >>> n3(ox.Literal("5", datatype=ox.NamedNode(XSD + "integer")))
+    '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
     """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
+    if isinstance(term, ox.NamedNode):
+        value = term.value
+        if any(c in value for c in '<>"{}|^`\\ \n\t'):
+            raise InputError(f"not a valid IRI: {value!r}")
+        return f"<{value}>"
+    if isinstance(term, ox.Literal):
+        quoted = f'"{term.value.translate(_ESCAPES)}"'
         if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise InputError(f"cannot convert {term!r} to an RDF term")
+            return f"{quoted}@{term.language}"
+        if term.datatype.value != XSD_STRING:
+            return f"{quoted}^^{n3(term.datatype)}"
+        return quoted
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    raise InputError(f"cannot write {term!r} as a SPARQL term")
 
 
-def parse_iri(text: str, prefixes: Mapping[str, str]) -> URIRef:
+def text(term: Term | None) -> str:
+    """Return the string value of a term: an IRI, a literal's lexical form, ``""`` if none."""
+    return "" if term is None else term.value
+
+
+def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
     """Parse an IRI typed by a user: ``<IRI>``, a bare absolute IRI, or a prefixed name.
 
     Parameters
@@ -139,7 +114,7 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> URIRef:
 
     Returns
     -------
-    URIRef
+    pyoxigraph.NamedNode
         The IRI, checked to hold none of the characters SPARQL forbids in IRIs.
 
     Raises
@@ -149,8 +124,8 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> URIRef:
 
     Examples
     --------
-    >>> parse_iri("<https://w3id.org/clustergraph/id/person/irmina-valyte>", {})
-    rdflib.term.URIRef('https://w3id.org/clustergraph/id/person/irmina-valyte')
+    >>> parse_iri("<https://w3id.org/clustergraph/id/person/irmina-valyte>", {}).value
+    'https://w3id.org/clustergraph/id/person/irmina-valyte'
     >>> parse_iri("x:y", {})
     Traceback (most recent call last):
     ...
@@ -165,4 +140,95 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> URIRef:
         body = prefixes[prefix] + match.group(2)
     if not _IRI.fullmatch(body):
         raise InputError(f"not an IRI: {text!r}")
-    return URIRef(body)
+    return iri(body)
+
+
+def to_rdflib(term: Term, bnodes: dict[str, object] | None = None) -> Node:
+    """Convert a pyoxigraph term to rdflib (for pySHACL and notebook users).
+
+    Parameters
+    ----------
+    term
+        A named node, blank node or literal.
+    bnodes
+        Blank node labels seen so far, so that one label maps to one rdflib blank node
+        (pass one dictionary per document to keep documents' blank nodes apart).
+
+    Raises
+    ------
+    InputError
+        For terms rdflib cannot hold (RDF-star triple terms, directional strings).
+
+    Examples
+    --------
+    >>> to_rdflib(ox.Literal("Šetkus", language="lt"))
+    rdflib.term.Literal('Šetkus', lang='lt')
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        if bnodes is None:
+            return BNode(term.value)
+        node = bnodes.get(term.value)
+        if node is None:
+            node = bnodes[term.value] = BNode()
+        assert isinstance(node, BNode)
+        return node
+    if isinstance(term, ox.Literal):
+        if getattr(term, "direction", None) is not None:
+            raise InputError("directional language strings are not supported")
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise InputError(f"unsupported RDF term {term!r} (RDF-star triple terms?)")
+
+
+def from_rdflib(term: Node) -> Term:
+    """Convert an rdflib term to pyoxigraph.
+
+    Examples
+    --------
+    >>> from rdflib import Literal
+    >>> from_rdflib(Literal("24", datatype=XSD + "integer")).value
+    '24'
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise InputError(f"cannot convert {term!r} to an RDF term")
+
+
+def to_rdflib_graph(triples: Iterable[ox.Triple | ox.Quad], *, identifier: str | None = None) -> Graph:
+    """Return an rdflib graph holding ``triples`` (the graph of a quad is ignored).
+
+    One blank node label maps to one rdflib blank node throughout.
+
+    Examples
+    --------
+    >>> g = to_rdflib_graph([ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("x"))])
+    >>> len(g)
+    1
+    """
+    from rdflib import Graph, URIRef
+
+    graph = Graph(identifier=URIRef(identifier) if identifier else None)
+    bnodes: dict[str, object] = {}
+    graph.addN(
+        (to_rdflib(t.subject, bnodes), to_rdflib(t.predicate, bnodes), to_rdflib(t.object, bnodes), graph)  # type: ignore[arg-type,misc]
+        for t in triples
+    )
+    return graph

@@ -1,9 +1,9 @@
 """Generate :mod:`clustergraph.project.namespace` from the ontology.
 
-Run after every edit of ``ontology/clustergraph.ttl``::
+Run after every edit of ``ontology/clustergraph.ttl`` (``make namespace``)::
 
-    python -m clustergraph.project.codegen            # rewrite src/clustergraph/project/namespace.py
-    python -m clustergraph.project.codegen --check    # exit 1 if the module is out of date
+    python -m clustergraph.rdf.codegen            # rewrite src/clustergraph/project/namespace.py
+    python -m clustergraph.rdf.codegen --check    # exit 1 if the module is out of date
 
 A term of the ontology is every IRI in the ``cg:`` namespace that is the subject of
 an ``rdf:type`` triple in the ontology file (classes, properties, individuals,
@@ -19,13 +19,11 @@ Examples
 ...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 ...     cg:Cluster a owl:Class ; rdfs:label "cluster"@en .
 ...     cg:class a owl:ObjectProperty .''', format="turtle")
->>> print(render_namespace(g).split("_fail = True", 1)[1].strip())
-# Classes
-    Cluster: URIRef  # cluster
+>>> print(render_namespace(g).split("_NS = CG_NS", 1)[1].strip())
+_extras = ("class",)
 <BLANKLINE>
-    _extras = [
-        "class",
-    ]
+    # Classes
+    Cluster = CG_NS + "Cluster"  # cluster
 """
 
 from __future__ import annotations
@@ -37,10 +35,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, DefinedNamespace
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from clustergraph.errors import ClusterGraphError
-from clustergraph.project.layout import CG_NS, ID_NS, ONTOLOGY_FILE, ONTOLOGY_GRAPH, Project
+from clustergraph.project.layout import CG_NS, ONTOLOGY_FILE, ONTOLOGY_GRAPH, Project
+from clustergraph.project.vocab import ClosedNamespace
+from clustergraph.rdf.parse import parse_file
+from clustergraph.rdf.terms import to_rdflib_graph
 
 _GROUPS: tuple[tuple[str, tuple[URIRef, ...]], ...] = (
     ("Classes", (OWL.Class, RDFS.Class)),
@@ -51,30 +52,30 @@ _GROUPS: tuple[tuple[str, tuple[URIRef, ...]], ...] = (
     ("Individuals and concepts", ()),  # everything else
 )
 _LINE = 100
-_RESERVED = frozenset(dir(DefinedNamespace)) | frozenset(dir(type(DefinedNamespace)))
+_RESERVED = frozenset(dir(ClosedNamespace)) | frozenset(dir(type))
 
-_HEADER = '''"""The closed ``cg:`` namespace of the clustergraph ontology.
+_HEADER = '''"""The closed ``cg:`` namespace of the clustergraph ontology: its terms as ``str`` IRIs.
 
-Generated from {ontology} by ``python -m clustergraph.project.codegen``: do not edit.
+Generated from {ontology} by ``python -m clustergraph.rdf.codegen``: do not edit.
 
 Examples
 --------
->>> str(ID["cluster/medicon-valley"])
-'https://w3id.org/clustergraph/id/cluster/medicon-valley'
+>>> CG.Cluster
+'https://w3id.org/clustergraph/ontology#Cluster'
+>>> CG.NoSuchTerm
+Traceback (most recent call last):
+...
+AttributeError: type object 'CG' has no attribute 'NoSuchTerm'
 """
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
-
-ID = Namespace("{id_ns}")
-"""Namespace of entity IRIs: ``ID["<kind>/<slug>"]``."""
+from clustergraph.project.layout import CG_NS
+from clustergraph.project.vocab import ClosedNamespace
 
 
-class CG(DefinedNamespace):
+class CG(metaclass=ClosedNamespace):
     """Terms of the clustergraph ontology; unknown names raise AttributeError."""
 
-    _NS = Namespace("{cg_ns}")
-    _fail = True
+    _NS = CG_NS
 '''
 
 
@@ -145,7 +146,7 @@ def render_namespace(ontology: Graph) -> str:
     str
         Python source, formatted as ``ruff format`` would leave it.
     """
-    header = _HEADER.format(ontology=ONTOLOGY_FILE, id_ns=ID_NS, cg_ns=CG_NS)
+    header = _HEADER.format(ontology=ONTOLOGY_FILE)
     terms = sorted(ontology_terms(ontology), key=str)
     groups: list[list[str]] = [[] for _ in _GROUPS]
     extras: list[str] = []
@@ -154,7 +155,7 @@ def render_namespace(ontology: Graph) -> str:
         if not is_attribute_name(name):
             extras.append(name)
             continue
-        line = f"    {name}: URIRef"
+        line = f'    {name} = CG_NS + "{name}"'
         label = _label(ontology, term)
         if label:
             room = _LINE - len(line) - 4
@@ -162,13 +163,11 @@ def render_namespace(ontology: Graph) -> str:
                 label = label[: max(room - 3, 0)].rstrip() + "..."
             line += f"  # {label}"
         groups[_group(ontology, term)].append(line)
-    parts = [header]
+    body = ", ".join(_quote(name) for name in extras)
+    parts = [header, f"    _extras = ({body}{',' if len(extras) == 1 else ''})\n"]
     for (title, _), lines in zip(_GROUPS, groups, strict=True):
         if lines:
             parts.append(f"\n    # {title}\n" + "\n".join(lines) + "\n")
-    if extras:
-        body = "".join(f"        {_quote(name)},\n" for name in extras)
-        parts.append(f"\n    _extras = [\n{body}    ]\n")
     return "".join(parts)
 
 
@@ -179,10 +178,8 @@ def _quote(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite (or with ``--check``, compare) the namespace module; return an exit code."""
-    from clustergraph.pipeline.load import load_file
-
     parser = argparse.ArgumentParser(
-        prog="python -m clustergraph.project.codegen",
+        prog="python -m clustergraph.rdf.codegen",
         description="Generate src/clustergraph/project/namespace.py from the ontology.",
     )
     parser.add_argument("--root", type=Path, help="project root (default: discovered)")
@@ -194,14 +191,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.code is None:
             return 0
         return exc.code if isinstance(exc.code, int) else 2
-    output: Path = args.output or Path(__file__).with_name("namespace.py")
+    output: Path = args.output or Path(__file__).parents[1] / "project" / "namespace.py"
     try:
         project = Project(args.root) if args.root else Project.discover()
-        ontology = load_file(
+        triples = parse_file(
             project.ontology_file,
             graph=ONTOLOGY_GRAPH,
             shown=project.relpath(project.ontology_file),
         )
+        ontology = to_rdflib_graph(triples)
     except ClusterGraphError as exc:
         print(f"clustergraph: error: {exc}", file=sys.stderr)
         return 2
@@ -209,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     current = output.read_text(encoding="utf-8") if output.is_file() else None
     if args.check:
         if current != source:
-            print(f"{output.name} is out of date: run python -m clustergraph.project.codegen")
+            print(f"{output.name} is out of date: run python -m clustergraph.rdf.codegen")
             return 1
         return 0
     if current != source:

@@ -1,0 +1,215 @@
+"""Strict parsing of one RDF file: exactly what it says, or one line saying what is wrong.
+
+Files are parsed by Oxigraph, which rejects what laxer parsers let through (invalid IRIs,
+bad language tags, ...). On top of the syntax:
+
+* a UTF-8 byte-order mark at the start is skipped;
+* relative IRIs resolve against the file's ``@base``, else against ``base_iri`` (for a
+  project file, its graph's IRI): ``<#x>`` in ``data/sources/a.ttl`` is
+  ``<https://w3id.org/clustergraph/graph/source/a#x>``;
+* literals keep their lexical form, datatype, language tag and time zone as written,
+  and every literal of a numeric, boolean or date/time datatype must be a value of it
+  (:mod:`clustergraph.rdf.lexical`): ``"2021-02-30"^^xsd:date`` is refused;
+* a quads file (N-Quads, TriG, JSON-LD) may hold only the default graph and ``graph``;
+* an empty file is refused.
+
+Every error is one :class:`~clustergraph.errors.InputError` line,
+``file:line:column: message``, naming the position once.
+
+Examples
+--------
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = Path(tmp, "x.ttl")
+...     _ = path.write_bytes(b'\\xef\\xbb\\xbf<#a> <http://e/p> "2021-03-05+02:00"^^<http://www.w3.org/2001/XMLSchema#date> .')
+...     triples = parse_file(path, graph="http://e/g", shown="x.ttl")
+>>> triples[0].subject.value, triples[0].object.value
+('http://e/g#a', '2021-03-05+02:00')
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = Path(tmp, "x.ttl")
+...     _ = path.write_text('<http://e/a> <http://e/p>\\n  "2021-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .')
+...     parse_file(path, graph="http://e/g", shown="x.ttl")
+Traceback (most recent call last):
+...
+clustergraph.errors.InputError: x.ttl:2:3: "2021-02-30" is not a valid xsd:date: no such day: February has 28 days in 2021
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from clustergraph.errors import InputError
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.rdf.lexical import CHECKED, XSD, problem
+
+BOM = b"\xef\xbb\xbf"
+
+# pyoxigraph's messages start with the position, which the error puts in front itself.
+_POSITION = re.compile(
+    r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
+    r"|between line \d+ column \d+ and line \d+ column \d+): "
+)
+_TOO_LARGE = 16 * 1024 * 1024
+
+
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """Return the line and column (from 1, in characters) of a byte offset of ``data``.
+
+    Examples
+    --------
+    >>> position("a\\nbč d".encode(), 6)
+    (2, 4)
+    """
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+    return line, column
+
+
+def _find_literal(data: bytes, lexical: str) -> tuple[int, int]:
+    """Return where the literal ``lexical`` is written first (1:1 if it cannot be found)."""
+    for quote in ('"', "'"):
+        offset = data.find(f"{quote}{lexical}".encode())
+        if offset >= 0:
+            return position(data, offset)
+    return 1, 1
+
+
+def _locate_large(data: bytes) -> tuple[int, int]:
+    """Return where the first string longer than the parser takes starts."""
+    start, at = 0, 0
+    while at < len(data):
+        at = data.find(b'"', at)
+        if at < 0:
+            break
+        end = data.find(b'"', at + 1)
+        if end < 0 or end - at > _TOO_LARGE:
+            return position(data, at)
+        at = end + 1
+        start = at
+    return position(data, start)
+
+
+def _syntax_error(exc: SyntaxError, shown: str) -> InputError:
+    line = exc.lineno if exc.lineno is not None else 1
+    column = exc.offset if exc.offset is not None else 1
+    message = _POSITION.sub("", exc.msg or str(exc)).replace("\n", " ")
+    if "No scheme found" in message or "relative IRI" in message.lower():
+        message = (
+            f"{message}: a relative IRI with no absolute base; write the full IRI, or an "
+            "absolute @base at the top of the file"
+        )
+    return InputError(f"{shown}:{line}:{column}: {message}")
+
+
+def parse_file(
+    path: Path,
+    *,
+    graph: str,
+    shown: str | None = None,
+    fmt: RdfFormat | None = None,
+    base_iri: str | None = None,
+) -> list[ox.Triple]:
+    """Parse one RDF file strictly into the triples of graph ``graph``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    graph
+        The named graph the file's triples belong to.
+    shown
+        How to name the file in error messages (default: ``path`` as given).
+    fmt
+        The format (default: from the file's extension, in any case).
+    base_iri
+        The base for relative IRIs (default: ``graph``).
+
+    Returns
+    -------
+    list of pyoxigraph.Triple
+        The triples, in the order of the file.
+
+    Raises
+    ------
+    InputError
+        One line naming the file (with line and column where known) for a missing or
+        unreadable file, a syntax error, an ill-typed literal, a graph a quads file may
+        not hold, or an empty file.
+    """
+    name = shown if shown is not None else str(path)
+    fmt = fmt or RdfFormat.from_path(path)
+    if fmt is None:
+        raise InputError(f"{name}: not an RDF file this toolkit reads (.ttl, .nt, .nq, .trig, .jsonld)")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    return parse_bytes(data, graph=graph, shown=name, fmt=fmt, base_iri=base_iri)
+
+
+def parse_bytes(
+    data: bytes,
+    *,
+    graph: str,
+    shown: str,
+    fmt: RdfFormat,
+    base_iri: str | None = None,
+) -> list[ox.Triple]:
+    """Parse RDF ``data`` strictly (see :func:`parse_file`)."""
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if not data.strip():
+        raise InputError(f"{shown}: the file is empty")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = position(data, exc.start)
+        raise InputError(f"{shown}:{line}:{column}: not UTF-8 text") from None
+    own = ox.NamedNode(graph)
+    triples: list[ox.Triple] = []
+    try:
+        for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri or graph):
+            name = quad.graph_name
+            if not isinstance(name, ox.DefaultGraph) and name != own:
+                raise InputError(
+                    f"{shown}: holds a triple in graph {name}: a source file holds its own "
+                    f"graph <{graph}> (or the default graph), nothing else"
+                )
+            triples.append(quad.triple)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, shown) from None
+    except MemoryError:
+        line, column = _locate_large(data)
+        raise InputError(
+            f"{shown}:{line}:{column}: a term too large to parse (over "
+            f"{_TOO_LARGE // (1024 * 1024)} MB)"
+        ) from None
+    except (ValueError, OSError) as exc:
+        raise InputError(f"{shown}: {' '.join(str(exc).split())}") from None
+    if not triples:
+        raise InputError(f"{shown}: the file holds no triple")
+    for triple in triples:
+        value = triple.object
+        if isinstance(value, ox.Literal) and not value.language:
+            datatype = value.datatype.value
+            if datatype in CHECKED:
+                wrong = problem(value.value, datatype)
+                if wrong is not None:
+                    line, column = _find_literal(data, value.value)
+                    short = "xsd:" + datatype[len(XSD) :]
+                    raise InputError(
+                        f"{shown}:{line}:{column}: {_quoted(value.value)} is not a valid "
+                        f"{short}: {wrong}"
+                    )
+    return triples
+
+
+def _quoted(text: str) -> str:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

@@ -1,0 +1,292 @@
+"""The embedded store: Oxigraph (pyoxigraph), on disk or in memory.
+
+On disk (the default, the project's ``.clustergraph/store``) the data is parsed once and
+every later command reads it without parsing anything; in memory it is for tests and
+notebooks. Queries run with the union of the named graphs as their default graph.
+
+Examples
+--------
+>>> store = OxigraphStore()
+>>> store.replace_graphs({"urn:g": b'<urn:a> <urn:p> "x"@en .'})
+>>> store.graphs(), store.count("urn:g")
+(['urn:g'], 1)
+>>> store.query('SELECT ?o WHERE { <urn:a> ?p ?o }').rows
+((<Literal value=x language=en>,),)
+>>> store.query('ASK { ?s ?p ?o }', graphs=["urn:other"]).value
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from clustergraph.errors import InputError, QueryError, StoreError
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.rdf.terms import Term
+from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
+from clustergraph.store.sparql import bind_values
+
+
+class OxigraphStore:
+    """An embedded Oxigraph store.
+
+    Parameters
+    ----------
+    path
+        The store's directory (created if missing); ``None`` keeps it in memory.
+    read_only
+        Open an existing store for reading only: several processes may read one store
+        while none writes it.
+
+    Raises
+    ------
+    StoreError
+        If the store cannot be opened (another process writes it, a damaged or
+        unreadable directory).
+    """
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = None if path is None else Path(path)
+        self.writable = not read_only
+        self.location = "memory:" if self.path is None else f"oxigraph:{self.path}"
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"{self.location}: cannot open the store: {_open_error(exc)}") from exc
+
+    def __repr__(self) -> str:
+        """Show where the store is."""
+        return f"OxigraphStore({self.location!r})"
+
+    def __enter__(self) -> OxigraphStore:
+        """Use the store in a ``with`` block."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Release the store."""
+        self.close()
+
+    @property
+    def native(self) -> ox.Store:
+        """The :class:`pyoxigraph.Store` itself, for the fast paths of loading."""
+        return self._store
+
+    # -- reading ---------------------------------------------------------------
+
+    def _answer(
+        self,
+        text: str,
+        bindings: Mapping[str, Term] | None,
+        graphs: Sequence[str] | None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        if bindings:
+            text = bind_values(text, bindings)
+        try:
+            if graphs is None:
+                return self._store.query(text, use_default_graph_as_union=True)
+            names = [ox.NamedNode(g) for g in graphs]
+            return self._store.query(text, default_graph=names, named_graphs=names)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"Oxigraph could not evaluate the query: {_one_line(exc)}") from exc
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> Result:
+        """Evaluate a query; see :meth:`clustergraph.store.base.Store.query`."""
+        answer = self._answer(text, bindings, graphs)
+        try:
+            if isinstance(answer, ox.QueryBoolean):
+                return AskResult(bool(answer))
+            if isinstance(answer, ox.QueryTriples):
+                return GraphResult(tuple(answer))
+            variables = tuple(v.value for v in answer.variables)
+            rows = tuple(tuple(solution) for solution in answer)  # type: ignore[arg-type]
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"Oxigraph could not evaluate the query: {_one_line(exc)}") from exc
+        return SelectResult(variables, rows)
+
+    def query_serialized(
+        self,
+        text: str,
+        fmt: ResultsFormat,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> bytes:
+        """Evaluate a SELECT or ASK query; return the results in ``fmt``, written by Oxigraph."""
+        answer = self._answer(text, bindings, graphs)
+        if isinstance(answer, ox.QueryTriples):
+            raise QueryError("a CONSTRUCT or DESCRIBE result is a graph, not a table")
+        try:
+            return answer.serialize(format=fmt.oxigraph) or b""
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"Oxigraph could not evaluate the query: {_one_line(exc)}") from exc
+
+    def graphs(self) -> list[str]:
+        """Return the named graphs holding at least one triple, sorted."""
+        return sorted(
+            g.value
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode)
+            and next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None
+        )
+
+    def quads(
+        self,
+        subject: Term | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,  # noqa: A002 - RDF's own word
+        graph: str | None = None,
+    ) -> Iterator[ox.Quad]:
+        """Yield the quads of the named graphs that match a pattern (``None``: any)."""
+        name = ox.NamedNode(graph) if graph is not None else None
+        for quad in self._store.quads_for_pattern(subject, predicate, object, name):  # type: ignore[arg-type]
+            if name is not None or isinstance(quad.graph_name, ox.NamedNode):
+                yield quad
+
+    def count(self, graph: str | None = None) -> int:
+        """Return the number of triples in ``graph``, or of quads in all named graphs."""
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        answer = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        assert isinstance(answer, ox.QuerySolutions)
+        for solution in answer:
+            value = solution["n"]
+            return int(value.value) if value is not None else 0
+        return 0
+
+    def dump(
+        self,
+        output: IO[bytes],
+        fmt: RdfFormat,
+        *,
+        graphs: Sequence[str] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Write named graphs to ``output``: quads for a dataset format, else their union."""
+        names = graphs if graphs is not None else self.graphs()
+        options = {"prefixes": dict(prefixes)} if prefixes else {}
+        if fmt.supports_datasets:
+            quads = (q for g in names for q in self.quads(graph=g))
+            ox.serialize(quads, output, fmt.oxigraph, **options)  # type: ignore[arg-type]
+            return
+        if len(names) == 1:
+            self._store.dump(output, fmt.oxigraph, from_graph=ox.NamedNode(names[0]), **options)
+            return
+        triples = sorted({q.triple for g in names for q in self.quads(graph=g)}, key=str)
+        ox.serialize(triples, output, fmt.oxigraph, **options)  # type: ignore[arg-type]
+
+    # -- writing ---------------------------------------------------------------
+
+    def _need_writes(self) -> None:
+        if not self.writable:
+            raise StoreError(f"{self.location} was opened read-only")
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL 1.1 Update request, as one transaction."""
+        self._need_writes()
+        try:
+            self._store.update(text)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL Update syntax error: {_one_line(exc)}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise StoreError(f"{self.location}: the update failed: {_one_line(exc)}") from exc
+
+    def replace_graphs(self, data: Mapping[str, bytes]) -> None:
+        """Replace named graphs with N-Triples ``data``, in one transaction.
+
+        Every graph's data is parsed first, so malformed data changes nothing.
+        """
+        self._need_writes()
+        parts = []
+        for graph, body in sorted(data.items()):
+            try:
+                ox.NamedNode(graph)
+                triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            except (SyntaxError, ValueError) as exc:
+                raise InputError(f"<{graph}>: not valid N-Triples: {_one_line(exc)}") from exc
+            parts.append(f"DROP SILENT GRAPH <{graph}>")
+            if triples:
+                lines = body.decode("utf-8")
+                parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}")
+        if parts:
+            self.update(" ;\n".join(parts))
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        """Remove named graphs, in one transaction."""
+        parts = [f"DROP SILENT GRAPH <{ox.NamedNode(g).value}>" for g in graphs]
+        if parts:
+            self.update(" ;\n".join(parts))
+
+    def bulk_load(
+        self,
+        source: Path | bytes,
+        fmt: RdfFormat,
+        *,
+        graph: str | None = None,
+        base_iri: str | None = None,
+    ) -> None:
+        """Load a file (or bytes) as fast as Oxigraph can, without a transaction.
+
+        A triples format goes into ``graph``; a quads format keeps its own graphs. Use
+        on a new store whose failure can be thrown away whole (see
+        :mod:`clustergraph.pipeline.load`).
+
+        Raises
+        ------
+        SyntaxError
+            From the parser, with its position.
+        OSError
+            If the file cannot be read or the store cannot be written.
+        """
+        self._need_writes()
+        target = ox.NamedNode(graph) if graph is not None else None
+        if isinstance(source, Path):
+            self._store.bulk_load(
+                path=str(source), format=fmt.oxigraph, base_iri=base_iri, to_graph=target
+            )
+        else:
+            self._store.bulk_load(source, fmt.oxigraph, base_iri=base_iri, to_graph=target)
+
+    def flush(self) -> None:
+        """Write what is buffered to disk (nothing to do in memory)."""
+        if self.path is not None and self.writable:
+            self._store.flush()
+
+    def optimize(self) -> None:
+        """Compact the on-disk files after a large load (faster reads)."""
+        if self.path is not None and self.writable:
+            self._store.optimize()
+
+    def close(self) -> None:
+        """Flush and release the store; its files are unlocked once it is collected."""
+        if hasattr(self, "_store"):
+            self.flush()
+            del self._store
+
+
+def _open_error(exc: OSError) -> str:
+    text = _one_line(exc)
+    if "lock" in text.lower():
+        return "another process is using it (a running 'clustergraph serve' or build?)"
+    return text
+
+
+def _one_line(value: object) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= 300 else text[:297] + "..."

@@ -1,0 +1,461 @@
+"""A remote store: any SPARQL 1.1 endpoint, writable through Update and the Graph Store Protocol.
+
+Reads go to the query endpoint (the SPARQL 1.1 Protocol, POST); writes to the update
+endpoint (SPARQL 1.1 Update) or the Graph Store endpoint (``PUT``/``GET``/``DELETE``). A
+store known only by its query endpoint (a QLever-style public endpoint) is read-only.
+Oxigraph's and Virtuoso's endpoints are told from one another by their paths
+(:meth:`clustergraph.store.client.Endpoints.infer`).
+
+**Replacing graphs, all or nothing.** :meth:`RemoteStore.replace_graphs` runs in four
+steps:
+
+1. *stage*: each graph is loaded into a staging graph
+   (:func:`staging_iri`: ``graph/staging/<token>/<target>``);
+2. *verify*: the staging graphs' triples are counted on the store (a SPARQL ``COUNT``
+   on the query endpoint, else a ``GET`` of the graph) and must equal what was sent;
+3. *replace*: with an update endpoint, one SPARQL Update request moves every staging
+   graph onto its target (:func:`replace_update`: a ``MOVE`` that is safe to send twice):
+   one transaction on Oxigraph and on Virtuoso, so all targets change together or none
+   does. With the Graph Store protocol alone, each target is replaced by a ``PUT`` of
+   the verified data; if one fails, the targets already replaced, and the one that
+   failed, are put back from copies taken (``GET``) before the first ``PUT``;
+4. *clean up*: the staging graphs are deleted.
+
+Any failure raises a :class:`~clustergraph.errors.StoreError` (one line: which step
+failed and why) after deleting the staging graphs; the targets are left as they were.
+Staging graphs a dead store kept are found by their namespace and removed by the next
+replace (:meth:`RemoteStore.remove_stale_staging`). If the replace fails after an answer
+was lost, the store is looked at to tell whether it happened.
+
+Examples
+--------
+>>> staging_iri("https://w3id.org/clustergraph/graph/source/x", "0a1b")
+'https://w3id.org/clustergraph/graph/staging/0a1b/https%3A%2F%2Fw3id.org%2Fclustergraph%2Fgraph%2Fsource%2Fx'
+>>> print(replace_update([Staged("urn:t", "urn:s", 1)]))
+DELETE { GRAPH <urn:t> { ?s ?p ?o } } WHERE { GRAPH <urn:t> { ?s ?p ?o } FILTER EXISTS { GRAPH <urn:s> { ?a ?b ?c } } } ;
+ADD SILENT GRAPH <urn:s> TO GRAPH <urn:t> ;
+DROP SILENT GRAPH <urn:s>
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import secrets
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+import pyoxigraph as ox
+
+from clustergraph.errors import (
+    InputError,
+    StoreError,
+    StoreUnreachableError,
+    VerifyError,
+)
+from clustergraph.project.layout import GRAPH_NS
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.rdf.terms import Term, n3
+from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
+from clustergraph.store.client import Credentials, Endpoints, RetryPolicy, StoreClient
+from clustergraph.store.results import write_results
+from clustergraph.store.sparql import bind_values, query_form
+
+STAGING_NS = GRAPH_NS + "staging/"
+"""Namespace of staging graphs: ``staging/<token>/<target, percent-encoded>``."""
+
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+_RESULTS_ACCEPT = "application/sparql-results+json"
+
+
+def staging_iri(target: str, token: str) -> str:
+    """Return the staging graph of ``target`` for the replace with random ``token``."""
+    return f"{STAGING_NS}{token}/{urllib.parse.quote(target, safe='')}"
+
+
+@dataclass(frozen=True)
+class Staged:
+    """One target graph of a replace: its IRI, its staging graph and its triples."""
+
+    target: str
+    staging: str
+    triples: int
+
+
+def replace_update(staged: Sequence[Staged]) -> str:
+    """Write the one SPARQL Update request that moves each staging graph onto its target.
+
+    For each target: delete its triples if its staging graph holds any, add the staging
+    graph, drop the staging graph. This is ``MOVE`` made safe to send twice: once the
+    staging graph is gone, the request changes nothing, where a second ``MOVE`` would
+    fail on Oxigraph and, on Virtuoso, empty the target (Virtuoso moves a missing graph
+    as an empty one).
+    """
+    operations = []
+    for p in staged:
+        operations += [
+            f"DELETE {{ GRAPH <{p.target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{p.target}> "
+            f"{{ ?s ?p ?o }} FILTER EXISTS {{ GRAPH <{p.staging}> {{ ?a ?b ?c }} }} }}",
+            f"ADD SILENT GRAPH <{p.staging}> TO GRAPH <{p.target}>",
+            f"DROP SILENT GRAPH <{p.staging}>",
+        ]
+    return " ;\n".join(operations)
+
+
+def _triples(data: bytes) -> int:
+    """Count the triples of N-Triples ``data`` (a set: a repeated line counts once)."""
+    return len({line.strip() for line in data.splitlines() if line.strip()})
+
+
+class RemoteStore:
+    """A remote SPARQL 1.1 store.
+
+    Parameters
+    ----------
+    endpoints
+        Its query, update and Graph Store URLs (see :meth:`Endpoints.infer`).
+    credentials
+        Sent when the store asks for them (see :meth:`Credentials.from_env`).
+    retry
+        Retries and timeouts.
+    client
+        The HTTP client (default: one made from the other arguments; tests pass one
+        whose waits are fake).
+    """
+
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        *,
+        credentials: Credentials | None = None,
+        retry: RetryPolicy | None = None,
+        client: StoreClient | None = None,
+    ) -> None:
+        self.endpoints = endpoints
+        self.client = client or StoreClient(endpoints, credentials=credentials, retry=retry)
+        self.location = endpoints.query or endpoints.update or endpoints.graph_store or ""
+        self.writable = endpoints.update is not None or endpoints.graph_store is not None
+
+    def __repr__(self) -> str:
+        """Show where the store is."""
+        return f"RemoteStore({self.location!r})"
+
+    def __enter__(self) -> RemoteStore:
+        """Use the store in a ``with`` block."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Release the store."""
+        self.close()
+
+    # -- reading ---------------------------------------------------------------
+
+    def _need_query(self) -> None:
+        if self.endpoints.query is None:
+            raise InputError(f"{self.location}: no query endpoint is known for this store")
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> Result:
+        """Send a query; see :meth:`clustergraph.store.base.Store.query`."""
+        self._need_query()
+        if bindings:
+            text = bind_values(text, bindings)
+        form = query_form(text)
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        body, media_type = self.client.query(
+            text, accept=_GRAPH_ACCEPT if graph_form else _RESULTS_ACCEPT, graphs=graphs
+        )
+        try:
+            if graph_form:
+                fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+                triples = tuple(q.triple for q in ox.parse(body, format=fmt))
+                return GraphResult(triples)
+            answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            if isinstance(answer, ox.QueryBoolean):
+                return AskResult(bool(answer))
+            variables = tuple(v.value for v in answer.variables)
+            rows = tuple(tuple(solution) for solution in answer)  # type: ignore[arg-type]
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise StoreError(f"{self.location}: unreadable answer: {_one_line(exc)}") from exc
+        if form == "ASK":  # Virtuoso answers an ASK with a one-row table (__ask_retval)
+            values = [t.value for row in rows for t in row if t is not None]
+            if len(values) > 1:
+                raise StoreError(f"{self.location}: an ASK query answered with a table")
+            return AskResult(bool(values) and values[0] in ("1", "true"))
+        return SelectResult(variables, rows)
+
+    def query_serialized(
+        self,
+        text: str,
+        fmt: ResultsFormat,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> bytes:
+        """Send a SELECT or ASK query and return the store's answer in ``fmt``, re-written.
+
+        The answer is read and written again, so what comes back is the W3C format
+        whatever the store's own dialect.
+        """
+        result = self.query(text, bindings=bindings, graphs=graphs)
+        return write_results(result, fmt)
+
+    def graphs(self) -> list[str]:
+        """Return the named graphs holding at least one triple."""
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(result, SelectResult)
+        return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
+
+    def quads(
+        self,
+        subject: Term | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,  # noqa: A002 - RDF's own word
+        graph: str | None = None,
+    ) -> Iterator[ox.Quad]:
+        """Yield the quads that match a pattern, read with one SELECT query."""
+        terms = {"s": subject, "p": predicate, "o": object}
+        bound = {k: v for k, v in terms.items() if v is not None}
+        if graph is not None:
+            bound["g"] = ox.NamedNode(graph)
+        text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        result = self.query(text, bindings=bound or None)
+        assert isinstance(result, SelectResult)
+        for s, p, o, g in result.rows:
+            assert s is not None and p is not None and o is not None and g is not None
+            yield ox.Quad(s, p, o, g)  # type: ignore[arg-type]
+
+    def count(self, graph: str | None = None) -> int:
+        """Count the triples of ``graph`` (or the quads of all named graphs) on the store."""
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        assert isinstance(result, SelectResult)
+        value = result.rows[0][0] if result.rows else None
+        return int(value.value) if value is not None else 0
+
+    def dump(
+        self,
+        output: IO[bytes],
+        fmt: RdfFormat,
+        *,
+        graphs: Sequence[str] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Write named graphs to ``output``, read graph by graph from the store."""
+        quads: list[ox.Quad] = []
+        for graph in graphs if graphs is not None else self.graphs():
+            result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            assert isinstance(result, GraphResult)
+            name = ox.NamedNode(graph)
+            quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in result.triples]
+        if fmt.supports_datasets:
+            ox.serialize(quads, output, fmt.oxigraph, prefixes=dict(prefixes or {}))
+        else:
+            triples = sorted({q.triple for q in quads}, key=str)
+            ox.serialize(triples, output, fmt.oxigraph, prefixes=dict(prefixes or {}))
+
+    # -- writing ---------------------------------------------------------------
+
+    def _need_writes(self) -> None:
+        if not self.writable:
+            raise StoreError(
+                f"{self.location} is read-only: give its update endpoint (or Graph Store "
+                "endpoint) to write to it"
+            )
+
+    def update(self, text: str) -> None:
+        """Send a SPARQL 1.1 Update request."""
+        self._need_writes()
+        if self.endpoints.update is None:
+            raise StoreError(f"{self.location}: no SPARQL Update endpoint is known")
+        self.client.update(text)
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        """Delete named graphs (missing ones are ignored)."""
+        self._need_writes()
+        for graph in graphs:
+            self.client.delete_graph(graph)
+
+    def stale_staging_graphs(self) -> list[str]:
+        """Return staging graphs earlier replaces left behind (their store died)."""
+        if self.endpoints.query is None:
+            return []
+        return [g for g in self.graphs() if g.startswith(STAGING_NS)]
+
+    def remove_stale_staging(self) -> list[str]:
+        """Delete the staging graphs earlier replaces left; return their IRIs."""
+        stale = self.stale_staging_graphs()
+        left = _drop_quietly(self.client, stale)
+        return [g for g in stale if g not in left]
+
+    def replace_graphs(
+        self,
+        data: Mapping[str, bytes],
+        *,
+        progress: Callable[[str], None] | None = None,
+    ) -> tuple[Staged, ...]:
+        """Replace named graphs with N-Triples ``data``, all of them or none (see above).
+
+        Parameters
+        ----------
+        data
+            Target graph IRI to its N-Triples.
+        progress
+            Called with ``"staged"``, ``"verified"``, ``"replaced"`` after each step.
+
+        Returns
+        -------
+        tuple of Staged
+            The target graphs, their staging graphs and their triples.
+
+        Raises
+        ------
+        StoreError
+            If any step fails; the message names the step and the cause and says whether
+            the targets are unchanged and whether staging graphs were left on the store.
+        """
+        self._need_writes()
+        client = self.client
+        notify = progress or (lambda step: None)
+        token = secrets.token_hex(6)
+        plan = sorted(data.items())
+        staged = tuple(Staged(t, staging_iri(t, token), _triples(d)) for t, d in plan)
+        step = "loading the staging graphs"
+        attempted: list[str] = []  # staging graphs that may exist on the store
+        try:
+            for item, (_, body) in zip(staged, plan, strict=True):
+                attempted.append(item.staging)
+                answered = client.answered
+                try:
+                    client.load_graph(item.staging, body)
+                except StoreError:
+                    if client.answered == answered:
+                        attempted.pop()  # its first request was refused: nothing was written
+                    raise
+            notify("staged")
+            step = "checking the staging graphs"
+            counts = client.counts([p.staging for p in staged])
+            for item in staged:
+                if counts[item.staging] != item.triples:
+                    raise VerifyError(
+                        f"staging graph <{item.staging}> holds {counts[item.staging]} triples, "
+                        f"{item.triples} were sent"
+                    )
+            notify("verified")
+            step = "replacing the target graphs"
+            if self.endpoints.update is not None:
+                _replace_by_update(client, staged)
+            else:
+                _replace_by_put(client, staged, [d for _, d in plan])
+        except StoreError as exc:
+            raise _failed(client, attempted, step, exc, self.location) from exc
+        notify("replaced")
+        if self.endpoints.update is None:
+            _drop_quietly(client, [p.staging for p in staged])
+        return staged
+
+    def close(self) -> None:
+        """Nothing to release: every request opens and closes its own connection."""
+
+
+def _replace_by_update(client: StoreClient, staged: Sequence[Staged]) -> None:
+    try:
+        client.update(replace_update(staged))
+    except StoreUnreachableError as exc:
+        if not exc.answer_lost:
+            raise  # every attempt was refused: nothing reached the store
+        # An answer was lost: look whether the replace happened before saying anything.
+        try:
+            on_stage = client.counts([p.staging for p in staged])
+            targets = client.counts([p.target for p in staged])
+        except StoreError:
+            raise StoreUnreachableError(
+                f"{exc}; the store did not answer afterwards, so whether the targets were "
+                "replaced is unknown",
+                targets_unchanged=None,
+            ) from exc
+        if all(on_stage[p.staging] == 0 and targets[p.target] == p.triples for p in staged):
+            return  # it did
+        if all(on_stage[p.staging] == p.triples for p in staged):
+            raise  # it did not
+        raise StoreError(
+            f"{exc}; the store is in an unexpected state", targets_unchanged=None
+        ) from exc
+
+
+def _replace_by_put(client: StoreClient, staged: Sequence[Staged], data: Sequence[bytes]) -> None:
+    """Replace each target by a PUT; on a failure, put back what the targets held.
+
+    The copies are taken (GET) before the first PUT. The target whose PUT failed is put
+    back too: a PUT whose answer was lost may have been carried out.
+    """
+    backups = {p.target: client.get_graph(p.target) for p in staged}
+    touched: list[str] = []
+    try:
+        for item, body in zip(staged, data, strict=True):
+            touched.append(item.target)
+            client.put_graph(item.target, body)
+    except StoreError as exc:
+        failed_restores = []
+        for target in touched:
+            try:
+                old = backups[target]
+                if old is None:
+                    client.delete_graph(target)
+                else:
+                    client.put_graph(target, old)
+            except StoreError:
+                failed_restores.append(target)
+        if failed_restores:
+            restored = ", ".join(f"<{t}>" for t in failed_restores)
+            raise type(exc)(
+                f"{exc}; could not put back {restored}", targets_unchanged=None
+            ) from exc
+        raise
+
+
+def _drop_quietly(client: StoreClient, graphs: Sequence[str]) -> list[str]:
+    """Delete ``graphs``; return those that could not be deleted.
+
+    Once the store cannot be reached, the rest are not tried (each would wait through
+    every retry).
+    """
+    left: list[str] = []
+    unreachable = False
+    for graph in graphs:
+        if unreachable:
+            left.append(graph)
+            continue
+        try:
+            client.delete_graph(graph)
+        except StoreUnreachableError:
+            unreachable = True
+            left.append(graph)
+        except StoreError:
+            left.append(graph)
+    return left
+
+
+def _failed(
+    client: StoreClient, staging: Sequence[str], step: str, exc: StoreError, store: str
+) -> StoreError:
+    left = _drop_quietly(client, staging)
+    message = f"writing to {store} failed while {step}: {exc}"
+    if exc.targets_unchanged:
+        message += "; the target graphs are unchanged"
+    if left:
+        message += "; staging graphs left on the store: " + " ".join(f"<{g}>" for g in left)
+    error = type(exc)(message, targets_unchanged=exc.targets_unchanged)
+    if isinstance(exc, StoreUnreachableError) and isinstance(error, StoreUnreachableError):
+        error.answer_lost = exc.answer_lost
+    return error
+
+
+def _one_line(value: object) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= 300 else text[:297] + "..."

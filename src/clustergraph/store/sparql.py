@@ -1,0 +1,122 @@
+"""SPARQL text: the form of a query, and parameters bound as a ``VALUES`` block.
+
+Parameters are bound as RDF terms, never pasted into the query as text: they travel as a
+``VALUES`` block placed first in the query's top-level ``WHERE`` group, written from the
+checked terms themselves (:func:`clustergraph.rdf.terms.n3`), so a value holding quotes
+or braces stays one literal. This works on every store, embedded or remote, and pre-binds
+the variable in the top-level group, aggregates included; a parameter must therefore be
+used in the query's top-level pattern, not only inside a subquery.
+
+Examples
+--------
+>>> values_clause({"org": ox.NamedNode("https://w3id.org/clustergraph/id/org/lcn")})
+'VALUES (?org) { (<https://w3id.org/clustergraph/id/org/lcn>) }'
+>>> print(bind_values('SELECT ?s WHERE { ?s ?p ?o }', {"o": ox.Literal('" } DROP ALL {')}))
+SELECT ?s WHERE { VALUES (?o) { ("\\" } DROP ALL {") } ?s ?p ?o }
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from clustergraph.errors import InputError
+from clustergraph.rdf.terms import Term, n3
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+"""The four forms of a SPARQL query."""
+
+
+def values_clause(bindings: Mapping[str, Term]) -> str:
+    """Write ``bindings`` as a one-row SPARQL ``VALUES`` clause."""
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(n3(term) for term in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+# What the scanner steps over whole: comments, strings (long ones first), IRIs.
+_SKIP = re.compile(
+    r"#[^\n]*"
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+_WORD = re.compile(r"[A-Za-z_]+")
+
+
+def query_form(text: str) -> str:
+    r"""Return the form of a query (SELECT, ASK, CONSTRUCT, DESCRIBE) from its first keyword.
+
+    Comments, strings and IRIs of the prologue are stepped over.
+
+    Examples
+    --------
+    >>> query_form("# drop everything? no:\nPREFIX a: <urn:select:x>\nASK { ?s ?p ?o }")
+    'ASK'
+    """
+    i = 0
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip is not None:
+            i = skip.end()
+            continue
+        word = _WORD.match(text, i)
+        if word is not None:
+            keyword = word.group().upper()
+            if keyword in QUERY_FORMS:
+                return keyword
+            i = word.end()
+            continue
+        i += 1
+    raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def where_group_start(text: str) -> int:
+    """Return the offset just after the ``{`` that opens the query's top-level WHERE group.
+
+    Comments, strings and IRIs are stepped over; the template of a CONSTRUCT query is
+    not the WHERE group (``CONSTRUCT WHERE { ... }`` has no template).
+
+    Examples
+    --------
+    >>> text = 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }'
+    >>> text[where_group_start(text):]
+    ' ?s ?p ?o }'
+    """
+    depth, last_word, i = 0, "", 0
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip is not None:
+            i = skip.end()
+            continue
+        char = text[i]
+        if char == "{":
+            if depth == 0 and last_word != "CONSTRUCT":
+                return i + 1
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                last_word = ""
+        elif depth == 0 and (word := _WORD.match(text, i)) is not None:
+            last_word = word.group().upper()
+            i = word.end()
+            continue
+        i += 1
+    raise InputError("the query has no WHERE group to bind parameters in")
+
+
+def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
+    """Bind variables by a VALUES block placed first in the top-level WHERE group.
+
+    Examples
+    --------
+    >>> bind_values("SELECT ?n WHERE { ?x <urn:name> ?n }", {"x": ox.NamedNode("urn:a")})
+    'SELECT ?n WHERE { VALUES (?x) { (<urn:a>) } ?x <urn:name> ?n }'
+    """
+    at = where_group_start(text)
+    return f"{text[:at]} {values_clause(bindings)}{text[at:]}"
