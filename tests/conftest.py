@@ -34,7 +34,7 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def store(project: Project) -> Iterator[Store]:
-    """An in-memory store holding the repository's stated and derived facts (do not modify)."""
+    """Return an in-memory store of the repository's stated and derived facts (read only)."""
     with open_store("memory:") as opened:
         sync(project, opened)
         yield opened
@@ -51,7 +51,7 @@ def project_copy(tmp_path: Path, project: Project) -> Project:
 
 @pytest.fixture(scope="session")
 def library(project: Project) -> Library:
-    """The repository's query library."""
+    """Return the repository's query library."""
     return Library.of(project)
 
 

@@ -8,8 +8,9 @@ import pytest
 
 from clustergraph import __version__
 from clustergraph.cli.main import main
-from clustergraph.pipeline.load import load
+from clustergraph.pipeline.sync import sync
 from clustergraph.pipeline.validate import validate
+from clustergraph.store import open_store
 
 NAMELESS = """\
 @prefix cg: <https://w3id.org/clustergraph/ontology#> .
@@ -50,7 +51,9 @@ def test_validate_reports_the_file_and_constraint(project_copy, capsys):
 
 def test_violation_fields(project_copy):
     (project_copy.sources_dir / "zz-nameless.ttl").write_text(NAMELESS, encoding="utf-8")
-    report = validate(load(project_copy), shapes=project_copy.shapes_file)
+    store = open_store("memory:")
+    sync(project_copy, store)
+    report = validate(project_copy, store, shapes=project_copy.shapes_file)
     assert not report.conforms
     missing = [v for v in report.results if v.component == "MinCountConstraintComponent"]
     assert missing

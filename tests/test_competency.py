@@ -1,8 +1,8 @@
 """Competency questions: SPARQL queries whose answers are written from the source articles.
 
 Each ``[[question]]`` of ``tests/competency/manifest.toml`` names a query file and its
-expected answer. The query runs on the whole dataset (the union of all named graphs,
-with ``GRAPH ?g`` reaching each file's graph) and its rows are compared as a set with
+expected answer. The query runs on the store (the union of the stated and derived
+graphs, with ``GRAPH ?g`` reaching each graph) and its rows are compared as a set with
 the expected rows: an IRI by its full string (written as a prefixed name in the
 manifest), a literal by its lexical form.
 """
@@ -14,16 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Dataset
 
+from clustergraph.store import AskResult, SelectResult, Store
 from tests.support.answers import compare_rows, expected_value, result_value
 
 COMPETENCY = Path(__file__).resolve().parent / "competency"
 MANIFEST = COMPETENCY / "manifest.toml"
 MIN_QUESTIONS = 30
-
-# rdflib's own SPARQL engine calls its deprecated Dataset.contexts for GRAPH ?g.
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*is deprecated:DeprecationWarning")
 
 
 def _manifest() -> dict[str, Any]:
@@ -37,22 +34,22 @@ QUESTIONS: list[dict[str, Any]] = MANIFEST_DATA.get("question", [])
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
-def test_competency_question(dataset: Dataset, question: dict[str, Any]) -> None:
+def test_competency_question(store: Store, question: dict[str, Any]) -> None:
     query = (COMPETENCY / question["file"]).read_text(encoding="utf-8")
-    result = dataset.query(query)
+    result = store.query(query)
     if "expected_boolean" in question:
-        assert result.type == "ASK", f"{question['file']}: expected an ASK query"
-        assert result.askAnswer is question["expected_boolean"], (
+        assert isinstance(result, AskResult), f"{question['file']}: expected an ASK query"
+        assert result.value is question["expected_boolean"], (
             f"{question['id']}: {question['question']}\n"
-            f"expected {question['expected_boolean']}, got {result.askAnswer}"
+            f"expected {question['expected_boolean']}, got {result.value}"
         )
         return
-    assert result.type == "SELECT", f"{question['file']}: expected a SELECT query"
-    width = len(result.vars or [])
+    assert isinstance(result, SelectResult), f"{question['file']}: expected a SELECT query"
+    width = len(result.variables)
     expected = [tuple(expected_value(v, PREFIXES) for v in row) for row in question["expected"]]
     for row in expected:
         assert len(row) == width, f"{question['id']}: expected row of {width} values: {row}"
-    actual = [tuple(result_value(term) for term in row) for row in result]  # type: ignore[union-attr]
+    actual = [tuple(result_value(term) for term in row) for row in result.rows]
     problem = compare_rows(
         actual, expected, ordered=question.get("ordered", False), prefixes=PREFIXES
     )

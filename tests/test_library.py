@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from clustergraph.project.layout import Project
 from clustergraph.queries.library import (
@@ -18,6 +17,7 @@ from clustergraph.queries.library import (
     QueryLookupError,
     parse_query_file,
 )
+from clustergraph.rdf.terms import XSD
 
 GOOD = """#+ summary: Members of an organisation.
 #+ tags:
@@ -48,14 +48,15 @@ def test_a_good_header() -> None:
         ("minimum", ParamType.INTEGER),
         ("name", ParamType.STRING),
     ]
-    assert q.params[2].default == Literal('Lithuanian "Cluster"')
+    assert q.params[2].default == ox.Literal('Lithuanian "Cluster"')
     assert q.bindings() == {
-        "org": URIRef("https://w3id.org/clustergraph/id/org/eacn"),
-        "minimum": Literal("2", datatype=XSD.integer),
-        "name": Literal('Lithuanian "Cluster"'),
+        "org": ox.NamedNode("https://w3id.org/clustergraph/id/org/eacn"),
+        "minimum": ox.Literal("2", datatype=ox.NamedNode(XSD + "integer")),
+        "name": ox.Literal('Lithuanian "Cluster"'),
     }
     # a prefixed name is read with the query's own prefixes
-    assert q.bindings({"org": "o:lcn"})["org"] == URIRef("https://w3id.org/clustergraph/id/org/lcn")
+    lcn = ox.NamedNode("https://w3id.org/clustergraph/id/org/lcn")
+    assert q.bindings({"org": "o:lcn"})["org"] == lcn
 
 
 @pytest.mark.parametrize(
@@ -138,7 +139,7 @@ def test_parameter_values_are_typed_and_checked() -> None:
     with pytest.raises(ParamError, match="unknown prefix 'nope'"):
         q.bindings({"org": "nope:x"})
     # a string holds anything: it is bound as a literal, never written into the text
-    assert q.bindings({"name": '"} ; DROP ALL ; {'})["name"] == Literal('"} ; DROP ALL ; {')
+    assert q.bindings({"name": '"} ; DROP ALL ; {'})["name"] == ox.Literal('"} ; DROP ALL ; {')
 
 
 def test_unknown_name_suggests_the_closest(tmp_path: Path) -> None:

@@ -8,10 +8,11 @@ import pytest
 from rdflib import Graph, URIRef
 
 from clustergraph.project import namespace
-from clustergraph.pipeline.load import load_file
+from clustergraph.project.layout import CG_NS, ONTOLOGY_GRAPH
 from clustergraph.rdf.codegen import main as codegen_main
 from clustergraph.rdf.codegen import render_namespace
-from clustergraph.project.layout import CG_NS, ONTOLOGY_GRAPH
+from clustergraph.rdf.parse import parse_file
+from clustergraph.rdf.terms import to_rdflib_graph
 
 DEFINING_TYPES_QUERY = """
 SELECT DISTINCT ?term WHERE {
@@ -28,8 +29,7 @@ def ontology(project) -> Graph:
 
 
 def cg_terms() -> set[URIRef]:
-    names = set(namespace.CG.__annotations__) | set(namespace.CG._extras)
-    return {URIRef(CG_NS + name) for name in names}
+    return {URIRef(CG_NS + name) for name in namespace.CG}
 
 
 def test_cg_has_exactly_the_terms_the_ontology_defines(ontology):
@@ -39,11 +39,12 @@ def test_cg_has_exactly_the_terms_the_ontology_defines(ontology):
     assert cg_terms() == defined
 
 
-def test_every_attribute_is_its_iri():
-    for name in namespace.CG.__annotations__:
-        assert getattr(namespace.CG, name) == URIRef(CG_NS + name)
-    for name in namespace.CG._extras:
-        assert namespace.CG[name] == URIRef(CG_NS + name)
+def test_every_term_is_its_iri():
+    for name in namespace.CG:
+        assert namespace.CG[name] == CG_NS + name
+        assert namespace.CG[name] in namespace.CG
+    assert namespace.CG.Cluster == CG_NS + "Cluster"
+    assert isinstance(namespace.CG.Cluster, str)
 
 
 def test_namespace_is_closed():
@@ -51,14 +52,13 @@ def test_namespace_is_closed():
         _ = namespace.CG.NoSuchTerm
     with pytest.raises(AttributeError):
         _ = namespace.CG["NoSuchTerm"]
-
-
-def test_id_namespace():
-    assert namespace.ID["cluster/x"] == URIRef("https://w3id.org/clustergraph/id/cluster/x")
+    assert CG_NS + "NoSuchTerm" not in namespace.CG
+    with pytest.raises(TypeError):
+        namespace.CG()
 
 
 def test_rendering_reproduces_the_module(project):
-    ontology = load_file(project.ontology_file, graph=ONTOLOGY_GRAPH)
+    ontology = to_rdflib_graph(parse_file(project.ontology_file, graph=ONTOLOGY_GRAPH))
     committed = Path(namespace.__file__).read_text(encoding="utf-8")
     assert render_namespace(ontology) == committed, (
         "src/clustergraph/project/namespace.py is out of date: run python -m clustergraph.rdf.codegen"
@@ -88,11 +88,11 @@ def test_render_puts_python_keywords_in_extras():
         """,
     )
     source = render_namespace(graph)
-    assert "    Thing: URIRef\n" in source
-    assert '        "class",\n' in source
-    assert '        "has-dash",\n' in source
+    assert '    Thing = CG_NS + "Thing"\n' in source
+    assert '    _extras = ("class", "has-dash")\n' in source
     assert "Other" not in source
     scope: dict[str, object] = {}
     exec(compile(source, "namespace.py", "exec"), scope)
     generated = scope["CG"]
-    assert generated["class"] == URIRef(CG_NS + "class")  # type: ignore[index]
+    assert generated["class"] == CG_NS + "class"  # type: ignore[index]
+    assert set(generated) == {"Thing", "class", "has-dash"}  # type: ignore[call-overload]

@@ -1,16 +1,17 @@
-"""The main job, ``clustergraph build``: from the Turtle files to ``build/`` and its site.
+"""The main job, ``clustergraph build``: from the files, through the store, to ``build/``.
 
-The build is a list of named stages (:data:`STAGES`), run in order:
+The build is a list of named stages (:data:`STAGES`), run in order on one store (by
+default the project's own, ``.clustergraph/store``):
 
 ==========  ===========================================================================
 stage       what it does
 ==========  ===========================================================================
-load        parse the ontology and the data, one named graph per file
-validate    check the data against the SHACL shapes; stop if it does not conform
-derive      OWL 2 RL: add the shortcut triples users query, in ``graph:inferred``
+load        bring the store in step with the files: (re)load only what changed
+validate    check the stated facts against the SHACL shapes; stop if they do not conform
+derive      derive the shortcut facts, one derived graph per stated graph
 check       run the checks of ``queries/checks/``; stop if one returns rows
-queries     run every query of the library with its defaults (Oxigraph), over the
-            stated and derived facts; write each result to ``queries/``
+queries     run every query of the library with its defaults, over the stated and
+            derived facts; write each result to ``queries/``
 analyse     measure the actor network; write ``analysis/``
 export      write the dataset in six RDF formats with its VoID/DCAT description to
             ``exports/``
@@ -18,83 +19,43 @@ views       write the interactive views to ``site/views/``
 site        write the explorer's pages to ``site/``
 ==========  ===========================================================================
 
+On a remote store (``store="http://..."``) the store is read as it is: ``load`` and
+``derive`` are skipped, and nothing is written to it.
+
 Everything is written into a temporary directory beside the output directory
 (``.build-XXXX.tmp``), which replaces the output directory only once every stage has
 succeeded: a build that fails midway leaves the previous ``build/`` as it was, and
 removes its temporary directory. Each stage prints a progress line with its duration,
 and the build a summary at the end (``quiet=True`` prints nothing but errors).
-
-Exit codes of the command: 0 built; 1 the data does not conform to the shapes, or a
-check returned rows (the report is printed); 2 any other error (a malformed file or
-query, a stage that failed).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from clustergraph.errors import ClusterGraphError
-from clustergraph.project.layout import GRAPH_NS, Project
+from clustergraph.errors import BuildError, ClusterGraphError, DataError
+from clustergraph.project.layout import Project
 
 if TYPE_CHECKING:
-    from rdflib import Dataset
-
+    from clustergraph.network.index import GraphIndex
     from clustergraph.network.measures import Analysis
-    from clustergraph.network.projections import GraphIndex
-    from clustergraph.pipeline.derive import Derivation
-    from clustergraph.pipeline.export import RdfFormat
     from clustergraph.pipeline.stats import Stats
+    from clustergraph.rdf.formats import RdfFormat
     from clustergraph.render.site import QueryRun, SiteInputs, SiteSummary
+    from clustergraph.store.base import Store
 
-__all__ = [
-    "STAGES",
-    "BuildError",
-    "BuildReport",
-    "DataError",
-    "Stage",
-    "build",
-    "register",
-    "run",
-]
-
-EXIT_OK = 0
-EXIT_NONCONFORMING = 1
-EXIT_ERROR = 2
+__all__ = ["STAGES", "BuildReport", "Stage", "build"]
 
 ANALYSED_NETWORK = "actors"
 """The network the analysis stage measures."""
-
-
-class DataError(ClusterGraphError):
-    """The data does not conform to the shapes, or a check returned rows.
-
-    ``report`` holds the validation report or the failing checks, one result a line.
-    """
-
-    def __init__(self, message: str, report: str) -> None:
-        super().__init__(message)
-        self.report = report
-
-
-class BuildError(ClusterGraphError):
-    """A stage of the build failed (the previous output was left as it was).
-
-    ``stage`` names the stage; the original error is the exception's ``__cause__``.
-    """
-
-    def __init__(self, message: str, stage: str = "") -> None:
-        super().__init__(message)
-        self.stage = stage
 
 
 @dataclass
@@ -103,9 +64,8 @@ class _State:
 
     project: Project
     staging: Path
-    dataset: Dataset | None = None
-    full: Dataset | None = None
-    derivation: Derivation | None = None
+    store: Store
+    remote: bool = False
     stats: Stats | None = None
     index: GraphIndex | None = None
     analysis: Analysis | None = None
@@ -114,10 +74,6 @@ class _State:
     inputs: SiteInputs | None = None
     site: SiteSummary | None = None
     views: int = 0
-
-    def need(self, value: object, what: str) -> None:
-        if value is None:  # pragma: no cover - the stages run in order
-            raise BuildError(f"{what} is missing: the stages ran out of order")
 
 
 @dataclass(frozen=True)
@@ -166,94 +122,77 @@ class BuildReport:
 
 
 def _load(state: _State) -> str:
-    from clustergraph.pipeline.load import load, named_graphs
-    from clustergraph.pipeline.stats import stats
+    from clustergraph.pipeline.load import load
 
-    state.dataset = load(state.project)
-    state.stats = stats(state.dataset)
-    graphs = list(named_graphs(state.dataset))
-    return f"{state.stats.total_triples:,} triples in {len(graphs)} named graphs"
+    if state.remote:
+        return f"read as it is: {state.store.location}"
+    report = load(state.project, state.store)
+    graphs = report.unchanged + len(report.loaded)
+    if not report.changed:
+        return f"{graphs} graphs, all as their files are: nothing to load"
+    removed = f", {len(report.removed)} removed" if report.removed else ""
+    return f"{len(report.loaded)} of {graphs} graphs loaded ({report.triples:,} triples){removed}"
 
 
 def _validate(state: _State) -> str:
-    from clustergraph.pipeline.load import load_file
     from clustergraph.pipeline.validate import validate
 
-    assert state.dataset is not None
-    project = state.project
-    shapes = load_file(
-        project.shapes_file, graph=GRAPH_NS + "shapes", shown=project.relpath(project.shapes_file)
-    )
-    report = validate(state.dataset, shapes=shapes)
+    report = validate(state.project, state.store)
     if not report.conforms:
-        violations = sum(1 for v in report.results if str(v.severity).endswith("Violation"))
         raise DataError(
-            f"the data does not conform to the shapes ({violations} violations)", report.format()
+            f"the data does not conform to the shapes ({report.violations} violations)",
+            report=report.format(),
         )
     others = len(report.results)
     return "conforms" + (f" ({others} warnings)" if others else "")
 
 
 def _derive(state: _State) -> str:
-    from clustergraph.pipeline.derive import derive, with_inferred
+    from clustergraph.pipeline.derive import derive
 
-    assert state.dataset is not None
-    state.derivation = derive(state.dataset)
-    state.full = with_inferred(state.dataset, state.derivation)
-    top = ", ".join(f"{name} {n}" for name, n in state.derivation.by_predicate[:4])
-    return f"{state.derivation.facts:,} triples in graph:inferred ({top}, ...)"
-
-
-def _run_queries(state: _State, *, checks: bool) -> list[QueryRun]:
-    from clustergraph.queries.library import Library
-    from clustergraph.render.site import QueryRun
-    from clustergraph.store.engines import OxigraphEngine, run
-
-    dataset = state.dataset if checks else state.full
-    assert dataset is not None
-    library = Library.of(state.project)
-    engine = OxigraphEngine.from_dataset(dataset)
-    runs = []
-    for name in library.names:
-        if name.startswith("checks/") != checks:
-            continue
-        query = library.get(name)
-        started = time.perf_counter()
-        result = run(engine, query)
-        runs.append(QueryRun(query, result, time.perf_counter() - started))
-    return runs
+    if state.remote:
+        return "read as it is"
+    report = derive(state.store)
+    top = ", ".join(f"{name} {n}" for name, n in report.by_predicate[:4])
+    fresh = f"{len(report.graphs)} graphs derived" if report.graphs else "nothing new to derive"
+    return f"{report.triples:,} derived triples ({top}, ...); {fresh}"
 
 
 def _check(state: _State) -> str:
-    from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
-    from clustergraph.queries.output import Format, write_result
-    from clustergraph.store.engines import SelectResult
+    from clustergraph.pipeline.checks import run_checks
+    from clustergraph.queries.library import Library
 
-    runs = _run_queries(state, checks=True)
-    failed = [r for r in runs if isinstance(r.result, SelectResult) and r.result.rows]
-    if failed:
-        prefixes = {**DEFAULT_PREFIXES, **ENTITY_PREFIXES}
-        lines = []
-        for r in failed:
-            assert isinstance(r.result, SelectResult)
-            lines.append(f"FAIL {r.query.name}: {r.query.summary} ({len(r.result.rows)} rows)")
-            lines.append(write_result(r.result, Format.TABLE, prefixes=prefixes))
-        raise DataError(f"{len(failed)} of {len(runs)} checks returned rows", "\n".join(lines))
-    state.runs.extend(_write_results(state, runs))
-    return f"{len(runs)} of {len(runs)} checks return no rows"
+    report = run_checks(state.store, Library.of(state.project))
+    if report.failed:
+        raise DataError(
+            f"{len(report.failed)} of {len(report.runs)} checks returned rows",
+            report=report.format(),
+        )
+    state.runs.extend(_write_results(state, report.runs))
+    return f"{len(report.runs)} of {len(report.runs)} checks return no rows"
 
 
 def _queries(state: _State) -> str:
-    from clustergraph.store.engines import AskResult, GraphResult
+    from clustergraph.queries.library import Library
+    from clustergraph.queries.run import run
+    from clustergraph.render.site import QueryRun
+    from clustergraph.store.base import AskResult, GraphResult, SelectResult
 
-    runs = _write_results(state, _run_queries(state, checks=False))
+    runs = []
+    for query in Library.of(state.project):
+        if query.is_check:
+            continue
+        started = time.perf_counter()
+        result = run(state.store, query)
+        runs.append(QueryRun(query, result, time.perf_counter() - started))
+    runs = _write_results(state, runs)
     state.runs.extend(runs)
-    rows = sum(len(r.result.rows) for r in runs if hasattr(r.result, "rows"))
+    rows = sum(len(r.result) for r in runs if isinstance(r.result, SelectResult))
     graphs = sum(1 for r in runs if isinstance(r.result, GraphResult))
     asks = sum(1 for r in runs if isinstance(r.result, AskResult))
     seconds = sum(r.seconds for r in runs)
     return (
-        f"{len(runs)} queries on Oxigraph in {seconds:.2f} s: {rows:,} rows, "
+        f"{len(runs)} queries in {seconds:.2f} s: {rows:,} rows, "
         f"{graphs} graphs, {asks} yes-or-no answers; results in queries/"
     )
 
@@ -262,13 +201,13 @@ def _write_results(state: _State, runs: Sequence[QueryRun]) -> list[QueryRun]:
     """Write each result under ``queries/`` and return the runs with their files."""
     from dataclasses import replace
 
-    from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES
+    from clustergraph.project.prefixes import PREFIXES
     from clustergraph.queries.output import Format, write_result
-    from clustergraph.store.engines import AskResult, GraphResult
+    from clustergraph.store.base import AskResult, GraphResult
 
     written = []
     for r in runs:
-        prefixes = {**DEFAULT_PREFIXES, **ENTITY_PREFIXES, **dict(r.query.prefixes)}
+        prefixes = {**PREFIXES, **dict(r.query.prefixes)}
         if isinstance(r.result, GraphResult):
             formats = {"ttl": Format.TTL}
         elif isinstance(r.result, AskResult):
@@ -280,20 +219,20 @@ def _write_results(state: _State, runs: Sequence[QueryRun]) -> list[QueryRun]:
             rel = f"queries/{r.query.name}.{ext}"
             target = state.staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(write_result(r.result, fmt, prefixes=prefixes), encoding="utf-8")
+            target.write_bytes(write_result(r.result, fmt, prefixes=prefixes))
             files[ext] = rel
         written.append(replace(r, files=files))
     return written
 
 
 def _analyse(state: _State) -> str:
+    from clustergraph.network.index import GraphIndex
     from clustergraph.network.measures import analyze
-    from clustergraph.network.projections import DESCRIPTIONS, GraphIndex
+    from clustergraph.network.projections import DESCRIPTIONS
     from clustergraph.network.projections import project as projection
     from clustergraph.network.report import write_report
 
-    assert state.dataset is not None
-    state.index = GraphIndex(state.dataset)
+    state.index = GraphIndex.from_store(state.store)
     graph = projection(state.index, ANALYSED_NETWORK)
     analysis = state.analysis = analyze(graph)
     write_report(analysis, state.staging / "analysis", description=DESCRIPTIONS[ANALYSED_NETWORK])
@@ -307,36 +246,25 @@ def _analyse(state: _State) -> str:
 def _export(state: _State) -> str:
     from clustergraph.pipeline.export import export_all
 
-    assert state.full is not None
-    state.exports = export_all(state.full, state.staging / "exports")
+    state.exports = export_all(state.store, state.staging / "exports")
     size = sum(p.stat().st_size for p in (state.staging / "exports").iterdir())
     return f"{len(state.exports)} RDF formats, void.ttl and context.jsonld ({size / 1e6:.1f} MB)"
 
 
 def _site_inputs(state: _State) -> SiteInputs:
+    from clustergraph.pipeline.stats import stats
     from clustergraph.render.site import SiteInputs
 
     if state.inputs is None:
-        for value, what in (
-            (state.dataset, "the dataset"),
-            (state.full, "the derived dataset"),
-            (state.derivation, "the derivation"),
-            (state.stats, "the statistics"),
-            (state.index, "the network index"),
-            (state.analysis, "the analysis"),
-        ):
-            state.need(value, what)
-        assert state.dataset is not None and state.full is not None
-        assert state.derivation is not None and state.stats is not None
-        assert state.index is not None and state.analysis is not None
+        if state.index is None or state.analysis is None:  # pragma: no cover - stage order
+            raise BuildError("the network analysis is missing: the stages ran out of order")
+        state.stats = stats(state.store)
         state.inputs = SiteInputs(
             project=state.project,
-            dataset=state.dataset,
-            full=state.full,
-            derivation=state.derivation,
-            stats=state.stats,
+            store=state.store,
             index=state.index,
             analysis=state.analysis,
+            stats=state.stats,
             runs=state.runs,
             exports=state.exports,
             build=state.staging,
@@ -409,6 +337,7 @@ def build(
     quiet: bool = False,
     stream: TextIO | None = None,
     stages: Sequence[Stage] = STAGES,
+    store: Store | str | None = None,
 ) -> BuildReport:
     """Build ``out`` (default ``<root>/build``) from ``project``: see the module docstring.
 
@@ -418,6 +347,9 @@ def build(
         The project to build.
     out
         The output directory; replaced as a whole when the build succeeds.
+    store
+        The store, or how to open it (``--store``: ``memory:``, ``oxigraph:PATH``, a
+        SPARQL endpoint's URL); default the project's own, ``.clustergraph/store``.
     quiet
         Print nothing (errors are raised).
     stream
@@ -442,8 +374,18 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     write = stream if stream is not None else sys.stdout
     started = time.perf_counter()
+    from clustergraph.store import is_local, open_store
+
+    owned = store is None or isinstance(store, str)
+    opened = (
+        open_store(store, default=project.store_dir)
+        if store is None or isinstance(store, str)
+        else store
+    )
+    remote = not is_local(opened.location)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent))
-    state = _State(project=project, staging=staging)
+    os.chmod(staging, 0o755)  # a web server may read the site
+    state = _State(project=project, staging=staging, store=opened, remote=remote)
     times: list[StageTime] = []
     try:
         for number, stage in enumerate(stages, 1):
@@ -470,6 +412,9 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if owned:
+            opened.close()
     site = state.site
     report = BuildReport(
         out=target,
@@ -484,60 +429,3 @@ def build(
     if not quiet:
         print(report.summary(_shown(target)), file=write, flush=True)
     return report
-
-
-# ---------------------------------------------------------------------------
-# Command line
-# ---------------------------------------------------------------------------
-
-_EPILOG = """\
-exit codes:
-  0  built: the output directory holds the new build
-  1  the data does not conform to the shapes, or a check returned rows (report printed)
-  2  any other error (malformed file or query, a stage failed); the previous output
-     directory is left as it was
-"""
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``build`` subcommand to ``commands``."""
-    parser = commands.add_parser(
-        "build",
-        help="the main job: validate, derive, query, analyse, export, write the site",
-        description="Load and validate the data, derive the shortcut triples, run every "
-        "query, analyse the network, export the dataset, and write the explorer site, "
-        "all into a temporary directory that replaces the output directory at the end.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--out", type=Path, metavar="DIR", help="output directory (default: build/ in the root)"
-    )
-    parser.add_argument(
-        "--quiet", action="store_true", help="print nothing but errors and the data's report"
-    )
-
-
-def run(project: Project, args: argparse.Namespace) -> int:
-    """Run ``clustergraph build`` and return its exit code.
-
-    Raises
-    ------
-    ClusterGraphError
-        For input errors and failed stages; the command line prints them and exits 2.
-    """
-    try:
-        build(project, out=args.out, quiet=args.quiet)
-    except DataError as exc:
-        print(exc.report)
-        print(
-            f"clustergraph: build stopped: {exc}; the previous build was left as it was",
-            file=sys.stderr,
-        )
-        return EXIT_NONCONFORMING
-    except BuildError as exc:
-        cause = exc.__cause__
-        if cause is not None and not isinstance(cause, ClusterGraphError):
-            traceback.print_exception(cause, file=sys.stderr)  # a bug: show where
-        raise BuildError(f"{exc}; the previous build was left as it was", exc.stage) from cause
-    return EXIT_OK

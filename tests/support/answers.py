@@ -10,17 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from clustergraph.store.engines import Result
-
-from .compat import Tolerance, compare
+from clustergraph.rdf.terms import Term
+from clustergraph.store.base import Result
 
 Value = tuple[str, str]
 _PREFIXED = re.compile(r"^([A-Za-z][\w.-]*)?:(\S*)$")
-_NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long}
 
 
 def expected_value(text: str, prefixes: Mapping[str, str]) -> Value:
@@ -33,15 +29,15 @@ def expected_value(text: str, prefixes: Mapping[str, str]) -> Value:
     return ("lit", text)
 
 
-def result_value(term: Node | None) -> Value:
+def result_value(term: Term | None) -> Value:
     """Write a result term as a manifest would (an unbound value is ``""``)."""
     if term is None:
         return ("lit", "")
-    if isinstance(term, URIRef):
-        return ("iri", str(term))
-    if isinstance(term, Literal):
-        return ("lit", str(term))
-    if isinstance(term, BNode):
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value)
+    if isinstance(term, ox.Literal):
+        return ("lit", term.value)
+    if isinstance(term, ox.BlankNode):
         return ("bnode", "")
     raise TypeError(f"unexpected term in a result: {term!r}")
 
@@ -96,4 +92,6 @@ def same_answer(a: Result, b: Result, *, ordered: bool = False) -> str | None:
     and graphs up to isomorphism, rows as multisets unless ``ordered``; nothing else is
     forgiven (see :mod:`tests.compat` for the differences remote stores are allowed).
     """
+    from tests.support.compat import Tolerance, compare
+
     return compare(a, b, query="", allowed={Tolerance.NUMERIC_LEXICAL}, ordered=ordered).problem

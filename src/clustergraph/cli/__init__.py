@@ -1,5 +1,1 @@
-"""The ``clustergraph`` command line (see :mod:`clustergraph.cli.main`)."""
-
-from clustergraph.cli.main import main
-
-__all__ = ["main"]
+"""The ``clustergraph`` command line: :func:`clustergraph.cli.main.main`."""

@@ -23,25 +23,23 @@ neighbourhood of an entity (``--depth`` hops, default 2), or the graph of a quer
 library (a CONSTRUCT, or a SELECT whose columns are entities); ``--query`` also takes the
 path of a ``.rq`` file. Files are written atomically.
 
-Exit codes: 0 success (``path``: paths found); 1 ``path``: the two entities are not
-connected; 2 input or usage error (unknown entity, network or query, bad option).
+``path`` exits 1 when the two entities are not connected in that network.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clustergraph.errors import InputError
-from clustergraph.project.layout import Project
+from clustergraph.cli.common import Context, add_param_option, add_store_options, parse_params
+from clustergraph.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     import networkx as nx
-    from rdflib import Dataset
 
-    from clustergraph.network.projections import GraphIndex
+    from clustergraph.network.index import GraphIndex
+    from clustergraph.store.base import Store
 
 COMMANDS = frozenset({"analyze", "path", "view"})
 """The subcommands this module adds."""
@@ -50,16 +48,6 @@ NETWORKS = ("entities", "organisations", "people", "actors")
 """The networks offered (the keys of :data:`clustergraph.network.projections.PROJECTIONS`)."""
 
 SIZE_MEASURES = ("pagerank", "degree", "betweenness")
-
-EXIT_OK = 0
-EXIT_NO_PATH = 1
-
-_EPILOG = """\
-exit codes:
-  0  success (path: at least one path found)
-  1  path: the two entities are not connected in that network
-  2  input or usage error (unknown entity, network or query, bad option)
-"""
 
 
 def _positive(text: str) -> int:
@@ -84,7 +72,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="centrality, communities and brokers of a network; writes a report",
         description="Measure a network (degree, betweenness, PageRank, Louvain communities, "
         "bridges, articulation points, components) and write report.md, report.json and CSV.",
-        epilog=_EPILOG,
         formatter_class=formatter,
     )
     analyze.add_argument("--network", choices=NETWORKS, default="actors", help="default: actors")
@@ -100,7 +87,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="how two entities are connected: shortest paths, hop by hop, with sources",
         description="Print the shortest paths between two entities; each hop is told as the "
         "statements that make it and the articles that state them.",
-        epilog=_EPILOG,
         formatter_class=formatter,
     )
     path.add_argument("start", metavar="A", help="an IRI, prefixed name or slug")
@@ -114,7 +100,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="write an interactive HTML view that opens offline",
         description="Write a self-contained HTML view: the whole network, the neighbourhood "
         "of an entity, or the graph of a query.",
-        epilog=_EPILOG,
         formatter_class=formatter,
     )
     what = view.add_mutually_exclusive_group()
@@ -125,13 +110,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     view.add_argument(
         "--depth", type=_non_negative, metavar="N", help="hops around --entity (default: 2)"
     )
-    view.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a parameter of --query (repeatable)",
-    )
+    add_param_option(view, "--query")
     view.add_argument("--network", choices=NETWORKS, default="entities", help="default: entities")
     view.add_argument(
         "--size-by", choices=SIZE_MEASURES, default="pagerank", help="default: pagerank"
@@ -145,29 +124,31 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     view.add_argument("--title", help="title of the page")
     view.add_argument("--out", type=Path, required=True, metavar="FILE.html", help="the page")
+    for parser in (analyze, path, view):
+        add_store_options(parser)
 
 
-def run(project: Project, args: argparse.Namespace) -> int:
-    """Run the subcommand named by ``args.command`` and return its exit code.
+def run(context: Context) -> int:
+    """Run the subcommand named by ``context.args.command`` and return its exit code.
 
     Raises
     ------
     ClusterGraphError
         For input errors; the command line prints them as one line and exits 2.
     """
-    from clustergraph.network.projections import GraphIndex
-    from clustergraph.pipeline.load import load
+    from clustergraph.network.index import GraphIndex
 
-    dataset = load(project)
-    index = GraphIndex(dataset)
+    args = context.args
+    store = context.store()
+    index = GraphIndex.from_store(store, graphs=context.graphs(store))
     if args.command == "analyze":
-        return _analyze(project, index, args)
+        return _analyze(context, index, args)
     if args.command == "path":
         return _path(index, args)
-    return _view(project, dataset, index, args)
+    return _view(context, store, index, args)
 
 
-def _analyze(project: Project, index: GraphIndex, args: argparse.Namespace) -> int:
+def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> int:
     from clustergraph.network.measures import analyze
     from clustergraph.network.projections import DESCRIPTIONS
     from clustergraph.network.projections import project as projection
@@ -175,7 +156,7 @@ def _analyze(project: Project, index: GraphIndex, args: argparse.Namespace) -> i
 
     graph = projection(index, args.network)
     analysis = analyze(graph, seed=args.seed)
-    out = args.out if args.out is not None else project.root / "build" / "analysis"
+    out = args.out if args.out is not None else context.project.root / "build" / "analysis"
     files = write_report(analysis, out, top=args.top, description=DESCRIPTIONS[args.network])
     print(
         f"{args.network} network: {analysis.nodes} nodes, {analysis.edges} edges, "
@@ -189,7 +170,7 @@ def _analyze(project: Project, index: GraphIndex, args: argparse.Namespace) -> i
             f"{score.betweenness:.4f}, {score.degree}"
         )
     print("wrote " + ", ".join(str(f) for f in files))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _path(index: GraphIndex, args: argparse.Namespace) -> int:
@@ -208,37 +189,23 @@ def _path(index: GraphIndex, args: argparse.Namespace) -> int:
             f"no path between {index.label(start)} ({index.name(start)}) and "
             f"{index.label(end)} ({index.name(end)}) in the {args.network} network"
         )
-        return EXIT_NO_PATH
+        return ExitCode.NONCONFORMING
     print(paths_text(paths, graph, index.prefixes, index.source_title))
-    return EXIT_OK
-
-
-def _params(values: Sequence[str]) -> dict[str, str]:
-    params = {}
-    for item in values:
-        name, equals, value = item.partition("=")
-        if not equals or not name:
-            raise InputError(f"--param {item!r}: expected NAME=VALUE")
-        params[name.strip().lstrip("?$")] = value
-    return params
+    return ExitCode.OK
 
 
 def _query_graph(
-    project: Project, dataset: Dataset, index: GraphIndex, name: str, params: dict[str, str]
+    context: Context, store: Store, index: GraphIndex, name: str, params: dict[str, str]
 ) -> tuple[nx.Graph, str]:
     """Run a query of the library (or a ``.rq`` file) and return its graph and a title."""
     from clustergraph.network.projections import construct_network, select_network
-    from clustergraph.queries.library import Library, read_query_file
-    from clustergraph.store.engines import GraphResult, RdflibEngine, SelectResult, run
+    from clustergraph.queries.run import run
+    from clustergraph.store.base import GraphResult, SelectResult
 
-    file = Path(name)
-    if file.suffix == ".rq" and file.is_file():
-        query = read_query_file(file, shown=project.relpath(file))
-    else:
-        query = Library.of(project).get(name)
-    result = run(RdflibEngine(dataset), query, params=params)
+    query = context.query_file(name)
+    result = run(store, query, params=params, graphs=context.graphs(store))
     if isinstance(result, GraphResult):
-        graph = construct_network(result.graph, index)
+        graph = construct_network(result.triples, index)
     elif isinstance(result, SelectResult):
         graph = select_network(result.variables, result.rows, index)
     else:
@@ -246,7 +213,7 @@ def _query_graph(
     return graph, f"Query {query.name}: {query.summary}"
 
 
-def _view(project: Project, dataset: Dataset, index: GraphIndex, args: argparse.Namespace) -> int:
+def _view(context: Context, store: Store, index: GraphIndex, args: argparse.Namespace) -> int:
     from clustergraph import __version__
     from clustergraph.network.projections import neighbourhood
     from clustergraph.network.projections import project as projection
@@ -260,7 +227,7 @@ def _view(project: Project, dataset: Dataset, index: GraphIndex, args: argparse.
         raise InputError(f"{args.out}: the view is an HTML page; name it FILE.html")
     focus = None
     if args.query is not None:
-        graph, title = _query_graph(project, dataset, index, args.query, _params(args.param))
+        graph, title = _query_graph(context, store, index, args.query, parse_params(args.param))
         what = "query result"
     else:
         whole = projection(index, args.network)
@@ -296,4 +263,4 @@ def _view(project: Project, dataset: Dataset, index: GraphIndex, args: argparse.
         focus=focus,
     )
     print("wrote " + describe(summary))
-    return EXIT_OK
+    return ExitCode.OK

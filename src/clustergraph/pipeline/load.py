@@ -152,7 +152,7 @@ def _sha256(path: Path, shown: str) -> str:
 
 
 def _check_source(triples: list[ox.Triple], graph: str, shown: str) -> None:
-    """A source says which article its graph comes from."""
+    """Check that a source says which article its graph comes from."""
     node = ox.NamedNode(graph)
     for triple in triples:
         if triple.subject == node and triple.predicate.value == PROV_DERIVED_FROM:

@@ -324,6 +324,24 @@ class Project:
                 return cls(directory)
         raise InputError(f"{here}: no {ONTOLOGY_FILE} here or in any parent directory")
 
+    @classmethod
+    def bundled(cls) -> Project:
+        """Return the project shipped with the package: the curated graph and its queries.
+
+        In an installed package it is the package's own copy; in a checkout, the
+        checkout itself.
+
+        Raises
+        ------
+        InputError
+            If this installation ships no project.
+        """
+        here = Path(__file__).resolve().parent
+        for root in (here / "bundle", here.parents[2]):
+            if (root / ONTOLOGY_FILE).is_file():
+                return cls(root)
+        raise InputError("this installation ships no project: give --root DIR")
+
     def relpath(self, path: Path) -> str:
         """Return ``path`` relative to the root, ``/``-separated (as given if outside)."""
         try:

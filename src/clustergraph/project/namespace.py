@@ -1,4 +1,4 @@
-"""The closed ``cg:`` namespace of the clustergraph ontology: its terms as ``str`` IRIs.
+"""The closed ``cg:`` namespace of the ontology: its terms as ``str`` IRIs.
 
 Generated from ontology/clustergraph.ttl by ``python -m clustergraph.rdf.codegen``: do not edit.
 

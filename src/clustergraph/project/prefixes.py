@@ -72,7 +72,9 @@ PREFIXES: Mapping[str, str] = {**VOCABULARY_PREFIXES, **ENTITY_PREFIXES}
 _LOCAL = re.compile(r"(?:[\w-][\w./-]*[\w-]|[\w-]?)")
 
 
-def compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | str, prefixes: Mapping[str, str]) -> str:
+def compact(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | str, prefixes: Mapping[str, str]
+) -> str:
     """Return a short readable form of an RDF term.
 
     IRIs become prefixed names where a namespace fits (the longest one wins),

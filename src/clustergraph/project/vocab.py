@@ -44,7 +44,7 @@ class Namespace:
         return isinstance(iri, str) and iri.startswith(self._iri) and iri != self._iri
 
     def __str__(self) -> str:
-        """The namespace IRI."""
+        """Return the namespace IRI."""
         return self._iri
 
     def __repr__(self) -> str:
@@ -73,16 +73,16 @@ class ClosedNamespace(type):
         return isinstance(iri, str) and iri.startswith(cls._NS) and iri[len(cls._NS) :] in set(cls)
 
     def __iter__(cls) -> Iterator[str]:
-        """The local names of the terms."""
+        """Iterate over the local names of the terms."""
         names = [n for n, v in vars(cls).items() if not n.startswith("_") and isinstance(v, str)]
         return iter([*names, *cls._extras])
 
     def __str__(cls) -> str:
-        """The namespace IRI."""
+        """Return the namespace IRI."""
         return cls._NS
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        """A namespace is not instantiated."""
+        """Refuse: a namespace is not instantiated."""
         raise TypeError(f"{cls.__name__} is a namespace, not a class to instantiate")
 
 

@@ -318,8 +318,17 @@ def parse_query_file(text: str, *, name: str, path: Path) -> QueryFile:
     try:
         form = QueryForm(query_form(text))
     except InputError:
-        what = "an update, not a query" if _UPDATE.search(text) else "not a SPARQL query"
-        raise _error(path, 1, 1, f"{what}: no SELECT, ASK, CONSTRUCT or DESCRIBE") from None
+        body = "\n".join("" if line.startswith("#") else line for line in text.splitlines())
+        update = _UPDATE.search(body)
+        if update is None:
+            raise _error(
+                path, 1, 1, "not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE"
+            ) from None
+        line = body.count("\n", 0, update.start()) + 1
+        column = update.start() - body.rfind("\n", 0, update.start())
+        raise _error(
+            path, line, column, "a SPARQL update, not a query: the library holds queries only"
+        ) from None
     _check_syntax(text, path)
     prefixes = tuple((p or "", iri) for p, iri in _PREFIX_DECL.findall(text))
     params = tuple(

@@ -4,8 +4,8 @@
 format      what it writes
 ==========  ====================================================================
 ``table``   aligned columns, IRIs as prefixed names (SELECT, ASK; a graph as triples)
-``csv``     SPARQL 1.1 Query Results CSV (SELECT, ASK)
-``tsv``     SPARQL 1.1 Query Results TSV, terms in SPARQL syntax (SELECT, ASK)
+``csv``     SPARQL 1.1 Query Results CSV (SELECT)
+``tsv``     SPARQL 1.1 Query Results TSV, terms in SPARQL syntax (SELECT)
 ``json``    SPARQL 1.1 Query Results JSON (SELECT, ASK); JSON-LD for a graph
 ``xml``     SPARQL Query Results XML (SELECT, ASK)
 ``md``      a Markdown table (SELECT, ASK)
@@ -66,6 +66,36 @@ class Format(enum.Enum):
             return None
 
 
+_FITS = {
+    "table": ("table", "csv", "tsv", "json", "xml", "md"),
+    "yes-or-no answer": ("table", "md", "json", "xml"),
+    "graph": ("ttl", "json", "table"),
+}
+
+
+def check_format(form: str, fmt: Format) -> None:
+    """Raise if ``fmt`` cannot hold the result of a query of ``form`` (SELECT, ASK, ...).
+
+    Raises
+    ------
+    InputError
+        Naming the formats that fit.
+
+    Examples
+    --------
+    >>> check_format("ASK", Format.CSV)
+    Traceback (most recent call last):
+    ...
+    clustergraph.errors.InputError: a yes-or-no answer is written as table, md, json or xml, not csv
+    """
+    kind = {"SELECT": "table", "ASK": "yes-or-no answer"}.get(form, "graph")
+    fits = _FITS[kind]
+    if fmt.value not in fits:
+        what = "a table of solutions" if kind == "table" else f"a {kind}"
+        names = ", ".join(fits[:-1]) + " or " + fits[-1]
+        raise InputError(f"{what} is written as {names}, not {fmt.value}")
+
+
 def write_result(result: Result, fmt: Format, *, prefixes: Mapping[str, str]) -> bytes:
     """Write ``result`` in format ``fmt``.
 
@@ -90,6 +120,14 @@ def write_result(result: Result, fmt: Format, *, prefixes: Mapping[str, str]) ->
         If the format does not fit the kind of result (Turtle for a table, CSV for a
         graph, ...); the message names the formats that do.
     """
+    form = (
+        "SELECT"
+        if isinstance(result, SelectResult)
+        else "ASK"
+        if isinstance(result, AskResult)
+        else "CONSTRUCT"
+    )
+    check_format(form, fmt)
     if isinstance(result, GraphResult):
         if fmt is Format.TTL:
             return result.serialize(RdfFormat.TURTLE, prefixes=prefixes)
@@ -99,20 +137,18 @@ def write_result(result: Result, fmt: Format, *, prefixes: Mapping[str, str]) ->
             triples = sorted(result.triples, key=str)
             rows = [(t.subject, t.predicate, t.object) for t in triples]
             return _table(("subject", "predicate", "object"), rows, prefixes).encode()  # type: ignore[arg-type]
-        raise InputError(f"a graph result is written as ttl, json or table, not {fmt.value}")
+        return result.serialize(RdfFormat.TURTLE, prefixes=prefixes)
     if isinstance(result, AskResult):
         if fmt in (Format.TABLE, Format.MD):
             return b"true" if result.value else b"false"
-        if fmt.results_format is not None:
-            return write_results(result, fmt.results_format)
-        raise InputError(f"a yes-or-no answer is written as table, md or json, not {fmt.value}")
+        assert fmt.results_format is not None
+        return write_results(result, fmt.results_format)
     if fmt is Format.TABLE:
         return _table(result.variables, result.rows, prefixes).encode()
     if fmt is Format.MD:
         return _markdown(result, prefixes).encode()
-    if fmt.results_format is not None:
-        return write_results(result, fmt.results_format)
-    raise InputError("a table of solutions is written as table, csv, tsv, json, xml or md, not ttl")
+    assert fmt.results_format is not None
+    return write_results(result, fmt.results_format)
 
 
 def show(term: Term | None, prefixes: Mapping[str, str]) -> str:

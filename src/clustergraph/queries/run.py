@@ -67,6 +67,4 @@ def run_serialized(
     graphs: Sequence[str] | None = None,
 ) -> bytes:
     """Run a SELECT or ASK query of the library; return the results in a W3C format."""
-    return store.query_serialized(
-        query.text, fmt, bindings=query.bindings(params), graphs=graphs
-    )
+    return store.query_serialized(query.text, fmt, bindings=query.bindings(params), graphs=graphs)

@@ -54,7 +54,7 @@ _GROUPS: tuple[tuple[str, tuple[URIRef, ...]], ...] = (
 _LINE = 100
 _RESERVED = frozenset(dir(ClosedNamespace)) | frozenset(dir(type))
 
-_HEADER = '''"""The closed ``cg:`` namespace of the clustergraph ontology: its terms as ``str`` IRIs.
+_HEADER = '''"""The closed ``cg:`` namespace of the ontology: its terms as ``str`` IRIs.
 
 Generated from {ontology} by ``python -m clustergraph.rdf.codegen``: do not edit.
 

@@ -1,4 +1,4 @@
-r"""Lexical forms of XSD datatypes: is a literal's text a value of its datatype?
+r"""Lexical forms of XSD datatypes: whether a literal's text is a value of its datatype.
 
 The numeric, boolean and date/time datatypes of XML Schema 1.1 Part 2 are checked: the
 lexical space (the pattern) and, for dates, the calendar (``2021-02-30`` is no date,
@@ -136,7 +136,9 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
         re.compile(r"-?P(?=[0-9])(?:[0-9]+Y)?(?:[0-9]+M)?"), "not a duration of the form PnYnM"
     ),
     XSD + "dayTimeDuration": _pattern(
-        re.compile(r"-?P(?=[0-9T])(?:[0-9]+D)?(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?"),
+        re.compile(
+            r"-?P(?=[0-9T])(?:[0-9]+D)?(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?"
+        ),
         "not a duration of the form PnDTnHnMnS",
     ),
     **{XSD + kind: _date(kind) for kind in _DATES},

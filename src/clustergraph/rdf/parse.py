@@ -1,4 +1,4 @@
-"""Strict parsing of one RDF file: exactly what it says, or one line saying what is wrong.
+r"""Strict parsing of one RDF file: exactly what it says, or one line saying what is wrong.
 
 Files are parsed by Oxigraph, which rejects what laxer parsers let through (invalid IRIs,
 bad language tags, ...). On top of the syntax:
@@ -21,13 +21,13 @@ Examples
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     path = Path(tmp, "x.ttl")
-...     _ = path.write_bytes(b'\\xef\\xbb\\xbf<#a> <http://e/p> "2021-03-05+02:00"^^<http://www.w3.org/2001/XMLSchema#date> .')
+...     _ = path.write_bytes(b'\xef\xbb\xbf<#a> <http://e/p> "2021-03-05+02:00"^^<http://www.w3.org/2001/XMLSchema#date> .')
 ...     triples = parse_file(path, graph="http://e/g", shown="x.ttl")
 >>> triples[0].subject.value, triples[0].object.value
 ('http://e/g#a', '2021-03-05+02:00')
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     path = Path(tmp, "x.ttl")
-...     _ = path.write_text('<http://e/a> <http://e/p>\\n  "2021-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .')
+...     _ = path.write_text('<http://e/a> <http://e/p>\n  "2021-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .')
 ...     parse_file(path, graph="http://e/g", shown="x.ttl")
 Traceback (most recent call last):
 ...
@@ -56,11 +56,11 @@ _TOO_LARGE = 16 * 1024 * 1024
 
 
 def position(data: bytes, offset: int) -> tuple[int, int]:
-    """Return the line and column (from 1, in characters) of a byte offset of ``data``.
+    r"""Return the line and column (from 1, in characters) of a byte offset of ``data``.
 
     Examples
     --------
-    >>> position("a\\nbč d".encode(), 6)
+    >>> position("a\nbč d".encode(), 6)
     (2, 4)
     """
     line = data.count(b"\n", 0, offset) + 1
@@ -143,7 +143,9 @@ def parse_file(
     name = shown if shown is not None else str(path)
     fmt = fmt or RdfFormat.from_path(path)
     if fmt is None:
-        raise InputError(f"{name}: not an RDF file this toolkit reads (.ttl, .nt, .nq, .trig, .jsonld)")
+        raise InputError(
+            f"{name}: not an RDF file this toolkit reads (.ttl, .nt, .nq, .trig, .jsonld)"
+        )
     try:
         data = path.read_bytes()
     except FileNotFoundError:

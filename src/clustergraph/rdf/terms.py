@@ -1,4 +1,4 @@
-"""RDF terms: pyoxigraph's terms are the common currency; user input made safe.
+r"""RDF terms: pyoxigraph's terms are the common currency; user input made safe.
 
 Every store returns pyoxigraph terms (:data:`Term`): :class:`pyoxigraph.NamedNode`,
 :class:`pyoxigraph.BlankNode` and :class:`pyoxigraph.Literal`. They keep a literal's
@@ -13,7 +13,7 @@ terms are written in SPARQL and Turtle syntax by :func:`n3`.
 Examples
 --------
 >>> n3(ox.Literal('x" } ; DROP ALL ; {'))
-'"x\\\\" } ; DROP ALL ; {"'
+'"x\\" } ; DROP ALL ; {"'
 >>> n3(ox.Literal("Vilnius", language="lt"))
 '"Vilnius"@lt'
 >>> parse_iri("o:eacn", {"o": "https://w3id.org/clustergraph/id/org/"})
@@ -143,7 +143,7 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
     return iri(body)
 
 
-def to_rdflib(term: Term, bnodes: dict[str, object] | None = None) -> Node:
+def to_rdflib(term: object, bnodes: dict[str, object] | None = None) -> Node:
     """Convert a pyoxigraph term to rdflib (for pySHACL and notebook users).
 
     Parameters
@@ -212,14 +212,17 @@ def from_rdflib(term: Node) -> Term:
     raise InputError(f"cannot convert {term!r} to an RDF term")
 
 
-def to_rdflib_graph(triples: Iterable[ox.Triple | ox.Quad], *, identifier: str | None = None) -> Graph:
+def to_rdflib_graph(
+    triples: Iterable[ox.Triple | ox.Quad], *, identifier: str | None = None
+) -> Graph:
     """Return an rdflib graph holding ``triples`` (the graph of a quad is ignored).
 
     One blank node label maps to one rdflib blank node throughout.
 
     Examples
     --------
-    >>> g = to_rdflib_graph([ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("x"))])
+    >>> a, p = ox.NamedNode("urn:a"), ox.NamedNode("urn:p")
+    >>> g = to_rdflib_graph([ox.Triple(a, p, ox.Literal("x"))])
     >>> len(g)
     1
     """
@@ -228,7 +231,12 @@ def to_rdflib_graph(triples: Iterable[ox.Triple | ox.Quad], *, identifier: str |
     graph = Graph(identifier=URIRef(identifier) if identifier else None)
     bnodes: dict[str, object] = {}
     graph.addN(
-        (to_rdflib(t.subject, bnodes), to_rdflib(t.predicate, bnodes), to_rdflib(t.object, bnodes), graph)  # type: ignore[arg-type,misc]
+        (
+            to_rdflib(t.subject, bnodes),
+            to_rdflib(t.predicate, bnodes),
+            to_rdflib(t.object, bnodes),
+            graph,
+        )  # type: ignore[arg-type,misc]
         for t in triples
     )
     return graph

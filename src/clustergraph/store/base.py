@@ -49,7 +49,7 @@ class SelectResult:
     rows: tuple[tuple[Term | None, ...], ...]
 
     def __len__(self) -> int:
-        """The number of rows."""
+        """Return the number of rows."""
         return len(self.rows)
 
     def column(self, name: str) -> list[Term | None]:
@@ -73,7 +73,7 @@ class AskResult:
     value: bool
 
     def __bool__(self) -> bool:
-        """The answer."""
+        """Return the answer."""
         return self.value
 
 
@@ -84,7 +84,7 @@ class GraphResult:
     triples: tuple[ox.Triple, ...]
 
     def __len__(self) -> int:
-        """The number of triples."""
+        """Return the number of triples."""
         return len(self.triples)
 
     def serialize(self, fmt: RdfFormat, *, prefixes: Mapping[str, str] | None = None) -> bytes:
@@ -209,10 +209,11 @@ class Store(Protocol):
         """Return the number of triples in ``graph``, or of quads in all named graphs."""
         ...
 
-    def replace_graphs(self, data: Mapping[str, bytes]) -> None:
+    def replace_graphs(self, data: Mapping[str, bytes]) -> object:
         """Replace named graphs with N-Triples ``data``, all of them or none.
 
-        A graph given empty data is dropped. Graphs not named are left alone.
+        A graph given empty data is dropped. Graphs not named are left alone. What is
+        returned is the implementation's own account of the replace (or ``None``).
 
         Raises
         ------

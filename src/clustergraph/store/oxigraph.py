@@ -94,8 +94,9 @@ class OxigraphStore:
         try:
             if graphs is None:
                 return self._store.query(text, use_default_graph_as_union=True)
-            names = [ox.NamedNode(g) for g in graphs]
-            return self._store.query(text, default_graph=names, named_graphs=names)
+            names: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in graphs]
+            default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(names)
+            return self._store.query(text, default_graph=default, named_graphs=names)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
         except (OSError, ValueError, RuntimeError) as exc:
@@ -116,7 +117,7 @@ class OxigraphStore:
             if isinstance(answer, ox.QueryTriples):
                 return GraphResult(tuple(answer))
             variables = tuple(v.value for v in answer.variables)
-            rows = tuple(tuple(solution) for solution in answer)  # type: ignore[arg-type]
+            rows = tuple(tuple(solution) for solution in answer)
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"Oxigraph could not evaluate the query: {_one_line(exc)}") from exc
         return SelectResult(variables, rows)
@@ -180,16 +181,17 @@ class OxigraphStore:
     ) -> None:
         """Write named graphs to ``output``: quads for a dataset format, else their union."""
         names = graphs if graphs is not None else self.graphs()
-        options = {"prefixes": dict(prefixes)} if prefixes else {}
+        chosen = dict(prefixes) if prefixes else None
         if fmt.supports_datasets:
             quads = (q for g in names for q in self.quads(graph=g))
-            ox.serialize(quads, output, fmt.oxigraph, **options)  # type: ignore[arg-type]
+            ox.serialize(quads, output, fmt.oxigraph, prefixes=chosen)
             return
         if len(names) == 1:
-            self._store.dump(output, fmt.oxigraph, from_graph=ox.NamedNode(names[0]), **options)
+            graph = ox.NamedNode(names[0])
+            self._store.dump(output, fmt.oxigraph, from_graph=graph, prefixes=chosen)
             return
         triples = sorted({q.triple for g in names for q in self.quads(graph=g)}, key=str)
-        ox.serialize(triples, output, fmt.oxigraph, **options)  # type: ignore[arg-type]
+        ox.serialize(triples, output, fmt.oxigraph, prefixes=chosen)
 
     # -- writing ---------------------------------------------------------------
 

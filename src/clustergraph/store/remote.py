@@ -55,7 +55,7 @@ from clustergraph.errors import (
 )
 from clustergraph.project.layout import GRAPH_NS
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.terms import Term, n3
+from clustergraph.rdf.terms import Term
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy, StoreClient
 from clustergraph.store.results import write_results
@@ -179,7 +179,7 @@ class RemoteStore:
             if isinstance(answer, ox.QueryBoolean):
                 return AskResult(bool(answer))
             variables = tuple(v.value for v in answer.variables)
-            rows = tuple(tuple(solution) for solution in answer)  # type: ignore[arg-type]
+            rows = tuple(tuple(solution) for solution in answer)
         except (SyntaxError, ValueError, OSError) as exc:
             raise StoreError(f"{self.location}: unreadable answer: {_one_line(exc)}") from exc
         if form == "ASK":  # Virtuoso answers an ASK with a one-row table (__ask_retval)
@@ -249,7 +249,9 @@ class RemoteStore:
         """Write named graphs to ``output``, read graph by graph from the store."""
         quads: list[ox.Quad] = []
         for graph in graphs if graphs is not None else self.graphs():
-            result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            result = self.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            )
             assert isinstance(result, GraphResult)
             name = ox.NamedNode(graph)
             quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in result.triples]

@@ -38,7 +38,6 @@ from clustergraph.rdf.terms import XSD, XSD_STRING, Term, n3
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 
 
-
 def escape(text: str) -> str:
     """Escape text for XML content, quotes included (as Oxigraph does)."""
     return _escape(text, {'"': "&quot;"})
@@ -139,7 +138,11 @@ def _json_term(term: Term) -> dict[str, str]:
 
 def _json(result: SelectResult) -> str:
     bindings = [
-        {name: _json_term(t) for name, t in zip(result.variables, row, strict=True) if t is not None}
+        {
+            name: _json_term(t)
+            for name, t in zip(result.variables, row, strict=True)
+            if t is not None
+        }
         for row in result.rows
     ]
     document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}

@@ -1,4 +1,4 @@
-"""SPARQL text: the form of a query, and parameters bound as a ``VALUES`` block.
+r"""SPARQL text: the form of a query, and parameters bound as a ``VALUES`` block.
 
 Parameters are bound as RDF terms, never pasted into the query as text: they travel as a
 ``VALUES`` block placed first in the query's top-level ``WHERE`` group, written from the
@@ -9,18 +9,17 @@ used in the query's top-level pattern, not only inside a subquery.
 
 Examples
 --------
+>>> import pyoxigraph as ox
 >>> values_clause({"org": ox.NamedNode("https://w3id.org/clustergraph/id/org/lcn")})
 'VALUES (?org) { (<https://w3id.org/clustergraph/id/org/lcn>) }'
 >>> print(bind_values('SELECT ?s WHERE { ?s ?p ?o }', {"o": ox.Literal('" } DROP ALL {')}))
-SELECT ?s WHERE { VALUES (?o) { ("\\" } DROP ALL {") } ?s ?p ?o }
+SELECT ?s WHERE { VALUES (?o) { ("\" } DROP ALL {") } ?s ?p ?o }
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-
-import pyoxigraph as ox
 
 from clustergraph.errors import InputError
 from clustergraph.rdf.terms import Term, n3
@@ -115,6 +114,7 @@ def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
 
     Examples
     --------
+    >>> import pyoxigraph as ox
     >>> bind_values("SELECT ?n WHERE { ?x <urn:name> ?n }", {"x": ox.NamedNode("urn:a")})
     'SELECT ?n WHERE { VALUES (?x) { (<urn:a>) } ?x <urn:name> ?n }'
     """

@@ -1,0 +1,75 @@
+"""The main job on the command line: ``clustergraph build`` (see :mod:`clustergraph.build`).
+
+Usage::
+
+    clustergraph build [--out DIR] [--quiet] [--store SPEC]
+
+With ``--store URL`` the build reads a remote store as it is (no local data files are
+needed, and nothing is written to the store): the queries, the analysis, the exports, the
+views and the site are made from what the store holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clustergraph.cli.common import Context, add_store_options
+from clustergraph.errors import BuildError, ClusterGraphError, DataError, ExitCode
+
+COMMANDS = frozenset({"build"})
+"""The commands this module adds."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``build`` command."""
+    parser = commands.add_parser(
+        "build",
+        help="the main job: load, validate, derive, check, query, analyse, export, site",
+        description="Bring the store in step with the files, validate, derive, run every "
+        "check and query, analyse the network, export the dataset, and write the explorer "
+        "site, all into a temporary directory that replaces the output directory at the end.",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="output directory (default: build/ in the root)"
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="print nothing but errors and the data's report"
+    )
+    add_store_options(parser, read=False)
+
+
+def run(context: Context) -> int:
+    """Run ``clustergraph build`` and return its exit code.
+
+    Raises
+    ------
+    ClusterGraphError
+        For input errors and failed stages (exit 2); the previous build is left as it was.
+    """
+    from clustergraph.build import build
+
+    args = context.args
+    store = context.args.store
+    if context.remote:
+        from clustergraph.store import open_store
+
+        store = open_store(store, timeout=args.timeout, retries=args.retries)
+    try:
+        build(context.project, out=args.out, quiet=args.quiet, store=store)
+    except DataError as exc:
+        print(exc.report)
+        print(
+            f"clustergraph: build stopped: {exc}; the previous build was left as it was",
+            file=sys.stderr,
+        )
+        return ExitCode.NONCONFORMING
+    except BuildError as exc:
+        cause = exc.__cause__
+        if cause is not None and not isinstance(cause, ClusterGraphError):
+            import traceback
+
+            traceback.print_exception(cause, file=sys.stderr)  # a bug: show where
+        raise BuildError(f"{exc}; the previous build was left as it was", exc.stage) from cause
+    return ExitCode.OK

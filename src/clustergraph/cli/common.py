@@ -1,0 +1,188 @@
+"""What every command shares: the store option, the project, and one ``--param`` parser.
+
+Every command takes ``--store``: the project's own store by default
+(``.clustergraph/store``, brought up to date with the files before the command reads
+it), ``memory:``, ``oxigraph:PATH``, or the URL of a SPARQL endpoint, read as it is
+(no local files needed). Read commands take ``--stated`` to see the stated facts only,
+without the derived ones.
+
+Examples
+--------
+>>> parse_params(["org=o:lcn", "?year=2020"])
+{'org': 'o:lcn', 'year': '2020'}
+>>> parse_params(["org=a", "org=b"])
+Traceback (most recent call last):
+...
+clustergraph.errors.InputError: parameter 'org' given twice
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clustergraph.errors import InputError
+from clustergraph.project.layout import Project
+
+if TYPE_CHECKING:
+    from clustergraph.queries.library import Library, QueryFile
+    from clustergraph.store.base import Store
+
+
+def add_store_options(parser: argparse.ArgumentParser, *, read: bool = True) -> None:
+    """Add ``--store`` (and, for read commands, ``--stated``) with the remote options."""
+    group = parser.add_argument_group("store")
+    group.add_argument(
+        "--store",
+        metavar="SPEC",
+        help="the store: oxigraph:PATH, memory:, or a SPARQL endpoint URL "
+        "(default: the project's .clustergraph/store, kept in step with the files)",
+    )
+    if read:
+        group.add_argument(
+            "--stated",
+            action="store_true",
+            help="see the stated facts only, not the derived ones",
+        )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds to wait for a remote store's answer (default: 30)",
+    )
+    group.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="retries of a remote request after a transient fault (default: 3)",
+    )
+
+
+def add_param_option(parser: argparse.ArgumentParser, what: str = "the query") -> None:
+    """Add the repeatable ``--param NAME=VALUE``."""
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"bind a parameter of {what} (repeatable); an IRI as <IRI>, full IRI, "
+        "prefixed name (o:lcn) or slug (lcn)",
+    )
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    """Read ``NAME=VALUE`` pairs; a name given twice is an error."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
+            raise InputError(f"--param takes NAME=VALUE, got {pair!r}")
+        if name in params:
+            raise InputError(f"parameter {name!r} given twice")
+        params[name] = value
+    return params
+
+
+def warn(message: str) -> None:
+    """Print a warning line on standard error."""
+    print(f"clustergraph: warning: {message}", file=sys.stderr)
+
+
+@dataclass
+class Context:
+    """What a command runs with: its arguments, the project, and the store once opened."""
+
+    args: argparse.Namespace
+    root: Path | None = None
+    _store: Store | None = field(default=None, repr=False)
+    _project: Project | None = field(default=None, repr=False)
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is a remote endpoint (read as it is)."""
+        spec = getattr(self.args, "store", None)
+        return spec is not None and spec.startswith(("http://", "https://"))
+
+    @property
+    def project(self) -> Project:
+        """The project: ``--root``, else found from the working directory.
+
+        A command on a remote store that needs no data files (the query library, the
+        shapes) falls back on the project shipped with the package.
+
+        Raises
+        ------
+        InputError
+            If there is no project here and the command needs one.
+        """
+        if self._project is None:
+            if self.root is not None:
+                self._project = Project(self.root)
+            else:
+                try:
+                    self._project = Project.discover()
+                except InputError:
+                    if not self.remote:
+                        raise
+                    self._project = Project.bundled()
+        return self._project
+
+    def store(self, *, write: bool = False) -> Store:
+        """Open the store; a local one is first brought up to date with the files.
+
+        Raises
+        ------
+        InputError, StoreError
+            If the store cannot be opened, or a file is malformed.
+        """
+        if self._store is None:
+            from clustergraph.store import open_store
+
+            spec = getattr(self.args, "store", None)
+            if self.remote:
+                store = open_store(
+                    spec,
+                    timeout=getattr(self.args, "timeout", 30.0),
+                    retries=getattr(self.args, "retries", 3),
+                )
+                if write and not store.writable:
+                    raise InputError(f"{spec} is read-only: this command writes to the store")
+            else:
+                from clustergraph.pipeline.sync import sync
+
+                project = self.project
+                store = open_store(spec, default=project.store_dir)
+                sync(project, store)
+            self._store = store
+        return self._store
+
+    def graphs(self, store: Store) -> list[str] | None:
+        """Return the graphs a read command sees: the stated ones with ``--stated``, else all."""
+        if getattr(self.args, "stated", False):
+            from clustergraph.pipeline.load import stated_graphs
+
+            return stated_graphs(store)
+        return None
+
+    def library(self) -> Library:
+        """Return the query library of the project."""
+        from clustergraph.queries.library import Library
+
+        return Library.of(self.project)
+
+    def query_file(self, name: str) -> QueryFile:
+        """Return a query of the library by name, or a ``.rq`` file by path."""
+        return self.library().get(name)
+
+    def close(self) -> None:
+        """Release the store."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None

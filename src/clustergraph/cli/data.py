@@ -1,0 +1,213 @@
+"""The data commands of ``clustergraph``: ``load``, ``validate``, ``stats``, ``export``, ``push``.
+
+Usage::
+
+    clustergraph load [--force]
+    clustergraph validate [--shapes FILE]
+    clustergraph stats
+    clustergraph export --format FORMAT|all [--out PATH] [--stated]
+    clustergraph push (--graph-store URL | --update URL) [--query-endpoint URL] [--graph IRI]
+
+``load`` brings the store in step with the files (every other command does it first on
+the project's store; ``load --store URL`` writes the files into a remote store, all or
+nothing). ``push`` copies the store's graphs into another store, all or nothing;
+credentials come from ``CLUSTERGRAPH_USER`` and ``CLUSTERGRAPH_PASSWORD``, never the
+command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clustergraph.cli.common import Context, add_store_options
+from clustergraph.errors import ExitCode, InputError
+
+COMMANDS = frozenset({"load", "validate", "stats", "export", "push"})
+"""The commands this module adds."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the data commands."""
+    from clustergraph.rdf.formats import RdfFormat
+
+    load = commands.add_parser(
+        "load",
+        help="bring the store in step with the files (only what changed) and derive",
+        description="Load the files that changed since the last load into the store, remove "
+        "the graphs of deleted files, and derive what follows.",
+    )
+    load.add_argument("--force", action="store_true", help="load and derive everything again")
+    add_store_options(load, read=False)
+    validate = commands.add_parser(
+        "validate",
+        help="check the stated facts against the SHACL shapes",
+        description="Check the stated facts in the store against the SHACL shapes.",
+    )
+    validate.add_argument(
+        "--shapes", type=Path, metavar="FILE", help="shapes file (default: ontology/shapes.ttl)"
+    )
+    add_store_options(validate, read=False)
+    stats = commands.add_parser(
+        "stats",
+        help="count triples per graph, entities per class, and list the sources",
+        description="Count triples per graph, entities per class, and list the sources.",
+    )
+    add_store_options(stats, read=False)
+    export = commands.add_parser(
+        "export",
+        help="write the dataset as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML",
+        description=(
+            "Write the dataset in one RDF format (to standard output without --out), or\n"
+            "every format with the JSON-LD context and the VoID/DCAT description\n"
+            "(--format all --out DIR). Turtle, N-Triples and RDF/XML hold the union of\n"
+            "the graphs; N-Quads, TriG and JSON-LD keep the named graphs."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=[f.value for f in RdfFormat] + ["all"],
+        help="the format; 'all' writes every format, context.jsonld and void.ttl to --out DIR",
+    )
+    export.add_argument(
+        "--out", type=Path, metavar="PATH", help="file (a directory for 'all'), written atomically"
+    )
+    add_store_options(export, read=False)
+    push = commands.add_parser(
+        "push",
+        help="copy the store's graphs into a remote triple store, all or nothing",
+        description=(
+            "Copy every graph of the store (stated and derived) into a triple store\n"
+            "through the SPARQL 1.1 Graph Store protocol (--graph-store) or SPARQL Update\n"
+            "(--update): into staging graphs first, checked by their triple counts, then\n"
+            "moved onto the target graphs in one transaction; on any failure the targets\n"
+            "are left as they were. Without --graph each graph keeps its IRI.\n\n"
+            "Credentials come from the environment, never the command line:\n"
+            "CLUSTERGRAPH_USER and CLUSTERGRAPH_PASSWORD (HTTP Digest or Basic)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    push.add_argument(
+        "--graph-store",
+        metavar="URL",
+        help="Graph Store endpoint (Oxigraph: .../store; Virtuoso: .../sparql-graph-crud-auth)",
+    )
+    push.add_argument(
+        "--update",
+        metavar="URL",
+        help="SPARQL Update endpoint (default for Oxigraph and Virtuoso: from --graph-store)",
+    )
+    push.add_argument(
+        "--query-endpoint",
+        metavar="URL",
+        help="SPARQL query endpoint for the checks (default for Oxigraph and Virtuoso: derived)",
+    )
+    push.add_argument(
+        "--graph", metavar="IRI", help="put the union of the graphs into this one graph"
+    )
+    add_store_options(push, read=False)
+
+
+def run(context: Context) -> int:
+    """Run the command ``context.args.command`` names; return its exit code."""
+    handlers = {
+        "load": _load,
+        "validate": _validate,
+        "stats": _stats,
+        "export": _export,
+        "push": _push,
+    }
+    return handlers[context.args.command](context)
+
+
+def _load(context: Context) -> int:
+    from clustergraph.pipeline.derive import derive
+    from clustergraph.pipeline.load import load
+    from clustergraph.store import open_store
+
+    spec = context.args.store
+    store = open_store(
+        spec,
+        default=context.project.store_dir,
+        timeout=context.args.timeout,
+        retries=context.args.retries,
+    )
+    try:
+        report = load(context.project, store, force=context.args.force)
+        loaded = f"{len(report.loaded)} graphs loaded ({report.triples:,} triples)"
+        removed = f", {len(report.removed)} removed" if report.removed else ""
+        print(f"{loaded}{removed}, {report.unchanged} unchanged")
+        if context.remote:
+            return ExitCode.OK
+        derived = derive(store)
+        print(f"{len(derived.graphs)} graphs derived; {derived.triples:,} derived triples in all")
+    finally:
+        store.close()
+    return ExitCode.OK
+
+
+def _validate(context: Context) -> int:
+    from clustergraph.pipeline.validate import validate
+
+    store = context.store()
+    report = validate(context.project, store, shapes=context.args.shapes)
+    if report.results:
+        print(report.format())
+    if not report.conforms:
+        return ExitCode.NONCONFORMING
+    print(f"conforms: {store.count():,} triples in {len(store.graphs())} graphs")
+    return ExitCode.OK
+
+
+def _stats(context: Context) -> int:
+    from clustergraph.pipeline.stats import stats
+
+    print(stats(context.store()).format())
+    return ExitCode.OK
+
+
+def _export(context: Context) -> int:
+    from clustergraph.pipeline.export import export, export_all
+    from clustergraph.rdf.formats import RdfFormat
+
+    args = context.args
+    store = context.store()
+    if args.format == "all":
+        if args.out is None:
+            raise InputError("--format all writes several files: give a directory with --out")
+        files = export_all(store, args.out)
+        for path in [*files.values(), args.out / "context.jsonld", args.out / "void.ttl"]:
+            print(path)
+        return ExitCode.OK
+    data = export(store, RdfFormat(args.format), out=args.out)
+    if args.out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return ExitCode.OK
+
+
+def _push(context: Context) -> int:
+    from clustergraph.pipeline.push import push
+    from clustergraph.store.client import Credentials, Endpoints, RetryPolicy
+    from clustergraph.store.remote import RemoteStore
+
+    args = context.args
+    if args.retries < 0 or args.timeout <= 0:
+        raise InputError("--retries must be 0 or more and --timeout more than 0")
+    if args.graph_store is None and args.update is None:
+        raise InputError("give the target: --graph-store URL or --update URL")
+    endpoints = Endpoints.infer(
+        graph_store=args.graph_store, update=args.update, query=args.query_endpoint
+    )
+    target = RemoteStore(
+        endpoints,
+        credentials=Credentials.from_env(),
+        retry=RetryPolicy(retries=args.retries, timeout=args.timeout),
+    )
+    report = push(context.store(), target, graph=args.graph)
+    print(report.format())
+    return ExitCode.OK

@@ -1,0 +1,122 @@
+"""The package's shape: subpackages by role, imports pointing down only, nothing at import time.
+
+Layers, lowest first: ``errors``, ``project``, ``rdf``, ``store``, ``queries``,
+``pipeline``, ``network``, ``render``, the main job and front door (``build``, ``api``),
+``cli``. A module imports from its own layer or a lower one, type-only imports included.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "clustergraph"
+
+LAYERS = [
+    "errors",
+    "project",
+    "rdf",
+    "store",
+    "queries",
+    "pipeline",
+    "network",
+    "render",
+    "build",
+    "cli",
+]
+SAME_LAYER = {"api": "build"}
+TOP = {"__init__", "__main__"}
+
+
+def layer_of(module: str) -> int | None:
+    """Return the layer of ``clustergraph.<part>...`` (None for the package's top)."""
+    part = module.split(".")[1] if "." in module else ""
+    part = SAME_LAYER.get(part, part)
+    if part in TOP or part == "" or part.startswith("__"):
+        return None
+    return LAYERS.index(part)
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC.parent).with_suffix("")
+        name = ".".join(rel.parts)
+        found[name.removesuffix(".__init__")] = path
+    return found
+
+
+MODULES = modules()
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                names.add(submodule if submodule in MODULES else node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+    return {n for n in names if n.startswith("clustergraph.")}
+
+
+def test_every_subpackage_is_a_layer():
+    packages = {p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert packages <= set(LAYERS), packages - set(LAYERS)
+    loose = {p.stem for p in SRC.glob("*.py")} - TOP
+    assert loose <= set(LAYERS) | set(SAME_LAYER), loose
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_imports_point_down(name: str):
+    own = layer_of(name)
+    if own is None:
+        return
+    upward = sorted(
+        target
+        for target in imports(MODULES[name])
+        if (layer := layer_of(target)) is not None and layer > own
+    )
+    assert not upward, f"{name} ({LAYERS[own]}) imports from a higher layer: {upward}"
+
+
+def test_no_import_cycles_between_modules():
+    graph = {
+        name: {t for t in imports(path) if t in MODULES and t != name}
+        for name, path in MODULES.items()
+    }
+    state: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(node: str, trail: list[str]) -> bool:
+        state[node] = 1
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                cycle.extend([*trail[trail.index(target) :], target] if target in trail else [])
+                return True
+            if state.get(target) is None and visit(target, [*trail, target]):
+                return True
+        state[node] = 2
+        return False
+
+    for start in sorted(graph):
+        if state.get(start) is None and visit(start, [start]):
+            break
+    assert not cycle, " -> ".join(cycle)
+
+
+def test_importing_the_command_line_loads_no_heavy_library():
+    """``clustergraph query`` stays fast: rdflib, networkx, jinja2 load only when needed."""
+    code = (
+        "import sys, clustergraph.cli.main, clustergraph.queries.run, clustergraph.store;"
+        "heavy = {'rdflib', 'networkx', 'jinja2', 'pyshacl', 'igraph', 'owlrl', 'pandas'};"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
