@@ -370,7 +370,7 @@ def build(
         If a stage fails: on bad input (a malformed file or query, ...), the input error
         is its ``__cause__``; the message names the stage.
     """
-    target = (out if out is not None else project.root / "build").absolute()
+    target = (out if out is not None else project.build_dir).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     write = stream if stream is not None else sys.stdout
     started = time.perf_counter()

@@ -95,6 +95,11 @@ def warn(message: str) -> None:
     print(f"clustergraph: warning: {message}", file=sys.stderr)
 
 
+def note(message: str) -> None:
+    """Print a note on standard error."""
+    print(f"clustergraph: note: {message}", file=sys.stderr)
+
+
 @dataclass
 class Context:
     """What a command runs with: its arguments, the project, and the store once opened."""
@@ -114,13 +119,14 @@ class Context:
     def project(self) -> Project:
         """The project: ``--root``, else found from the working directory.
 
-        A command on a remote store that needs no data files (the query library, the
-        shapes) falls back on the project shipped with the package.
+        Outside any project, the project shipped with the package is used (the curated
+        Lithuanian graph and the query library); a note on standard error says so, except
+        on a remote store, which needs only the query library and the shapes from it.
 
         Raises
         ------
         InputError
-            If there is no project here and the command needs one.
+            If there is no project here and the package ships none.
         """
         if self._project is None:
             if self.root is not None:
@@ -129,9 +135,12 @@ class Context:
                 try:
                     self._project = Project.discover()
                 except InputError:
-                    if not self.remote:
-                        raise
                     self._project = Project.bundled()
+                    if not self.remote:
+                        note(
+                            "no project here or above: using the graph shipped with "
+                            "clustergraph ('clustergraph init DIR' starts a project of your own)"
+                        )
         return self._project
 
     def store(self, *, write: bool = False) -> Store:

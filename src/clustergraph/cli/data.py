@@ -1,7 +1,8 @@
-"""The data commands of ``clustergraph``: ``load``, ``validate``, ``stats``, ``export``, ``push``.
+"""The data commands: ``init``, ``load``, ``validate``, ``stats``, ``export``, ``push``.
 
 Usage::
 
+    clustergraph init DIR
     clustergraph load [--force]
     clustergraph validate [--shapes FILE]
     clustergraph stats
@@ -24,7 +25,7 @@ from pathlib import Path
 from clustergraph.cli.common import Context, add_store_options
 from clustergraph.errors import ExitCode, InputError
 
-COMMANDS = frozenset({"load", "validate", "stats", "export", "push"})
+COMMANDS = frozenset({"init", "load", "validate", "stats", "export", "push"})
 """The commands this module adds."""
 
 
@@ -32,6 +33,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the data commands."""
     from clustergraph.rdf.formats import RdfFormat
 
+    init = commands.add_parser(
+        "init",
+        help="start a project of your own: the ontology, vocabularies and queries, no sources",
+        description="Create a new project in DIR: the ontology and shapes, the vocabularies "
+        "and the query library are copied from the project shipped with clustergraph; "
+        "data/sources/ is left empty for your articles.",
+    )
+    init.add_argument("directory", type=Path, metavar="DIR", help="where to create it")
     load = commands.add_parser(
         "load",
         help="bring the store in step with the files (only what changed) and derive",
@@ -114,6 +123,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(context: Context) -> int:
     """Run the command ``context.args.command`` names; return its exit code."""
     handlers = {
+        "init": _init,
         "load": _load,
         "validate": _validate,
         "stats": _stats,
@@ -121,6 +131,15 @@ def run(context: Context) -> int:
         "push": _push,
     }
     return handlers[context.args.command](context)
+
+
+def _init(context: Context) -> int:
+    from clustergraph.project.layout import Project
+
+    template = Project(context.root) if context.root is not None else Project.bundled()
+    project = Project.init(context.args.directory, template=template)
+    print(f"created a project in {project.root}: add one file per article to data/sources/")
+    return ExitCode.OK
 
 
 def _load(context: Context) -> int:

@@ -156,7 +156,7 @@ def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> i
 
     graph = projection(index, args.network)
     analysis = analyze(graph, seed=args.seed)
-    out = args.out if args.out is not None else context.project.root / "build" / "analysis"
+    out = args.out if args.out is not None else context.project.build_dir / "analysis"
     files = write_report(analysis, out, top=args.top, description=DESCRIPTIONS[args.network])
     print(
         f"{args.network} network: {analysis.nodes} nodes, {analysis.edges} edges, "

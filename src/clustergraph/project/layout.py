@@ -261,6 +261,10 @@ class Project:
     ----------
     root
         The directory holding ``ontology/`` and ``data/``.
+    store_path
+        Where its store is kept (default: ``<root>/.clustergraph/store``).
+    build_path
+        Where ``clustergraph build`` writes (default: ``<root>/build``).
 
     Examples
     --------
@@ -272,6 +276,8 @@ class Project:
     """
 
     root: Path
+    store_path: Path | None = None
+    build_path: Path | None = None
 
     def __post_init__(self) -> None:
         """Accept a string root too: ``Project("repo")`` is what a notebook user types."""
@@ -305,7 +311,12 @@ class Project:
     @property
     def store_dir(self) -> Path:
         """The project's embedded store, ``.clustergraph/store``."""
-        return self.root / STORE_DIR
+        return self.store_path if self.store_path is not None else self.root / STORE_DIR
+
+    @property
+    def build_dir(self) -> Path:
+        """Where ``clustergraph build`` writes, ``build/``."""
+        return self.build_path if self.build_path is not None else self.root / "build"
 
     @classmethod
     def discover(cls, start: Path | None = None) -> Project:
@@ -325,22 +336,72 @@ class Project:
         raise InputError(f"{here}: no {ONTOLOGY_FILE} here or in any parent directory")
 
     @classmethod
-    def bundled(cls) -> Project:
+    def bundled(cls, *, work: Path | None = None) -> Project:
         """Return the project shipped with the package: the curated graph and its queries.
 
-        In an installed package it is the package's own copy; in a checkout, the
-        checkout itself.
+        In an installed package it is the package's own copy, which is never written:
+        its store is kept in the user's cache (``$XDG_CACHE_HOME/clustergraph``) and
+        its build goes to ``work`` (default: the working directory) ``/build``. In a
+        checkout, it is the checkout itself.
 
         Raises
         ------
         InputError
             If this installation ships no project.
         """
+        import os
+
         here = Path(__file__).resolve().parent
-        for root in (here / "bundle", here.parents[2]):
-            if (root / ONTOLOGY_FILE).is_file():
-                return cls(root)
+        packaged = here / "bundle"
+        if (packaged / ONTOLOGY_FILE).is_file():
+            from clustergraph import __version__
+
+            cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            store = cache / "clustergraph" / __version__ / "store"
+            out = (work if work is not None else Path.cwd()) / "build"
+            return cls(packaged, store_path=store, build_path=out)
+        checkout = here.parents[2]
+        if (checkout / ONTOLOGY_FILE).is_file():
+            return cls(checkout)
         raise InputError("this installation ships no project: give --root DIR")
+
+    @classmethod
+    def init(cls, directory: Path, *, template: Project | None = None) -> Project:
+        """Create a new project in ``directory``, for a graph of one's own.
+
+        The ontology, the shapes, the vocabularies and the query library are copied from
+        ``template`` (default: the project shipped with the package); ``data/sources/`` is
+        left empty, and a ``.gitignore`` keeps the store and the build out of version
+        control.
+
+        Raises
+        ------
+        InputError
+            If ``directory`` already holds a project or files that would be overwritten.
+        """
+        import shutil
+
+        source = template if template is not None else cls.bundled()
+        target = Path(directory)
+        if (target / ONTOLOGY_FILE).exists():
+            raise InputError(f"{target}: already a project (it has {ONTOLOGY_FILE})")
+        copies = [source.ontology_file, source.shapes_file]
+        copies += sorted(source.vocab_dir.glob("*.ttl"))
+        copies += sorted(source.queries_dir.glob("*.rq"))
+        copies += sorted((source.queries_dir / "checks").glob("*.rq"))
+        for path in copies:
+            rel = path.relative_to(source.root)
+            if (target / rel).exists():
+                raise InputError(f"{target / rel}: exists; init writes into a new directory")
+        for path in copies:
+            destination = target / path.relative_to(source.root)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+        (target / SOURCES_DIR).mkdir(parents=True, exist_ok=True)
+        ignore = target / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(".clustergraph/\nbuild/\n", encoding="utf-8")
+        return cls(target)
 
     def relpath(self, path: Path) -> str:
         """Return ``path`` relative to the root, ``/``-separated (as given if outside)."""
