@@ -10,7 +10,8 @@ import networkx as nx
 import pytest
 
 from clustergraph.errors import InputError
-from clustergraph.network.measures import analyze, explain_paths
+from clustergraph.network.index import Statement
+from clustergraph.network.measures import EXACT_UP_TO, ExplainedPath, Hop, analyze, explain_paths
 from clustergraph.network.projections import GraphIndex, organisation_network
 from clustergraph.network.report import (
     centrality_csv,
@@ -20,7 +21,7 @@ from clustergraph.network.report import (
     write_report,
 )
 from clustergraph.project.prefixes import DEFAULT_PREFIXES
-from tests.support.small_graphs import SMALL, dataset, iri
+from tests.support.small_graphs import SMALL, iri, small_store, synthetic
 
 
 def labelled(graph):
@@ -58,7 +59,7 @@ def test_two_triangles_and_a_bridge():
     assert result.bridges[0].relations == ("ex:bridge",)
     assert set(result.articulation_points) == {"c", "d"}
     assert result.score("c").betweenness == pytest.approx(0.6)
-    assert len(result.components) == 1
+    assert len(result.components[0]) > 0.99 * g.number_of_nodes()
 
 
 def test_components_and_isolates():
@@ -82,9 +83,44 @@ def test_empty_graph():
     assert (result.nodes, result.ranked, result.communities) == (0, (), ())
 
 
+def test_small_networks_are_measured_exactly():
+    result = analyze(labelled(nx.star_graph(4)))
+    assert (result.method.engine, result.method.betweenness) == ("networkx", "exact")
+    assert result.method.standard_error == 0.0
+    assert "betweenness exact" in markdown_report(result)
+
+
+@pytest.mark.slow
+def test_large_networks_get_a_sampled_betweenness_with_its_error():
+    g = synthetic(60, 100, links=3)  # 6,000 nodes: above EXACT_UP_TO
+    assert g.number_of_nodes() > EXACT_UP_TO
+    result = analyze(g)
+    method = result.method
+    assert (method.engine, method.betweenness, method.sources) == ("igraph", "sampled", 500)
+    # The estimate is close to the exact value (igraph's exact Brandes, normalised).
+    import igraph as ig
+
+    order = list(g)
+    position = {v: i for i, v in enumerate(order)}
+    n = len(order)
+    full = ig.Graph(n=n, edges=[(position[a], position[b]) for a, b in g.edges])
+    truth = [b * 2 / ((n - 1) * (n - 2)) for b in full.betweenness(directed=False)]
+    worst = max(abs(result.score(v).betweenness - truth[position[v]]) for v in order)
+    assert 0 < method.standard_error < 0.1 * max(truth)
+    assert worst < 6 * method.standard_error
+    estimated = sorted(order, key=lambda v: -result.score(v).betweenness)[:10]
+    exact = sorted(order, key=lambda v: -truth[position[v]])[:10]
+    assert len(set(estimated) & set(exact)) >= 8  # the brokers are found
+    assert analyze(g).ranked == result.ranked  # the sample is seeded
+    assert result.communities and result.modularity > 0.5
+    assert len(result.components[0]) > 0.99 * g.number_of_nodes()
+    text = markdown_report(result)
+    assert "estimated from 500 sampled source nodes" in text and "standard error" in text
+
+
 @pytest.fixture(scope="module")
 def organisations():
-    return organisation_network(GraphIndex(dataset(SMALL)))
+    return organisation_network(GraphIndex.from_store(small_store(SMALL)))
 
 
 def test_explained_path(organisations):
@@ -102,6 +138,15 @@ def test_explained_path(organisations):
     assert "1 shortest path of 2 hops from D (o:d) to A (o:a):" in text
     assert "id:document/x cg:signatory id:org/c ." in text
     assert "stated in: graph:source/one (Article one)" in text
+
+
+def test_paths_tell_derived_statements():
+    g = labelled(nx.path_graph(["a", "b"]))
+    statement = Statement("urn:a", "urn:p", "urn:b", (), ("urn:graph",))
+    hop = Hop("a", "b", ("urn:p",), (statement,))
+    text = paths_text([ExplainedPath(("a", "b"), (hop,))], g, {}, lambda g: "The article")
+    assert "derived by reasoning from: <urn:graph> (The article)" in text
+    assert "stated in" not in text
 
 
 def test_all_shortest_paths_are_listed(organisations):

@@ -1,12 +1,12 @@
-"""Projections of RDF into NetworkX, on small datasets with known answers."""
+"""Projections of the store into NetworkX, on small stores with known answers."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS
 
 from clustergraph.errors import InputError
+from clustergraph.network.index import GraphIndex as IndexClass
 from clustergraph.network.projections import (
     PROJECTIONS,
     GraphIndex,
@@ -19,16 +19,30 @@ from clustergraph.network.projections import (
     project,
     select_network,
 )
-from clustergraph.project.layout import GRAPH_NS
-from tests.support.small_graphs import SMALL, dataset, iri
+from clustergraph.pipeline.load import stated_graphs
+from clustergraph.project.layout import GRAPH_NS, derived_graph
+from clustergraph.project.namespace import CG
+from clustergraph.project.vocab import ORG, RDF, SKOS
+from clustergraph.store import GraphResult
+from tests.support.small_graphs import SMALL, SMALL_DERIVED, iri, small_store
 
 ONE = GRAPH_NS + "source/one"
 TWO = GRAPH_NS + "source/two"
 
 
 @pytest.fixture(scope="module")
-def index():
-    return GraphIndex(dataset(SMALL))
+def small():
+    """Return the small store: two sources, the ontology, the facts derived from "one"."""
+    return small_store(SMALL, derived=SMALL_DERIVED)
+
+
+@pytest.fixture(scope="module")
+def index(small):
+    return GraphIndex.from_store(small)
+
+
+def test_projections_reexport_the_index():
+    assert GraphIndex is IndexClass
 
 
 def edge_set(graph):
@@ -124,8 +138,8 @@ def test_node_attributes(index):
 
 
 def test_primary_class_prefers_the_most_specific():
-    index = GraphIndex(
-        dataset(
+    index = GraphIndex.from_store(
+        small_store(
             {
                 "one": "o:z a cg:Association , cg:Cluster , org:FormalOrganization ;"
                 ' skos:prefLabel "Z"@en .'
@@ -177,42 +191,84 @@ def test_resolve_errors(index):
 
 
 def test_resolve_ambiguous_slug():
-    index = GraphIndex(dataset({"one": "o:x a cg:Cluster . per:x a foaf:Person ."}))
+    index = GraphIndex.from_store(small_store({"one": "o:x a cg:Cluster . per:x a foaf:Person ."}))
     with pytest.raises(InputError, match=r"ambiguous entity 'x': o:x, per:x"):
         index.resolve("x")
 
 
 def test_construct_network(index):
-    from rdflib import Graph
-
-    result = Graph()
-    a, b = URIRef(iri("o:a")), URIRef(iri("o:b"))
-    result.add((a, URIRef("http://www.w3.org/ns/org#memberOf"), b))
-    result.add((a, RDF.type, URIRef("https://w3id.org/clustergraph/ontology#Cluster")))
-    result.add((b, SKOS.note, Literal("from the query")))
+    a, b = ox.NamedNode(iri("o:a")), ox.NamedNode(iri("o:b"))
+    result = GraphResult(
+        (
+            ox.Triple(a, ox.NamedNode(ORG.memberOf), b),
+            ox.Triple(a, ox.NamedNode(RDF.type), ox.NamedNode(CG.Cluster)),
+            ox.Triple(b, ox.NamedNode(SKOS.note), ox.Literal("from the query")),
+        )
+    )
     g = construct_network(result, index)
     assert set(g) == {iri("o:a"), iri("o:b")}
-    assert g.edges[iri("o:a"), iri("o:b")]["predicates"] == ("org:memberOf",)
+    edge = g.edges[iri("o:a"), iri("o:b")]
+    assert edge["predicates"] == ("org:memberOf",)
     assert ("skos:note", "from the query") in g.nodes[iri("o:b")]["facts"]
     assert g.nodes[iri("o:a")]["label"] == "A"
+    # org:memberOf is derived from the membership stated in "one": the edge says so.
+    (statement,) = edge["statements"]
+    assert statement.graphs == () and statement.derived_from == (ONE,) and statement.derived
+    assert edge["sources"] == (ONE,) and edge["derived"] is True
+    assert construct_network(result.triples, index).number_of_edges() == 1
 
 
 def test_select_network(index):
-    a, b, c = (URIRef(iri(n)) for n in ("o:a", "o:b", "o:c"))
-    g = select_network(["org", "network", "n"], [(a, b, Literal(3)), (c, None, Literal(4))], index)
-    assert set(g) == {str(a), str(b), str(c)}
-    edge = g.edges[str(a), str(b)]
+    a, b, c = (ox.NamedNode(iri(n)) for n in ("o:a", "o:b", "o:c"))
+    three, four = ox.Literal("3"), ox.Literal("4")
+    g = select_network(["org", "network", "n"], [(a, b, three), (c, None, four)], index)
+    assert set(g) == {a.value, b.value, c.value}
+    edge = g.edges[a.value, b.value]
     assert edge["relations"] == ("?org → ?network",)
-    assert edge["predicates"] == () and edge["statements"] == ()  # no statement joins them
-    bc = select_network(["x", "y"], [(b, c)], index).edges[str(b), str(c)]
+    # a and b are joined by derived statements only (the membership is a node of its own).
+    assert edge["predicates"] == ("org:hasMember", "org:memberOf")
+    assert edge["derived"] is True and edge["sources"] == (ONE,)
+    bc = select_network(["x", "y"], [(b, c)], index).edges[b.value, c.value]
     assert bc["predicates"] == ("cg:coordinates",) and bc["sources"] == (ONE, TWO)
-    assert ("?n", "3") in g.nodes[str(a)]["facts"]
+    assert bc["derived"] is False
+    ac = select_network(["x", "y"], [(a, c)], index).edges[a.value, c.value]
+    assert ac["predicates"] == () and ac["statements"] == ()  # no statement joins them
+    assert ("?n", "3") in g.nodes[a.value]["facts"]
     with pytest.raises(InputError, match="no column of entities"):
-        select_network(["n"], [(Literal(1),)], index)
+        select_network(["n"], [(ox.Literal("1"),)], index)
 
 
-def test_real_dataset_projections(dataset):
-    index = GraphIndex(dataset)
+def test_derived_facts_do_not_change_the_projections(small, index):
+    stated_only = GraphIndex.from_store(small, graphs=stated_graphs(small))
+    assert stated_only.derived_links == {}
+    assert index.derived_sources == {derived_graph(ONE): (ONE,)}
+    for name in PROJECTIONS:
+        with_derived, without = project(index, name), project(stated_only, name)
+        assert edge_set(with_derived) == edge_set(without), name
+        for a, b, data in with_derived.edges(data=True):
+            assert data["statements"] == without.edges[a, b]["statements"], (name, a, b)
+            assert data["derived"] is False
+    # Types stated only in the derived graph add no class to the nodes.
+    assert index.types[iri("o:a")] == {CG.Cluster}
+
+
+def test_derived_statement_lookup(index):
+    held = index.statement(iri("per:p"), CG.holdsPostIn, iri("o:c"))
+    assert (held.graphs, held.derived_from, held.derived) == ((), (ONE,), True)
+    both = index.statement(iri("o:b"), CG.coordinates, iri("o:c"))
+    assert (both.graphs, both.derived_from, both.derived) == ((ONE, TWO), (), False)
+    between = index.statements_between(iri("o:a"), iri("per:p"))
+    assert [(s.predicate, s.derived) for s in between] == [(CG.holdsPostIn, True)]
+
+
+def test_source_titles(index):
+    assert index.source_title(ONE) == "Article one"
+    assert index.source_title(TWO) == "Article two"
+    assert index.source_title(GRAPH_NS + "source/none") == "graph:source/none"
+
+
+def test_real_store_projections(store):
+    index = GraphIndex.from_store(store)
     orgs = organisation_network(index)
     lcn = "https://w3id.org/clustergraph/id/org/lcn"
     # Giedrius Bagušinskas leads the network, the Smart Food Cluster and LitMEA.
@@ -224,3 +280,7 @@ def test_real_dataset_projections(dataset):
     entities = entity_network(index)
     assert not any("/figure/" in n or "/source/" in n for n in entities)
     assert all(data["sources"] for _a, _b, data in entities.edges(data=True))
+    assert not any(data["derived"] for _a, _b, data in entities.edges(data=True))
+    stated = GraphIndex.from_store(store, graphs=stated_graphs(store))
+    for name in ("entities", "actors"):
+        assert edge_set(project(index, name)) == edge_set(project(stated, name)), name

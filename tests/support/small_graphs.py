@@ -1,4 +1,4 @@
-"""Small datasets and graphs with known answers, built in the tests (not the seed data)."""
+"""Small stores and graphs with known answers, built in the tests (not the seed data)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset
+import pyoxigraph as ox
 
-from clustergraph.pipeline.load import load_file
-from clustergraph.project.layout import GRAPH_NS, ONTOLOGY_GRAPH
+from clustergraph.project.layout import (
+    GRAPH_NS,
+    ONTOLOGY_FILE,
+    ONTOLOGY_GRAPH,
+    derived_graph,
+)
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.rdf.parse import parse_bytes, parse_file
+from clustergraph.store import Store, open_store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 PREFIXES = """\
 @prefix cg:      <https://w3id.org/clustergraph/ontology#> .
@@ -68,16 +75,62 @@ o:c a cg:Company ; skos:prefLabel "C"@en .
 }
 
 
-def dataset(sources: Mapping[str, str], *, ontology: bool = True) -> Dataset:
-    """Return a dataset of the repository's ontology and one graph per source text."""
-    result = Dataset(default_union=True)
+# Facts derived from graph "one" (what the reasoner adds from its membership and posts),
+# in its derived graph, which says what it was derived from.
+SMALL_DERIVED = {
+    "one": """
+<https://w3id.org/clustergraph/graph/derived/source/one>
+    prov:wasDerivedFrom <https://w3id.org/clustergraph/graph/source/one> .
+o:a org:memberOf o:b .
+o:b org:hasMember o:a .
+per:p cg:holdsPostIn o:a , o:c .
+o:a a org:Organization .
+""",
+}
+
+
+def _ntriples(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def store_from_turtle(graphs: Mapping[str, str], *, store: Store | None = None) -> Store:
+    """Return a memory store holding one named graph per Turtle text (with :data:`PREFIXES`).
+
+    Each text is parsed strictly (:func:`clustergraph.rdf.parse.parse_bytes`); the
+    graphs are written in one :meth:`~clustergraph.store.base.Store.replace_graphs`.
+    """
+    target = store if store is not None else open_store("memory:")
+    data = {
+        graph: _ntriples(
+            parse_bytes(
+                (PREFIXES + text).encode("utf-8"), graph=graph, shown=graph, fmt=RdfFormat.TURTLE
+            )
+        )
+        for graph, text in graphs.items()
+    }
+    target.replace_graphs(data)
+    return target
+
+
+def small_store(
+    sources: Mapping[str, str],
+    *,
+    ontology: bool = True,
+    derived: Mapping[str, str] | None = None,
+) -> Store:
+    """Return a memory store of the repository's ontology and one graph per source text.
+
+    ``sources`` and ``derived`` map a source's stem to Turtle; a derived text goes into
+    the derived graph of that source (``graph/derived/source/<stem>``).
+    """
+    graphs = {GRAPH_NS + "source/" + stem: text for stem, text in sources.items()}
+    for stem, text in (derived or {}).items():
+        graphs[derived_graph(GRAPH_NS + "source/" + stem)] = text
+    store = store_from_turtle(graphs)
     if ontology:
-        onto = load_file(REPO / "ontology" / "clustergraph.ttl", graph=str(ONTOLOGY_GRAPH))
-        target = result.graph(ONTOLOGY_GRAPH)
-        target.addN((s, p, o, target) for s, p, o in onto)
-    for stem, text in sources.items():
-        result.graph(GRAPH_NS + "source/" + stem).parse(data=PREFIXES + text, format="turtle")
-    return result
+        triples = parse_file(REPO / ONTOLOGY_FILE, graph=ONTOLOGY_GRAPH, shown=ONTOLOGY_FILE)
+        store.replace_graphs({ONTOLOGY_GRAPH: _ntriples(triples)})
+    return store
 
 
 def iri(name: str) -> str:
@@ -90,6 +143,7 @@ def iri(name: str) -> str:
         "doc": "document",
         "fig": "figure",
         "src": "source",
+        "country": "country",
     }
     prefix, _, local = name.partition(":")
     return f"https://w3id.org/clustergraph/id/{kinds[prefix]}/{local}"

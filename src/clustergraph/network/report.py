@@ -83,6 +83,8 @@ def markdown_report(analysis: Analysis, *, top: int = 10, description: str = "")
         f"(the largest has {largest} nodes). Louvain found {len(a.communities)} communities "
         f"(seed {a.seed}, modularity {a.modularity:.3f}).",
         "",
+        f"How: {markdown_text(a.method.text())}.",
+        "",
     ]
     if description:
         out += [description, ""]
@@ -276,6 +278,9 @@ def paths_text(
 ) -> str:
     """Tell each path hop by hop: the statements that make each hop and who states them.
 
+    A derived statement says the articles it was derived from (``derived by reasoning
+    from: ...``).
+
     Parameters
     ----------
     paths
@@ -309,8 +314,15 @@ def paths_text(
             lines.append(f"     via {'; '.join(hop.relations)}")
             for statement in hop.statements:
                 lines.append(f"       {statement.text(prefixes)}")
-                stated = "; ".join(
-                    f"{compact(g, prefixes)} ({source_title(g)})" for g in statement.graphs
-                )
-                lines.append(f"         stated in: {stated or 'no named graph'}")
+                if statement.graphs or not statement.derived_from:
+                    stated = "; ".join(
+                        f"{compact(g, prefixes)} ({source_title(g)})" for g in statement.graphs
+                    )
+                    lines.append(f"         stated in: {stated or 'no named graph'}")
+                if statement.derived_from:
+                    derived = "; ".join(
+                        f"{compact(g, prefixes)} ({source_title(g)})"
+                        for g in statement.derived_from
+                    )
+                    lines.append(f"         derived by reasoning from: {derived}")
     return "\n".join(lines)
