@@ -5,8 +5,8 @@ Not a test: run it by hand, from the project root::
     .venv/bin/python benchmarks/bench_views.py [--scales 1 1000] [--browser]
 
 The synthetic graph at scale k is k copies of the seed ecosystem (the entity network of
-``data/``), with one random link per copy between copies so that it hangs together as a
-growing ecosystem would. For each scale it measures
+``data/``, loaded into a memory store), with one random link per copy between copies so
+that it hangs together as a growing ecosystem would. For each scale it measures
 
 * ``layout``: :func:`clustergraph.render.drawing.draw` alone (igraph scores, parts, positions);
 * ``page``: :func:`clustergraph.render.views.write_view` as a whole (layout, JSON, HTML, atomic
@@ -32,11 +32,12 @@ from typing import Any
 
 import networkx as nx
 
-from clustergraph.render.drawing import draw
-from clustergraph.project.layout import Project
-from clustergraph.pipeline.load import load
 from clustergraph.network.projections import GraphIndex, entity_network
+from clustergraph.pipeline.load import load
+from clustergraph.project.layout import Project
+from clustergraph.render.drawing import draw
 from clustergraph.render.views import write_view
+from clustergraph.store import open_store
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
@@ -141,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser", action="store_true", help="also time the first frame")
     args = parser.parse_args(argv)
 
-    seed = entity_network(GraphIndex(load(Project.discover())))
+    store = open_store("memory:")
+    load(Project.discover(), store)
+    seed = entity_network(GraphIndex.from_store(store))
     unit = calibration()
     print(f"seed graph: {seed.number_of_nodes()} nodes, {seed.number_of_edges()} edges")
     print(f"calibration (fixed pure-Python workload): {unit:.3f} s")

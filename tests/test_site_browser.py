@@ -1,9 +1,11 @@
 """The explorer in a real headless Chromium, opened from disk with the network cut off.
 
-One browser and one tab crawl the whole site from ``index.html``: every page and every
-view is opened (waiting for ``load`` only), every internal link and frame is followed
-and must exist (anchors included), no page may raise an error or log one, and every
-request that is not for a local file is recorded and aborted: there must be none.
+The site is written from the session's store by :mod:`tests.support.site` (the
+stages the build runs before it, then the views and the pages). One browser and one
+tab crawl the whole site from ``index.html``: every page and every view is opened
+(waiting for ``load`` only), every internal link and frame is followed and must exist
+(anchors included), no page may raise an error or log one, and every request that is
+not for a local file is recorded and aborted: there must be none.
 """
 
 from __future__ import annotations
@@ -16,10 +18,18 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 
 from clustergraph.render.catalogue import entity_path
-from tests.support.browser import chromium_context, require_chromium
-from tests.test_build import ENTITIES
+from clustergraph.store import SelectResult
+from tests.support.browser import chromium_context
+from tests.support.site import WrittenSite, write_whole_site
 
-require_chromium()
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # fails without Chromium
+
+ENTITIES = """
+SELECT DISTINCT ?entity WHERE {
+  GRAPH ?g { ?entity a ?type . }
+  FILTER(isIRI(?entity) && STRSTARTS(STR(?entity), "https://w3id.org/clustergraph/id/"))
+}
+"""
 
 LINKS = """() => {
   const out = [];
@@ -50,6 +60,11 @@ class Crawl:
 def browser(tmp_path_factory):
     with chromium_context(tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context
+
+
+@pytest.fixture(scope="module")
+def site_build(project, store, tmp_path_factory) -> WrittenSite:
+    return write_whole_site(project, store, tmp_path_factory.mktemp("site") / "build")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +140,7 @@ def test_no_broken_internal_link(crawl, site_build):
     ]
     assert missing == []
     # Downloads beside the site exist: the exports, the analysis, the query results.
-    out = site_build.out.resolve()
+    out = site_build.build.resolve()
     assert {p.parent.name for p in crawl.outside} >= {"exports", "analysis", "queries"}
     assert all(out in p.parents for p in crawl.outside)
 
@@ -135,13 +150,16 @@ def test_every_page_and_view_is_reachable(crawl, site_build):
     written = {p.resolve() for p in site.rglob("*.html")}
     assert written - crawl.visited == set()
     pages = {p for p in crawl.visited if "views" not in p.relative_to(site).parts}
-    assert len(pages) == site_build.report.pages
-    assert len(crawl.visited) == site_build.report.pages + site_build.report.views
+    assert len(pages) == site_build.summary.pages
+    assert len(crawl.visited) == site_build.summary.pages + site_build.summary.views
 
 
-def test_an_entity_page_for_every_entity(crawl, site_build, engines):
+def test_an_entity_page_for_every_entity(crawl, site_build, store):
     site = site_build.site.resolve()
-    entities = {str(row[0]) for row in engines["oxigraph"].query(ENTITIES).rows}
+    result = store.query(ENTITIES)
+    assert isinstance(result, SelectResult)
+    entities = {row[0].value for row in result.rows if row[0] is not None}
+    assert len(entities) > 150
     pages = {(site / entity_path(e)).resolve() for e in entities}
     assert pages - crawl.visited == set()
 

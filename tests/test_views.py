@@ -117,8 +117,8 @@ def test_draw_rejects_bad_options():
 
 
 @pytest.fixture(scope="module")
-def ecosystem(dataset):
-    return entity_network(GraphIndex(dataset))
+def ecosystem(store):
+    return entity_network(GraphIndex.from_store(store))
 
 
 def test_page_is_self_contained(ecosystem, tmp_path):
@@ -184,6 +184,20 @@ def test_text_is_escaped_in_the_page():
     assert "</script><script>window.__pwned" not in html
     assert "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;" in html  # title and heading
     assert page_data(html)["nodes"]["label"][0] == PAYLOAD  # the data keep the text as it is
+
+
+def test_derived_statements_say_so_in_the_page():
+    from clustergraph.network.index import Statement
+
+    g = nx.Graph(source_titles={"urn:graph": "The article"})
+    g.add_node("urn:a", label="A")
+    g.add_node("urn:b", label="B")
+    derived = Statement("urn:a", "urn:p", "urn:b", (), ("urn:graph",))
+    g.add_edge("urn:a", "urn:b", predicates=("ex:p",), statements=(derived,))
+    data = page_data(render_view(g, title="x")[0])
+    ((text, sources),) = data["edges"]["statements"][0]
+    assert text == "<urn:a> <urn:p> <urn:b> . (derived by reasoning)"
+    assert [data["sources"][i] for i in sources] == [{"iri": "urn:graph", "title": "The article"}]
 
 
 def test_json_for_html_round_trips():

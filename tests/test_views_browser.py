@@ -14,12 +14,12 @@ import pytest
 
 from clustergraph.network.projections import GraphIndex, entity_network, neighbourhood
 from clustergraph.render.views import write_view
-from tests.support.browser import chromium_context, require_chromium
+from tests.support.browser import chromium_context
 from tests.support.small_graphs import synthetic
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 
-require_chromium()  # skips the module without Chromium (CI must have it)
+pytestmark = pytest.mark.browser  # fails without Chromium: make test installs it
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +72,13 @@ class Page:
         self.page.close()
 
 
-def test_ecosystem_view(browser, dataset, tmp_path):
-    graph = entity_network(GraphIndex(dataset))
+@pytest.fixture(scope="module")
+def ecosystem(store):
+    return entity_network(GraphIndex.from_store(store))
+
+
+def test_ecosystem_view(browser, ecosystem, tmp_path):
+    graph = ecosystem
     write_view(graph, tmp_path / "ecosystem.html", title="Ecosystem")
     page = Page(browser, tmp_path / "ecosystem.html")
     try:
@@ -109,9 +114,9 @@ def test_ecosystem_view(browser, dataset, tmp_path):
         page.close()
 
 
-def test_entity_view_is_centred_on_the_entity(browser, dataset, tmp_path):
+def test_entity_view_is_centred_on_the_entity(browser, ecosystem, tmp_path):
     lcn = "https://w3id.org/clustergraph/id/org/lcn"
-    graph = neighbourhood(entity_network(GraphIndex(dataset)), lcn, 2)
+    graph = neighbourhood(ecosystem, lcn, 2)
     write_view(graph, tmp_path / "lcn.html", title="LCN", focus=lcn)
     page = Page(browser, tmp_path / "lcn.html")
     try:
@@ -133,7 +138,7 @@ def test_entity_view_is_centred_on_the_entity(browser, dataset, tmp_path):
 def hostile_graph():
     import networkx as nx
 
-    from clustergraph.network.projections import Statement
+    from clustergraph.network.index import Statement
 
     g = nx.Graph(source_titles={"urn:graph": PAYLOAD})
     g.add_node(

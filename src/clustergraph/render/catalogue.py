@@ -12,25 +12,29 @@ an entity page answers:
   as a statement with the articles that state it, and for a mediator such as a post or
   a membership what that mediator says besides (holder, role, period, ...);
 * the figures stated about it, in order of time;
-* the facts derived by reasoning (see :mod:`clustergraph.pipeline.derive`).
+* the facts derived by reasoning (see :mod:`clustergraph.pipeline.derive`): the
+  statements of the derived graphs (``graph/derived/...``) that no stated graph holds,
+  each with the articles it follows from.
 
 It also lists every dated fact for the timeline (:meth:`Catalogue.timeline`), in
 order, with the precision the source gives: a year, a month, a day, or a day or month
 without a year (``6 June (year not stated)``), with the curator's inferred year marked
 as such.
 
-An entity is an IRI under ``id/`` that some graph types (``rdf:type``); its page is
-``entity/<kind>/<slug>.html`` (:func:`entity_path`). All hrefs here are relative to the
-site's root; templates prefix them.
+An entity is an IRI under ``id/`` that some stated graph types (``rdf:type``); its page
+is ``entity/<kind>/<slug>.html`` (:func:`entity_path`). All hrefs here are relative to
+the site's root; templates prefix them.
+
+The catalogue is read from the store with two bulk queries (every statement of the
+named graphs but the ontology and the manifest, and the labels of the ontology's
+terms) into dictionaries; each page is then made without asking the store again.
 
 Examples
 --------
->>> from rdflib import Literal
->>> from rdflib.namespace import XSD
->>> d = format_date(Literal("--06-06", datatype=XSD.gMonthDay))
+>>> d = format_date(ox.Literal("--06-06", datatype=ox.NamedNode(XSD.gMonthDay)))
 >>> d.text, d.precision, d.sort_key, d.year_known
 ('6 June (year not stated)', 'day and month, no year', '--06-06', False)
->>> format_date(Literal("2019-10", datatype=XSD.gYearMonth)).text
+>>> format_date(ox.Literal("2019-10", datatype=ox.NamedNode(XSD.gYearMonth))).text
 'October 2019'
 >>> entity_path("https://w3id.org/clustergraph/id/org/lcn")
 'entity/org/lcn.html'
@@ -43,16 +47,38 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from clustergraph.network.projections import GraphIndex
-from clustergraph.pipeline.derive import INFERRED_GRAPH
-from clustergraph.pipeline.load import named_graphs
-from clustergraph.project.layout import CG_NS, GRAPH_NS, ID_NS, ONTOLOGY_GRAPH
-from clustergraph.project.prefixes import ENTITY_PREFIXES, compact
+from clustergraph.network.index import GraphIndex
+from clustergraph.project.layout import (
+    CG_NS,
+    ID_NS,
+    MANIFEST_GRAPH,
+    ONTOLOGY_GRAPH,
+    SOURCE_GRAPHS,
+    VOCAB_GRAPHS,
+    is_derived_graph,
+    stated_graph,
+)
+from clustergraph.project.namespace import CG
+from clustergraph.project.prefixes import compact
+from clustergraph.project.vocab import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    ROV,
+    SCHEMA,
+    SKOS,
+    TIME,
+    XSD,
+)
+from clustergraph.rdf.terms import Term
+from clustergraph.store.base import SelectResult, Store
 
 __all__ = [
     "Catalogue",
@@ -69,100 +95,93 @@ __all__ = [
     "format_literal",
 ]
 
-SOURCE_GRAPHS = GRAPH_NS + "source/"
-VOCAB_GRAPHS = GRAPH_NS + "vocab/"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-TIME = "http://www.w3.org/2006/time#"
-ROV = "http://www.w3.org/ns/regorg#"
-
 _SLUGS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
 
 NAME_PROPERTIES = (
-    str(SKOS.prefLabel),
-    str(SKOS.altLabel),
-    str(FOAF.name),
-    str(ROV) + "legalName",
-    str(DCTERMS.title),
-    str(RDFS.label),
-    SCHEMA + "name",
-    str(FOAF.givenName),
-    str(FOAF.familyName),
-    str(SKOS.notation),
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    FOAF.name,
+    ROV.legalName,
+    DCTERMS.title,
+    RDFS.label,
+    SCHEMA.name,
+    FOAF.givenName,
+    FOAF.familyName,
+    SKOS.notation,
 )
 """Literal properties shown as the entity's names and aliases."""
 
 PROSE_PROPERTIES = (
-    str(DCTERMS.description),
-    str(SKOS.definition),
-    CG_NS + "mission",
-    CG_NS + "aim",
-    CG_NS + "activity",
-    CG_NS + "composition",
-    CG_NS + "theme",
-    str(SKOS.scopeNote),
-    str(SKOS.note),
-    str(SKOS.editorialNote),
+    DCTERMS.description,
+    SKOS.definition,
+    CG.mission,
+    CG.aim,
+    CG.activity,
+    CG.composition,
+    CG.theme,
+    SKOS.scopeNote,
+    SKOS.note,
+    SKOS.editorialNote,
 )
 """Literal properties shown as prose, in this order."""
 
 # Labels for terms of reused vocabularies (the ontology labels its own terms).
 _TERM_LABELS: Mapping[str, str] = {
-    str(SKOS.prefLabel): "name",
-    str(SKOS.altLabel): "also called",
-    str(SKOS.notation): "notation",
-    str(SKOS.definition): "definition",
-    str(SKOS.note): "note",
-    str(SKOS.scopeNote): "scope note",
-    str(SKOS.editorialNote): "editorial note",
-    str(SKOS.broader): "broader concept",
-    str(SKOS.inScheme): "in scheme",
-    str(SKOS.topConceptOf): "top concept of",
-    str(SKOS.exactMatch): "exact match",
-    str(SKOS.closeMatch): "close match",
-    str(FOAF.name): "name as written",
-    str(FOAF.givenName): "given name",
-    str(FOAF.familyName): "family name",
-    ROV + "legalName": "legal name",
-    ROV + "orgType": "legal form",
-    str(DCTERMS.title): "title",
-    str(DCTERMS.description): "description",
-    str(DCTERMS.issued): "published",
-    str(DCTERMS.language): "language",
-    str(DCTERMS.subject): "subject",
-    str(DCTERMS.relation): "related to",
-    str(DCTERMS.rightsHolder): "rights holder",
-    str(RDFS.label): "label",
-    SCHEMA + "foundingDate": "founded",
-    SCHEMA + "telephone": "telephone",
-    SCHEMA + "about": "about",
-    SCHEMA + "location": "location",
-    SCHEMA + "organizer": "organiser",
-    SCHEMA + "superEvent": "edition of",
-    SCHEMA + "containedInPlace": "in",
-    SCHEMA + "name": "name",
-    ORG + "postIn": "post in",
-    ORG + "heldBy": "held by",
-    ORG + "holds": "holds",
-    ORG + "role": "role",
-    ORG + "member": "member",
-    ORG + "organization": "organisation",
-    ORG + "memberOf": "member of",
-    ORG + "hasMember": "has member",
-    ORG + "hasUnit": "has unit",
-    ORG + "unitOf": "unit of",
-    ORG + "hasPost": "has post",
-    ORG + "classification": "sector",
-    ORG + "subOrganizationOf": "part of",
-    ORG + "linkedTo": "linked to",
-    ORG + "memberDuring": "member during",
-    str(PROV.wasAssociatedWith): "associated with",
-    str(PROV.wasDerivedFrom): "derived from",
-    TIME + "hasBeginning": "begins",
-    TIME + "hasEnd": "ends",
-    TIME + "inXSDgYear": "year",
-    TIME + "inXSDDate": "date",
-    str(RDF.type): "is a",
+    SKOS.prefLabel: "name",
+    SKOS.altLabel: "also called",
+    SKOS.notation: "notation",
+    SKOS.definition: "definition",
+    SKOS.note: "note",
+    SKOS.scopeNote: "scope note",
+    SKOS.editorialNote: "editorial note",
+    SKOS.broader: "broader concept",
+    SKOS.inScheme: "in scheme",
+    SKOS.topConceptOf: "top concept of",
+    SKOS.exactMatch: "exact match",
+    SKOS.closeMatch: "close match",
+    FOAF.name: "name as written",
+    FOAF.givenName: "given name",
+    FOAF.familyName: "family name",
+    ROV.legalName: "legal name",
+    ROV.orgType: "legal form",
+    DCTERMS.title: "title",
+    DCTERMS.description: "description",
+    DCTERMS.issued: "published",
+    DCTERMS.language: "language",
+    DCTERMS.subject: "subject",
+    DCTERMS.relation: "related to",
+    DCTERMS.rightsHolder: "rights holder",
+    RDFS.label: "label",
+    SCHEMA.foundingDate: "founded",
+    SCHEMA.telephone: "telephone",
+    SCHEMA.about: "about",
+    SCHEMA.location: "location",
+    SCHEMA.organizer: "organiser",
+    SCHEMA.superEvent: "edition of",
+    SCHEMA.containedInPlace: "in",
+    SCHEMA.name: "name",
+    ORG.postIn: "post in",
+    ORG.heldBy: "held by",
+    ORG.holds: "holds",
+    ORG.role: "role",
+    ORG.member: "member",
+    ORG.organization: "organisation",
+    ORG.memberOf: "member of",
+    ORG.hasMember: "has member",
+    ORG.hasUnit: "has unit",
+    ORG.unitOf: "unit of",
+    ORG.hasPost: "has post",
+    ORG.classification: "sector",
+    ORG.subOrganizationOf: "part of",
+    ORG.linkedTo: "linked to",
+    ORG.memberDuring: "member during",
+    PROV.wasAssociatedWith: "associated with",
+    PROV.wasDerivedFrom: "derived from",
+    TIME.hasBeginning: "begins",
+    TIME.hasEnd: "ends",
+    TIME.inXSDgYear: "year",
+    TIME.inXSDDate: "date",
+    RDF.type: "is a",
 }
 
 _MONTHS = (
@@ -182,18 +201,18 @@ _MONTHS = (
 
 # Groups of related entities, in page order: (anchor, title, classes whose members go there).
 _GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("posts", "Posts", (ORG + "Post",)),
-    ("memberships", "Memberships", (ORG + "Membership",)),
-    ("labels", "Excellence labels", (CG_NS + "ExcellenceLabelAward",)),
-    ("projects", "Projects", (CG_NS + "Project",)),
-    ("programmes", "Funding programmes", (CG_NS + "FundingProgramme",)),
-    ("agreements", "Agreements and orders", (CG_NS + "Agreement", CG_NS + "Order")),
-    ("events", "Events", (CG_NS + "Event", SCHEMA + "Event")),
-    ("organisations", "Organisations", (ORG + "Organization",)),
-    ("people", "People", (str(FOAF.Person),)),
-    ("articles", "Articles", (CG_NS + "Source",)),
-    ("places", "Places", (SCHEMA + "Place",)),
-    ("vocabulary", "Classification and vocabulary", (str(SKOS.Concept), str(SKOS.ConceptScheme))),
+    ("posts", "Posts", (ORG.Post,)),
+    ("memberships", "Memberships", (ORG.Membership,)),
+    ("labels", "Excellence labels", (CG.ExcellenceLabelAward,)),
+    ("projects", "Projects", (CG.Project,)),
+    ("programmes", "Funding programmes", (CG.FundingProgramme,)),
+    ("agreements", "Agreements and orders", (CG.Agreement, CG.Order)),
+    ("events", "Events", (CG.Event, SCHEMA.Event)),
+    ("organisations", "Organisations", (ORG.Organization,)),
+    ("people", "People", (FOAF.Person,)),
+    ("articles", "Articles", (CG.Source,)),
+    ("places", "Places", (SCHEMA.Place,)),
+    ("vocabulary", "Classification and vocabulary", (SKOS.Concept, SKOS.ConceptScheme)),
 )
 _OTHER_GROUP = ("other", "Other links")
 
@@ -360,22 +379,26 @@ def entity_path(iri: str) -> str:
     return f"entity/other/{hashlib.sha256(iri.encode('utf-8')).hexdigest()[:16]}.html"
 
 
-def format_date(value: Literal) -> DateText:
+def _datatype(value: ox.Literal) -> str:
+    return value.datatype.value
+
+
+def format_date(value: ox.Literal) -> DateText:
     """Return a date literal in words, with its precision.
 
     Examples
     --------
-    >>> format_date(Literal("2017-06-16", datatype=XSD.date)).text
+    >>> format_date(ox.Literal("2017-06-16", datatype=ox.NamedNode(XSD.date))).text
     '16 June 2017'
-    >>> format_date(Literal("--10", datatype=XSD.gMonth)).text
+    >>> format_date(ox.Literal("--10", datatype=ox.NamedNode(XSD.gMonth))).text
     'October (year not stated)'
-    >>> format_date(Literal("2019", datatype=XSD.gYear)).precision
+    >>> format_date(ox.Literal("2019", datatype=ox.NamedNode(XSD.gYear))).precision
     'year'
     """
-    text = str(value).strip()
-    datatype = value.datatype
+    text = value.value.strip()
+    datatype = _datatype(value)
     m = re.fullmatch(r"(-?\d{4,})-(\d{2})-(\d{2})(?:T.*)?", text)
-    if m and datatype in (XSD.date, XSD.dateTime, None):
+    if m and datatype in (XSD.date, XSD.dateTime, XSD.string):
         month = _month(m[2])
         return DateText(f"{int(m[3])} {month} {m[1]}", "day", text[:10], text[:10], year_known=True)
     m = re.fullmatch(r"(-?\d{4,})-(\d{2})", text)
@@ -411,82 +434,167 @@ _DATE_TYPES = frozenset(
 )
 
 
-def format_literal(value: Literal) -> str:
+def is_date(value: Term) -> bool:
+    """Whether ``value`` is a literal of an XSD date or date-part datatype."""
+    return isinstance(value, ox.Literal) and _datatype(value) in _DATE_TYPES
+
+
+def format_literal(value: ox.Literal) -> str:
     """Return a literal as people read it: dates in words, booleans as yes or no.
 
     Examples
     --------
-    >>> format_literal(Literal(True)), format_literal(Literal("Vilnius", lang="lt"))
+    >>> yes = ox.Literal("true", datatype=ox.NamedNode(XSD.boolean))
+    >>> format_literal(yes), format_literal(ox.Literal("Vilnius", language="lt"))
     ('yes', 'Vilnius')
     """
-    if value.datatype in _DATE_TYPES:
+    if is_date(value):
         return format_date(value).text
-    if value.datatype == XSD.boolean:
-        return "yes" if value.toPython() is True else "no"
-    return " ".join(str(value).split())
+    if _datatype(value) == XSD.boolean:
+        return "yes" if value.value.strip() in ("true", "1") else "no"
+    return " ".join(value.value.split())
+
+
+_QUADS = f"""SELECT ?g ?s ?p ?o WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(isIRI(?s) && ?g != <{ONTOLOGY_GRAPH}> && ?g != <{MANIFEST_GRAPH}>)
+}}"""
+
+_TERM_LABELS_QUERY = f"""SELECT ?s ?label WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?s <{RDFS.label}> ?label }}
+  FILTER(isIRI(?s) && isLiteral(?label))
+}}"""
+
+
+def _select(store: Store, text: str) -> tuple[tuple[Any, ...], ...]:
+    result = store.query(text)
+    assert isinstance(result, SelectResult), "a SELECT query answers rows"
+    return result.rows
+
+
+Objects = dict[tuple[str, Term], set[str]]
+"""``(predicate, object) -> graphs`` of one subject."""
 
 
 class Catalogue:
-    """The dataset read for the explorer (see the module docstring).
+    """The store read for the explorer (see the module docstring).
+
+    Build it with :meth:`from_store`; the constructor makes an empty catalogue.
 
     Parameters
     ----------
-    dataset
-        The dataset, with the graph of derived facts if there is one (the ontology graph
-        gives term labels only).
     index
-        The :class:`clustergraph.network.projections.GraphIndex` of the asserted data: classes,
+        The :class:`clustergraph.network.index.GraphIndex` of the store: classes,
         labels, article titles and the entity network.
+
+    Attributes
+    ----------
+    out
+        Subject IRI to ``(predicate, object) -> graphs``: every statement of the
+        stated and derived graphs (the ontology and the manifest aside).
+    into
+        Object IRI to ``(subject, predicate) -> graphs``.
+    types
+        Subject to its classes, in the stated graphs.
+    graph_source
+        Source graph to the article it was made from (``prov:wasDerivedFrom``).
+    derived_from
+        Derived graph to the stated graphs it follows from.
+    entities
+        The IRIs under ``id/`` that a stated graph types: each gets a page.
+
+    Examples
+    --------
+    >>> from clustergraph.store import open_store
+    >>> store = open_store("memory:")
+    >>> a = "https://w3id.org/clustergraph/id/org/a"
+    >>> store.replace_graphs({
+    ...     "https://w3id.org/clustergraph/graph/source/x": f'''
+    ...     <{a}> <{RDF.type}> <{ORG.FormalOrganization}> .
+    ...     <{a}> <{SKOS.prefLabel}> "A" .
+    ...     <{a}> <{SCHEMA.foundingDate}> "2019"^^<{XSD.gYear}> .'''.encode(),
+    ...     "https://w3id.org/clustergraph/graph/derived/source/x": f'''
+    ...     <{a}> <{RDF.type}> <{ORG.Organization}> .'''.encode(),
+    ... })
+    >>> catalogue = Catalogue.from_store(store, GraphIndex.from_store(store))
+    >>> page = catalogue.entity_page(a)
+    >>> page.label, page.path, [(r.prop.text, r.value.text) for r in page.facts]
+    ('A', 'entity/org/a.html', [('founded', '2019')])
+    >>> [(r.prop.text, r.target.title) for r in page.derived]
+    [('is a', 'http://www.w3.org/ns/org#Organization')]
+    >>> [c.text for c in page.derived[0].cites]
+    ['derived by reasoning', 'graph:source/x']
     """
 
-    def __init__(self, dataset: Dataset, index: GraphIndex) -> None:
+    def __init__(self, index: GraphIndex) -> None:
         self.index = index
-        self.prefixes: dict[str, str] = {
-            **index.prefixes,
-            **ENTITY_PREFIXES,
-            "schema": SCHEMA,
-            "time": TIME,
-            "rov": ROV,
-        }
-        self.stated: dict[tuple[Node, Node, Node], set[str]] = defaultdict(set)
-        self.out: dict[str, dict[tuple[str, Node], set[str]]] = defaultdict(dict)
+        self.prefixes: dict[str, str] = dict(index.prefixes)
+        self.out: dict[str, Objects] = defaultdict(dict)
         self.into: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
         self.types: dict[str, set[str]] = defaultdict(set)
         self.graph_source: dict[str, str] = {}
+        self.derived_from: dict[str, tuple[str, ...]] = {}
         self.graph_members: dict[str, set[str]] = defaultdict(set)
         self.term_labels: dict[str, str] = {}
         self.graphs: list[str] = []
-        for graph in named_graphs(dataset):
-            gid = str(graph.identifier)
-            if gid == str(ONTOLOGY_GRAPH):
-                for s, o in graph.subject_objects(RDFS.label):
-                    if isinstance(o, Literal) and (o.language or "en").startswith("en"):
-                        self.term_labels[str(s)] = " ".join(str(o).split())
-                continue
-            self.graphs.append(gid)
-            for s, p, o in graph:
-                if not isinstance(s, URIRef):
-                    continue
-                subject, predicate = str(s), str(p)
-                if (
-                    p == PROV.wasDerivedFrom
-                    and subject == gid
-                    and gid.startswith(SOURCE_GRAPHS)
-                    and isinstance(o, URIRef)
-                ):
-                    self.graph_source[gid] = str(o)
-                key = (predicate, o)
-                self.out[subject].setdefault(key, set()).add(gid)
-                if p == RDF.type and isinstance(o, URIRef) and gid != str(INFERRED_GRAPH):
-                    self.types[subject].add(str(o))
-                    self.graph_members[gid].add(subject)
-                if isinstance(o, URIRef):
-                    self.into[str(o)].setdefault((subject, predicate), set()).add(gid)
-        self.entities: list[str] = sorted(
-            s for s in self.types if s.startswith(ID_NS) and self.types[s]
+        self.entities: list[str] = []
+        self._entity_set: frozenset[str] = frozenset()
+        self._network: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_store(cls, store: Store, index: GraphIndex) -> Catalogue:
+        """Read the catalogue from ``store`` with two bulk queries.
+
+        Parameters
+        ----------
+        store
+            The store (embedded or remote): the stated graphs and the derived graphs.
+        index
+            The index of the same store.
+
+        Returns
+        -------
+        Catalogue
+            Every statement of the store about an IRI, by subject and by object.
+
+        Raises
+        ------
+        QueryError, StoreError
+            If the store fails.
+        """
+        catalogue = cls(index)
+        for s, label in _select(store, _TERM_LABELS_QUERY):
+            if (label.language or "en").startswith("en"):
+                catalogue.term_labels[s.value] = " ".join(label.value.split())
+        graphs: set[str] = set()
+        derived_from: dict[str, set[str]] = defaultdict(set)
+        for g, s, p, o in _select(store, _QUADS):
+            graph, subject, predicate = g.value, s.value, p.value
+            graphs.add(graph)
+            derived = is_derived_graph(graph)
+            if predicate == PROV.wasDerivedFrom and subject == graph:
+                if derived:
+                    derived_from[graph].add(o.value)
+                elif graph.startswith(SOURCE_GRAPHS) and isinstance(o, ox.NamedNode):
+                    catalogue.graph_source[graph] = o.value
+            catalogue.out[subject].setdefault((predicate, o), set()).add(graph)
+            if isinstance(o, ox.NamedNode):
+                catalogue.into[o.value].setdefault((subject, predicate), set()).add(graph)
+                if predicate == RDF.type and not derived:
+                    catalogue.types[subject].add(o.value)
+                    catalogue.graph_members[graph].add(subject)
+        catalogue.graphs = sorted(graphs)
+        for graph in catalogue.graphs:
+            if is_derived_graph(graph):
+                stated = stated_graph(graph)
+                found = derived_from.get(graph) or ({stated} if stated else set())
+                catalogue.derived_from[graph] = tuple(sorted(found))
+        catalogue.entities = sorted(
+            s for s, classes in catalogue.types.items() if s.startswith(ID_NS) and classes
         )
-        self._entity_set = frozenset(self.entities)
-        self._network = frozenset(index.entities())
+        catalogue._entity_set = frozenset(catalogue.entities)
+        catalogue._network = frozenset(index.entities())
+        return catalogue
 
     # -- names and links ---------------------------------------------------------------
 
@@ -504,7 +612,7 @@ class Catalogue:
 
     def is_time(self, iri: str) -> bool:
         """Whether ``iri`` is an OWL-Time instant or interval."""
-        return any(t.startswith(TIME) for t in self.types.get(iri, ()))
+        return any(t in TIME for t in self.types.get(iri, ()))
 
     def label(self, iri: str) -> str:
         """Return the label of an entity (a time entity reads as its dates)."""
@@ -518,7 +626,7 @@ class Catalogue:
 
     def kind(self, iri: str) -> str:
         """Return the label of the most specific class of ``iri`` (``resource`` if none)."""
-        cls = self.index.primary_class(iri, self.types.get(iri, ()))
+        cls = self.primary_class(iri)
         return self.index.class_label(cls) if cls else "resource"
 
     def primary_class(self, iri: str) -> str | None:
@@ -534,14 +642,16 @@ class Catalogue:
     def term(self, iri: str) -> Link:
         """Return a property or class, labelled, linked to the ontology page for ``cg:``."""
         label = self.term_labels.get(iri) or _TERM_LABELS.get(iri) or _words(iri)
-        href = f"ontology.html#{_anchor(iri)}" if iri.startswith(CG_NS) else None
+        href = f"ontology.html#{_anchor(iri)}" if iri in CG else None
         return Link(label, href, self.name(iri))
 
-    def value(self, node: Node) -> Link:
+    def value(self, node: Term) -> Link:
         """Return an object of a statement as a link or as text."""
-        if isinstance(node, Literal):
+        if isinstance(node, ox.Literal):
             return Link(format_literal(node), None, "", node.language or "")
-        iri = str(node)
+        if isinstance(node, ox.BlankNode):
+            return Link("(unnamed resource)", None, compact(node, self.prefixes))
+        iri = node.value
         if self.is_time(iri):
             return Link(self.time_text(iri), entity_path(iri) if self.is_entity(iri) else None)
         return self.link(iri)
@@ -551,12 +661,12 @@ class Catalogue:
         values = [
             format_literal(o)
             for (p, o) in self.out.get(iri, {})
-            if p.startswith(TIME + "inXSD") and isinstance(o, Literal)
+            if p.startswith(str(TIME) + "inXSD") and isinstance(o, ox.Literal)
         ]
         if values:
             return ", ".join(sorted(values))
-        begin = self._first(iri, TIME + "hasBeginning")
-        end = self._first(iri, TIME + "hasEnd")
+        begin = self._first(iri, TIME.hasBeginning)
+        end = self._first(iri, TIME.hasEnd)
         if begin is not None or end is not None:
             start = self.time_text(begin) if begin is not None else "?"
             stop = self.time_text(end) if end is not None else "?"
@@ -564,16 +674,24 @@ class Catalogue:
         return self.index.label(iri)
 
     def _first(self, iri: str, predicate: str) -> str | None:
-        found = sorted(str(o) for (p, o) in self.out.get(iri, {}) if p == predicate)
+        found = sorted(o.value for (p, o) in self.out.get(iri, {}) if p == predicate)
         return found[0] if found else None
 
     def cites(self, graphs: Iterable[str]) -> tuple[Link, ...]:
-        """Return the articles (or vocabularies, or reasoning) behind the given graphs."""
-        links = []
-        for gid in sorted(set(graphs)):
-            if gid == str(INFERRED_GRAPH):
-                links.append(Link("derived by reasoning", "ontology.html#derived", gid))
-            elif gid in self.graph_source:
+        """Return the articles (or vocabularies, or reasoning) behind the given graphs.
+
+        A derived graph is cited as ``derived by reasoning``, followed by the articles
+        of the stated graphs it follows from.
+        """
+        links: list[Link] = []
+        chosen = set(graphs)
+        derived = sorted(g for g in chosen if is_derived_graph(g))
+        stated = sorted(g for g in chosen if not is_derived_graph(g))
+        if derived:
+            links.append(Link("derived by reasoning", "ontology.html#derived", derived[0]))
+            stated = sorted({*stated, *(s for g in derived for s in self.derived_from.get(g, ()))})
+        for gid in stated:
+            if gid in self.graph_source:
                 source = self.graph_source[gid]
                 href = entity_path(source) if self.is_entity(source) else None
                 links.append(Link(self.index.source_title(gid), href, self.name(source)))
@@ -592,7 +710,6 @@ class Catalogue:
 
     def entity_page(self, iri: str) -> EntityPage:
         """Gather what the page of entity ``iri`` shows."""
-        inferred = str(INFERRED_GRAPH)
         names: list[FactRow] = []
         prose: list[FactRow] = []
         facts: list[FactRow] = []
@@ -600,14 +717,14 @@ class Catalogue:
         groups: dict[str, Group] = {}
         out = self.out.get(iri, {})
         for (predicate, obj), graphs in sorted(out.items(), key=lambda kv: _sort_pair(kv[0])):
-            stated = {g for g in graphs if g != inferred}
+            stated = _stated(graphs)
             if not stated:
-                if predicate == str(RDF.type) or isinstance(obj, URIRef):
-                    derived.append(self._relation(iri, predicate, str(obj), graphs, outgoing=True))
+                if predicate == RDF.type or isinstance(obj, ox.NamedNode):
+                    derived.append(self._relation(iri, predicate, obj.value, graphs, outgoing=True))
                 continue
-            if predicate == str(RDF.type):
+            if predicate == RDF.type:
                 continue
-            if isinstance(obj, Literal):
+            if isinstance(obj, ox.Literal):
                 row = FactRow(
                     self.term(predicate), self.value(obj), self.cites(stated), obj.language or ""
                 )
@@ -618,20 +735,22 @@ class Catalogue:
                 else:
                     facts.append(row)
                 continue
-            target = str(obj)
-            if self.is_time(target) or not self.is_entity(target) and not target.startswith(ID_NS):
-                facts.append(FactRow(self.term(predicate), self.value(obj), self.cites(stated)))
-                continue
-            if predicate == CG_NS + "figureOf":
+            target = obj.value
+            if (
+                isinstance(obj, ox.BlankNode)
+                or self.is_time(target)
+                or (not self.is_entity(target) and not target.startswith(ID_NS))
+                or predicate == CG.figureOf
+            ):
                 facts.append(FactRow(self.term(predicate), self.value(obj), self.cites(stated)))
                 continue
             self._add(groups, self._relation(iri, predicate, target, stated, outgoing=True))
         figures: list[FigureRow] = []
         for (subject, predicate), graphs in sorted(self.into.get(iri, {}).items()):
-            stated = {g for g in graphs if g != inferred}
+            stated = _stated(graphs)
             if not stated or subject == iri:
-                continue
-            if predicate == CG_NS + "figureOf" and self.is_a(subject, CG_NS + "Figure"):
+                continue  # derived facts are told once, from their subject's page
+            if predicate == CG.figureOf and self.is_a(subject, CG.Figure):
                 figures.append(self._figure(subject, stated))
                 continue
             if not self.is_entity(subject) and not subject.startswith(ID_NS):
@@ -648,7 +767,7 @@ class Catalogue:
             self.term(t) for t in sorted(self.types.get(iri, ()), key=lambda t: self.name(t))
         )
         described: list[tuple[str, list[Link]]] = []
-        if self.is_a(iri, CG_NS + "Source"):
+        if self.is_a(iri, CG.Source):
             described = self._described_by(iri)
         return EntityPage(
             iri=iri,
@@ -699,11 +818,11 @@ class Catalogue:
         for (predicate, obj), graphs in sorted(
             self.out.get(mediator, {}).items(), key=lambda kv: _sort_pair(kv[0])
         ):
-            if graphs == {str(INFERRED_GRAPH)} or predicate == str(RDF.type):
+            if not _stated(graphs) or predicate == RDF.type:
                 continue
             if predicate in NAME_PROPERTIES or predicate in PROSE_PROPERTIES:
                 continue
-            if isinstance(obj, URIRef) and str(obj) == skip:
+            if isinstance(obj, ox.NamedNode) and obj.value == skip:
                 continue
             rows.append((self.term(predicate), self.value(obj)))
         return tuple(rows[:_MAX_DETAILS])
@@ -711,32 +830,32 @@ class Catalogue:
     def _figure(self, figure: str, graphs: Iterable[str]) -> FigureRow:
         out = self.out.get(figure, {})
 
-        def first(predicate: str) -> Node | None:
+        def first(predicate: str) -> Term | None:
             found = sorted((o for (p, o) in out if p == predicate), key=str)
             return found[0] if found else None
 
-        measure = first(CG_NS + "measure")
-        comparator = first(CG_NS + "comparator")
-        value = first(CG_NS + "value")
-        as_of = first(CG_NS + "asOf")
-        note = first(str(SKOS.note))
+        measure = first(CG.measure)
+        comparator = first(CG.comparator)
+        value = first(CG.value)
+        as_of = first(CG.asOf)
+        note = first(SKOS.note)
         words = []
-        if comparator is not None and not str(comparator).endswith("/exactly"):
-            words.append(self.label(str(comparator)))
-        words.append(format_literal(value) if isinstance(value, Literal) else "?")
-        if self.is_a(figure, CG_NS + "Forecast"):
+        if comparator is not None and not comparator.value.endswith("/exactly"):
+            words.append(self.label(comparator.value))
+        words.append(format_literal(value) if isinstance(value, ox.Literal) else "?")
+        if self.is_a(figure, CG.Forecast):
             words.append("(expected)")
         return FigureRow(
             figure=self.link(figure),
-            measure=self.link(str(measure)) if measure is not None else Link("value"),
+            measure=self.link(measure.value) if measure is not None else Link("value"),
             value=" ".join(words),
-            as_of=format_date(as_of) if isinstance(as_of, Literal) else None,
-            note=format_literal(note) if isinstance(note, Literal) else "",
+            as_of=format_date(as_of) if isinstance(as_of, ox.Literal) else None,
+            note=format_literal(note) if isinstance(note, ox.Literal) else "",
             cites=self.cites(graphs),
         )
 
     def _described_by(self, source: str) -> list[tuple[str, list[Link]]]:
-        """Entities typed in the graphs derived from the article ``source``, by class."""
+        """Entities typed in the graphs made from the article ``source``, by class."""
         graphs = [g for g, s in self.graph_source.items() if s == source]
         members = {m for g in graphs for m in self.graph_members.get(g, ()) if self.is_entity(m)}
         by_kind: dict[str, list[Link]] = defaultdict(list)
@@ -765,14 +884,14 @@ class Catalogue:
         ]
 
     def timeline(self) -> list[TimelineEntry]:
-        """Return every dated fact of the source graphs, in order (see :class:`TimelineEntry`)."""
+        """Return every dated fact of the stated graphs, in order (see :class:`TimelineEntry`)."""
         entries: list[TimelineEntry] = []
         for subject, predicates in self.out.items():
             for (predicate, obj), graphs in predicates.items():
-                stated = {g for g in graphs if g != str(INFERRED_GRAPH)}
-                if not stated or not isinstance(obj, Literal) or obj.datatype not in _DATE_TYPES:
+                stated = _stated(graphs)
+                if not stated or not isinstance(obj, ox.Literal) or not is_date(obj):
                     continue
-                if predicate == CG_NS + "inferredDate":
+                if predicate == CG.inferredDate:
                     continue
                 if self.is_time(subject):
                     entries.extend(self._time_entries(subject, obj, stated))
@@ -782,16 +901,16 @@ class Catalogue:
         return entries
 
     def _entry(
-        self, subject: str, what: str, date: Literal, graphs: Iterable[str]
+        self, subject: str, what: str, date: ox.Literal, graphs: Iterable[str]
     ) -> TimelineEntry:
-        inferred = self._first_literal(subject, CG_NS + "inferredDate")
-        note = self._first_literal(subject, CG_NS + "inferenceNote")
+        inferred = self._first_literal(subject, CG.inferredDate)
+        note = self._first_literal(subject, CG.inferenceNote)
         stated = format_date(date)
         entity = self.link(subject)
         kind = self.kind(subject)
-        if self.is_a(subject, CG_NS + "Figure"):
+        if self.is_a(subject, CG.Figure):
             figure = self._figure(subject, graphs)
-            owner = self._first(subject, CG_NS + "figureOf")
+            owner = self._first(subject, CG.figureOf)
             if owner is not None:
                 entity = self.link(owner)
                 kind = self.kind(owner)
@@ -802,35 +921,41 @@ class Catalogue:
             kind=kind,
             what=what,
             inferred=format_date(inferred)
-            if isinstance(inferred, Literal) and not stated.year_known
+            if inferred is not None and not stated.year_known
             else None,
-            inference_note=format_literal(note) if isinstance(note, Literal) else "",
+            inference_note=format_literal(note) if note is not None else "",
             cites=self.cites(graphs),
         )
 
     def _time_entries(
-        self, instant: str, date: Literal, graphs: set[str]
+        self, instant: str, date: ox.Literal, graphs: set[str]
     ) -> Iterator[TimelineEntry]:
         """Dates of a time instant, told as the beginnings and ends of what uses it."""
         for (interval, edge), _g in sorted(self.into.get(instant, {}).items()):
-            word = {TIME + "hasBeginning": "begins", TIME + "hasEnd": "ends"}.get(edge)
+            word = {TIME.hasBeginning: "begins", TIME.hasEnd: "ends"}.get(edge)
             if word is None:
                 continue
             for (user, predicate), user_graphs in sorted(self.into.get(interval, {}).items()):
-                if user_graphs == {str(INFERRED_GRAPH)}:
+                stated = _stated(user_graphs)
+                if not stated:
                     continue
                 what = f"{self.term(predicate).text} {word}"
-                yield self._entry(user, what, date, graphs | (user_graphs - {str(INFERRED_GRAPH)}))
+                yield self._entry(user, what, date, graphs | stated)
 
-    def _first_literal(self, iri: str, predicate: str) -> Literal | None:
+    def _first_literal(self, iri: str, predicate: str) -> ox.Literal | None:
         found = sorted(
-            (o for (p, o) in self.out.get(iri, {}) if p == predicate and isinstance(o, Literal)),
+            (o for (p, o) in self.out.get(iri, {}) if p == predicate and isinstance(o, ox.Literal)),
             key=str,
         )
         return found[0] if found else None
 
 
-def _sort_pair(pair: tuple[str, Node]) -> tuple[str, str]:
+def _stated(graphs: Iterable[str]) -> set[str]:
+    """Return the stated graphs among ``graphs`` (the derived graphs left out)."""
+    return {g for g in graphs if not is_derived_graph(g)}
+
+
+def _sort_pair(pair: tuple[str, Term]) -> tuple[str, str]:
     return pair[0], str(pair[1])
 
 

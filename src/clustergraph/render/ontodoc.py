@@ -8,21 +8,24 @@ chain, and statements of the data that use it. Also the axioms the ontology rest
 from the vocabularies it reuses (ORG, FOAF, schema.org, ...), which the reasoner of
 :mod:`clustergraph.pipeline.derive` relies on.
 
+The ontology graph is read from the store in one query into a small in-memory
+structure (:class:`OntologyTriples`); nothing else of the store is read here (the
+examples come from the catalogue).
+
 Terms of other vocabularies are shown as prefixed names; ``cg:`` terms link to their
 entry (anchor ``term-<LocalName>``).
 
 Examples
 --------
->>> from rdflib import Dataset
->>> from clustergraph.network.projections import GraphIndex
+>>> from clustergraph.network.index import GraphIndex
 >>> from clustergraph.render.catalogue import Catalogue
->>> ds = Dataset(default_union=True)
->>> _ = ds.graph(str(ONTOLOGY_GRAPH)).parse(format="turtle", data='''
-...     @prefix cg: <https://w3id.org/clustergraph/ontology#> .
-...     @prefix owl: <http://www.w3.org/2002/07/owl#> .
-...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-...     cg:Cluster a owl:Class ; rdfs:label "cluster"@en .''')
->>> doc = ontology_doc(ds, Catalogue(ds, GraphIndex(ds)))
+>>> from clustergraph.store import open_store
+>>> store = open_store("memory:")
+>>> store.replace_graphs({ONTOLOGY_GRAPH: f'''
+...     <{CG.Cluster}> <{RDF.type}> <{OWL.Class}> .
+...     <{CG.Cluster}> <{RDFS.label}> "cluster"@en .'''.encode()})
+>>> index = GraphIndex.from_store(store)
+>>> doc = ontology_doc(store, Catalogue.from_store(store, index))
 >>> [(c.anchor, c.label) for c in doc.classes]
 [('term-Cluster', 'cluster')]
 """
@@ -30,27 +33,93 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VANN
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from clustergraph.pipeline.derive import INFERRED_GRAPH
-from clustergraph.project.layout import CG_NS, ONTOLOGY_GRAPH
+from clustergraph.project.layout import CG_NS, ONTOLOGY_GRAPH, is_derived_graph
+from clustergraph.project.namespace import CG
+from clustergraph.project.vocab import DCTERMS, OWL, RDF, RDFS, SKOS, VANN
+from clustergraph.rdf.terms import Term
 from clustergraph.render.catalogue import Catalogue, Link
+from clustergraph.store.base import SelectResult, Store
 
-__all__ = ["OntologyDoc", "TermDoc", "ontology_doc"]
+__all__ = ["OntologyDoc", "OntologyTriples", "TermDoc", "ontology_doc"]
 
-ONTOLOGY_IRI = URIRef("https://w3id.org/clustergraph/ontology")
+ONTOLOGY_IRI = CG_NS.rstrip("#")
+"""The ontology's own IRI."""
+
 _EXAMPLES = 6
 _PROPERTY_KINDS = (
     (OWL.ObjectProperty, "object property"),
     (OWL.DatatypeProperty, "datatype property"),
     (OWL.AnnotationProperty, "annotation property"),
 )
+
+_ONTOLOGY = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+
+
+class OntologyTriples:
+    """The triples of the ontology graph, indexed by subject and by object.
+
+    Examples
+    --------
+    >>> a, b = ox.NamedNode("urn:a"), ox.NamedNode("urn:b")
+    >>> graph = OntologyTriples([ox.Triple(a, ox.NamedNode(RDFS.subClassOf), b)])
+    >>> graph.objects(a, RDFS.subClassOf), graph.subjects(RDFS.subClassOf, b)
+    ([<NamedNode value=urn:b>], [<NamedNode value=urn:a>])
+    """
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.triples = sorted(
+            set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+        )
+        self._out: dict[tuple[Term, str], list[Term]] = defaultdict(list)
+        self._in: dict[tuple[str, Term], list[Term]] = defaultdict(list)
+        for triple in self.triples:
+            s, o = triple.subject, triple.object
+            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+                continue  # RDF-star: not in an ontology
+            self._out[(s, triple.predicate.value)].append(o)
+            self._in[(triple.predicate.value, o)].append(s)
+
+    @classmethod
+    def from_store(cls, store: Store) -> OntologyTriples:
+        """Read the ontology graph of ``store``."""
+        result = store.query(_ONTOLOGY)
+        assert isinstance(result, SelectResult), "a SELECT query answers rows"
+        return cls(
+            ox.Triple(s, p, o)
+            for s, p, o in result.rows
+            if isinstance(s, ox.NamedNode | ox.BlankNode)
+            and isinstance(p, ox.NamedNode)
+            and o is not None
+        )
+
+    def objects(self, subject: Term, predicate: str) -> list[Term]:
+        """Return the objects of ``subject predicate ?o``."""
+        return list(self._out.get((subject, predicate), ()))
+
+    def subjects(self, predicate: str, obj: Term) -> list[Term]:
+        """Return the subjects of ``?s predicate obj``."""
+        return list(self._in.get((predicate, obj), ()))
+
+    def value(self, subject: Term, predicate: str) -> Term | None:
+        """Return one object of ``subject predicate ?o`` (the first by term), or ``None``."""
+        found = sorted(self.objects(subject, predicate), key=str)
+        return found[0] if found else None
+
+    def items(self, head: Term) -> Iterator[Term]:
+        """Yield the members of the RDF list starting at ``head``."""
+        seen: set[Term] = set()
+        node: Term | None = head
+        while node is not None and node.value != RDF.nil and node not in seen:
+            seen.add(node)
+            first = self.value(node, RDF.first)
+            if first is not None:
+                yield first
+            node = self.value(node, RDF.rest)
 
 
 @dataclass(frozen=True)
@@ -96,77 +165,84 @@ class OntologyDoc:
     derived: tuple[tuple[str, int], ...]
 
 
-def _text(graph: Graph, subject: Node, predicate: URIRef) -> str:
+def _text(graph: OntologyTriples, subject: Term, predicate: str) -> str:
     values = sorted(
-        (o for o in graph.objects(subject, predicate) if isinstance(o, Literal)),
-        key=lambda o: (not (o.language or "en").startswith("en"), str(o)),
+        (o for o in graph.objects(subject, predicate) if isinstance(o, ox.Literal)),
+        key=lambda o: (not (o.language or "en").startswith("en"), o.value),
     )
-    return " ".join(str(values[0]).split()) if values else ""
+    return " ".join(values[0].value.split()) if values else ""
 
 
-def _texts(graph: Graph, subject: Node, predicate: URIRef) -> tuple[str, ...]:
+def _texts(graph: OntologyTriples, subject: Term, predicate: str) -> tuple[str, ...]:
     return tuple(
         sorted(
-            " ".join(str(o).split())
+            " ".join(o.value.split())
             for o in graph.objects(subject, predicate)
-            if isinstance(o, Literal)
+            if isinstance(o, ox.Literal)
         )
     )
 
 
-def _links(catalogue: Catalogue, nodes: Iterable[Node]) -> tuple[Link, ...]:
-    found = [catalogue.term(str(n)) for n in nodes if isinstance(n, URIRef)]
+def _links(catalogue: Catalogue, nodes: Iterable[Term]) -> tuple[Link, ...]:
+    found = [catalogue.term(n.value) for n in nodes if isinstance(n, ox.NamedNode)]
     return tuple(sorted(set(found), key=lambda link: link.title))
 
 
 def ontology_doc(
-    dataset: Dataset, catalogue: Catalogue, *, derived: Iterable[tuple[str, int]] = ()
+    store: Store | OntologyTriples,
+    catalogue: Catalogue,
+    *,
+    derived: Iterable[tuple[str, int]] = (),
 ) -> OntologyDoc:
-    """Document the ontology graph of ``dataset``, with examples from ``catalogue``.
+    """Document the ontology graph of ``store``, with examples from ``catalogue``.
 
     Parameters
     ----------
-    dataset
-        The dataset holding the ontology graph.
+    store
+        The store holding the ontology graph (or that graph, already read).
     catalogue
         The catalogue of the data (for examples and links).
     derived
-        Derived triples per predicate (see :class:`clustergraph.pipeline.derive.Derivation`).
+        Derived triples per predicate (prefixed name, count), most first.
 
     Returns
     -------
     OntologyDoc
         Classes and properties of ``cg:`` sorted by local name, and the restated axioms.
     """
-    graph = dataset.graph(ONTOLOGY_GRAPH)
+    graph = store if isinstance(store, OntologyTriples) else OntologyTriples.from_store(store)
     members: dict[str, list[str]] = defaultdict(list)
     for entity in catalogue.entities:
         for cls in catalogue.types.get(entity, ()):
             members[cls].append(entity)
-    usage: dict[str, list[tuple[str, Node]]] = defaultdict(list)
+    usage: dict[str, list[tuple[str, Term]]] = defaultdict(list)
     for subject, predicates in catalogue.out.items():
         for (predicate, obj), graphs in predicates.items():
-            if graphs != {str(INFERRED_GRAPH)}:
+            if any(not is_derived_graph(g) for g in graphs):
                 usage[predicate].append((subject, obj))
+    owl_class = ox.NamedNode(OWL.Class)
     classes = []
-    for cls in sorted({s for s in graph.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}):
-        if not str(cls).startswith(CG_NS):
+    for node in sorted(
+        (s for s in graph.subjects(RDF.type, owl_class) if isinstance(s, ox.NamedNode)),
+        key=lambda s: s.value,
+    ):
+        if node.value not in CG:
             continue
-        typed = sorted(members.get(str(cls), ()), key=lambda e: catalogue.label(e).casefold())
+        typed = sorted(members.get(node.value, ()), key=lambda e: catalogue.label(e).casefold())
         classes.append(
             TermDoc(
-                iri=str(cls),
-                name=catalogue.name(str(cls)),
-                anchor=_anchor(str(cls)),
-                label=_text(graph, cls, RDFS.label) or catalogue.name(str(cls)),
+                iri=node.value,
+                name=catalogue.name(node.value),
+                anchor=_anchor(node.value),
+                label=_text(graph, node, RDFS.label) or catalogue.name(node.value),
                 kind="class",
-                definition=_text(graph, cls, SKOS.definition) or _text(graph, cls, RDFS.comment),
-                notes=_texts(graph, cls, SKOS.scopeNote) + _texts(graph, cls, SKOS.example),
-                parents=_links(catalogue, graph.objects(cls, RDFS.subClassOf)),
-                children=_links(catalogue, graph.subjects(RDFS.subClassOf, cls)),
+                definition=_text(graph, node, SKOS.definition) or _text(graph, node, RDFS.comment),
+                notes=_texts(graph, node, SKOS.scopeNote) + _texts(graph, node, SKOS.example),
+                parents=_links(catalogue, graph.objects(node, RDFS.subClassOf)),
+                children=_links(catalogue, graph.subjects(RDFS.subClassOf, node)),
                 domain=(),
                 range=(),
-                inverse=_links(catalogue, graph.objects(cls, OWL.equivalentClass)),
+                inverse=_links(catalogue, graph.objects(node, OWL.equivalentClass)),
                 chain=(),
                 examples=tuple(catalogue.link(e) for e in typed[:_EXAMPLES]),
                 statements=(),
@@ -174,23 +250,26 @@ def ontology_doc(
             )
         )
     properties = []
-    seen: set[URIRef] = set()
+    seen: set[str] = set()
     for kind_iri, kind in _PROPERTY_KINDS:
-        for prop in sorted(s for s in graph.subjects(RDF.type, kind_iri) if isinstance(s, URIRef)):
-            if not str(prop).startswith(CG_NS) or prop in seen:
+        declared = graph.subjects(RDF.type, ox.NamedNode(kind_iri))
+        for prop in sorted(
+            (s for s in declared if isinstance(s, ox.NamedNode)), key=lambda s: s.value
+        ):
+            if prop.value not in CG or prop.value in seen:
                 continue
-            seen.add(prop)
-            uses = sorted(usage.get(str(prop), ()), key=lambda so: (so[0], str(so[1])))
+            seen.add(prop.value)
+            uses = sorted(usage.get(prop.value, ()), key=lambda so: (so[0], str(so[1])))
             inverse = [*graph.objects(prop, OWL.inverseOf), *graph.subjects(OWL.inverseOf, prop)]
-            chain: list[Node] = []
+            chain: list[Term | tuple[Term]] = []
             for head in graph.objects(prop, OWL.propertyChainAxiom):
                 chain.extend(_chain(graph, head))
             properties.append(
                 TermDoc(
-                    iri=str(prop),
-                    name=catalogue.name(str(prop)),
-                    anchor=_anchor(str(prop)),
-                    label=_text(graph, prop, RDFS.label) or catalogue.name(str(prop)),
+                    iri=prop.value,
+                    name=catalogue.name(prop.value),
+                    anchor=_anchor(prop.value),
+                    label=_text(graph, prop, RDFS.label) or catalogue.name(prop.value),
                     kind=kind,
                     definition=_text(graph, prop, SKOS.definition)
                     or _text(graph, prop, RDFS.comment),
@@ -203,7 +282,7 @@ def ontology_doc(
                     chain=tuple(
                         Link(_step_name(catalogue, n))
                         if isinstance(n, tuple)
-                        else catalogue.term(str(n))
+                        else catalogue.term(n.value)
                         for n in chain
                     ),
                     examples=(),
@@ -213,24 +292,28 @@ def ontology_doc(
             )
     properties.sort(key=lambda t: t.name.casefold())
     axioms = []
-    for s, p, o in sorted(graph, key=lambda t: tuple(str(x) for x in t)):
-        if isinstance(s, URIRef) and not str(s).startswith(CG_NS) and s != ONTOLOGY_IRI:
-            if isinstance(o, URIRef):
+    for triple in graph.triples:
+        s, p, o = triple.subject, triple.predicate, triple.object
+        if isinstance(s, ox.NamedNode) and s.value not in CG and s.value != ONTOLOGY_IRI:
+            if s.value.startswith(CG_NS):
+                continue
+            if isinstance(o, ox.NamedNode):
                 axioms.append(
-                    (catalogue.term(str(s)), catalogue.term(str(p)), catalogue.term(str(o)))
+                    (catalogue.term(s.value), catalogue.term(p.value), catalogue.term(o.value))
                 )
-            elif isinstance(o, BNode) and p == OWL.propertyChainAxiom:
+            elif isinstance(o, ox.BlankNode) and p.value == OWL.propertyChainAxiom:
                 steps = ", ".join(_step_name(catalogue, n) for n in _chain(graph, o))
                 axioms.append(
-                    (catalogue.term(str(s)), catalogue.term(str(p)), Link(f"( {steps} )"))
+                    (catalogue.term(s.value), catalogue.term(p.value), Link(f"( {steps} )"))
                 )
-    ontology = ONTOLOGY_IRI
+    ontology = ox.NamedNode(ONTOLOGY_IRI)
+    license_node = graph.value(ontology, DCTERMS.license)
     return OntologyDoc(
         title=_text(graph, ontology, DCTERMS.title) or "clustergraph ontology",
         description=_text(graph, ontology, DCTERMS.description),
-        iri=str(ontology),
+        iri=ONTOLOGY_IRI,
         version=_text(graph, ontology, OWL.versionInfo),
-        license=str(graph.value(ontology, DCTERMS.license) or ""),
+        license=license_node.value if license_node is not None else "",
         prefix=_text(graph, ontology, VANN.preferredNamespacePrefix) or "cg",
         namespace=_text(graph, ontology, VANN.preferredNamespaceUri) or CG_NS,
         classes=tuple(classes),
@@ -240,19 +323,19 @@ def ontology_doc(
     )
 
 
-def _chain(graph: Graph, head: Node) -> list[Node]:
+def _chain(graph: OntologyTriples, head: Term) -> list[Term | tuple[Term]]:
     """Return the steps of a property chain; an inverse step is ``(property,)``."""
-    steps: list[Node] = []
-    for step in Collection(graph, head):
-        inverse = graph.value(step, OWL.inverseOf) if isinstance(step, BNode) else None
-        steps.append((inverse,) if inverse is not None else step)  # type: ignore[arg-type]
+    steps: list[Term | tuple[Term]] = []
+    for step in graph.items(head):
+        inverse = graph.value(step, OWL.inverseOf) if isinstance(step, ox.BlankNode) else None
+        steps.append((inverse,) if inverse is not None else step)
     return steps
 
 
-def _step_name(catalogue: Catalogue, step: object) -> str:
+def _step_name(catalogue: Catalogue, step: Term | tuple[Term]) -> str:
     if isinstance(step, tuple):
-        return f"inverse of {catalogue.name(str(step[0]))}"
-    return catalogue.name(str(step))
+        return f"inverse of {catalogue.name(step[0].value)}"
+    return catalogue.name(step.value)
 
 
 def _anchor(iri: str) -> str:

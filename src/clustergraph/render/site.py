@@ -33,6 +33,11 @@ the page as text, never as markup. Links are relative, so the site works from an
 directory; downloads point one level up, to ``<build>/exports/``, ``<build>/analysis/``
 and ``<build>/queries/``.
 
+Everything is read from the store the build ran on (:class:`SiteInputs`): the
+catalogue of the entity pages, the ontology, and the triple counts of the named graphs
+(:func:`graph_counts`, asked once, so that the home page, its table of graphs, the
+ontology page and every footer give the same numbers).
+
 Examples
 --------
 >>> relative_root("entity/org/lcn.html"), relative_root("index.html")
@@ -49,38 +54,47 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import networkx as nx
-from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from clustergraph import __version__
-from clustergraph.errors import InputError
+from clustergraph.errors import InputError, LayoutError
+from clustergraph.network.index import GraphIndex
 from clustergraph.network.measures import Analysis
-from clustergraph.network.projections import (
-    DESCRIPTIONS,
-    GraphIndex,
-    construct_network,
-    neighbourhood,
+from clustergraph.network.projections import DESCRIPTIONS, construct_network, neighbourhood
+from clustergraph.project.layout import (
+    DERIVED_NS,
+    MANIFEST_GRAPH,
+    ONTOLOGY_GRAPH,
+    SOURCE_GRAPHS,
+    VOCAB_GRAPHS,
+    Project,
+    is_derived_graph,
+    stated_graph,
 )
-from clustergraph.pipeline.derive import Derivation
-from clustergraph.pipeline.export import RdfFormat
-from clustergraph.pipeline.stats import Stats
-from clustergraph.project.layout import Project
 from clustergraph.project.prefixes import compact
 from clustergraph.queries.library import QueryFile, QueryForm
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.rdf.terms import Term
 from clustergraph.render.catalogue import Catalogue, Link, entity_path
 from clustergraph.render.ontodoc import ontology_doc
 from clustergraph.render.views import write_view, write_vis_network
-from clustergraph.store.engines import AskResult, GraphResult, Result, SelectResult
+from clustergraph.store.base import AskResult, GraphResult, Result, SelectResult, Store
+
+if TYPE_CHECKING:
+    from clustergraph.pipeline.stats import Stats
 
 __all__ = [
     "NAV",
+    "GraphCount",
+    "GraphCounts",
     "QueryRun",
     "SiteInputs",
     "SiteSummary",
+    "graph_counts",
     "query_path",
     "relative_root",
     "write_site",
@@ -117,8 +131,11 @@ _CSP = (
 class QueryRun:
     """A query of the library run with its defaults.
 
-    ``files`` maps a format (``csv``, ``json``, ``ttl``) to the file holding the result,
-    relative to the build directory.
+    ``result`` holds pyoxigraph terms, as every store answers
+    (:class:`~clustergraph.store.base.SelectResult`,
+    :class:`~clustergraph.store.base.AskResult`,
+    :class:`~clustergraph.store.base.GraphResult`). ``files`` maps a format (``csv``,
+    ``json``, ``ttl``) to the file holding the result, relative to the build directory.
     """
 
     query: QueryFile
@@ -127,29 +144,206 @@ class QueryRun:
     files: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class GraphCount:
+    """The triples of one named graph of the store.
+
+    ``kind`` is ``ontology``, ``vocabulary``, ``source``, ``derived`` or ``other``;
+    ``file`` the project file it was loaded from (``""`` for a derived graph), and
+    ``derived_from`` the stated graphs a derived graph follows from.
+    """
+
+    graph: str
+    kind: str
+    file: str
+    triples: int
+    derived_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphCounts:
+    """The triples of the store's named graphs (the manifest aside), counted once.
+
+    ``by_predicate`` gives the derived graphs' triples per predicate (prefixed name),
+    most first; their sum is :attr:`derived`.
+    """
+
+    graphs: tuple[GraphCount, ...]
+    by_predicate: tuple[tuple[str, int], ...]
+
+    @property
+    def stated(self) -> int:
+        """Triples of the stated graphs (ontology, vocabularies, sources)."""
+        return sum(g.triples for g in self.graphs if g.kind != "derived")
+
+    @property
+    def derived(self) -> int:
+        """Triples of the derived graphs (their own PROV description included)."""
+        return sum(g.triples for g in self.graphs if g.kind == "derived")
+
+    @property
+    def total(self) -> int:
+        """Triples of every graph counted."""
+        return sum(g.triples for g in self.graphs)
+
+    @property
+    def stated_graphs(self) -> int:
+        """The number of stated graphs."""
+        return sum(1 for g in self.graphs if g.kind != "derived")
+
+    @property
+    def derived_graphs(self) -> int:
+        """The number of derived graphs."""
+        return sum(1 for g in self.graphs if g.kind == "derived")
+
+
+_GRAPH_COUNTS = f"""SELECT ?g (COUNT(*) AS ?n) WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(?g != <{MANIFEST_GRAPH}>)
+}} GROUP BY ?g"""
+
+_DERIVED_PREDICATES = f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(STRSTARTS(STR(?g), "{DERIVED_NS}"))
+}} GROUP BY ?p"""
+
+_DERIVED_FROM = f"""SELECT ?g ?from WHERE {{
+  GRAPH ?g {{ ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?from }}
+  FILTER(STRSTARTS(STR(?g), "{DERIVED_NS}"))
+}}"""
+
+
+def graph_counts(store: Store, project: Project, prefixes: Mapping[str, str]) -> GraphCounts:
+    """Count the triples of every named graph of ``store`` but the manifest, with 3 queries.
+
+    Parameters
+    ----------
+    store
+        The store.
+    project
+        The project, to name the file of each stated graph.
+    prefixes
+        Prefixes for the predicates of :attr:`GraphCounts.by_predicate`.
+
+    Examples
+    --------
+    >>> from clustergraph.store import open_store
+    >>> store = open_store("memory:")
+    >>> source = "https://w3id.org/clustergraph/graph/source/a"
+    >>> store.replace_graphs({source: b"<urn:a> <urn:p> <urn:b> .",
+    ...                       DERIVED_NS + "source/a": b"<urn:b> <urn:q> <urn:a> ."})
+    >>> counts = graph_counts(store, Project("."), {})
+    >>> counts.stated, counts.derived, counts.by_predicate
+    (1, 1, (('<urn:q>', 1),))
+    >>> [(g.kind, g.file, g.derived_from) for g in counts.graphs]
+    [('source', 'data/sources/a.ttl', ()), ('derived', '', ('https://w3id.org/clustergraph/graph/source/a',))]
+    """  # noqa: E501
+    sizes = {
+        row[0].value: int(row[1].value)
+        for row in _rows(store, _GRAPH_COUNTS)
+        if row[0] is not None and row[1] is not None
+    }
+    derived_from: dict[str, set[str]] = {}
+    for g, source in _rows(store, _DERIVED_FROM):
+        if g is not None and source is not None:
+            derived_from.setdefault(g.value, set()).add(source.value)
+    counts = []
+    for graph, triples in sizes.items():
+        if is_derived_graph(graph):
+            stated = stated_graph(graph)
+            sources = derived_from.get(graph) or ({stated} if stated else set())
+            counts.append(GraphCount(graph, "derived", "", triples, tuple(sorted(sources))))
+            continue
+        kind = (
+            "ontology"
+            if graph == ONTOLOGY_GRAPH
+            else "vocabulary"
+            if graph.startswith(VOCAB_GRAPHS)
+            else "source"
+            if graph.startswith(SOURCE_GRAPHS)
+            else "other"
+        )
+        try:
+            file = project.relpath(project.file_of(graph))
+        except LayoutError:
+            file = ""
+        counts.append(GraphCount(graph, kind, file, triples))
+    order = {"ontology": 0, "vocabulary": 1, "source": 2, "other": 3, "derived": 4}
+    counts.sort(key=lambda c: (order[c.kind], c.graph))
+    by_predicate = sorted(
+        (
+            (compact(row[0].value, prefixes), int(row[1].value))
+            for row in _rows(store, _DERIVED_PREDICATES)
+            if row[0] is not None and row[1] is not None
+        ),
+        key=lambda kv: (-kv[1], kv[0]),
+    )
+    return GraphCounts(tuple(counts), tuple(by_predicate))
+
+
+def _rows(store: Store, text: str) -> tuple[tuple[Term | None, ...], ...]:
+    result = store.query(text)
+    assert isinstance(result, SelectResult), "a SELECT query answers rows"
+    return result.rows
+
+
 @dataclass
 class SiteInputs:
-    """What the site is made of (the build's stages produce it)."""
+    """What the site is made of (the build's stages produce it).
+
+    Parameters
+    ----------
+    project
+        The project (its query files are named relative to its root).
+    store
+        The store the build ran on: stated and derived graphs.
+    index
+        :meth:`GraphIndex.from_store` of ``store``.
+    analysis
+        The analysis of the network the analysis page shows (the actors).
+    stats
+        :func:`clustergraph.pipeline.stats.stats` of ``store`` (its ``sources``).
+    runs
+        The queries of the library run with their defaults.
+    exports
+        The export files by format, inside ``build / "exports"``.
+    build
+        The build directory: the site goes into ``build / "site"``.
+    views
+        Filled by :func:`write_views`: the site path of each view by key.
+    """
 
     project: Project
-    dataset: Dataset
-    full: Dataset
-    derivation: Derivation
-    stats: Stats
+    store: Store
     index: GraphIndex
     analysis: Analysis
+    stats: Stats
     runs: Sequence[QueryRun]
     exports: Mapping[RdfFormat, Path]
     build: Path
-    engine: str = "oxigraph"
     views: dict[str, str] = field(default_factory=dict)
     catalogue: Catalogue | None = None
+    counts: GraphCounts | None = None
 
     def get_catalogue(self) -> Catalogue:
-        """Return the catalogue of the full dataset, made once."""
+        """Return the catalogue of the store, read once."""
         if self.catalogue is None:
-            self.catalogue = Catalogue(self.full, self.index)
+            self.catalogue = Catalogue.from_store(self.store, self.index)
         return self.catalogue
+
+    def get_counts(self) -> GraphCounts:
+        """Return the triple counts of the store's graphs, asked once."""
+        if self.counts is None:
+            self.counts = graph_counts(self.store, self.project, self.index.prefixes)
+        return self.counts
+
+    @property
+    def engine(self) -> str:
+        """What answered the queries, for people (never a local path)."""
+        location = self.store.location
+        if location.startswith(("http://", "https://")):
+            return f"the SPARQL endpoint {location}"
+        return "Oxigraph"
 
 
 @dataclass(frozen=True)
@@ -244,7 +438,7 @@ def write_views(inputs: SiteInputs) -> int:
         if not isinstance(run.result, GraphResult):
             continue
         try:
-            graph = construct_network(run.result.graph, index)
+            graph = construct_network(run.result, index)
         except InputError:
             continue  # nothing to draw: the page says so
         view(
@@ -313,21 +507,19 @@ class _Writer:
         self.paths.append(path)
 
 
-def _cell(term: Node | None, catalogue: Catalogue) -> Link:
+def _cell(term: Term | None, catalogue: Catalogue) -> Link:
     """Return a cell of a result table: an entity links to its page."""
     if term is None:
         return Link("")
-    if isinstance(term, URIRef):
-        iri = str(term)
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
         if catalogue.is_entity(iri):
             return Link(catalogue.label(iri), entity_path(iri), catalogue.name(iri))
         return Link(catalogue.name(iri), None, iri)
-    if isinstance(term, BNode):
-        return Link(f"_:{term}")
-    if isinstance(term, Literal):
-        hint = compact(term.datatype, catalogue.prefixes) if term.datatype else ""
-        return Link(" ".join(str(term).split()), None, hint, term.language or "")
-    return Link(str(term))
+    if isinstance(term, ox.BlankNode):
+        return Link(f"_:{term.value}")
+    hint = "" if term.language else compact(term.datatype, catalogue.prefixes)
+    return Link(" ".join(term.value.split()), None, hint, term.language or "")
 
 
 @dataclass(frozen=True)
@@ -345,19 +537,28 @@ def _result_table(result: Result, catalogue: Catalogue) -> _Table | None:
             tuple(tuple(_cell(t, catalogue) for t in row) for row in result.rows),
         )
     if isinstance(result, GraphResult):
-        triples = sorted(result.graph, key=lambda t: tuple(str(x) for x in t))
+        triples = sorted(
+            result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+        )
         return _Table(
             ("subject", "predicate", "object"),
             tuple(
                 (
-                    _cell(s, catalogue),
-                    Link(catalogue.name(str(p)), None, str(p)),
-                    _cell(o, catalogue),
+                    _term_cell(t.subject, catalogue),
+                    Link(catalogue.name(t.predicate.value), None, t.predicate.value),
+                    _term_cell(t.object, catalogue),
                 )
-                for s, p, o in triples
+                for t in triples
             ),
         )
     return None
+
+
+def _term_cell(term: object, catalogue: Catalogue) -> Link:
+    """Return a cell of a triple (an RDF-star triple term shows in N-Triples)."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return _cell(term, catalogue)
+    return Link(str(term))
 
 
 def _file_rows(build: Path, paths: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
@@ -381,13 +582,18 @@ def _file_rows(build: Path, paths: Sequence[tuple[str, str, str]]) -> list[dict[
     return rows
 
 
+def _iri(node: object) -> str:
+    """Return the IRI of a node given as a pyoxigraph term or as a string."""
+    return node.value if isinstance(node, ox.NamedNode) else str(node)
+
+
 def write_site(inputs: SiteInputs) -> SiteSummary:
     """Write the pages of the explorer into ``<build>/site/`` (views: :func:`write_views`).
 
     Parameters
     ----------
     inputs
-        The dataset, its analysis, the query results and the exports.
+        The store, its index and analysis, the query results and the exports.
 
     Returns
     -------
@@ -401,21 +607,15 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
     css = resources.files("clustergraph.render").joinpath("templates", "site", "site.css")
     (site / "assets" / "site.css").write_text(css.read_text(encoding="utf-8"), encoding="utf-8")
     by_class = catalogue.by_class()
+    counts = inputs.get_counts()
     ranked = [(score, catalogue.link(score.node)) for score in inputs.analysis.ranked[:10]]
-    sources = [(catalogue.link(str(s.source)), s) for s in inputs.stats.sources]
-    writer = _Writer(
-        site,
-        {
-            "graph_triples": inputs.stats.total_triples,
-            "inferred_triples": inputs.derivation.facts,
-        },
-    )
+    sources = [(catalogue.link(_iri(s.source)), s) for s in inputs.stats.sources]
+    writer = _Writer(site, {"counts": counts})
     runs = sorted(inputs.runs, key=lambda r: (r.query.is_check, r.query.name))
     writer.page(
         "index.html.j2",
         "index.html",
         title="The Lithuanian cluster ecosystem as a knowledge graph",
-        stats=inputs.stats,
         by_class=by_class,
         entity_count=len(catalogue.entities),
         sources=sources,
@@ -423,7 +623,6 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         analysis=inputs.analysis,
         query_count=sum(1 for r in runs if not r.query.is_check),
         check_count=sum(1 for r in runs if r.query.is_check),
-        derivation=inputs.derivation,
         views=inputs.views,
         prefixes=catalogue.prefixes,
         compact=compact,
@@ -500,14 +699,13 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         ),
         views=inputs.views,
     )
-    doc = ontology_doc(inputs.full, catalogue, derived=inputs.derivation.by_predicate)
+    doc = ontology_doc(inputs.store, catalogue, derived=counts.by_predicate)
     writer.page(
         "ontology.html.j2",
         "ontology.html",
         title="Ontology",
         doc=doc,
-        derived=dict(inputs.derivation.by_predicate),
-        derivation=inputs.derivation,
+        derived=dict(counts.by_predicate),
     )
     exports = _file_rows(
         inputs.build,

@@ -146,6 +146,21 @@ def _text(value: object, default: str) -> str:
     return " ".join(str(value).split()) if value not in (None, "") else default
 
 
+def _statement_text(statement: object, prefixes: Mapping[str, str]) -> str:
+    """Return a statement as the page shows it; a derived one says so."""
+    text = getattr(statement, "text", None)
+    if text is None:
+        return str(statement)
+    shown = str(text(prefixes))
+    return shown + " (derived by reasoning)" if getattr(statement, "derived", False) else shown
+
+
+def _sources(statement: object) -> tuple[str, ...]:
+    """Return the graphs behind a statement: those stating it, or it was derived from."""
+    found = getattr(statement, "sources", None) or getattr(statement, "graphs", None) or ()
+    return tuple(str(g) for g in found)
+
+
 def _view_data(
     graph: nx.Graph,
     *,
@@ -245,10 +260,7 @@ def _view_data(
             "relations": [[str(r) for r in a.get("relations", ())] for a in edge_attrs],
             "statements": [
                 [
-                    [
-                        s.text(prefixes) if hasattr(s, "text") else str(s),
-                        [source(g) for g in s.graphs],
-                    ]
+                    [_statement_text(s, prefixes), [source(g) for g in _sources(s)]]
                     for s in a.get("statements", ())
                 ]
                 for a in edge_attrs

@@ -1,0 +1,166 @@
+"""The explorer written from the store: views, pages, counts, derived facts, escaping.
+
+The site is written by :func:`tests.support.site.write_whole_site` from the session's
+store (the repository's stated and derived facts), without ``clustergraph build``; the
+browser tests of ``test_site_browser.py`` crawl the same site.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from clustergraph.network.index import GraphIndex
+from clustergraph.network.measures import analyze
+from clustergraph.network.projections import project
+from clustergraph.pipeline.stats import stats
+from clustergraph.project.layout import Project, is_derived_graph
+from clustergraph.render.catalogue import Catalogue, entity_path
+from clustergraph.render.site import SiteInputs, graph_counts, write_site, write_views
+from tests.support.site import WrittenSite, write_whole_site
+from tests.support.small_graphs import small_store
+
+ID = "https://w3id.org/clustergraph/id/"
+PAYLOAD = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture(scope="module")
+def written(project, store, tmp_path_factory) -> WrittenSite:
+    return write_whole_site(project, store, tmp_path_factory.mktemp("site") / "build")
+
+
+def text_of(path: Path) -> str:
+    """Return the text a page shows (tags dropped, entities read, spaces collapsed)."""
+    page = path.read_text(encoding="utf-8")
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.mark.slow
+def test_every_entity_has_a_page_and_every_page_is_counted(written):
+    catalogue = written.inputs.get_catalogue()
+    site = written.site
+    for iri in catalogue.entities:
+        assert (site / entity_path(iri)).is_file(), iri
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    views = {p for p in pages if p.startswith("views/")}
+    assert len(pages - views) == written.summary.pages
+    assert len(views) == written.views == written.summary.views
+    assert written.summary.entities == len(catalogue.entities)
+    assert {"ecosystem", "organisations", "actors"} <= set(written.inputs.views)
+    lcn = ID + "org/lcn"
+    assert written.inputs.views[lcn] == "views/entity/org/lcn.html"
+
+
+@pytest.mark.slow
+def test_counts_agree_with_the_store_everywhere(written, store):
+    derived = sum(store.count(g) for g in store.graphs() if is_derived_graph(g))
+    counts = written.inputs.get_counts()
+    assert counts.derived == derived > 0
+    assert counts.derived == sum(n for _p, n in counts.by_predicate)
+    home = text_of(written.site / "index.html")
+    shown = f"{derived:,}"
+    assert f"{shown} derived triples" in home
+    assert f"Derived {counts.derived_graphs} graphs {shown}" in home  # the table's total row
+    rows = re.findall(r"graph:derived/\S+ derived from .*? (\d[\d,]*) ", home)
+    assert sum(int(n.replace(",", "")) for n in rows) == derived
+    assert f"{shown} derived)" in home  # the footer
+    assert f"hold {shown} triples in all" in text_of(written.site / "ontology.html")
+
+
+@pytest.mark.slow
+def test_derived_facts_on_an_entity_page_name_their_article(written):
+    page = written.inputs.get_catalogue().entity_page(ID + "org/ftd-lt")
+    member_of = [r for r in page.derived if r.prop.title == "org:memberOf"]
+    assert [r.target.title for r in member_of] == ["o:eacn"]
+    (row,) = member_of
+    assert row.cites[0].text == "derived by reasoning"
+    assert row.cites[0].href == "ontology.html#derived"
+    assert [c.text for c in row.cites[1:]] == ["FTD LT cluster becomes an associate member of EACN"]
+    shown = text_of(written.site / "entity/org/ftd-lt.html")
+    assert "Derived by reasoning" in shown
+    assert "member of → European Automotive Cluster Network" in shown
+
+
+@pytest.mark.slow
+def test_query_pages_show_pyoxigraph_results(written):
+    runs = {r.query.name: r for r in written.inputs.runs}
+    members = text_of(written.site / "query/members-of-organisation.html")
+    rows = len(runs["members-of-organisation"].result)
+    assert f"{rows} row{'' if rows == 1 else 's'}." in members
+    assert "run by Oxigraph" in members
+    graph_queries = [
+        name for name, r in runs.items() if r.query.form.value in ("CONSTRUCT", "DESCRIBE")
+    ]
+    assert graph_queries
+    for name in graph_queries:
+        if len(runs[name].result):
+            assert ("query:" + name) in written.inputs.views, name
+            page = (written.site / f"query/{name}.html").read_text(encoding="utf-8")
+            assert f'src="../views/query/{name}.html"' in page
+
+
+@pytest.mark.slow
+def test_the_site_names_no_path_of_the_machine(written, project):
+    roots = {str(written.build.resolve()), str(project.root.resolve())}
+    for path in written.site.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert not any(root in page for root in roots), path
+
+
+def test_graph_counts_of_a_small_store():
+    store = small_store({"one": "o:a a cg:Cluster ."}, derived={"one": "o:a a org:Organization ."})
+    counts = graph_counts(store, Project(Path(__file__).resolve().parents[1]), {})
+    assert [(g.kind, g.triples) for g in counts.graphs][-2:] == [("source", 1), ("derived", 1)]
+    assert counts.derived == 1 and counts.by_predicate == (
+        ("<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", 1),
+    )
+    assert counts.graphs[-1].derived_from == ("https://w3id.org/clustergraph/graph/source/one",)
+
+
+def test_text_from_the_data_reaches_pages_as_text(tmp_path, project):
+    """A hostile label, alias and fact show as text on every page, never as markup."""
+    store = small_store(
+        {
+            "one": f"""
+<https://w3id.org/clustergraph/graph/source/one> prov:wasDerivedFrom src:one .
+src:one a cg:NewsArticle ; dcterms:title {PAYLOAD!r}@en .
+o:a a cg:Cluster ; skos:prefLabel {PAYLOAD!r}@en ; skos:altLabel "</td></tr><script>x</script>" ;
+    cg:aim "a <b>bold</b> aim" .
+o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
+"""
+        },
+        derived={"one": "o:a cg:coordinatedBy o:b ."},
+    )
+    index = GraphIndex.from_store(store)
+    inputs = SiteInputs(
+        project=project,
+        store=store,
+        index=index,
+        analysis=analyze(project_network := project_of(index)),
+        stats=stats(store),
+        runs=(),
+        exports={},
+        build=tmp_path,
+    )
+    assert project_network.number_of_nodes() == 2
+    assert write_views(inputs) == 3 + 2
+    summary = write_site(inputs)
+    assert summary.entities == 3
+    for path in (tmp_path / "site").rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert "<img" not in page and "<script>x" not in page and "<b>bold" not in page, path
+    entity = (tmp_path / "site" / "entity/org/a.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;" in entity
+    shown = text_of(tmp_path / "site" / "entity/org/a.html")
+    assert PAYLOAD in shown
+    assert "coordinated by" in shown and "derived by reasoning" in shown
+    catalogue = Catalogue.from_store(store, index)
+    assert catalogue.entity_page("https://w3id.org/clustergraph/id/org/a").label == PAYLOAD
+
+
+def project_of(index: GraphIndex):
+    return project(index, "actors")
