@@ -269,7 +269,9 @@ def _rows(store: Store, text: str, graphs: Sequence[str] | None) -> Iterator[tup
 class GraphIndex:
     """What the projections need from the store, read once (see the module docstring).
 
-    Build it with :meth:`from_store`; the constructor makes an empty index.
+    Build it with :meth:`from_store`; the constructor makes an empty index. Answers
+    (labels, classes, entities, node attributes) are cached as they are asked for, so
+    an index is not to be changed once used.
 
     Parameters
     ----------
@@ -319,8 +321,13 @@ class GraphIndex:
         self._in: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._derived_out: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._derived_in: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # Caches, filled on first use: an index is not changed once read.
         self._ancestors: dict[str, frozenset[str]] = {}
         self._labels: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        self._primary: dict[str, str | None] = {}
+        self._attributes: dict[str, dict[str, Any]] = {}
+        self._entities: list[str] | None = None
 
     # -- reading ----------------------------------------------------------------------
 
@@ -471,14 +478,22 @@ class GraphIndex:
         ``cg:ClusterNetwork``, ``cg:Cluster``, then the first by prefixed name.
         ``extra_types`` are classes to count besides those the store gives.
         """
+        if not extra_types and node in self._primary:
+            return self._primary[node]
         types = {*self.types.get(node, ()), *extra_types}
         if not types:
             return None
+        found = self._most_specific(types)
+        if not extra_types:
+            self._primary[node] = found
+        return found
+
+    def _most_specific(self, types: set[str]) -> str:
         specific = [t for t in types if not any(t in self.ancestors(o) for o in types if o != t)]
         preferred = [c for c in _PREFERRED_CLASSES if c in specific]
         if preferred:
             return preferred[0]
-        best: str = min(specific, key=lambda t: (-self._depth(t), compact(t, self.prefixes)))
+        best: str = min(specific, key=lambda t: (-self._depth(t), self.name(t)))
         return best
 
     def class_label(self, cls: str) -> str:
@@ -508,8 +523,11 @@ class GraphIndex:
         return found
 
     def name(self, node: str) -> str:
-        """Return the prefixed name of ``node``."""
-        return compact(node, self.prefixes)
+        """Return the prefixed name of ``node`` (or of any IRI: a class, a predicate)."""
+        found = self._names.get(node)
+        if found is None:
+            found = self._names[node] = compact(node, self.prefixes)
+        return found
 
     # -- statements -------------------------------------------------------------------
 
@@ -569,7 +587,9 @@ class GraphIndex:
 
     def entities(self) -> list[str]:
         """Return the entities of the entity network: typed in a data graph, not hidden."""
-        return sorted(n for n in self.typed_in_data if not self.is_hidden(n))
+        if self._entities is None:
+            self._entities = sorted(n for n in self.typed_in_data if not self.is_hidden(n))
+        return list(self._entities)
 
     @functools.cached_property
     def class_order(self) -> tuple[str, ...]:
@@ -600,10 +620,10 @@ class GraphIndex:
         for p, lit, _g in self.literals.get(node, ()):
             text = one_line(lit.value)
             if p not in _NOT_FACTS and len(text) <= _MAX_FACT_LENGTH:
-                facts.add((compact(p, self.prefixes), text))
+                facts.add((self.name(p), text))
         for p, o in self._out.get(node, ()):
             if not self.is_entity(o) and not self.is_a(o, CG.Source):
-                facts.add((compact(p, self.prefixes), self.label(o)))
+                facts.add((self.name(p), self.label(o)))
         for p, figure in self._in.get(node, ()):
             if p == CG.figureOf and self.is_a(figure, CG.Figure):
                 facts.add(("figure", self._figure_text(figure)))
@@ -640,17 +660,23 @@ class GraphIndex:
         class and its label), ``classes``, ``facts`` (:meth:`facts`) and ``sources``
         (the data graphs describing it).
         """
-        cls = self.primary_class(node, extra_types)
-        classes = {*self.types.get(node, ()), *extra_types}
-        return {
+        extra = tuple(extra_types)
+        if not extra and node in self._attributes:
+            return dict(self._attributes[node])
+        cls = self.primary_class(node, extra)
+        classes = {*self.types.get(node, ()), *extra}
+        attributes = {
             "label": self.label(node),
             "name": self.name(node),
-            "cls": compact(cls, self.prefixes) if cls else "rdfs:Resource",
+            "cls": self.name(cls) if cls else "rdfs:Resource",
             "cls_label": self.class_label(cls) if cls else "resource",
-            "classes": tuple(sorted(compact(t, self.prefixes) for t in classes)),
+            "classes": tuple(sorted(self.name(t) for t in classes)),
             "facts": self.facts(node),
             "sources": tuple(sorted(self.described_in.get(node, ()))),
         }
+        if not extra:
+            self._attributes[node] = attributes
+        return dict(attributes)
 
     def source_title(self, graph: str) -> str:
         """Return the title of the article a named graph comes from, else its name."""

@@ -23,17 +23,22 @@ components                  connected components, numbered from 1 by size
 
 "The most central actors" are ranked by PageRank, then betweenness, then label.
 
-PageRank is :func:`networkx.pagerank` at every size. **Networks of up to**
-:data:`EXACT_UP_TO` **nodes** (the seed graph's have about a hundred) get NetworkX's
-communities (:func:`networkx.community.louvain_communities`), bridges and articulation
-points, and an exact betweenness. **Larger networks** get python-igraph's, whose
+**Networks of up to** :data:`EXACT_UP_TO` **nodes** (the seed graph's have about a
+hundred) are measured with NetworkX (:func:`networkx.pagerank`,
+:func:`networkx.community.louvain_communities`, bridges, articulation points), and their
+betweenness is exact. **Larger networks** are measured with python-igraph, whose
 algorithms run in C (Louvain as ``community_multilevel`` with the same seed, bridges,
-articulation points): NetworkX's Louvain alone takes 44 s on 40,000 nodes. Their
-betweenness is *estimated* from :data:`BETWEENNESS_SOURCES` source nodes drawn with the
-seed (Brandes and Pich, 2007: the shortest paths from a random sample of sources,
-scaled by n/k), in :data:`BETWEENNESS_BATCHES` batches; the spread of the batches'
-estimates gives each node's standard error, and the largest one is stated in the
-report (:class:`Method`). Communities of a large network can differ from
+articulation points; NetworkX's Louvain alone takes 44 s on 40,000 nodes), and their
+PageRank by NetworkX's power iteration run on arrays (the same numbers, without the
+seconds NetworkX spends building its matrix). Their betweenness is *estimated* from k
+source nodes drawn with the seed (Brandes and Pich, 2007: the shortest paths from a
+random sample of sources, scaled by n/k), in :data:`BETWEENNESS_BATCHES` batches of one
+size; the spread of the batches' estimates gives each node's standard error, and the
+largest one is stated in the report (:class:`Method`). Each source costs one
+breadth-first search of the whole network (about 35 ms at 40,000 nodes), so k is what
+:data:`SAMPLE_WORK` allows, between :data:`MIN_SOURCES` and :data:`MAX_SOURCES`: 500
+sources up to 30,000 nodes and edges, 120 at 40,000 nodes and 83,000 edges.
+Communities of a large network can differ from
 those NetworkX would find: both are Louvain, but with different random draws.
 
 Examples
@@ -54,7 +59,6 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import statistics
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -69,17 +73,22 @@ from clustergraph.network.index import Statement
 DEFAULT_SEED = 42
 """Seed of the Louvain community detection and of the betweenness sample."""
 
-EXACT_UP_TO = 5_000
+EXACT_UP_TO = 3_000
 """Networks of up to this many nodes get NetworkX's measures and an exact betweenness."""
 
-BETWEENNESS_SOURCES = 500
-"""Source nodes sampled to estimate the betweenness of a larger network."""
+SAMPLE_WORK = 15_000_000
+"""Sources times (nodes + edges): what the betweenness sample of a large network may cost."""
+
+MIN_SOURCES, MAX_SOURCES = 50, 500
+"""The fewest and the most source nodes of a betweenness sample."""
 
 BETWEENNESS_BATCHES = 10
 """The sample is taken in this many batches, whose spread gives the standard error."""
 
 __all__ = [
-    "BETWEENNESS_SOURCES",
+    "MAX_SOURCES",
+    "MIN_SOURCES",
+    "SAMPLE_WORK",
     "DEFAULT_SEED",
     "EXACT_UP_TO",
     "Analysis",
@@ -101,28 +110,32 @@ class Method:
     Attributes
     ----------
     engine
-        What found the communities, bridges and articulation points:
-        ``networkx`` or ``igraph`` (see the module docstring); betweenness is always
-        computed by igraph and PageRank by NetworkX.
+        What found the communities, bridges and articulation points: ``networkx`` or
+        ``igraph`` (see the module docstring); betweenness is always computed by
+        igraph.
     betweenness
         ``exact`` or ``sampled``.
     sources
         Source nodes of the betweenness computation (every node when exact).
     standard_error
         The largest standard error of a node's normalised betweenness (0 when exact).
+    relative_error
+        The largest standard error of the ten highest estimates, relative to each
+        estimate (0 when exact): how far the ranking of the brokers can be trusted.
 
     Examples
     --------
     >>> Method().text()
     'betweenness exact (Brandes, igraph); Louvain, bridges by networkx'
-    >>> Method("igraph", "sampled", 500, 0.0012).text()
-    'betweenness estimated from 500 sampled source nodes (Brandes–Pich, igraph), standard error at most 0.0012; Louvain, bridges by igraph'
+    >>> Method("igraph", "sampled", 500, 0.0012, 0.08).text()
+    'betweenness estimated from 500 sampled source nodes (Brandes–Pich, igraph), standard error at most 0.0012 (8% of the ten highest); Louvain, bridges by igraph'
     """  # noqa: E501
 
     engine: str = "networkx"
     betweenness: str = "exact"
     sources: int = 0
     standard_error: float = 0.0
+    relative_error: float = 0.0
 
     def text(self) -> str:
         """Say in words how the measures were computed."""
@@ -131,7 +144,8 @@ class Method:
         else:
             how = (
                 f"betweenness estimated from {self.sources} sampled source nodes "
-                f"(Brandes–Pich, igraph), standard error at most {self.standard_error:.2g}"
+                f"(Brandes–Pich, igraph), standard error at most {self.standard_error:.2g} "
+                f"({self.relative_error:.0%} of the ten highest)"
             )
         return f"{how}; Louvain, bridges by {self.engine}"
 
@@ -265,28 +279,79 @@ def _seeded(seed: int) -> Iterator[None]:
         ig.set_random_number_generator(random)
 
 
+def _pagerank(n: int, edges: list[tuple[int, int]], alpha: float = 0.85) -> Any:
+    """Return the PageRank of nodes ``0..n-1`` of an undirected graph, as NetworkX computes it.
+
+    The power iteration of :func:`networkx.pagerank` (tolerance 1e-6 per node, at most
+    100 rounds, a dangling node's rank spread evenly), on arrays built straight from the
+    edge list: NetworkX spends seconds converting a large graph to a matrix first, and
+    igraph's PRPACK differs in the last digit from run to run.
+    """
+    import numpy
+    import scipy.sparse
+
+    ends = numpy.array(edges, dtype=numpy.int64).reshape(-1, 2)
+    rows = numpy.concatenate([ends[:, 0], ends[:, 1]])
+    cols = numpy.concatenate([ends[:, 1], ends[:, 0]])
+    matrix = scipy.sparse.csr_array((numpy.ones(len(rows)), (rows, cols)), shape=(n, n))
+    out = matrix.sum(axis=1)
+    inverse = numpy.divide(1.0, out, out=numpy.zeros(n), where=out != 0)
+    matrix = scipy.sparse.diags_array(inverse) @ matrix
+    uniform = numpy.full(n, 1.0 / n)
+    dangling = out == 0
+    x = uniform
+    for _ in range(100):
+        last = x
+        x = alpha * (x @ matrix + x[dangling].sum() * uniform) + (1 - alpha) * uniform
+        if numpy.abs(x - last).sum() < n * 1e-6:
+            break
+    return x
+
+
+def sample_size(nodes: int, edges: int) -> int:
+    """Return how many source nodes estimate the betweenness of a large network.
+
+    Examples
+    --------
+    >>> sample_size(6_000, 18_000), sample_size(40_000, 83_000), sample_size(10**6, 10**6)
+    (500, 121, 50)
+    """
+    return max(MIN_SOURCES, min(MAX_SOURCES, nodes, SAMPLE_WORK // max(nodes + edges, 1)))
+
+
 def _betweenness(igraph: Any, n: int, *, exact: bool, seed: int) -> tuple[list[float], Method]:
     """Return the normalised betweenness of every node (by index) and how it was had."""
+    import numpy
+
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     engine = "networkx" if exact else "igraph"
     if exact:
         raw = igraph.betweenness(directed=False)
         return [b * scale for b in raw], Method(engine, "exact", n, 0.0)
-    sources = random.Random(seed).sample(range(n), min(BETWEENNESS_SOURCES, n))
-    size = math.ceil(len(sources) / BETWEENNESS_BATCHES)
-    batches = [sources[i : i + size] for i in range(0, len(sources), size)]
-    estimates = [
-        [b * n / len(batch) * scale for b in igraph.betweenness(directed=False, sources=batch)]
-        for batch in batches
-    ]
-    mean = [sum(column) / len(batches) for column in zip(*estimates, strict=True)]
-    error = 0.0
-    if len(batches) > 1:
-        error = max(
-            statistics.stdev(column) / math.sqrt(len(batches))
-            for column in zip(*estimates, strict=True)
+    k = min(n, sample_size(n, igraph.ecount()))
+    k -= k % BETWEENNESS_BATCHES  # batches of one size: their estimates weigh the same
+    sources = random.Random(seed).sample(range(n), k)
+    size = k // BETWEENNESS_BATCHES
+    batches = [sources[i : i + size] for i in range(0, k, size)]
+    # One row per batch: its estimate of every node's normalised betweenness.
+    estimates = (
+        numpy.array(
+            [
+                numpy.asarray(igraph.betweenness(directed=False, sources=batch)) * (n / len(batch))
+                for batch in batches
+            ]
         )
-    return mean, Method(engine, "sampled", len(sources), error)
+        * scale
+    )
+    mean = estimates.mean(axis=0)
+    error = relative = 0.0
+    if len(batches) > 1:
+        spread = numpy.std(estimates, axis=0, ddof=1) / math.sqrt(len(batches))
+        error = float(spread.max())
+        top = [i for i in numpy.argsort(mean)[-10:] if mean[i] > 0]
+        relative = max((float(spread[i] / mean[i]) for i in top), default=0.0)
+    method = Method(engine, "sampled", len(sources), error, relative)
+    return [float(x) for x in mean], method
 
 
 def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
@@ -309,27 +374,27 @@ def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
     import igraph as ig
 
     n = graph.number_of_nodes()
-    labels = {v: str(graph.nodes[v].get("label", v)) for v in graph}
+    labels = {v: str(data.get("label", v)) for v, data in graph.nodes(data=True)}
     if n == 0:
         return Analysis(str(graph.graph.get("name", "")), 0, 0, seed, (), (), 0.0, (), (), ())
     small = n <= EXACT_UP_TO
     order = list(graph)
     position = {v: i for i, v in enumerate(order)}
-    edge_list = list(graph.edges)
-    weights = [float(graph.edges[a, b].get("weight", 1)) for a, b in edge_list]
-    igraph = ig.Graph(n=n, edges=[(position[a], position[b]) for a, b in edge_list])
+    edge_list = [(position[a], position[b], w) for a, b, w in graph.edges(data="weight", default=1)]
+    weights = [float(w) for _a, _b, w in edge_list]
+    igraph = ig.Graph(n=n, edges=[(a, b) for a, b, _w in edge_list])
     degree = dict(graph.degree())
     degree_centrality = nx.degree_centrality(graph) if n > 1 else {v: 0.0 for v in graph}
     scores_b, method = _betweenness(igraph, n, exact=small, seed=seed)
     betweenness = {v: scores_b[position[v]] for v in order}
     groups: list[set[Any]]
-    # NetworkX's PageRank (scipy, power iteration) takes about a second at 40,000 nodes
-    # and gives the same digits on every run; igraph's PRPACK differs in the last one.
-    pagerank = (
-        nx.pagerank(graph, alpha=0.85, weight=None)
-        if graph.number_of_edges()
-        else {v: 1.0 / n for v in graph}
-    )
+    if not graph.number_of_edges():
+        pagerank = {v: 1.0 / n for v in graph}
+    elif small:
+        pagerank = nx.pagerank(graph, alpha=0.85, weight=None)
+    else:
+        ranks = _pagerank(n, igraph.get_edgelist())
+        pagerank = {v: float(ranks[position[v]]) for v in order}
     if small:
         groups = [
             set(g) for g in nx.community.louvain_communities(graph, weight="weight", seed=seed)
@@ -357,8 +422,8 @@ def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
         NodeScore(
             node=v,
             label=labels[v],
-            name=str(graph.nodes[v].get("name", v)),
-            cls=str(graph.nodes[v].get("cls", "")),
+            name=str(data.get("name", v)),
+            cls=str(data.get("cls", "")),
             degree=int(degree[v]),
             degree_centrality=float(degree_centrality[v]),
             betweenness=float(betweenness[v]),
@@ -367,7 +432,7 @@ def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
             component=component_of[v],
             articulation=v in articulation,
         )
-        for v in graph
+        for v, data in graph.nodes(data=True)
     ]
     scores.sort(key=lambda s: rank_key[s.node])
     bridges = []

@@ -100,7 +100,6 @@ import pyoxigraph as ox
 
 from clustergraph.errors import InputError
 from clustergraph.network.index import GraphIndex, Statement, one_line
-from clustergraph.project.prefixes import compact
 from clustergraph.project.vocab import FOAF, ORG, RDF
 from clustergraph.store.base import GraphResult
 
@@ -139,13 +138,13 @@ class _EdgeBuilder:
         self._relations[key].add(relation)
         self._statements[key].update(statements)
 
-    def build(self, graph: nx.Graph, prefixes: Mapping[str, str]) -> None:
+    def build(self, graph: nx.Graph, name: Callable[[str], str]) -> None:
         for key in sorted(self._relations):
             statements = tuple(sorted(self._statements[key]))
             graph.add_edge(
                 *key,
                 statements=statements,
-                predicates=tuple(sorted({compact(s.predicate, prefixes) for s in statements})),
+                predicates=tuple(sorted({name(s.predicate) for s in statements})),
                 relations=tuple(sorted(self._relations[key])),
                 sources=tuple(sorted({g for s in statements for g in s.sources})),
                 derived=bool(statements) and all(s.derived for s in statements),
@@ -186,8 +185,8 @@ def entity_network(index: GraphIndex) -> nx.Graph:
     for s, p, o in index.links:
         if s in nodes and o in nodes:
             statement = index.statement(s, p, o)
-            edges.add(s, o, compact(p, index.prefixes), [statement])
-    edges.build(graph, index.prefixes)
+            edges.add(s, o, index.name(p), [statement])
+    edges.build(graph, index.name)
     return graph
 
 
@@ -218,7 +217,7 @@ def organisation_network(index: GraphIndex) -> nx.Graph:
     edges = _EdgeBuilder()
     for s, p, o in index.links:
         if s in orgs and o in orgs:
-            edges.add(s, o, compact(p, index.prefixes), [index.statement(s, p, o)])
+            edges.add(s, o, index.name(p), [index.statement(s, p, o)])
     for mediator, kind in _mediators(index, orgs):
         linked: dict[str, list[Statement]] = defaultdict(list)
         for other, statement in index.neighbours(mediator):
@@ -246,7 +245,7 @@ def organisation_network(index: GraphIndex) -> nx.Graph:
         for i, (a, via_a) in enumerate(places):
             for b, via_b in places[i + 1 :]:
                 edges.add(a, b, relation, [*via_a, *via_b])
-    edges.build(graph, index.prefixes)
+    edges.build(graph, index.name)
     return graph
 
 
@@ -271,7 +270,7 @@ def people_network(index: GraphIndex) -> nx.Graph:
     for person in sorted(people):
         for other, statement in index.neighbours(person):
             if other in orgs:
-                edges.add(person, other, compact(statement.predicate, index.prefixes), [statement])
+                edges.add(person, other, index.name(statement.predicate), [statement])
     for mediator in entities:
         if mediator in people or mediator in orgs:
             continue
@@ -285,7 +284,7 @@ def people_network(index: GraphIndex) -> nx.Graph:
             for org, via_org in around:
                 if org in orgs:
                     edges.add(person, org, relation, [via_person, via_org])
-    edges.build(graph, index.prefixes)
+    edges.build(graph, index.name)
     return graph
 
 
@@ -413,7 +412,7 @@ def construct_network(result: GraphResult | Iterable[ox.Triple], index: GraphInd
             nodes.add(o.value)
             links.append((s.value, p.value, o.value))
         elif isinstance(o, ox.Literal):
-            literals[s.value].add((compact(p, index.prefixes), one_line(o.value)))
+            literals[s.value].add((index.name(p.value), one_line(o.value)))
     if not nodes:
         raise InputError("the query result holds no IRI to draw")
     graph = _new_graph(index, (), "query")
@@ -424,8 +423,8 @@ def construct_network(result: GraphResult | Iterable[ox.Triple], index: GraphInd
     edges = _EdgeBuilder()
     for subject, predicate, obj in sorted(set(links)):
         statement = index.statement(subject, predicate, obj)
-        edges.add(subject, obj, compact(predicate, index.prefixes), [statement])
-    edges.build(graph, index.prefixes)
+        edges.add(subject, obj, index.name(predicate), [statement])
+    edges.build(graph, index.name)
     return graph
 
 
@@ -474,5 +473,5 @@ def select_network(
         raise InputError("the query result has no column of entities (IRIs) to draw")
     for node, extra in facts.items():
         graph.nodes[node]["facts"] = tuple(sorted(set(graph.nodes[node]["facts"]) | extra))
-    edges.build(graph, index.prefixes)
+    edges.build(graph, index.name)
     return graph
