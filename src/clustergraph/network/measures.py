@@ -10,8 +10,8 @@ measure                     how
 degree                      number of neighbours; ``degree_centrality`` divides by n-1
 betweenness                 Brandes' algorithm (python-igraph), normalised as
                             :func:`networkx.betweenness_centrality` normalises it,
-                            unweighted (every edge is one hop); exact up to
-                            :data:`EXACT_UP_TO` nodes, estimated above (below)
+                            unweighted (every edge is one hop); exact where it
+                            costs little (:data:`EXACT_WORK`), else estimated (below)
 PageRank                    alpha 0.85, unweighted
 communities                 Louvain with a fixed seed, edges weighted by their number
                             of relations; numbered from 1 by size
@@ -25,21 +25,25 @@ components                  connected components, numbered from 1 by size
 
 **Networks of up to** :data:`EXACT_UP_TO` **nodes** (the seed graph's have about a
 hundred) are measured with NetworkX (:func:`networkx.pagerank`,
-:func:`networkx.community.louvain_communities`, bridges, articulation points), and their
-betweenness is exact. **Larger networks** are measured with python-igraph, whose
-algorithms run in C (Louvain as ``community_multilevel`` with the same seed, bridges,
-articulation points; NetworkX's Louvain alone takes 44 s on 40,000 nodes), and their
-PageRank by NetworkX's power iteration run on arrays (the same numbers, without the
-seconds NetworkX spends building its matrix). Their betweenness is *estimated* from k
-source nodes drawn with the seed (Brandes and Pich, 2007: the shortest paths from a
-random sample of sources, scaled by n/k), in :data:`BETWEENNESS_BATCHES` batches of one
-size; the spread of the batches' estimates gives each node's standard error, and the
-largest one is stated in the report (:class:`Method`). Each source costs one
-breadth-first search of the whole network (about 35 ms at 40,000 nodes), so k is what
-:data:`SAMPLE_WORK` allows, between :data:`MIN_SOURCES` and :data:`MAX_SOURCES`: 500
-sources up to 30,000 nodes and edges, 120 at 40,000 nodes and 83,000 edges.
-Communities of a large network can differ from
-those NetworkX would find: both are Louvain, but with different random draws.
+:func:`networkx.community.louvain_communities`, bridges, articulation points).
+**Larger networks** are measured with python-igraph, whose algorithms run in C (Louvain
+as ``community_multilevel`` with the same seed, bridges, articulation points; NetworkX's
+Louvain alone takes 44 s on 40,000 nodes), and their PageRank by NetworkX's power
+iteration run on arrays (the same numbers, without the seconds NetworkX spends building
+its matrix). Communities of a large network can differ from those NetworkX would find:
+both are Louvain, but with different random draws.
+
+**Betweenness** is computed by igraph (Brandes' algorithm: one breadth-first search
+from every node, each costing about n + m steps, some 35 ms at 40,000 nodes and 83,000
+edges). It is exact while n (n + m) is at most :data:`EXACT_WORK` (a few thousand
+nodes: a second or two). Above, it is *estimated* from k source nodes drawn with the
+seed (Brandes and Pich, 2007: the shortest paths from a random sample of sources,
+scaled by n/k), where k is what :data:`SAMPLE_WORK` allows, between
+:data:`MIN_SOURCES` and :data:`MAX_SOURCES` (500 up to 30,000 nodes and edges, 120 at
+40,000 nodes and 83,000 edges). The sources are taken in :data:`BETWEENNESS_BATCHES`
+batches of one size; the spread of the batches' estimates gives each node's standard
+error, and the report states the largest one and the largest relative one among the
+ten highest (:class:`Method`).
 
 Examples
 --------
@@ -74,7 +78,10 @@ DEFAULT_SEED = 42
 """Seed of the Louvain community detection and of the betweenness sample."""
 
 EXACT_UP_TO = 3_000
-"""Networks of up to this many nodes get NetworkX's measures and an exact betweenness."""
+"""Networks of up to this many nodes get NetworkX's measures; larger ones igraph's."""
+
+EXACT_WORK = 50_000_000
+"""Betweenness is exact while nodes times (nodes + edges) is at most this."""
 
 SAMPLE_WORK = 15_000_000
 """Sources times (nodes + edges): what the betweenness sample of a large network may cost."""
@@ -91,6 +98,7 @@ __all__ = [
     "SAMPLE_WORK",
     "DEFAULT_SEED",
     "EXACT_UP_TO",
+    "EXACT_WORK",
     "Analysis",
     "Bridge",
     "Community",
@@ -324,7 +332,7 @@ def _betweenness(igraph: Any, n: int, *, exact: bool, seed: int) -> tuple[list[f
     import numpy
 
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    engine = "networkx" if exact else "igraph"
+    engine = "networkx" if n <= EXACT_UP_TO else "igraph"
     if exact:
         raw = igraph.betweenness(directed=False)
         return [b * scale for b in raw], Method(engine, "exact", n, 0.0)
@@ -363,7 +371,7 @@ def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
         An undirected network (see :mod:`clustergraph.network.projections`).
     seed
         Seed of the Louvain community detection (and of the betweenness sample of a
-        network of more than :data:`EXACT_UP_TO` nodes).
+        network too large for an exact betweenness, see :data:`EXACT_WORK`).
 
     Returns
     -------
@@ -385,7 +393,8 @@ def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
     igraph = ig.Graph(n=n, edges=[(a, b) for a, b, _w in edge_list])
     degree = dict(graph.degree())
     degree_centrality = nx.degree_centrality(graph) if n > 1 else {v: 0.0 for v in graph}
-    scores_b, method = _betweenness(igraph, n, exact=small, seed=seed)
+    exact = n * (n + len(edge_list)) <= EXACT_WORK
+    scores_b, method = _betweenness(igraph, n, exact=exact, seed=seed)
     betweenness = {v: scores_b[position[v]] for v in order}
     groups: list[set[Any]]
     if not graph.number_of_edges():

@@ -76,6 +76,7 @@ from clustergraph.project.layout import (
     stated_graph,
 )
 from clustergraph.project.prefixes import compact
+from clustergraph.project.vocab import PROV
 from clustergraph.queries.library import QueryFile, QueryForm
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
@@ -208,7 +209,7 @@ _DERIVED_PREDICATES = f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
 }} GROUP BY ?p"""
 
 _DERIVED_FROM = f"""SELECT ?g ?from WHERE {{
-  GRAPH ?g {{ ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?from }}
+  GRAPH ?g {{ ?g <{PROV.wasDerivedFrom}> ?from }}
   FILTER(STRSTARTS(STR(?g), "{DERIVED_NS}"))
 }}"""
 
