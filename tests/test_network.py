@@ -284,3 +284,38 @@ def test_real_store_projections(store):
     stated = GraphIndex.from_store(store, graphs=stated_graphs(store))
     for name in ("entities", "actors"):
         assert edge_set(project(index, name)) == edge_set(project(stated, name)), name
+
+
+@pytest.mark.store
+def test_the_index_reads_a_remote_store_alike(small, tmp_path):
+    """A SPARQL endpoint (a real Oxigraph server) gives the same index as the memory store."""
+    import io
+
+    from clustergraph.rdf.formats import RdfFormat
+    from clustergraph.render.catalogue import Catalogue
+    from clustergraph.store import open_store
+    from tests.support.servers import oxigraph_server
+
+    data = {}
+    for graph in small.graphs():
+        body = io.BytesIO()
+        small.dump(body, RdfFormat.NTRIPLES, graphs=[graph])
+        data[graph] = body.getvalue()
+    with oxigraph_server(tmp_path / "oxigraph") as server:
+        remote = open_store(server.query_url)
+        remote.replace_graphs(data)
+        index = GraphIndex.from_store(remote)
+        local = GraphIndex.from_store(small)
+        assert index.links == local.links and index.derived_links == local.derived_links
+        assert index.derived_sources == local.derived_sources
+        for name in PROJECTIONS:
+            ours, theirs = project(index, name), project(local, name)
+            assert sorted(ours.edges(data="statements")) == sorted(theirs.edges(data="statements"))
+            assert dict(ours.nodes(data=True)) == dict(theirs.nodes(data=True))
+        stated = GraphIndex.from_store(remote, graphs=stated_graphs(remote))
+        assert stated.derived_links == {}
+        page = Catalogue.from_store(remote, index).entity_page(iri("o:a"))
+        assert [r.prop.title for r in page.derived if r.prop.title == "org:memberOf"] == [
+            "org:memberOf"
+        ]
+        remote.close()
