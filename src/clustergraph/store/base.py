@@ -33,12 +33,54 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Protocol, runtime_checkable
+from html import escape
+from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from clustergraph.errors import InputError
+from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_HTML_ROWS = 200
+"""Rows shown by a result's HTML table in a notebook (the rest are counted)."""
+
+
+def _cell(term: Term | None) -> str:
+    """Show a term to people: a prefixed name, a literal's text, a blank node's label."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term, PREFIXES)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
+    """Return rows as an HTML table, every value escaped (a notebook shows it)."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_cell(t))}</td>" for t in row) + "</tr>"
+        for row in rows[:_HTML_ROWS]
+    )
+    more = len(rows) - _HTML_ROWS
+    tail = f"<p>{more:,} more rows</p>" if more > 0 else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{tail}"
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise InputError(
+            "pandas is not installed: pip install 'clustergraph[notebook]' (or pandas)"
+        ) from None
+    return pandas
 
 
 @dataclass(frozen=True)
@@ -65,6 +107,30 @@ class SelectResult:
             raise KeyError(name)
         return [row[index] for row in self.rows]
 
+    def to_df(self, *, terms: bool = False) -> pd.DataFrame:
+        """Return the rows as a pandas DataFrame, one column per variable.
+
+        Parameters
+        ----------
+        terms
+            Keep the pyoxigraph terms; by default a cell is the IRI or the literal's
+            lexical form (``None`` where unbound).
+
+        Raises
+        ------
+        InputError
+            If pandas is not installed.
+        """
+        pandas = _pandas()
+        if terms:
+            return pandas.DataFrame(list(self.rows), columns=list(self.variables))
+        values = [[None if t is None else t.value for t in row] for row in self.rows]
+        return pandas.DataFrame(values, columns=list(self.variables))
+
+    def _repr_html_(self) -> str:
+        """Show the result as an HTML table in a notebook."""
+        return _html_table(self.variables, self.rows)
+
 
 @dataclass(frozen=True)
 class AskResult:
@@ -76,6 +142,14 @@ class AskResult:
         """Return the answer."""
         return self.value
 
+    def to_df(self) -> pd.DataFrame:
+        """Return the answer as a one-cell DataFrame (column ``answer``)."""
+        return _pandas().DataFrame({"answer": [self.value]})
+
+    def _repr_html_(self) -> str:
+        """Show the answer in a notebook."""
+        return f"<p><strong>{'yes' if self.value else 'no'}</strong></p>"
+
 
 @dataclass(frozen=True)
 class GraphResult:
@@ -86,6 +160,16 @@ class GraphResult:
     def __len__(self) -> int:
         """Return the number of triples."""
         return len(self.triples)
+
+    def to_df(self) -> pd.DataFrame:
+        """Return the triples as a DataFrame (``subject``, ``predicate``, ``object``)."""
+        rows = [(t.subject.value, t.predicate.value, t.object.value) for t in self.triples]
+        return _pandas().DataFrame(rows, columns=["subject", "predicate", "object"])
+
+    def _repr_html_(self) -> str:
+        """Show the triples as an HTML table in a notebook."""
+        rows = [(t.subject, t.predicate, t.object) for t in sorted(self.triples, key=str)]
+        return _html_table(("subject", "predicate", "object"), rows)  # type: ignore[arg-type]
 
     def serialize(self, fmt: RdfFormat, *, prefixes: Mapping[str, str] | None = None) -> bytes:
         """Write the triples in a graph format (Turtle, N-Triples, RDF/XML).
