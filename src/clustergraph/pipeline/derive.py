@@ -602,38 +602,74 @@ def _any(parts: Sequence[str]) -> str:
     return "(" + " || ".join(parts) + ")" if parts else "false"
 
 
-def _chain_op(rules: Rules, chain: Chain, *, across: bool, targets: Sequence[str] | None) -> str:
+def _stated_name(var: str) -> str:
+    """SPARQL: whether the graph name ``var`` (a string) is that of a stated graph."""
+    return (
+        f'({var} = "{ONTOLOGY_GRAPH}" || STRSTARTS({var}, "{SOURCE_GRAPHS}") '
+        f'|| STRSTARTS({var}, "{VOCAB_GRAPHS}"))'
+    )
+
+
+def _chain_op(
+    rules: Rules,
+    chain: Chain,
+    stated: Sequence[str],
+    *,
+    across: bool,
+    targets: Sequence[str] | None,
+    first: Sequence[str] | None = None,
+) -> str:
     """Return the operation applying one chain.
 
-    Each link is matched in any stated graph, or, for links a chain's head entails, in
-    any derived graph. The graph written to follows from the links' graphs: the one
+    Each link is matched in any of the ``stated`` graphs, or, for links a chain's head
+    entails, in any derived graph. The graph written to follows from the links' graphs: the one
     source among them (vocabularies and the ontology are background), else the one
     vocabulary, else the ontology; two sources, two vocabularies with no source, or a
     link in the across-sources graph give the across-sources graph. With ``across``
     only facts for the across-sources graph that no other graph holds are written;
-    otherwise only those for the derived graphs ``targets`` (all when None).
+    otherwise only those for the derived graphs ``targets`` (all when None), the first
+    link looked up in the graphs ``first`` only (when given).
+
+    Graph names are turned into strings once per match, and for the across-sources graph
+    only where the links are in different graphs: on disk, each ``STR`` reads the string
+    from the store.
     """
     heads = {c.head for c in rules.chains}
     n = len(chain.links)
     parts = []
     for i, link in enumerate(chain.links, start=1):
         alternatives = sorted(rules.alternatives(link))
-        path = "|".join(s.path for s in alternatives)
-        clause = f"{{ GRAPH ?g{i} {{ ?x{i - 1} {path} ?x{i} }} FILTER({_is_stated(f'?g{i}')}) }}"
+        pattern = f"?x{i - 1} {'|'.join(s.path for s in alternatives)} ?x{i}"
+        if first is not None:  # the first link in a few graphs, the next ones looked up
+            restrict = _values("?g1", [(g,) for g in first]) if i == 1 else ""
+            clause = f"{restrict} GRAPH ?g{i} {{ {pattern} }} FILTER({_is_stated(f'?g{i}')})"
+        else:  # all stated graphs: one scan, hash-joined with their names, as one unit
+            clause = (
+                f"{{ SELECT ?g{i} ?x{i - 1} ?x{i} WHERE {{ "
+                f"{{ SELECT * WHERE {{ GRAPH ?g{i} {{ {pattern} }} }} }} "
+                f"{_values(f'?g{i}', [(g,) for g in stated])} }} }}"
+            )
         from_heads = [s for s in alternatives if s.iri in heads]
         if from_heads:
-            head_path = "|".join(s.path for s in from_heads)
-            clause += (
-                f" UNION {{ GRAPH ?g{i} {{ ?x{i - 1} {head_path} ?x{i} }} "
+            head_pattern = f"?x{i - 1} {'|'.join(s.path for s in from_heads)} ?x{i}"
+            clause = (
+                f"{{ {clause} }} UNION {{ GRAPH ?g{i} {{ {head_pattern} }} "
                 f"FILTER({_is_derived(f'?g{i}')}) }}"
             )
         parts.append(clause)
-        parts.append(f"BIND({_stated_of(f'?g{i}')} AS ?s{i})")
-    s = [f"?s{i}" for i in range(1, n + 1)]
     g = [f"?g{i}" for i in range(1, n + 1)]
+    if across:  # links all in one graph give that graph's facts: skip them early
+        parts.append(f"FILTER(!({' && '.join(f'{g[0]} = {v}' for v in g[1:])}))")
+    for i in range(1, n + 1):
+        parts.append(f"BIND(STR(?g{i}) AS ?n{i})")
+        parts.append(
+            f'BIND(IF(STRSTARTS(?n{i}, "{DERIVED_NS}"), '
+            f'CONCAT("{GRAPH_NS}", STRAFTER(?n{i}, "{DERIVED_NS}")), ?n{i}) AS ?s{i})'
+        )
+    s = [f"?s{i}" for i in range(1, n + 1)]
 
     def of_kind(prefix: str) -> tuple[list[str], str, str]:
-        kind = [f'STRSTARTS(STR({v}), "{prefix}")' for v in s]
+        kind = [f'STRSTARTS({v}, "{prefix}")' for v in s]
         clash = [
             f"({kind[i]} && {kind[j]} && {s[i]} != {s[j]})"
             for i in range(n)
@@ -646,16 +682,20 @@ def _chain_op(rules: Rules, chain: Chain, *, across: bool, targets: Sequence[str
 
     source, source_clash, pick_source = of_kind(SOURCE_GRAPHS)
     vocab, vocab_clash, pick_vocab = of_kind(VOCAB_GRAPHS)
-    in_across = _any([f"{v} = {_ACROSS}" for v in g])
+    in_across = _any([f'?n{i} = "{ACROSS_SOURCES_GRAPH}"' for i in range(1, n + 1)])
     target = (
-        f"IF({in_across} || {source_clash}, {_ACROSS}, IF({_any(source)}, {pick_source}, "
-        f"IF({vocab_clash}, {_ACROSS}, IF({_any(vocab)}, {pick_vocab}, <{ONTOLOGY_GRAPH}>))))"
+        f'IF({in_across} || {source_clash}, "{ACROSS_SOURCES_GRAPH}", '
+        f'IF({_any(source)}, {pick_source}, IF({vocab_clash}, "{ACROSS_SOURCES_GRAPH}", '
+        f'IF({_any(vocab)}, {pick_vocab}, "{ONTOLOGY_GRAPH}"))))'
     )
     parts.append(f"BIND({target} AS ?t)")
-    parts.append(f"BIND(IF(?t = {_ACROSS}, ?t, {_derived_of('?t')}) AS ?d)")
+    parts.append(
+        f'BIND(IRI(IF(?t = "{ACROSS_SOURCES_GRAPH}", ?t, '
+        f'CONCAT("{DERIVED_NS}", STRAFTER(?t, "{GRAPH_NS}")))) AS ?d)'
+    )
     used = []
     for i, v in enumerate(s, start=1):
-        parts.append(f"BIND(IF({_is_stated(v)}, {v}, ?none) AS ?used{i})")
+        parts.append(f"BIND(IF({_stated_name(v)}, IRI({v}), ?none) AS ?used{i})")
         used.append(f"?d <{PROV.wasDerivedFrom}> ?used{i} .")
     fact = f"?x0 <{chain.head}> ?x{n}"
     if across:
@@ -886,14 +926,18 @@ def _derive_in(store: Store, plan: _Plan) -> list[str]:
     in_derived = _pairs([(d, d) for d in targets])
     in_across = _pairs([(ACROSS_SOURCES_GRAPH, ACROSS_SOURCES_GRAPH)])
     heads = _heads(rules)
+    # A fact of a target's derived graph follows from the target and the background only.
+    relevant = sorted({*plan.targets, *targets, *plan.background,
+                       *(derived_graph(g) for g in plan.background)})  # fmt: skip
     per_graph = [
         *_one_step(rules, from_stated),
-        *(_chain_op(rules, c, across=False, targets=None if everything else written)
+        *(_chain_op(rules, c, plan.stated, across=False, targets=None if everything else written,
+                    first=None if everything else relevant)
           for c in rules.chains),
         *_one_step(rules, in_derived, only=heads),
     ]  # fmt: skip
     across = [
-        *(_chain_op(rules, c, across=True, targets=None) for c in rules.chains),
+        *(_chain_op(rules, c, plan.stated, across=True, targets=None) for c in rules.chains),
         *_one_step(rules, in_across, only=heads),
     ]
     masked = _masked(store, plan) if plan.kept and plan.targets else []
