@@ -629,3 +629,26 @@ def test_each_copy_of_a_source_derives_what_the_source_derives() -> None:
         if not g.startswith(SOURCE_GRAPHS)
     )
     assert all(is_stated_graph(g) or is_derived_graph(g) for g in store.graphs())
+
+
+def test_a_property_only_axioms_point_to_is_known_to_the_rules() -> None:
+    rules = Rules.from_triples([(ORG.unitOf, RDFS.subPropertyOf, ORG.subOrganizationOf)])
+    assert ORG.subOrganizationOf in rules.properties
+    assert rules.entailed(Step(ORG.unitOf)) == {Step(ORG.unitOf), Step(ORG.subOrganizationOf)}
+
+
+def test_on_disk_a_derived_fact_another_source_states_is_left_out(tmp_path: Path) -> None:
+    with OxigraphStore(tmp_path / "store") as store:
+        store.replace_graphs(
+            {
+                ONTOLOGY_GRAPH: ontology(),
+                source("a"): ntriples("o:x org:unitOf o:y ."),
+                source("b"): ntriples("o:x org:subOrganizationOf o:y ."),
+            }
+        )
+        derive(store)  # every graph to derive: in memory, then loaded back
+        fact = (e("org/x"), ORG.subOrganizationOf, e("org/y"))
+        assert graphs_holding(store, fact) == {source("b")}
+        assert (e("org/y"), ORG.hasUnit, e("org/x")) in triples_of(
+            store, derived_graph(source("a"))
+        )

@@ -482,7 +482,8 @@ def _compile(triples: Sequence[tuple[str, str, str]]) -> Rules:
             ignored.append(f"owl:propertyChainAxiom of {head} not a list of properties")
 
     # Every property named anywhere gets its entailments, in both directions.
-    names = {s.iri for s in steps} | set(domains) | set(ranges)
+    names = {s.iri for s in steps} | {s.iri for targets in steps.values() for s in targets}
+    names |= set(domains) | set(ranges)
     names |= {c.head for c in chains} | {link.iri for c in chains for link in c.links}
     entailments = {
         step: frozenset(_closure(steps, step)) for n in names for step in (Step(n), Step(n, True))
@@ -902,9 +903,10 @@ def derive(store: Store) -> DeriveReport:
     store.drop_graphs(sorted({*stale, *plan.written}))
     if not stated:
         return _report((), {})
+    rules = read_rules(store)
     if _worth_scratch(store, plan):
-        return _derive_in_scratch(store, plan)
-    written = _derive_in(store, plan)
+        return _derive_in_scratch(store, plan, rules)
+    written = _derive_in(store, plan, rules)
     counts = _summarise(store, [*plan.kept, *plan.written])
     _write_summary(store, counts)
     return _report(written, counts)
@@ -924,9 +926,8 @@ def _worth_scratch(store: Store, plan: _Plan) -> bool:
     return len(plan.targets) >= SCRATCH_SHARE * len(plan.stated)
 
 
-def _derive_in(store: Store, plan: _Plan) -> list[str]:
+def _derive_in(store: Store, plan: _Plan, rules: Rules) -> list[str]:
     """Run the rules for ``plan`` in ``store``; return the derived graphs written."""
-    rules = read_rules(store)
     written = plan.written
     targets = [derived_graph(g) for g in plan.targets]
     everything = set(plan.targets) == set(plan.stated)
@@ -969,19 +970,30 @@ def _derive_in(store: Store, plan: _Plan) -> list[str]:
     return sorted({*written, *masked})
 
 
-def _derive_in_scratch(store: Store, plan: _Plan) -> DeriveReport:
+def _derive_in_scratch(store: Store, plan: _Plan, rules: Rules) -> DeriveReport:
     """Derive in an in-memory copy of ``store`` (an on-disk Oxigraph store), then load back.
 
-    The quads go from store to store without being written out as text. The derived
-    graphs are bulk-loaded without their completion marks, which are written last, with
-    the summary, in one transaction.
+    The copy holds what the rules read: the ontology, the vocabularies and the derived
+    graphs kept, whole, and of the sources the statements whose predicate the rules name
+    (a derived fact has such a predicate or ``rdf:type``). The quads go from store to
+    store without being written out as text. The derived graphs are bulk-loaded without
+    their completion marks, which are written last, with the summary, in one
+    transaction.
     """
     from clustergraph.store.oxigraph import OxigraphStore
 
     assert isinstance(store, OxigraphStore)
+    whole = [*plan.background, *plan.kept]
+    read = sorted(rules.properties | {RDF.type})
     with OxigraphStore() as work:
-        work.native.bulk_extend(store.native.quads_for_pattern(None, None, None, None))
-        written = _derive_in(work, plan)
+        native = store.native
+        work.native.bulk_extend(
+            q for g in whole for q in native.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        )
+        work.native.bulk_extend(
+            q for p in read for q in native.quads_for_pattern(None, ox.NamedNode(p), None, None)
+        )
+        written = _derive_in(work, plan, rules)
         counts = _summarise(work, [*plan.kept, *plan.written])
         markers = [(g, _activity(g)) for g in written]
         mark = f"GRAPH ?d {{ ?d <{PROV.wasGeneratedBy}> ?activity }}"
