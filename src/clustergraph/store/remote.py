@@ -55,7 +55,7 @@ from clustergraph.errors import (
 )
 from clustergraph.project.layout import GRAPH_NS
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.terms import Term, n3
+from clustergraph.rdf.terms import Term
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy, StoreClient
 from clustergraph.store.results import write_results
@@ -179,7 +179,7 @@ class RemoteStore:
             if isinstance(answer, ox.QueryBoolean):
                 return AskResult(bool(answer))
             variables = tuple(v.value for v in answer.variables)
-            rows = tuple(tuple(solution) for solution in answer)  # type: ignore[arg-type]
+            rows = tuple(tuple(solution) for solution in answer)
         except (SyntaxError, ValueError, OSError) as exc:
             raise StoreError(f"{self.location}: unreadable answer: {_one_line(exc)}") from exc
         if form == "ASK":  # Virtuoso answers an ASK with a one-row table (__ask_retval)
@@ -206,8 +206,14 @@ class RemoteStore:
         return write_results(result, fmt)
 
     def graphs(self) -> list[str]:
-        """Return the named graphs holding at least one triple."""
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """Return the named graphs holding at least one triple.
+
+        Asked as a count per graph: Virtuoso answers ``SELECT DISTINCT ?g`` over every
+        quad a hundred times slower.
+        """
+        result = self.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
         assert isinstance(result, SelectResult)
         return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
 
@@ -249,7 +255,9 @@ class RemoteStore:
         """Write named graphs to ``output``, read graph by graph from the store."""
         quads: list[ox.Quad] = []
         for graph in graphs if graphs is not None else self.graphs():
-            result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            result = self.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            )
             assert isinstance(result, GraphResult)
             name = ox.NamedNode(graph)
             quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in result.triples]
@@ -285,7 +293,12 @@ class RemoteStore:
         """Return staging graphs earlier replaces left behind (their store died)."""
         if self.endpoints.query is None:
             return []
-        return [g for g in self.graphs() if g.startswith(STAGING_NS)]
+        result = self.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{STAGING_NS}")) }}'
+        )
+        assert isinstance(result, SelectResult)
+        return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
 
     def remove_stale_staging(self) -> list[str]:
         """Delete the staging graphs earlier replaces left; return their IRIs."""
@@ -298,6 +311,7 @@ class RemoteStore:
         data: Mapping[str, bytes],
         *,
         progress: Callable[[str], None] | None = None,
+        action: str = "writing",
     ) -> tuple[Staged, ...]:
         """Replace named graphs with N-Triples ``data``, all of them or none (see above).
 
@@ -307,6 +321,9 @@ class RemoteStore:
             Target graph IRI to its N-Triples.
         progress
             Called with ``"staged"``, ``"verified"``, ``"replaced"`` after each step.
+        action
+            What the caller calls the replace, for the error message: ``"push"`` gives
+            ``push to URL failed while ...``.
 
         Returns
         -------
@@ -353,7 +370,8 @@ class RemoteStore:
             else:
                 _replace_by_put(client, staged, [d for _, d in plan])
         except StoreError as exc:
-            raise _failed(client, attempted, step, exc, self.location) from exc
+            where = self.endpoints.graph_store or self.endpoints.update or self.location
+            raise _failed(client, attempted, step, exc, f"{action} to {where}") from exc
         notify("replaced")
         if self.endpoints.update is None:
             _drop_quietly(client, [p.staging for p in staged])
@@ -442,10 +460,10 @@ def _drop_quietly(client: StoreClient, graphs: Sequence[str]) -> list[str]:
 
 
 def _failed(
-    client: StoreClient, staging: Sequence[str], step: str, exc: StoreError, store: str
+    client: StoreClient, staging: Sequence[str], step: str, exc: StoreError, what: str
 ) -> StoreError:
     left = _drop_quietly(client, staging)
-    message = f"writing to {store} failed while {step}: {exc}"
+    message = f"{what} failed while {step}: {exc}"
     if exc.targets_unchanged:
         message += "; the target graphs are unchanged"
     if left:
