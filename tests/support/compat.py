@@ -21,12 +21,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import XSD
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from clustergraph.store.engines import AskResult, GraphResult, Result, SelectResult
+from clustergraph.project.vocab import XSD
+from clustergraph.rdf.terms import Term
+from clustergraph.store.base import AskResult, GraphResult, Result, SelectResult
 
 
 class Tolerance(enum.Enum):
@@ -80,18 +79,15 @@ class Comparison:
 
 
 _NUMERIC = {
-    str(t)
-    for t in (
-        XSD.integer,
-        XSD.decimal,
-        XSD.double,
-        XSD.float,
-        XSD.int,
-        XSD.long,
-        XSD.short,
-        XSD.nonNegativeInteger,
-        XSD.positiveInteger,
-    )
+    XSD.integer,
+    XSD.decimal,
+    XSD.double,
+    XSD.float,
+    XSD.int,
+    XSD.long,
+    XSD.short,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
 }
 _GROUP_CONCAT = re.compile(
     r"GROUP_CONCAT\s*\(\s*(?:DISTINCT\s+)?[^;()]*?"
@@ -116,18 +112,18 @@ def group_concat_columns(query: str) -> dict[str, str]:
     return found
 
 
-def _term(term: Node | None, on: Collection[Tolerance], concat: str | None) -> tuple[str, ...]:
+def _term(term: Term | None, on: Collection[Tolerance], concat: str | None) -> tuple[str, ...]:
     if term is None:
         return ("unbound",)
-    if isinstance(term, URIRef):
-        return ("iri", str(term))
-    if isinstance(term, BNode):
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value)
+    if isinstance(term, ox.BlankNode):
         return ("bnode",)
-    assert isinstance(term, Literal), term
-    lexical = str(term)
-    datatype = str(term.datatype) if term.datatype else ("" if term.language else str(XSD.string))
-    if Tolerance.BOOLEAN_AS_INTEGER in on and datatype == str(XSD.boolean):
-        lexical, datatype = ("1" if lexical in ("true", "1") else "0"), str(XSD.integer)
+    assert isinstance(term, ox.Literal), term
+    lexical = term.value
+    datatype = "" if term.language else term.datatype.value
+    if Tolerance.BOOLEAN_AS_INTEGER in on and datatype == XSD.boolean:
+        lexical, datatype = ("1" if lexical in ("true", "1") else "0"), XSD.integer
     if Tolerance.NUMERIC_LEXICAL in on and datatype in _NUMERIC:
         try:
             lexical = str(Decimal(lexical).normalize())
@@ -170,28 +166,39 @@ def _unique(rows: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return [r for r in rows if not (r in seen or seen.add(r))]  # type: ignore[func-returns-value]
 
 
-def _graph(a: Graph, b: Graph, on: Collection[Tolerance]) -> str | None:
+def _graph(a: Sequence[ox.Triple], b: Sequence[ox.Triple], on: Collection[Tolerance]) -> str | None:
     ga, gb = _normal_graph(a, on), _normal_graph(b, on)
     if Tolerance.DESCRIBE_INBOUND in on:
-        described = set(ga.subjects())
-        extra = Graph()
-        for triple in gb:
-            if triple not in ga and triple[2] in described:
-                extra.add(triple)
-        gb = gb - extra
+        described = {t.subject for t in ga}
+        kept = set(ga)
+        gb = [t for t in gb if t in kept or t.object not in described]
     if isomorphic(ga, gb):
         return None
-    return f"graphs differ: {len(ga)} triples against {len(gb)}"
+    return f"graphs differ: {len(set(ga))} triples against {len(set(gb))}"
 
 
-def _normal_graph(graph: Graph, on: Collection[Tolerance]) -> Graph:
+def isomorphic(a: Sequence[ox.Triple], b: Sequence[ox.Triple]) -> bool:
+    """Whether two graphs are the same up to the names of their blank nodes (RDFC-1.0)."""
+    left = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in a)
+    right = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in b)
+    if len(left) != len(right):
+        return False
+    left.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    right.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return left == right
+
+
+def _normal_graph(graph: Sequence[ox.Triple], on: Collection[Tolerance]) -> list[ox.Triple]:
     """Return the graph with typed literals written as the tolerances read them."""
-    result = Graph()
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype is not None:
+    result = []
+    for t in graph:
+        o = t.object
+        if isinstance(o, ox.Literal) and not o.language:
             _, lexical, _, datatype = _term(o, on, None)
-            o = Literal(lexical, datatype=XSD.decimal if datatype == "numeric" else datatype)
-        result.add((s, p, o))
+            o = ox.Literal(
+                lexical, datatype=ox.NamedNode(XSD.decimal if datatype == "numeric" else datatype)
+            )
+        result.append(ox.Triple(t.subject, t.predicate, o))
     return result
 
 
@@ -203,7 +210,7 @@ def _differ(
     if isinstance(a, AskResult) and isinstance(b, AskResult):
         return None if a.value == b.value else f"ASK: {a.value} against {b.value}"
     if isinstance(a, GraphResult) and isinstance(b, GraphResult):
-        return _graph(a.graph, b.graph, on)
+        return _graph(a.triples, b.triples, on)
     assert isinstance(a, SelectResult) and isinstance(b, SelectResult)
     return _select(a, b, on, query, ordered)
 

@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset
-
 
 def free_port() -> int:
     """Find a TCP port on 127.0.0.1 that nothing listens on right now."""
@@ -48,9 +46,13 @@ class OxigraphServer:
     def store_url(self) -> str:
         return f"{self.base}/store"
 
-    def load(self, dataset: Dataset) -> None:
-        """Replace the store's content with every named graph of ``dataset`` (N-Quads)."""
-        body = dataset.serialize(format="nquads", encoding="utf-8")
+    @property
+    def update_url(self) -> str:
+        return f"{self.base}/update"
+
+    def load(self, nquads: bytes) -> None:
+        """Replace the store's content with the named graphs of an N-Quads document."""
+        body = nquads
         request = urllib.request.Request(
             self.store_url,
             data=body,

@@ -1,4 +1,4 @@
-"""Export the dataset in six RDF formats, each lossless for what it can hold.
+"""Export the dataset from the store in six RDF formats, each lossless for what it can hold.
 
 ========  ========================  ======================================================
 format    file                      what it holds
@@ -11,47 +11,68 @@ jsonld    ``clustergraph.jsonld``   one named graph per file, compacted with the
 rdfxml    ``clustergraph.rdf``      the union of the named graphs, for older tools
 ========  ========================  ======================================================
 
+The dataset is the store's data graphs (:func:`data_graphs`): the ontology, the
+vocabularies, the sources and the graphs of derived facts; the store's own bookkeeping
+(the manifest, staging graphs) is left out. It is read with the store's
+:meth:`~clustergraph.store.base.Store.dump`, so a remote store exports as an embedded one.
+
 The union is a set of triples: a triple stated by several articles appears once.
 JSON-LD keeps the named graphs (a top-level ``@graph`` of graph objects, each with its
 ``@id`` and ``@graph``) and is compacted with the project's published context
-(:data:`CONTEXT_FILE`, the prefixes of the project and its vocabularies, not every
-prefix rdflib knows), embedded in the document so that it reads without a network.
+(:data:`CONTEXT_FILE`: the prefixes of the project and its vocabularies), embedded in
+the document so that it reads without a network.
 
-Exports are reproducible: blank nodes get labels computed from the graph they are in
-(:func:`rdflib.compare.to_canonical_graph`), N-Triples and N-Quads lines are sorted, so
-the same data gives the same bytes and the same checksum. Files are written atomically
-(:func:`clustergraph.project.files.write_atomic`).
+Exports are reproducible: blank nodes are labelled from the content of the dataset
+(the W3C RDF Dataset Canonicalization, RDFC-1.0), and triples, graphs and JSON-LD
+values are written in sorted order, so the same data gives the same bytes and the same
+checksum. Files are written atomically (:func:`clustergraph.project.files.write_atomic`).
 
 Examples
 --------
->>> from rdflib import Dataset, URIRef
->>> ds = Dataset(default_union=True)
->>> _ = ds.graph("urn:g").add((URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b")))
->>> print(export(ds, RdfFormat.NQUADS).decode(), end="")
-<urn:a> <urn:p> <urn:b> <urn:g> .
->>> RdfFormat("jsonld").media_type, RdfFormat.TRIG.supports_datasets
-('application/ld+json', True)
+>>> from clustergraph.store import open_store
+>>> store = open_store("memory:")
+>>> store.replace_graphs({"urn:g": b"<urn:a> <urn:p> _:x .", "urn:h": b"<urn:a> <urn:p> <urn:b> ."})
+>>> print(export(store, RdfFormat.NQUADS).decode(), end="")
+<urn:a> <urn:p> _:c14n0 <urn:g> .
+<urn:a> <urn:p> <urn:b> <urn:h> .
+>>> print(export(store, RdfFormat.NTRIPLES).decode(), end="")
+<urn:a> <urn:p> <urn:b> .
+<urn:a> <urn:p> _:c14n0 .
 """
 
 from __future__ import annotations
 
-import enum
+import io
 import json
-import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from clustergraph.pipeline.load import named_graphs, union_graph
 from clustergraph.project.files import write_atomic
-from clustergraph.project.prefixes import DEFAULT_PREFIXES, ENTITY_PREFIXES, new_namespace_manager
+from clustergraph.project.layout import GRAPH_NS, is_derived_graph, is_stated_graph
+from clustergraph.project.prefixes import ENTITY_PREFIXES, VOCABULARY_PREFIXES
+from clustergraph.project.vocab import RDF, XSD
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.store.base import Store
+
+__all__ = [
+    "BASENAME",
+    "CONTEXT_FILE",
+    "RdfFormat",
+    "canonical_quads",
+    "data_graphs",
+    "export",
+    "export_all",
+    "export_prefixes",
+    "file_name",
+    "jsonld_context",
+    "serialize",
+    "write_context",
+]
 
 CONTEXT_FILE = "context.jsonld"
 """File name of the JSON-LD context (shipped in the package, published beside the exports)."""
@@ -60,75 +81,38 @@ BASENAME = "clustergraph"
 """Stem of the export files."""
 
 
-@dataclass(frozen=True)
-class _Spec:
-    label: str
-    extension: str
-    media_type: str
-    datasets: bool
-    rdflib: str
-    rapper: str | None
+def file_name(fmt: RdfFormat) -> str:
+    """Return the name of the export file of ``fmt``, ``clustergraph.<extension>``.
+
+    Examples
+    --------
+    >>> file_name(RdfFormat.JSONLD)
+    'clustergraph.jsonld'
+    """
+    return f"{BASENAME}.{fmt.file_extension}"
 
 
-class RdfFormat(enum.Enum):
-    """The export formats (values are the names the command line takes)."""
+def data_graphs(store: Store) -> list[str]:
+    """Return the store's data graphs, sorted: every named graph but its bookkeeping.
 
-    TURTLE = "turtle"
-    NTRIPLES = "ntriples"
-    NQUADS = "nquads"
-    TRIG = "trig"
-    JSONLD = "jsonld"
-    RDFXML = "rdfxml"
+    The ontology, the vocabularies, the sources and the derived graphs are data (and so
+    is any graph outside the project's graph namespace); the manifest and staging graphs
+    are not.
 
-    @property
-    def _spec(self) -> _Spec:
-        return _SPECS[self]
-
-    @property
-    def label(self) -> str:
-        """The format's usual name, for example ``"N-Quads"``."""
-        return self._spec.label
-
-    @property
-    def file_extension(self) -> str:
-        """The usual file extension, without the dot."""
-        return self._spec.extension
-
-    @property
-    def media_type(self) -> str:
-        """The IANA media type."""
-        return self._spec.media_type
-
-    @property
-    def supports_datasets(self) -> bool:
-        """Whether the format keeps the named graphs (else it holds their union)."""
-        return self._spec.datasets
-
-    @property
-    def rdflib_format(self) -> str:
-        """The name of the format for rdflib's parsers and serialisers."""
-        return self._spec.rdflib
-
-    @property
-    def rapper_format(self) -> str | None:
-        """The name of the format for raptor's ``rapper -i`` (None: raptor cannot read it)."""
-        return self._spec.rapper
-
-    @property
-    def file_name(self) -> str:
-        """Name of the export file, ``clustergraph.<extension>``."""
-        return f"{BASENAME}.{self.file_extension}"
-
-
-_SPECS: dict[RdfFormat, _Spec] = {
-    RdfFormat.TURTLE: _Spec("Turtle", "ttl", "text/turtle", False, "turtle", "turtle"),
-    RdfFormat.NTRIPLES: _Spec("N-Triples", "nt", "application/n-triples", False, "nt", "ntriples"),
-    RdfFormat.NQUADS: _Spec("N-Quads", "nq", "application/n-quads", True, "nquads", "nquads"),
-    RdfFormat.TRIG: _Spec("TriG", "trig", "application/trig", True, "trig", "trig"),
-    # raptor 2 has no JSON-LD parser (its "json" is RDF/JSON).
-    RdfFormat.JSONLD: _Spec("JSON-LD", "jsonld", "application/ld+json", True, "json-ld", None),
-    RdfFormat.RDFXML: _Spec("RDF/XML", "rdf", "application/rdf+xml", False, "xml", "rdfxml"),
-}
+    Examples
+    --------
+    >>> from clustergraph.store import open_store
+    >>> store = open_store("memory:")
+    >>> store.replace_graphs({GRAPH_NS + "manifest": b"<urn:a> <urn:b> <urn:c> .",
+    ...                       GRAPH_NS + "source/x": b"<urn:a> <urn:b> <urn:c> ."})
+    >>> data_graphs(store)
+    ['https://w3id.org/clustergraph/graph/source/x']
+    """
+    return [
+        g
+        for g in store.graphs()
+        if is_stated_graph(g) or is_derived_graph(g) or not g.startswith(GRAPH_NS)
+    ]
 
 
 @cache
@@ -151,181 +135,184 @@ def jsonld_context() -> dict[str, str]:
 
 
 def export_prefixes() -> dict[str, str]:
-    """Return the prefixes that exports bind: the defaults, the context's, the entity kinds'.
+    """Return the prefixes that exports declare: the vocabularies', the context's, the kinds'.
 
     SHACL's ``sh`` is left out: the shapes are not part of the dataset.
+
+    Examples
+    --------
+    >>> prefixes = export_prefixes()
+    >>> prefixes["cg"], "sh" in prefixes
+    ('https://w3id.org/clustergraph/ontology#', False)
     """
-    prefixes = {**DEFAULT_PREFIXES, **jsonld_context(), **ENTITY_PREFIXES}
+    prefixes = {**VOCABULARY_PREFIXES, **jsonld_context(), **ENTITY_PREFIXES}
     prefixes.pop("sh", None)
-    return prefixes
+    return dict(sorted(prefixes.items()))
 
 
-def stable_dataset(dataset: Dataset) -> Dataset:
-    """Copy the named graphs of ``dataset`` with reproducible blank node labels.
+def _term_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term)
 
-    Each graph's blank nodes are relabelled from the graph's content (RDF canonical
-    labelling), so exporting the same data twice gives the same bytes. A blank node
-    that occurs in more than one graph keeps one label for all of them: if there is
-    such a node, no graph is relabelled (relabelling graph by graph would split it).
+
+def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
+
+
+def canonical_quads(store: Store, graphs: Sequence[str] | None = None) -> list[ox.Quad]:
+    """Return the quads of ``graphs`` (default: :func:`data_graphs`), ready to write.
+
+    Blank nodes are relabelled by RDFC-1.0 (``_:c14n0``, ...) and the quads sorted by
+    graph, subject, predicate and object, so that the same data always gives the same
+    list.
+    """
+    names = data_graphs(store) if graphs is None else list(graphs)
+    buffer = io.BytesIO()
+    if names:
+        store.dump(buffer, RdfFormat.NQUADS, graphs=names)
+    dataset = ox.Dataset(ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_QUADS))
+    if any(
+        isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in dataset
+    ):
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=_quad_key)
+
+
+def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
+
+
+def _union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """Return the triples of ``quads`` as a set, sorted."""
+    return sorted({q.triple for q in quads}, key=_triple_key)
+
+
+def serialize(store: Store, fmt: RdfFormat, *, graphs: Sequence[str] | None = None) -> bytes:
+    """Write the data graphs of ``store`` (or ``graphs``) in ``fmt``, as UTF-8 bytes.
 
     Parameters
     ----------
-    dataset
-        The dataset; it is not changed.
-
-    Returns
-    -------
-    Dataset
-        A new dataset (``default_union=True``) holding the same quads.
-    """
-    graphs = list(named_graphs(dataset))
-    seen: dict[BNode, object] = {}
-    shared = False
-    for graph in graphs:
-        for triple in graph:
-            for term in triple:
-                if isinstance(term, BNode) and seen.setdefault(term, graph.identifier) != (
-                    graph.identifier
-                ):
-                    shared = True
-    result = Dataset(default_union=True)
-    new_namespace_manager(result, export_prefixes())
-    for graph in graphs:
-        source: Graph = graph if shared else to_canonical_graph(graph)
-        target = result.graph(graph.identifier)
-        # In order, so that serialisers walking the store's insertion order agree.
-        result.addN((s, p, o, target) for s, p, o in sorted(source, key=_triple_key))
-    return result
-
-
-def _triple_key(triple: tuple[Node, Node, Node]) -> tuple[str, ...]:
-    return tuple(term.n3() for term in triple)
-
-
-class _SortedGraph(Graph):
-    """A graph that lists subjects, and a subject's predicates and objects, in order.
-
-    rdflib's RDF/XML serialiser writes subjects in the store's hash order; this makes its
-    output reproducible.
-    """
-
-    def subjects(  # type: ignore[override]
-        self, predicate: Any = None, object: Any = None, unique: bool = False
-    ) -> Iterator[Any]:
-        """Yield the subjects (with repeats unless ``unique``), in order of their N3 form."""
-        found = super().subjects(predicate, object, unique)
-        yield from sorted(found, key=lambda term: term.n3())
-
-    def predicate_objects(  # type: ignore[override]
-        self, subject: Any = None, unique: bool = False
-    ) -> Iterator[tuple[Any, Any]]:
-        """Yield the (predicate, object) pairs of ``subject``, in order of their N3 form."""
-        found = super().predicate_objects(subject, unique)
-        yield from sorted(found, key=lambda pair: (pair[0].n3(), pair[1].n3()))
-
-
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted(line for line in data.splitlines() if line.strip())
-    return b"".join(line + b"\n" for line in lines)
-
-
-def serialize(dataset: Dataset, fmt: RdfFormat) -> bytes:
-    """Serialise ``dataset`` (its named graphs) in ``fmt``, as UTF-8 bytes.
-
-    Parameters
-    ----------
-    dataset
-        The dataset, as :func:`clustergraph.pipeline.load.load` returns it.
+    store
+        The store.
     fmt
-        The format. Formats without named graphs get the union of the named graphs.
+        The format. Formats without named graphs get the union of the graphs.
+    graphs
+        The graphs to write (default: :func:`data_graphs`).
 
     Returns
     -------
     bytes
         The document.
     """
-    stable = stable_dataset(dataset)
+    quads = canonical_quads(store, graphs)
+    return _document(fmt, quads, _union(quads) if not fmt.supports_datasets else [])
+
+
+def _document(fmt: RdfFormat, quads: Sequence[ox.Quad], union: Sequence[ox.Triple]) -> bytes:
+    """Write ``quads`` (a dataset format) or their ``union`` (a graph format) in ``fmt``."""
     if fmt is RdfFormat.JSONLD:
-        return _jsonld(stable)
-    if fmt is RdfFormat.TRIG:
-        return _trig(stable)
-    if fmt is RdfFormat.NQUADS:
-        data = _nquads(stable)
-    else:
-        union = _SortedGraph()
-        new_namespace_manager(union, export_prefixes())
-        union.addN((s, p, o, union) for s, p, o in sorted(union_graph(stable), key=_triple_key))
-        data = union.serialize(format=fmt.rdflib_format, encoding="utf-8")
-    if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
-        data = _sorted_lines(data)
-    return data
+        return _jsonld(quads)
+    if fmt.supports_datasets:
+        return ox.serialize(quads, format=fmt.oxigraph, prefixes=export_prefixes()) or b""
+    if fmt is RdfFormat.NTRIPLES:  # no prefixes: one triple a line, as sorted
+        return ox.serialize(union, format=fmt.oxigraph) or b""
+    return ox.serialize(union, format=fmt.oxigraph, prefixes=export_prefixes()) or b""
 
 
-def _nquads(dataset: Dataset) -> bytes:
-    """Write N-Quads: each named graph's N-Triples lines with the graph IRI added."""
-    lines: list[bytes] = []
-    for graph in named_graphs(dataset):
-        name = f" {graph.identifier.n3()} .".encode()
-        for line in graph.serialize(format="nt", encoding="utf-8").splitlines():
-            if line.strip():
-                assert line.endswith(b" .")
-                lines.append(line[:-2] + name)
-    return b"".join(line + b"\n" for line in lines)
+# ---------------------------------------------------------------------------
+# JSON-LD, compacted with the project's context
+# ---------------------------------------------------------------------------
 
 
-def _trig(dataset: Dataset) -> bytes:
-    """Write TriG graph by graph, in the order of the graph IRIs, prefixes declared once."""
-    prefixes: set[str] = set()
-    blocks: list[str] = []
-    for graph in named_graphs(dataset):
-        lines = graph.serialize(format="turtle").split("\n")
-        start = 0  # rdflib writes the prefixes first, then the triples
-        while start < len(lines) and (lines[start].startswith("@prefix ") or not lines[start]):
-            if lines[start]:
-                prefixes.add(lines[start])
-            start += 1
-        body = "\n".join(lines[start:]).strip()  # as written: lines may be inside a string
-        blocks.append(f"{graph.identifier.n3()} {{\n{body}\n}}\n")
-    head = "".join(line + "\n" for line in sorted(prefixes))
-    return (head + "\n" + "\n".join(blocks)).encode()
+def _compactor(context: Mapping[str, str]) -> Any:
+    """Return a function writing an IRI as a compact IRI of ``context`` where one fits."""
+    namespaces = sorted(context.items(), key=lambda item: (-len(item[1]), item[0]))
+
+    def compact(iri: str) -> str:
+        for prefix, namespace in namespaces:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                local = iri[len(namespace) :]
+                if not local.startswith("//"):  # "p://x" would read as an absolute IRI
+                    return f"{prefix}:{local}"
+        return iri
+
+    return compact
 
 
-def _jsonld(dataset: Dataset) -> bytes:
-    context = jsonld_context()
-    with warnings.catch_warnings():
-        # rdflib's own JSON-LD serialiser still calls its deprecated Dataset.contexts.
-        warnings.filterwarnings("ignore", "Dataset.contexts is deprecated", DeprecationWarning)
-        text = dataset.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
-    doc: Any = json.loads(text)
-    doc = _sort_graphs(doc)
-    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+def _jsonld_value(term: ox.NamedNode | ox.BlankNode | ox.Literal, compact: Any) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return {"@id": compact(term.value)}
+    if isinstance(term, ox.BlankNode):
+        return {"@id": f"_:{term.value}"}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == XSD.string:
+        return term.value
+    return {"@value": term.value, "@type": compact(term.datatype.value)}
 
 
-def _sort_graphs(doc: Any) -> Any:
-    """Order the values of every array but ``@list`` ones, so the document is reproducible.
+def _sorted_values(values: list[Any]) -> Any:
+    values = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return values[0] if len(values) == 1 else values
 
-    JSON-LD arrays are unordered sets of values, except the values of ``@list``.
+
+def _node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple, compact: Any) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode):
+        return str(compact(term.value))
+    raise ValueError(f"JSON-LD cannot hold the RDF-star triple term {term}")
+
+
+def _jsonld(quads: Sequence[ox.Quad]) -> bytes:
+    """Write ``quads`` as one compacted JSON-LD document: a graph object per named graph.
+
+    Every node object has its ``@id``, then ``@type``, then its properties in order;
+    values are sorted (JSON-LD arrays are sets, unless ``@list``), single values are
+    written bare. Literals keep their lexical form (``{"@value", "@type"}``).
     """
-    if isinstance(doc, dict):
-        return {
-            key: [_sort_graphs(item) for item in value]
-            if key == "@list" and isinstance(value, list)
-            else _sort_graphs(value)
-            for key, value in doc.items()
-        }
-    if isinstance(doc, list):
-        items = [_sort_graphs(item) for item in doc]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-    return doc
+    context = jsonld_context()
+    compact = _compactor(context)
+    graphs: dict[str, dict[str, dict[str, list[Any]]]] = {}
+    for quad in quads:
+        graph = quad.graph_name
+        assert isinstance(graph, ox.NamedNode), "a dataset export holds named graphs only"
+        nodes = graphs.setdefault(compact(graph.value), {})
+        node = nodes.setdefault(_node_id(quad.subject, compact), {})
+        obj = quad.object
+        if quad.predicate.value == RDF.type and isinstance(obj, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(obj.value))
+        else:
+            if isinstance(obj, ox.Triple):
+                raise ValueError(f"JSON-LD cannot hold the RDF-star triple term {obj}")
+            key = compact(quad.predicate.value)
+            node.setdefault(key, []).append(_jsonld_value(obj, compact))
+    document: list[dict[str, Any]] = []
+    for graph_id in sorted(graphs):
+        objects = []
+        for node_id, properties in sorted(graphs[graph_id].items()):
+            item: dict[str, Any] = {"@id": node_id}
+            if "@type" in properties:
+                item["@type"] = _sorted_values(properties.pop("@type"))
+            for key in sorted(properties):
+                item[key] = _sorted_values(properties[key])
+            objects.append(item)
+        document.append({"@id": graph_id, "@graph": objects})
+    text = json.dumps({"@context": context, "@graph": document}, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
 
 
-def export(dataset: Dataset, fmt: RdfFormat, *, out: Path | str | None = None) -> bytes:
-    """Serialise ``dataset`` in ``fmt`` and, given ``out``, write it there atomically.
+# ---------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------
+
+
+def export(store: Store, fmt: RdfFormat, *, out: Path | str | None = None) -> bytes:
+    """Write the dataset of ``store`` in ``fmt`` and, given ``out``, to that file atomically.
 
     Parameters
     ----------
-    dataset
-        The dataset to export.
+    store
+        The store (embedded or remote; only read).
     fmt
         The format.
     out
@@ -340,8 +327,10 @@ def export(dataset: Dataset, fmt: RdfFormat, *, out: Path | str | None = None) -
     ------
     InputError
         If ``out`` cannot be written.
+    StoreError
+        If the store cannot be read.
     """
-    data = serialize(dataset, fmt)
+    data = serialize(store, fmt)
     if out is not None:
         write_atomic(Path(out), data)
     return data
@@ -352,13 +341,15 @@ def write_context(directory: Path | str) -> Path:
     return write_atomic(Path(directory) / CONTEXT_FILE, _context_text())
 
 
-def export_all(dataset: Dataset, directory: Path | str) -> dict[RdfFormat, Path]:
+def export_all(store: Store, directory: Path | str) -> dict[RdfFormat, Path]:
     """Write every format, the JSON-LD context and the VoID/DCAT description to ``directory``.
+
+    The store is read once; each file is written atomically.
 
     Parameters
     ----------
-    dataset
-        The dataset.
+    store
+        The store.
     directory
         Where to write ``clustergraph.<ext>`` for each format, ``context.jsonld`` and
         ``void.ttl`` (see :mod:`clustergraph.pipeline.void`); created if missing.
@@ -367,14 +358,21 @@ def export_all(dataset: Dataset, directory: Path | str) -> dict[RdfFormat, Path]
     -------
     dict
         The file written for each format.
+
+    Raises
+    ------
+    InputError
+        If a file cannot be written.
     """
-    from clustergraph.pipeline.void import VOID_FILE, describe
+    from clustergraph.pipeline.void import VOID_FILE, describe, void_turtle
 
     directory = Path(directory)
-    files = {fmt: Path(directory / fmt.file_name) for fmt in RdfFormat}
-    for fmt, path in files.items():
-        export(dataset, fmt, out=path)
+    quads = canonical_quads(store)
+    union = _union(quads)
+    files = {
+        fmt: write_atomic(directory / file_name(fmt), _document(fmt, quads, union))
+        for fmt in RdfFormat
+    }
     write_context(directory)
-    description = describe(dataset, files)
-    write_atomic(directory / VOID_FILE, description.serialize(format="turtle", encoding="utf-8"))
+    write_atomic(directory / VOID_FILE, void_turtle(describe(store, files)))
     return files

@@ -1,52 +1,86 @@
-"""SHACL validation of the dataset, with reports that name the files to fix.
+"""SHACL validation of the store's stated facts, with reports that name the files to fix.
 
-The union of all named graphs, the ontology included (so that ``sh:class`` sees
-``rdfs:subClassOf``), is validated with pySHACL (no inference, SHACL-AF enabled,
-warnings allowed). Each result names the data files whose graph has the focus node
-as a subject.
+The data graph is the union of the store's stated graphs (the ontology, so that
+``sh:class`` sees ``rdfs:subClassOf``, the vocabularies and the sources; not the derived
+facts, not the manifest), handed to pySHACL as an rdflib graph (no inference, SHACL-AF
+enabled, warnings allowed). The shapes file is parsed strictly
+(:func:`clustergraph.rdf.parse.parse_file`). Each result names the files whose graph
+has the focus node as a subject (else as an object), from the store's manifest.
+
+A report starts with its totals: the number of results, then the count of each shape
+and constraint, most first; then one line per result (:meth:`ValidationReport.format`,
+which can cap the lines shown).
 
 Examples
 --------
->>> from rdflib import Dataset, Graph
->>> shapes = Graph().parse(format="turtle", data='''
-...     @prefix sh: <http://www.w3.org/ns/shacl#> .
-...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-...     @prefix cg: <https://w3id.org/clustergraph/ontology#> .
-...     [] a sh:NodeShape ; sh:targetClass cg:Cluster ;
-...        sh:property [ sh:path rdfs:label ; sh:minCount 1 ; sh:message "No label." ] .''')
->>> ds = Dataset(default_union=True)
->>> ds.graph("https://w3id.org/clustergraph/graph/source/x").parse(format="turtle", data='''
-...     <https://w3id.org/clustergraph/id/cluster/a>
-...         a <https://w3id.org/clustergraph/ontology#Cluster> .''')
-<Graph identifier=https://w3id.org/clustergraph/graph/source/x (<class 'rdflib.graph.Graph'>)>
->>> report = validate(ds, shapes=shapes)
+>>> import tempfile
+>>> from clustergraph.store import open_store
+>>> store = open_store("memory:")
+>>> store.replace_graphs({"https://w3id.org/clustergraph/graph/source/x": (
+...     b"<https://w3id.org/clustergraph/id/org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+...     b" <https://w3id.org/clustergraph/ontology#Cluster> .")})
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     shapes = Path(tmp, "shapes.ttl")
+...     _ = shapes.write_text('''
+...         @prefix sh: <http://www.w3.org/ns/shacl#> .
+...         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+...         @prefix cg: <https://w3id.org/clustergraph/ontology#> .
+...         <https://w3id.org/clustergraph/shapes#Cluster> a sh:NodeShape ;
+...            sh:targetClass cg:Cluster ;
+...            sh:property [ sh:path rdfs:label ; sh:minCount 1 ; sh:message "No label." ] .''')
+...     report = validate(Project(tmp), store, shapes=shapes)
 >>> report.conforms
 False
 >>> print(report.format())
-data/sources/x.ttl: id:cluster/a rdfs:label: No label. [sh:MinCountConstraintComponent]
-"""
+does not conform: 1 result (1 violation) in 1 file
+     1  cgsh:Cluster rdfs:label sh:MinCountConstraintComponent
+data/sources/x.ttl: o:a rdfs:label: No label. [sh:MinCountConstraintComponent]
+"""  # noqa: E501
 
 from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyshacl
-from pyparsing import ParseBaseException
-from pyshacl.errors import ReportableRuntimeError
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from clustergraph.errors import LayoutError, ShapesError
-from clustergraph.pipeline.load import load_file, named_graphs, union_graph
-from clustergraph.project.layout import GRAPH_NS, file_for_graph
-from clustergraph.project.prefixes import compact, prefix_map
+from clustergraph.pipeline.load import manifest, stated_graphs
+from clustergraph.project.layout import BASE, GRAPH_NS, Project
+from clustergraph.project.prefixes import PREFIXES, compact
+from clustergraph.project.vocab import SH
+from clustergraph.rdf.parse import parse_file
+from clustergraph.rdf.terms import Term, from_rdflib, to_rdflib, to_rdflib_graph
+from clustergraph.store.base import Store
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+__all__ = [
+    "SHAPES_NS",
+    "PathOp",
+    "PropertyPath",
+    "ShapesWarning",
+    "ValidationReport",
+    "Violation",
+    "format_path",
+    "validate",
+]
+
+SHAPES_NS = BASE + "shapes#"
+"""Namespace of the project's named shapes (shown with the prefix ``cgsh``)."""
+
+SHAPES_GRAPH = GRAPH_NS + "shapes"
+"""The graph IRI the shapes file is parsed into (relative IRIs resolve against it)."""
+
+_PREFIXES: Mapping[str, str] = {**PREFIXES, "cgsh": SHAPES_NS}
 
 
 @dataclass(frozen=True)
@@ -61,7 +95,8 @@ class PathOp:
     args: tuple[PropertyPath, ...]
 
 
-PropertyPath = URIRef | PathOp
+PropertyPath = str | PathOp
+"""A SHACL property path: a predicate IRI, or a :class:`PathOp`."""
 
 _UNARY = {
     SH.inversePath: "inverse",
@@ -70,6 +105,7 @@ _UNARY = {
     SH.zeroOrOnePath: "zeroOrOne",
 }
 _SUFFIX = {"zeroOrMore": "*", "oneOrMore": "+", "zeroOrOne": "?"}
+_SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
 @dataclass(frozen=True)
@@ -79,7 +115,7 @@ class Violation:
     Attributes
     ----------
     severity
-        ``sh:Violation``, ``sh:Warning`` or ``sh:Info``.
+        ``sh:Violation``, ``sh:Warning`` or ``sh:Info`` (an IRI).
     focus
         The focus node.
     path
@@ -90,35 +126,60 @@ class Violation:
         Short name of an ``sh:`` constraint component (``"MinCountConstraintComponent"``),
         or the full IRI of another one.
     shape
-        The source shape (often a blank node).
+        The source shape (often a blank node: a property shape).
     message
         The result message (messages in several languages are joined by `` / ``).
     files
         Files (relative to the project root) whose graph has ``focus`` as a subject, or,
         if none, as an object.
+    node_shape
+        The named node shape the source shape belongs to (itself if it is named; the
+        shape holding it with ``sh:property`` if it is a property shape), if any.
     """
 
-    severity: URIRef
-    focus: Node
+    severity: str
+    focus: Term
     path: PropertyPath | None
-    value: Node | None
+    value: Term | None
     component: str
-    shape: Node
+    shape: Term
     message: str
     files: tuple[str, ...]
+    node_shape: str | None = None
 
-    def format(self, prefixes: Mapping[str, str]) -> str:
+    def format(self, prefixes: Mapping[str, str] = _PREFIXES) -> str:
         """Return the result as one line (see :meth:`ValidationReport.format`)."""
         where = ", ".join(self.files) if self.files else "(no file)"
         path = f" {format_path(self.path, prefixes)}" if self.path is not None else ""
-        component = (
-            f"sh:{self.component}"
-            if ":" not in self.component
-            else compact(URIRef(self.component), prefixes)
-        )
         severity = "" if self.severity == SH.Violation else f" ({compact(self.severity, prefixes)})"
         message = " ".join(self.message.split())
-        return f"{where}: {compact(self.focus, prefixes)}{path}: {message} [{component}]{severity}"
+        focus = compact(self.focus, prefixes)
+        return f"{where}: {focus}{path}: {message} [{self.component_name(prefixes)}]{severity}"
+
+    def component_name(self, prefixes: Mapping[str, str] = _PREFIXES) -> str:
+        """Return the constraint component as a prefixed name (``sh:ClassConstraintComponent``)."""
+        if ":" not in self.component:
+            return f"sh:{self.component}"
+        return compact(self.component, prefixes)
+
+    def constraint(self, prefixes: Mapping[str, str] = _PREFIXES) -> str:
+        """Return the shape and constraint this result counts under in the totals.
+
+        The named node shape, the path for a property shape, and the component:
+        ``cgsh:Company org:classification sh:MinCountConstraintComponent``.
+        """
+        shape = self.node_shape or (
+            self.shape.value if isinstance(self.shape, ox.NamedNode) else None
+        )
+        parts = [compact(shape, prefixes) if shape is not None else "(unnamed shape)"]
+        if self.path is not None and not isinstance(self.shape, ox.NamedNode):
+            parts.append(format_path(self.path, prefixes))
+        parts.append(self.component_name(prefixes))
+        return " ".join(parts)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -133,35 +194,87 @@ class ValidationReport:
         The validation results, sorted by file, focus node and path.
     prefixes
         Prefix bindings used by :meth:`format`.
+    graphs
+        The graphs validated.
+    triples
+        The triples validated (their union).
     """
 
     conforms: bool
     results: tuple[Violation, ...]
     prefixes: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    graphs: tuple[str, ...] = ()
+    triples: int = 0
 
-    def format(self) -> str:
-        """Return one line per result, ``file: focus path: message [sh:Component]``.
+    @property
+    def violations(self) -> int:
+        """The number of results of severity ``sh:Violation``."""
+        return sum(1 for v in self.results if v.severity == SH.Violation)
 
-        Results that are not violations end with their severity, as ``(sh:Warning)``.
-        An empty report gives ``"conforms"``.
+    def totals(self) -> list[tuple[str, int]]:
+        """Return each shape and constraint with its number of results, most first."""
+        prefixes = dict(self.prefixes) or dict(_PREFIXES)
+        counts = Counter(v.constraint(prefixes) for v in self.results)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    def summary(self) -> str:
+        """Return the first line of the report: conformance and the totals.
+
+        Examples
+        --------
+        >>> ValidationReport(conforms=True, results=()).summary()
+        'conforms'
         """
         if not self.results:
             return "conforms" if self.conforms else "does not conform"
-        prefixes = dict(self.prefixes)
-        return "\n".join(v.format(prefixes) for v in self.results)
+        by_severity = Counter(_SEVERITIES.get(v.severity, "other") for v in self.results)
+        kinds = ", ".join(
+            _plural(by_severity[word], word)
+            for word in (*_SEVERITIES.values(), "other")
+            if by_severity[word]
+        )
+        files = {f for v in self.results for f in v.files}
+        head = "conforms" if self.conforms else "does not conform"
+        results = _plural(len(self.results), "result")
+        return f"{head}: {results} ({kinds}) in {_plural(len(files), 'file')}"
+
+    def format(self, *, limit: int | None = None) -> str:
+        """Return the report: the totals first, then one line per result.
+
+        The first line says whether the data conforms and counts the results by
+        severity; then each shape and constraint with its count (most first); then
+        one line per result, ``file: focus path: message [sh:Component]`` (results that
+        are not violations end with their severity, as ``(sh:Warning)``). An empty
+        report is ``"conforms"``.
+
+        Parameters
+        ----------
+        limit
+            Show at most this many result lines (the totals are always complete); a
+            last line says how many were left out.
+        """
+        if not self.results:
+            return self.summary()
+        prefixes = dict(self.prefixes) or dict(_PREFIXES)
+        lines = [self.summary()]
+        lines += [f"{count:>6}  {name}" for name, count in self.totals()]
+        shown = self.results if limit is None else self.results[: max(limit, 0)]
+        lines += [v.format(prefixes) for v in shown]
+        if len(shown) < len(self.results):
+            lines.append(f"... and {len(self.results) - len(shown)} more results not shown")
+        return "\n".join(lines)
 
 
-def format_path(path: PropertyPath, prefixes: Mapping[str, str]) -> str:
+def format_path(path: PropertyPath, prefixes: Mapping[str, str] = _PREFIXES) -> str:
     """Return a SHACL property path in SPARQL property path syntax.
 
     Examples
     --------
-    >>> from rdflib.namespace import RDFS, SKOS
-    >>> p = PathOp("sequence", (PathOp("inverse", (SKOS.member,)), RDFS.label))
-    >>> format_path(p, {"skos": str(SKOS), "rdfs": str(RDFS)})
+    >>> from clustergraph.project.vocab import RDFS, SKOS
+    >>> format_path(PathOp("sequence", (PathOp("inverse", (SKOS.member,)), RDFS.label)))
     '^skos:member/rdfs:label'
     """
-    if isinstance(path, URIRef):
+    if isinstance(path, str):
         return compact(path, prefixes)
     inner = [
         f"({format_path(arg, prefixes)})" if _needs_parens(arg) else format_path(arg, prefixes)
@@ -178,42 +291,37 @@ def _needs_parens(path: PropertyPath) -> bool:
     return isinstance(path, PathOp) and path.op in ("sequence", "alternative")
 
 
+# ---------------------------------------------------------------------------
+# Reading pySHACL's results graph (rdflib)
+# ---------------------------------------------------------------------------
+
+
 def _read_path(graph: Graph, node: Node) -> PropertyPath:
     """Read a SHACL property path from ``graph`` (the results graph)."""
+    from rdflib import URIRef
+    from rdflib.collection import Collection
+    from rdflib.namespace import RDF
+
     if isinstance(node, URIRef):
-        return node
+        return str(node)
     if (node, RDF.first, None) in graph:
         return PathOp("sequence", tuple(_read_path(graph, n) for n in Collection(graph, node)))
-    alternatives = graph.value(node, SH.alternativePath)
+    alternatives = graph.value(node, URIRef(SH.alternativePath))
     if alternatives is not None:
         args = tuple(_read_path(graph, n) for n in Collection(graph, alternatives))
         return PathOp("alternative", args)
     for predicate, op in _UNARY.items():
-        inner = graph.value(node, predicate)
+        inner = graph.value(node, URIRef(predicate))
         if inner is not None:
             return PathOp(op, (_read_path(graph, inner),))
     raise ShapesError(f"unsupported SHACL property path {node!r}")
 
 
-def _files_of(dataset: Dataset, node: Node) -> tuple[str, ...]:
-    """Return the layout files whose graph has ``node`` as subject (else as object)."""
-    graphs = list(named_graphs(dataset))
-    for pattern in ((node, None, None), (None, None, node)):
-        found = []
-        for graph in graphs:
-            if pattern in graph and str(graph.identifier).startswith(GRAPH_NS):
-                try:
-                    found.append(file_for_graph(str(graph.identifier)))
-                except LayoutError:
-                    continue
-        if found:
-            return tuple(sorted(found))
-    return ()
-
-
 def _message(results: Graph, result: Node) -> str:
+    from rdflib import Literal, URIRef
+
     messages = sorted(
-        (m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)),
+        (m for m in results.objects(result, URIRef(SH.resultMessage)) if isinstance(m, Literal)),
         key=lambda m: (m.language not in ("en", None), str(m)),
     )
     return " / ".join(str(m) for m in messages)
@@ -226,16 +334,90 @@ def _component(iri: Node | None) -> str:
     return text[len(str(SH)) :] if text.startswith(str(SH)) else text
 
 
-def validate(dataset: Dataset, *, shapes: Path | Graph) -> ValidationReport:
-    """Validate the union of the named graphs of ``dataset`` against SHACL ``shapes``.
+def _owners(shapes: Graph) -> dict[Node, str]:
+    """Map each shape to the named node shape it belongs to (named shapes to themselves)."""
+    from rdflib import URIRef
+
+    owners: dict[Node, str] = {}
+    for parent, child in shapes.subject_objects(URIRef(SH.property)):
+        if isinstance(parent, URIRef):
+            owners[child] = str(parent)
+    return owners
+
+
+# ---------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _DataGraph:
+    """The data graph handed to pySHACL, and where each of its nodes occurs."""
+
+    graph: Graph
+    subjects: dict[Node, set[str]]
+    objects: dict[Node, set[str]]
+
+
+def _data_graph(store: Store, graphs: Sequence[str]) -> _DataGraph:
+    """Copy the union of ``graphs`` into one rdflib graph, noting each node's graphs."""
+    from rdflib import Graph
+
+    data = Graph()
+    bnodes: dict[str, object] = {}
+    subjects: dict[Node, set[str]] = {}
+    objects: dict[Node, set[str]] = {}
+    for name in graphs:
+        triples = []
+        for quad in store.quads(graph=name):
+            s = to_rdflib(quad.subject, bnodes)  # type: ignore[arg-type]
+            p = to_rdflib(quad.predicate, bnodes)
+            o = to_rdflib(quad.object, bnodes)  # type: ignore[arg-type]
+            subjects.setdefault(s, set()).add(name)
+            objects.setdefault(o, set()).add(name)
+            triples.append((s, p, o, data))
+        data.addN(triples)
+    return _DataGraph(data, subjects, objects)
+
+
+def _files(project: Project, store: Store, graphs: Sequence[str]) -> dict[str, str]:
+    """Map each graph to its file: from the store's manifest, else as the layout names it."""
+    files = {g: e.file for g, e in manifest(store).items()}
+    for graph in graphs:
+        if graph not in files and graph.startswith(GRAPH_NS):
+            try:
+                files[graph] = project.relpath(project.file_of(graph))
+            except LayoutError:
+                continue
+    return files
+
+
+def _shapes_graph(project: Project, shapes: Path) -> Graph:
+    triples = parse_file(shapes, graph=SHAPES_GRAPH, shown=project.relpath(shapes))
+    return to_rdflib_graph(triples)
+
+
+def validate(
+    project: Project,
+    store: Store,
+    *,
+    shapes: Path | None = None,
+    graphs: Sequence[str] | None = None,
+) -> ValidationReport:
+    """Validate the stated facts of ``store`` against SHACL ``shapes``.
 
     Parameters
     ----------
-    dataset
-        The dataset (see :func:`clustergraph.pipeline.load.load`); include the ontology graph so
-        that ``sh:class`` constraints see subclasses.
+    project
+        The project: its shapes file, and the files results are blamed on.
+    store
+        The store (embedded or remote; only read).
     shapes
-        The shapes graph, or a Turtle file parsed strictly.
+        The shapes file (default: the project's ``ontology/shapes.ttl``), parsed strictly.
+    graphs
+        The graphs whose union is validated (default: every stated graph of the store:
+        the ontology, the vocabularies and the sources). Include the ontology and the
+        vocabularies: ``sh:class`` needs the subclass axioms and the concepts.
 
     Returns
     -------
@@ -248,17 +430,21 @@ def validate(dataset: Dataset, *, shapes: Path | Graph) -> ValidationReport:
         If the shapes file is missing or malformed.
     ShapesError
         If pySHACL cannot use the shapes.
+    StoreError
+        If the store cannot be read.
     """
-    shapes_graph = (
-        shapes
-        if isinstance(shapes, Graph)
-        else load_file(shapes, graph=URIRef(GRAPH_NS + "shapes"))
-    )
-    data = union_graph(dataset)
+    import pyshacl
+    from pyparsing import ParseBaseException
+    from pyshacl.errors import ReportableRuntimeError
+    from rdflib import BNode, Graph, URIRef
+
+    shapes_graph = _shapes_graph(project, shapes if shapes is not None else project.shapes_file)
+    names = list(stated_graphs(store) if graphs is None else graphs)
+    data = _data_graph(store, names)
     try:
         with _quiet_pyshacl():
             conforms, results, text = pyshacl.validate(
-                data,
+                data.graph,
                 shacl_graph=shapes_graph,
                 inference="none",
                 advanced=True,
@@ -270,32 +456,47 @@ def validate(dataset: Dataset, *, shapes: Path | Graph) -> ValidationReport:
         raise ShapesError(f"SHACL shapes cannot be used: SPARQL syntax error: {exc}") from exc
     if not isinstance(results, Graph):  # pySHACL returns a ValidationFailure instead
         raise ShapesError(f"SHACL validation failed: {_one_line(text)}")
+    files = _files(project, store, names)
+    owners = _owners(shapes_graph)
+
+    def blamed(node: Node) -> tuple[str, ...]:
+        for where in (data.subjects, data.objects):
+            found = sorted({files[g] for g in where.get(node, ()) if g in files})
+            if found:
+                return tuple(found)
+        return ()
+
     violations = []
     # Only the report's own results: pySHACL also types the sh:detail results that explain
     # an sh:node violation as sh:ValidationResult, with the offending value as focus.
-    for result in results.objects(None, SH.result):
-        path_node = results.value(result, SH.resultPath)
-        focus = results.value(result, SH.focusNode)
+    for result in results.objects(None, URIRef(SH.result)):
+        path_node = results.value(result, URIRef(SH.resultPath))
+        focus = results.value(result, URIRef(SH.focusNode))
         if focus is None:  # pragma: no cover - pySHACL always gives a focus node
             raise ShapesError("validation result without focus node")
+        value = results.value(result, URIRef(SH.value))
+        shape = results.value(result, URIRef(SH.sourceShape)) or BNode()
+        severity = results.value(result, URIRef(SH.resultSeverity))
         violations.append(
             Violation(
-                severity=_uri(results.value(result, SH.resultSeverity), SH.Violation),
-                focus=focus,
+                severity=str(severity) if isinstance(severity, URIRef) else SH.Violation,
+                focus=from_rdflib(focus),
                 path=_read_path(results, path_node) if path_node is not None else None,
-                value=results.value(result, SH.value),
-                component=_component(results.value(result, SH.sourceConstraintComponent)),
-                shape=results.value(result, SH.sourceShape) or BNode(),
+                value=from_rdflib(value) if value is not None else None,
+                component=_component(results.value(result, URIRef(SH.sourceConstraintComponent))),
+                shape=from_rdflib(shape),
                 message=_message(results, result),
-                files=_files_of(dataset, focus),
+                files=blamed(focus),
+                node_shape=str(shape) if isinstance(shape, URIRef) else owners.get(shape),
             )
         )
-    prefixes = prefix_map(dataset)
-    violations.sort(key=lambda v: _sort_key(v, prefixes))
+    violations.sort(key=_sort_key)
     return ValidationReport(
         conforms=bool(conforms),
         results=tuple(violations),
-        prefixes=tuple(sorted(prefixes.items())),
+        prefixes=tuple(sorted(_PREFIXES.items())),
+        graphs=tuple(names),
+        triples=len(data.graph),
     )
 
 
@@ -327,15 +528,11 @@ def _one_line(error: object) -> str:
     return " ".join(str(getattr(error, "message", error)).split())
 
 
-def _uri(node: Node | None, default: URIRef) -> URIRef:
-    return node if isinstance(node, URIRef) else default
-
-
-def _sort_key(v: Violation, prefixes: Mapping[str, str]) -> tuple[str, ...]:
+def _sort_key(v: Violation) -> tuple[str, ...]:
     return (
         ",".join(v.files),
         str(v.focus),
-        format_path(v.path, prefixes) if v.path is not None else "",
+        format_path(v.path) if v.path is not None else "",
         v.component,
         v.message,
         str(v.value),

@@ -15,60 +15,66 @@ The description (``void.ttl``, written beside the exports by
   relative to the description (the files sit beside it); the files are also the
   dataset's ``void:dataDump``.
 
+Everything is read from the store by SPARQL (:func:`clustergraph.pipeline.stats.stats`).
+
 Examples
 --------
->>> from rdflib import Dataset, URIRef
->>> ds = Dataset(default_union=True)
->>> _ = ds.graph("urn:g").add((URIRef("urn:a"), URIRef("http://www.w3.org/ns/org#memberOf"),
-...                            URIRef("urn:b")))
->>> g = describe(ds, {})
->>> int(g.value(DATASET, VOID.triples)), sorted(str(v) for v in g.objects(DATASET, VOID.vocabulary))
-(1, ['http://www.w3.org/ns/org#'])
+>>> from clustergraph.store import open_store
+>>> store = open_store("memory:")
+>>> store.replace_graphs({"urn:g": b"<urn:a> <http://www.w3.org/ns/org#memberOf> <urn:b> ."})
+>>> triples = describe(store, {})
+>>> [t.object.value for t in triples if t.predicate.value == VOID.triples]
+['1', '1']
+>>> [t.object.value for t in triples if t.predicate.value == VOID.vocabulary]
+['http://www.w3.org/ns/org#']
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+import pyoxigraph as ox
 
-from clustergraph.pipeline.load import named_graphs
+from clustergraph.pipeline.export import data_graphs, export_prefixes
+from clustergraph.pipeline.stats import stats
 from clustergraph.project.layout import BASE, ID_NS
-from clustergraph.project.prefixes import new_namespace_manager
+from clustergraph.project.vocab import DCAT, DCTERMS, RDF, SPDX, VOID, XSD, Namespace
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.store.base import SelectResult, Store
 
-if TYPE_CHECKING:
-    from clustergraph.pipeline.export import RdfFormat
+__all__ = ["DATASET", "LICENSE", "VOID_FILE", "describe", "vocabularies", "void_turtle"]
 
 VOID_FILE = "void.ttl"
 """File name of the description, beside the export files."""
 
-DATASET = URIRef(BASE + "dataset")
+DATASET = BASE + "dataset"
 """IRI of the dataset as a whole."""
 
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 """The licence of the ontology and the data (CC BY 4.0)."""
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _IANA = "https://www.iana.org/assignments/media-types/"
+_HERE = "x-clustergraph-export:/"
+"""A base IRI standing for the directory of the files while the description is written."""
 
 _FORMAT_IRIS = {
-    "turtle": FORMATS.Turtle,
-    "ntriples": FORMATS["N-Triples"],
-    "nquads": FORMATS["N-Quads"],
-    "trig": FORMATS.TriG,
-    "jsonld": FORMATS["JSON-LD"],
-    "rdfxml": FORMATS.RDF_XML,
+    RdfFormat.TURTLE: FORMATS.Turtle,
+    RdfFormat.NTRIPLES: FORMATS["N-Triples"],
+    RdfFormat.NQUADS: FORMATS["N-Quads"],
+    RdfFormat.TRIG: FORMATS.TriG,
+    RdfFormat.JSONLD: FORMATS["JSON-LD"],
+    RdfFormat.RDFXML: FORMATS.RDF_XML,
 }
 
 
-def vocabularies(dataset: Dataset, prefixes: Mapping[str, str]) -> list[URIRef]:
-    """Return the namespaces of the predicates and classes used in ``dataset``, sorted.
+def vocabularies(
+    store: Store, prefixes: Mapping[str, str], *, graphs: Sequence[str] | None = None
+) -> list[str]:
+    """Return the namespaces of the predicates and classes used in the data graphs, sorted.
 
     A term belongs to the longest namespace of ``prefixes`` it starts with; terms of no
     known namespace are cut after their last ``#`` or ``/``. Entity IRIs (``id:``) are
@@ -76,19 +82,22 @@ def vocabularies(dataset: Dataset, prefixes: Mapping[str, str]) -> list[URIRef]:
 
     Examples
     --------
-    >>> from rdflib import Dataset
-    >>> ds = Dataset(default_union=True)
-    >>> _ = ds.graph("urn:g").add((URIRef("urn:a"), RDF.type, URIRef("http://e.org/v/C")))
-    >>> [str(v) for v in vocabularies(ds, {})]
+    >>> from clustergraph.store import open_store
+    >>> store = open_store("memory:")
+    >>> store.replace_graphs({"urn:g": b"<urn:a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e.org/v/C> ."})
+    >>> vocabularies(store, {})
     ['http://e.org/v/', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#']
-    """
+    """  # noqa: E501
+    names = data_graphs(store) if graphs is None else list(graphs)
+    if not names:
+        return []
+    result = store.query(
+        "SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term FILTER(isIRI(?term)) } }",
+        graphs=names,
+    )
+    assert isinstance(result, SelectResult)
+    terms = {row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode)}
     namespaces = sorted({iri for iri in prefixes.values() if iri}, key=len, reverse=True)
-    terms: set[str] = set()
-    for graph in named_graphs(dataset):
-        for _, p, o in graph:
-            terms.add(str(p))
-            if p == RDF.type and isinstance(o, URIRef):
-                terms.add(str(o))
     found: set[str] = set()
     for term in terms:
         if term.startswith(ID_NS):
@@ -98,95 +107,132 @@ def vocabularies(dataset: Dataset, prefixes: Mapping[str, str]) -> list[URIRef]:
             cut = max(term.rfind("#"), term.rfind("/"))
             namespace = term[: cut + 1] if cut > 0 else term
         found.add(namespace)
-    return [URIRef(ns) for ns in sorted(found)]
+    return sorted(found)
 
 
-def _checksum(graph: Graph, node: URIRef, algorithm: URIRef, value: str) -> URIRef:
-    graph.add((node, RDF.type, SPDX.Checksum))
-    graph.add((node, SPDX.algorithm, algorithm))
-    graph.add((node, SPDX.checksumValue, Literal(value, datatype=XSD.hexBinary)))
-    return node
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
 
 
-def describe(dataset: Dataset, files: Mapping[RdfFormat, Path]) -> Graph:
-    """Describe ``dataset`` and its export ``files`` in VoID and DCAT.
+def _integer(value: int, datatype: str = XSD.integer) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
+
+
+def _english(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def describe(store: Store, files: Mapping[RdfFormat, Path]) -> list[ox.Triple]:
+    """Describe the dataset of ``store`` and its export ``files`` in VoID and DCAT.
 
     Parameters
     ----------
-    dataset
-        The dataset, as loaded.
+    store
+        The store (only read).
     files
         The export file of each format (see :func:`clustergraph.pipeline.export.export_all`);
         each becomes a distribution, with its size and SHA-256 read from the file.
 
     Returns
     -------
-    Graph
-        The description; its download URLs are relative to the directory of the files.
+    list of pyoxigraph.Triple
+        The description, sorted; write it with :func:`void_turtle`, which makes the
+        download URLs relative to the directory of the files.
     """
-    from clustergraph.pipeline.export import export_prefixes
-    from clustergraph.pipeline.stats import stats
-
-    prefixes = export_prefixes()
-    graph = Graph()
-    new_namespace_manager(
-        graph,
-        {
-            **prefixes,
-            "void": str(VOID),
-            "dcat": str(DCAT),
-            "spdx": str(SPDX),
-            "formats": str(FORMATS),
-        },
-    )
-    counted = stats(dataset)
-    graph.add((DATASET, RDF.type, VOID.Dataset))
-    graph.add((DATASET, RDF.type, DCAT.Dataset))
-    graph.add((DATASET, DCTERMS.title, Literal("clustergraph", lang="en")))
-    graph.add(
+    counted = stats(store)
+    dataset = _iri(DATASET)
+    license_ = _iri(LICENSE)
+    triples: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = [
+        (dataset, RDF.type, _iri(VOID.Dataset)),
+        (dataset, RDF.type, _iri(DCAT.Dataset)),
+        (dataset, DCTERMS.title, _english("clustergraph")),
         (
-            DATASET,
+            dataset,
             DCTERMS.description,
-            Literal(
+            _english(
                 "A knowledge graph of industry clusters, cluster networks and the "
-                "organisations and people around them, one named graph per source article.",
-                lang="en",
+                "organisations and people around them, one named graph per source article."
             ),
-        )
-    )
-    graph.add((DATASET, DCTERMS.license, LICENSE))
-    graph.add((DATASET, VOID.uriSpace, Literal(ID_NS)))
-    graph.add((DATASET, VOID.triples, Literal(counted.total_triples, datatype=XSD.integer)))
+        ),
+        (dataset, DCTERMS.license, license_),
+        (dataset, VOID.uriSpace, ox.Literal(ID_NS)),
+        (dataset, VOID.triples, _integer(counted.total_triples)),
+    ]
     for count in counted.graphs:
-        graph.add((DATASET, VOID.subset, count.graph))
-        graph.add((count.graph, RDF.type, VOID.Dataset))
-        graph.add((count.graph, VOID.triples, Literal(count.triples, datatype=XSD.integer)))
+        graph = _iri(count.graph)
+        triples += [
+            (dataset, VOID.subset, graph),
+            (graph, RDF.type, _iri(VOID.Dataset)),
+            (graph, VOID.triples, _integer(count.triples)),
+        ]
     for cls in counted.classes:
         # Named, not blank, so that the description is the same bytes for the same data.
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", cls.name.strip("<>")).strip("-")
-        partition = URIRef(f"{DATASET}/class/{slug}")
-        graph.add((DATASET, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], cls.cls))
-        graph.add((partition, VOID.entities, Literal(cls.entities, datatype=XSD.integer)))
-    for vocabulary in vocabularies(dataset, prefixes):
-        graph.add((DATASET, VOID.vocabulary, vocabulary))
+        partition = _iri(f"{DATASET}/class/{slug}")
+        triples += [
+            (dataset, VOID.classPartition, partition),
+            (partition, VOID["class"], _iri(cls.cls)),
+            (partition, VOID.entities, _integer(cls.entities)),
+        ]
+    used = vocabularies(store, export_prefixes(), graphs=[g.graph for g in counted.graphs])
+    triples += [(dataset, VOID.vocabulary, _iri(vocabulary)) for vocabulary in used]
     for fmt, path in files.items():
         data = Path(path).read_bytes()
-        download = URIRef(Path(path).name)
-        node = URIRef(f"{DATASET}/distribution/{fmt.value}")
-        graph.add((DATASET, DCAT.distribution, node))
-        graph.add((DATASET, VOID.dataDump, download))
-        graph.add((node, RDF.type, DCAT.Distribution))
-        graph.add((node, DCTERMS.title, Literal(f"clustergraph in {fmt.label}", lang="en")))
+        download = _iri(_HERE + Path(path).name)
+        node = _iri(f"{DATASET}/distribution/{fmt.value}")
+        checksum = _iri(f"{node.value}/sha256")
         holds = "the named graphs, one per file" if fmt.supports_datasets else "their union"
-        graph.add((node, DCTERMS.description, Literal(f"Holds {holds}.", lang="en")))
-        graph.add((node, DCAT.downloadURL, download))
-        graph.add((node, DCAT.mediaType, URIRef(_IANA + fmt.media_type)))
-        graph.add((node, DCTERMS["format"], _FORMAT_IRIS[fmt.value]))
-        graph.add((node, DCTERMS.license, LICENSE))
-        graph.add((node, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
-        digest = hashlib.sha256(data).hexdigest()
-        checksum = URIRef(f"{node}/sha256")
-        _checksum(graph, checksum, SPDX.checksumAlgorithm_sha256, digest)
-        graph.add((node, SPDX.checksum, checksum))
-    return graph
+        triples += [
+            (dataset, DCAT.distribution, node),
+            (dataset, VOID.dataDump, download),
+            (node, RDF.type, _iri(DCAT.Distribution)),
+            (node, DCTERMS.title, _english(f"clustergraph in {fmt.label}")),
+            (node, DCTERMS.description, _english(f"Holds {holds}.")),
+            (node, DCAT.downloadURL, download),
+            (node, DCAT.mediaType, _iri(_IANA + fmt.media_type)),
+            (node, DCTERMS["format"], _iri(_FORMAT_IRIS[fmt])),
+            (node, DCTERMS.license, license_),
+            (node, DCAT.byteSize, _integer(len(data), XSD.nonNegativeInteger)),
+            (node, SPDX.checksum, checksum),
+            (checksum, RDF.type, _iri(SPDX.Checksum)),
+            (checksum, SPDX.algorithm, _iri(SPDX.checksumAlgorithm_sha256)),
+            (
+                checksum,
+                SPDX.checksumValue,
+                ox.Literal(hashlib.sha256(data).hexdigest(), datatype=_iri(XSD.hexBinary)),
+            ),
+        ]
+    unique = {ox.Triple(s, _iri(p), o) for s, p, o in triples}
+    return sorted(unique, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def void_turtle(triples: Sequence[ox.Triple]) -> bytes:
+    """Write a description as Turtle, its download URLs relative to the file itself.
+
+    Examples
+    --------
+    >>> t = ox.Triple(ox.NamedNode(DATASET), ox.NamedNode(DCAT.downloadURL),
+    ...               ox.NamedNode(_HERE + "clustergraph.ttl"))
+    >>> print(void_turtle([t]).decode().splitlines()[-1])
+    <https://w3id.org/clustergraph/dataset> dcat:downloadURL <clustergraph.ttl> .
+    """
+    prefixes = {
+        **export_prefixes(),
+        "void": str(VOID),
+        "dcat": str(DCAT),
+        "spdx": str(SPDX),
+        "formats": str(FORMATS),
+    }
+    text = (
+        ox.serialize(
+            triples,
+            format=ox.RdfFormat.TURTLE,
+            prefixes=dict(sorted(prefixes.items())),
+            base_iri=_HERE,
+        )
+        or b""
+    )
+    # Without the @base line, relative IRIs resolve against wherever void.ttl is read from.
+    first, _, rest = text.partition(b"\n")
+    assert first.startswith(b"@base "), first
+    return rest

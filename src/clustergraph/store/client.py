@@ -182,11 +182,6 @@ class Endpoints:
         return cls(graph_store, update, query)
 
 
-def staging_iri(target: str, token: str) -> str:
-    """Return the staging graph of ``target`` for the push with random ``token``."""
-    return f"{target}-staging-{token}"
-
-
 def scoped_query_url(query_url: str, graphs: Iterable[str]) -> str:
     """Add the SPARQL protocol's dataset parameters to a query URL.
 

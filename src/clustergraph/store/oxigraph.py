@@ -212,11 +212,13 @@ class OxigraphStore:
     def replace_graphs(self, data: Mapping[str, bytes]) -> None:
         """Replace named graphs with N-Triples ``data``, in one transaction.
 
-        Every graph's data is parsed first, so malformed data changes nothing.
+        Every graph's data is parsed first, so malformed data changes nothing. Each
+        graph's data is a document of its own: its blank nodes are its own, even where
+        another graph's data uses the same labels.
         """
         self._need_writes()
         parts = []
-        for graph, body in sorted(data.items()):
+        for number, (graph, body) in enumerate(sorted(data.items())):
             try:
                 ox.NamedNode(graph)
                 triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
@@ -225,6 +227,11 @@ class OxigraphStore:
             parts.append(f"DROP SILENT GRAPH <{graph}>")
             if triples:
                 lines = body.decode("utf-8")
+                if any(
+                    isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+                    for t in triples
+                ):
+                    lines = _scoped(triples, f"g{number}x")
                 parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}")
         if parts:
             self.update(" ;\n".join(parts))
@@ -280,6 +287,20 @@ class OxigraphStore:
         if hasattr(self, "_store"):
             self.flush()
             del self._store
+
+
+def _scoped(triples: list[ox.Triple], prefix: str) -> str:
+    """Write ``triples`` as N-Triples, each blank node label prefixed with ``prefix``.
+
+    One update request may not use a label in two ``INSERT DATA`` blocks; prefixing
+    keeps each graph's blank nodes apart (each block's nodes are new nodes anyway).
+    """
+
+    def own(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
+        return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+
+    renamed = [ox.Triple(own(t.subject), t.predicate, own(t.object)) for t in triples]  # type: ignore[arg-type]
+    return (ox.serialize(renamed, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def _open_error(exc: OSError) -> str:

@@ -206,8 +206,14 @@ class RemoteStore:
         return write_results(result, fmt)
 
     def graphs(self) -> list[str]:
-        """Return the named graphs holding at least one triple."""
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """Return the named graphs holding at least one triple.
+
+        Asked as a count per graph: Virtuoso answers ``SELECT DISTINCT ?g`` over every
+        quad a hundred times slower.
+        """
+        result = self.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
         assert isinstance(result, SelectResult)
         return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
 
@@ -287,7 +293,12 @@ class RemoteStore:
         """Return staging graphs earlier replaces left behind (their store died)."""
         if self.endpoints.query is None:
             return []
-        return [g for g in self.graphs() if g.startswith(STAGING_NS)]
+        result = self.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{STAGING_NS}")) }}'
+        )
+        assert isinstance(result, SelectResult)
+        return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
 
     def remove_stale_staging(self) -> list[str]:
         """Delete the staging graphs earlier replaces left; return their IRIs."""
@@ -300,6 +311,7 @@ class RemoteStore:
         data: Mapping[str, bytes],
         *,
         progress: Callable[[str], None] | None = None,
+        action: str = "writing",
     ) -> tuple[Staged, ...]:
         """Replace named graphs with N-Triples ``data``, all of them or none (see above).
 
@@ -309,6 +321,9 @@ class RemoteStore:
             Target graph IRI to its N-Triples.
         progress
             Called with ``"staged"``, ``"verified"``, ``"replaced"`` after each step.
+        action
+            What the caller calls the replace, for the error message: ``"push"`` gives
+            ``push to URL failed while ...``.
 
         Returns
         -------
@@ -355,7 +370,8 @@ class RemoteStore:
             else:
                 _replace_by_put(client, staged, [d for _, d in plan])
         except StoreError as exc:
-            raise _failed(client, attempted, step, exc, self.location) from exc
+            where = self.endpoints.graph_store or self.endpoints.update or self.location
+            raise _failed(client, attempted, step, exc, f"{action} to {where}") from exc
         notify("replaced")
         if self.endpoints.update is None:
             _drop_quietly(client, [p.staging for p in staged])
@@ -444,10 +460,10 @@ def _drop_quietly(client: StoreClient, graphs: Sequence[str]) -> list[str]:
 
 
 def _failed(
-    client: StoreClient, staging: Sequence[str], step: str, exc: StoreError, store: str
+    client: StoreClient, staging: Sequence[str], step: str, exc: StoreError, what: str
 ) -> StoreError:
     left = _drop_quietly(client, staging)
-    message = f"writing to {store} failed while {step}: {exc}"
+    message = f"{what} failed while {step}: {exc}"
     if exc.targets_unchanged:
         message += "; the target graphs are unchanged"
     if left:

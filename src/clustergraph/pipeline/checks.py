@@ -1,0 +1,155 @@
+"""The checks: queries of the library (``queries/checks/``) that must return no rows.
+
+Each check is a SELECT query asking for what should not be there: an entity no source
+types, a post without a holder, two preferred labels in one language, ... A check that
+returns rows has failed; the rows are what to fix. Checks run on what every query sees:
+the union of the store's named graphs, stated and derived facts together (``graphs=``
+narrows it, for example to the stated graphs).
+
+Examples
+--------
+>>> from pathlib import Path
+>>> from clustergraph.queries.library import parse_query_file
+>>> from clustergraph.store import open_store
+>>> store = open_store("memory:")
+>>> store.replace_graphs({"urn:g": b'<urn:a> <http://www.w3.org/2004/02/skos/core#prefLabel> "A".'})
+>>> check = parse_query_file('''#+ summary: Labels without a language.
+... #+ tags:
+... #+   - check
+... SELECT ?entity ?label WHERE {
+...   ?entity <http://www.w3.org/2004/02/skos/core#prefLabel> ?label FILTER(LANG(?label) = "") }
+... ''', name="checks/label-without-language", path=Path("queries/checks/x.rq"))
+>>> report = run_checks(store, [check])
+>>> print(report.format())
+FAIL checks/label-without-language: Labels without a language. (1 row)
+entity   label
+-------  -----
+<urn:a>  A
+0 of 1 checks passed
+>>> report.passed, len(report.failed)
+(False, 1)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from clustergraph.errors import QueryFileError
+from clustergraph.project.prefixes import PREFIXES
+from clustergraph.queries.library import Library, QueryFile
+from clustergraph.queries.output import Format, write_result
+from clustergraph.queries.run import run
+from clustergraph.store.base import SelectResult, Store
+
+__all__ = ["CheckReport", "CheckRun", "run_checks"]
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One check, its result and how long it took (seconds)."""
+
+    query: QueryFile
+    result: SelectResult
+    seconds: float
+
+    @property
+    def failed(self) -> bool:
+        """Whether the check returned rows."""
+        return bool(self.result.rows)
+
+    def format(self, prefixes: Mapping[str, str] = PREFIXES) -> str:
+        """Return ``ok   name``, or ``FAIL name: summary (n rows)`` and the rows as a table."""
+        if not self.failed:
+            return f"ok   {self.query.name}"
+        count = len(self.result.rows)
+        rows = f"{count} row{'' if count == 1 else 's'}"
+        head = f"FAIL {self.query.name}: {self.query.summary} ({rows})"
+        table = write_result(self.result, Format.TABLE, prefixes=prefixes).decode("utf-8")
+        return f"{head}\n{table}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What :func:`run_checks` found."""
+
+    runs: tuple[CheckRun, ...]
+
+    @property
+    def failed(self) -> tuple[CheckRun, ...]:
+        """The checks that returned rows."""
+        return tuple(r for r in self.runs if r.failed)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every check returned no rows."""
+        return not self.failed
+
+    @property
+    def seconds(self) -> float:
+        """Time spent running the checks."""
+        return sum(r.seconds for r in self.runs)
+
+    def summary(self) -> str:
+        """Return ``N of M checks passed``."""
+        return f"{len(self.runs) - len(self.failed)} of {len(self.runs)} checks passed"
+
+    def format(self, *, failures_only: bool = False, prefixes: Mapping[str, str] = PREFIXES) -> str:
+        """Return a line per check (a failed one with its rows as a table), then the summary.
+
+        Parameters
+        ----------
+        failures_only
+            Leave out the checks that passed and the summary (for an error report).
+        prefixes
+            Prefixes for the tables.
+        """
+        runs = self.failed if failures_only else self.runs
+        lines = [r.format(prefixes) for r in runs]
+        if not failures_only:
+            lines.append(self.summary())
+        return "\n".join(lines)
+
+
+def run_checks(
+    store: Store, library: Iterable[QueryFile], *, graphs: Sequence[str] | None = None
+) -> CheckReport:
+    """Run every check of ``library`` (the queries named ``checks/...``) on ``store``.
+
+    Parameters
+    ----------
+    store
+        The store (embedded or remote; only read).
+    library
+        The query library (:class:`clustergraph.queries.library.Library`), or queries;
+        only the checks are run (and, of a library, read).
+    graphs
+        The graphs whose union the checks see (default: every named graph, stated and
+        derived facts together).
+
+    Returns
+    -------
+    CheckReport
+        Each check with its result and time, in the library's order.
+
+    Raises
+    ------
+    QueryFileError
+        If a check is not a SELECT query.
+    QueryError, StoreError
+        If the store fails.
+    """
+    if isinstance(library, Library):
+        queries = [library.get(n) for n in library.names if n.startswith("checks/")]
+    else:
+        queries = [q for q in library if q.is_check]
+    runs = []
+    for query in queries:
+        started = time.perf_counter()
+        result = run(store, query, graphs=graphs)
+        seconds = time.perf_counter() - started
+        if not isinstance(result, SelectResult):
+            raise QueryFileError(f"{query.name}: a check must be a SELECT query")
+        runs.append(CheckRun(query, result, seconds))
+    return CheckReport(tuple(runs))
