@@ -24,6 +24,35 @@ from clustergraph.store import Result, Store, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXPECTED = Path(__file__).resolve().parent / "queries" / "expected.toml"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--update-expected``: regenerate the query library's expected answers."""
+    parser.addoption(
+        "--update-expected",
+        action="store_true",
+        help="rewrite tests/queries/expected.toml from the store's answers and print the "
+        "difference for review",
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With ``--update-expected``, rewrite the manifest before the tests read it."""
+    if not session.config.getoption("--update-expected"):
+        return
+    from tests.support.snapshot import regenerate
+
+    with open_store("memory:") as fresh:
+        sync(Project(REPO), fresh)
+        text, diff = regenerate(EXPECTED, fresh, Library.of(Project(REPO)))
+    EXPECTED.write_text(text, encoding="utf-8")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = diff or "tests/queries/expected.toml: no answer changed\n"
+    if reporter is not None:
+        reporter.write(message)
+    else:
+        print(message)
 
 
 @pytest.fixture(scope="session")

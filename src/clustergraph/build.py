@@ -162,13 +162,16 @@ def _check(state: _State) -> str:
     from clustergraph.pipeline.checks import run_checks
     from clustergraph.queries.library import Library
 
+    from clustergraph.render.site import QueryRun
+
     report = run_checks(state.store, Library.of(state.project))
     if report.failed:
         raise DataError(
             f"{len(report.failed)} of {len(report.runs)} checks returned rows",
-            report=report.format(),
+            report=report.format(failures_only=True),
         )
-    state.runs.extend(_write_results(state, report.runs))
+    runs = [QueryRun(r.query, r.result, r.seconds) for r in report.runs]
+    state.runs.extend(_write_results(state, runs))
     return f"{len(report.runs)} of {len(report.runs)} checks return no rows"
 
 
