@@ -195,11 +195,6 @@ class Step:
     inverse: bool = False
 
     @property
-    def flipped(self) -> Step:
-        """The same property in the other direction."""
-        return Step(self.iri, not self.inverse)
-
-    @property
     def path(self) -> str:
         """The step as a SPARQL property path."""
         return f"^<{self.iri}>" if self.inverse else f"<{self.iri}>"
@@ -533,11 +528,6 @@ def _is_stated(var: str) -> str:
 
 def _is_derived(var: str) -> str:
     return f'STRSTARTS(STR({var}), "{DERIVED_NS}")'
-
-
-def _derived_of(var: str) -> str:
-    """SPARQL: the derived graph of the stated graph ``var``."""
-    return f'IRI(CONCAT("{DERIVED_NS}", STRAFTER(STR({var}), "{GRAPH_NS}")))'
 
 
 def _stated_of(var: str) -> str:
@@ -887,7 +877,8 @@ def derive(store: Store) -> DeriveReport:
         counts = _read_summary(store)
         if counts is None:  # a derivation that died before writing it
             counts = _summarise(store, derived)
-            _write_summary(store, counts)
+            if store.writable:
+                _write_summary(store, counts)
         return _report((), counts)
     # A derived graph whose facts another source masked is derived again when that
     # source changed or went.
