@@ -141,4 +141,3 @@ def _strip_head(block: str) -> str:
     lines = block.splitlines()
     rest = [line for line in lines if not line.startswith("#")]
     return "\n".join(rest[1:]) + "\n"
-

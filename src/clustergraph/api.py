@@ -1,0 +1,393 @@
+"""The Python front door: :func:`clustergraph.open` returns a :class:`KnowledgeGraph`.
+
+One object answers what the command line answers, from the same store::
+
+    import clustergraph
+    kg = clustergraph.open()                       # the project here, or the shipped graph
+    kg.query("members-of-organisation", org="o:lcn").to_df()
+    kg.network("actors")                           # a NetworkX graph
+    kg.view(entity="o:lcn")                        # inline in Jupyter
+
+=====================  ================================================================
+method                 what it gives
+=====================  ================================================================
+``query``              a query of the library by name, or SPARQL text, with parameters:
+                       a result that shows as an HTML table and converts ``.to_df()``
+``queries``            the query library
+``validate``           the SHACL report of the stated facts
+``check``              the checks of the library
+``stats``              triples per graph, entities per class, the sources
+``network``            a projection as a :class:`networkx.Graph`
+``analyze``            centrality, communities, brokers of a projection
+``path``               the shortest paths between two entities, hop by hop
+``view``               an interactive view (inline in Jupyter, or written to a file)
+``to_pyvis``           a :class:`pyvis.network.Network` of a projection, to restyle
+``add``                facts in Turtle added as a source graph, derived at once
+``export``             the dataset in an RDF format
+``build``              the main job, the site included
+=====================  ================================================================
+
+Examples
+--------
+>>> kg = open(store="memory:")
+>>> members = kg.query("members-of-organisation", org="ftd-lt")
+>>> "https://w3id.org/clustergraph/id/org/aksonas" in {t.value for t in members.column("member")}
+True
+>>> kg.query("ASK { ?s a <https://w3id.org/clustergraph/ontology#Cluster> }").value
+True
+>>> "https://w3id.org/clustergraph/id/org/lcn" in kg.network("actors")
+True
+>>> kg.close()
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clustergraph.errors import InputError
+from clustergraph.project.layout import SOURCE_GRAPHS, Project
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from clustergraph.build import BuildReport
+    from clustergraph.network.index import GraphIndex
+    from clustergraph.network.measures import Analysis, ExplainedPath
+    from clustergraph.pipeline.checks import CheckReport
+    from clustergraph.pipeline.stats import Stats
+    from clustergraph.pipeline.validate import ValidationReport
+    from clustergraph.queries.library import Library, QueryFile
+    from clustergraph.rdf.formats import RdfFormat
+    from clustergraph.store.base import Result, Store
+
+__all__ = ["KnowledgeGraph", "View", "open"]
+
+
+def open(  # noqa: A001 - the front door's name
+    root: Path | str | None = None,
+    *,
+    store: str | None = None,
+) -> KnowledgeGraph:
+    """Open the knowledge graph of a project.
+
+    Parameters
+    ----------
+    root
+        The project's directory (default: found from the working directory; outside
+        any project, the graph shipped with clustergraph).
+    store
+        ``memory:``, ``oxigraph:PATH`` or a SPARQL endpoint's URL (default: the
+        project's own store, ``.clustergraph/store``). A local store is brought in step
+        with the files first; a remote one is read as it is.
+
+    Returns
+    -------
+    KnowledgeGraph
+
+    Raises
+    ------
+    InputError
+        For a malformed file (one line naming it) or an unknown kind of store.
+    StoreError
+        If the store cannot be opened.
+    """
+    from clustergraph.store import is_local, open_store
+
+    if root is not None:
+        project = Project(Path(root))
+    else:
+        try:
+            project = Project.discover()
+        except InputError:
+            project = Project.bundled()
+    opened = open_store(store, default=project.store_dir)
+    if is_local(store):
+        from clustergraph.pipeline.sync import sync
+
+        sync(project, opened)
+    return KnowledgeGraph(project, opened)
+
+
+@dataclass
+class View:
+    """An interactive view of a network: shown inline in Jupyter, or saved as a page."""
+
+    html: str
+    nodes: int
+    edges: int
+
+    def save(self, path: Path | str) -> Path:
+        """Write the view as a self-contained HTML page (atomically); return its path."""
+        from clustergraph.project.files import write_atomic
+
+        return write_atomic(Path(path), self.html)
+
+    def _repr_html_(self) -> str:
+        """Show the view in a notebook, in a frame of its own."""
+        from html import escape
+
+        style = "width: 100%; height: 560px; border: 1px solid #ccc"
+        return f'<iframe srcdoc="{escape(self.html)}" style="{style}"></iframe>'
+
+
+@dataclass
+class KnowledgeGraph:
+    """The knowledge graph of a project, in its store (see the module docstring)."""
+
+    project: Project
+    store: Store
+    _index: GraphIndex | None = field(default=None, repr=False)
+    _stated_index: GraphIndex | None = field(default=None, repr=False)
+
+    def __enter__(self) -> KnowledgeGraph:
+        """Use the graph in a ``with`` block."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Release the store."""
+        self.close()
+
+    def close(self) -> None:
+        """Release the store."""
+        self.store.close()
+
+    # -- questions ---------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The query library of the project."""
+        from clustergraph.queries.library import Library
+
+        return Library.of(self.project)
+
+    def queries(self) -> builtins.list[QueryFile]:
+        """Return the queries of the library (checks included)."""
+        return builtins.list(self.library)
+
+    def _graphs(self, stated: bool) -> builtins.list[str] | None:
+        if not stated:
+            return None
+        from clustergraph.pipeline.load import stated_graphs
+
+        return stated_graphs(self.store)
+
+    def query(self, name_or_text: str, *, stated: bool = False, **params: str) -> Result:
+        """Run a query of the library by name, or SPARQL text, on the store.
+
+        Parameters
+        ----------
+        name_or_text
+            A query name (``members-of-organisation``), a ``.rq`` file, or a query.
+        stated
+            See the stated facts only (default: stated and derived).
+        **params
+            Parameters of a library query: an IRI as ``<IRI>``, a full IRI, a prefixed
+            name (``o:lcn``) or a slug (``lcn``).
+
+        Returns
+        -------
+        SelectResult, AskResult or GraphResult
+            Shown as a table in a notebook; ``.to_df()`` gives a pandas DataFrame.
+
+        Raises
+        ------
+        QueryLookupError, ParamError, QueryError
+            For an unknown query or parameter, or a query the store refuses.
+        """
+        from clustergraph.queries.entities import resolve
+        from clustergraph.queries.library import ParamType
+        from clustergraph.queries.run import run
+
+        graphs = self._graphs(stated)
+        text = name_or_text.strip()
+        if any(c.isspace() or c == "{" for c in text):  # SPARQL text, not a name
+            if params:
+                raise InputError("parameters go with a query of the library, not with SPARQL text")
+            return self.store.query(text, graphs=graphs)
+        query = self.library.get(text)
+        iris = {p.name for p in query.params if p.type is ParamType.IRI}
+        values = {k: f"<{resolve(self.store, v)}>" if k in iris else v for k, v in params.items()}
+        return run(self.store, query, params=values, graphs=graphs)
+
+    def validate(self) -> ValidationReport:
+        """Validate the stated facts against the project's SHACL shapes."""
+        from clustergraph.pipeline.validate import validate
+
+        return validate(self.project, self.store)
+
+    def check(self, *, stated: bool = False) -> CheckReport:
+        """Run the checks of the library (each must return no rows)."""
+        from clustergraph.pipeline.checks import run_checks
+
+        return run_checks(self.store, self.library, graphs=self._graphs(stated))
+
+    def stats(self) -> Stats:
+        """Count triples per graph and entities per class, and list the sources."""
+        from clustergraph.pipeline.stats import stats
+
+        return stats(self.store)
+
+    # -- networks ----------------------------------------------------------------
+
+    def index(self, *, stated: bool = False) -> GraphIndex:
+        """Return what the projections read from the store (read once, then kept)."""
+        from clustergraph.network.index import GraphIndex
+
+        if stated:
+            if self._stated_index is None:
+                self._stated_index = GraphIndex.from_store(self.store, graphs=self._graphs(True))
+            return self._stated_index
+        if self._index is None:
+            self._index = GraphIndex.from_store(self.store)
+        return self._index
+
+    def network(self, kind: str = "actors", *, stated: bool = False) -> nx.Graph:
+        """Return a projection (``entities``, ``organisations``, ``people``, ``actors``)."""
+        from clustergraph.network.projections import project
+
+        return project(self.index(stated=stated), kind)
+
+    def analyze(self, kind: str = "actors", *, seed: int = 42) -> Analysis:
+        """Measure a projection: centrality, communities, bridges, brokers."""
+        from clustergraph.network.measures import analyze
+
+        return analyze(self.network(kind), seed=seed)
+
+    def path(
+        self, start: str, end: str, *, kind: str = "entities", limit: int = 5
+    ) -> builtins.list[ExplainedPath]:
+        """Return the shortest paths between two entities, each hop with its statements."""
+        from clustergraph.network.measures import explain_paths
+
+        index = self.index()
+        graph = self.network(kind)
+        return explain_paths(graph, index.resolve(start), index.resolve(end), limit=limit)
+
+    def _graph_of(
+        self,
+        kind: str,
+        entity: str | None,
+        depth: int,
+        query: str | None,
+        params: Mapping[str, str],
+    ) -> tuple[nx.Graph, str, str | None]:
+        from clustergraph.network.projections import (
+            construct_network,
+            neighbourhood,
+            select_network,
+        )
+        from clustergraph.store.base import GraphResult, SelectResult
+
+        index = self.index()
+        if query is not None:
+            result = self.query(query, **params)
+            if isinstance(result, GraphResult):
+                return construct_network(result.triples, index), f"Query {query}", None
+            if isinstance(result, SelectResult):
+                return select_network(result.variables, result.rows, index), f"Query {query}", None
+            raise InputError(f"query {query!r} is an ASK query: it gives no graph to draw")
+        whole = self.network(kind)
+        if entity is None:
+            return whole, f"The cluster ecosystem: the {kind} network", None
+        focus = index.resolve(entity)
+        if focus not in whole:
+            raise InputError(f"{entity!r} is not in the {kind} network")
+        title = f"{index.label(focus)} and its neighbourhood ({depth} hops)"
+        return neighbourhood(whole, focus, depth), title, focus
+
+    def view(
+        self,
+        kind: str = "entities",
+        *,
+        entity: str | None = None,
+        depth: int = 2,
+        query: str | None = None,
+        title: str | None = None,
+        **params: str,
+    ) -> View:
+        """Draw a network, an entity's neighbourhood or a query's graph as a view.
+
+        The view shows inline in Jupyter; ``.save(path)`` writes it as a page that opens
+        from disk with no network.
+        """
+        from clustergraph.render.views import render_view
+
+        graph, default_title, focus = self._graph_of(kind, entity, depth, query, params)
+        html, summary = render_view(graph, title=title or default_title, focus=focus)
+        return View(html, summary.nodes, summary.edges)
+
+    def to_pyvis(
+        self,
+        kind: str = "actors",
+        *,
+        entity: str | None = None,
+        depth: int = 2,
+        height: str = "600px",
+    ) -> Any:
+        """Return a :class:`pyvis.network.Network` of a projection, ready to restyle.
+
+        Positions, colours, sizes and tooltips are those of the site's views; every
+        text is given to vis-network as text (tooltips are escaped), and physics is off
+        so the drawing stays as laid out.
+
+        Raises
+        ------
+        InputError
+            If pyvis is not installed (``pip install 'clustergraph[notebook]'``).
+        """
+        from clustergraph.render.views import to_pyvis
+
+        graph, _title, focus = self._graph_of(kind, entity, depth, None, {})
+        return to_pyvis(graph, focus=focus, height=height)
+
+    # -- data --------------------------------------------------------------------
+
+    def add(self, turtle: str, *, name: str = "notebook") -> str:
+        """Add facts written in Turtle as the source graph ``graph/source/<name>``; derive.
+
+        The graph replaces one of the same name. The store is changed, not the
+        project's files: to keep the facts, write them to ``data/sources/<name>.ttl``.
+
+        Returns
+        -------
+        str
+            The IRI of the graph.
+
+        Raises
+        ------
+        InputError
+            If the text is not valid Turtle (line and column named), or a literal is
+            not a value of its datatype.
+        """
+        import pyoxigraph as ox
+
+        from clustergraph.pipeline.derive import derive
+        from clustergraph.project.layout import derived_graph
+        from clustergraph.rdf.formats import RdfFormat
+        from clustergraph.rdf.parse import parse_bytes
+
+        graph = SOURCE_GRAPHS + name
+        triples = parse_bytes(turtle.encode(), graph=graph, shown=name, fmt=RdfFormat.TURTLE)
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        self.store.replace_graphs({graph: data, derived_graph(graph): b""})
+        derive(self.store)
+        self._index = self._stated_index = None
+        return graph
+
+    def export(self, fmt: RdfFormat | str = "turtle", *, out: Path | str | None = None) -> bytes:
+        """Return the dataset in an RDF format (and write it to ``out``, atomically)."""
+        from clustergraph.pipeline.export import export
+        from clustergraph.rdf.formats import RdfFormat
+
+        return export(self.store, RdfFormat(fmt), out=out)
+
+    def build(self, out: Path | str | None = None, *, quiet: bool = True) -> BuildReport:
+        """Run the main job on this store: queries, analysis, exports, views, site."""
+        from clustergraph.build import build
+
+        target = Path(out) if out is not None else None
+        return build(self.project, out=target, quiet=quiet, store=self.store)
