@@ -4,10 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install system validate stats test lint namespace clean
+.PHONY: all install system validate stats test test-fast notebook lint namespace clean
 
-# The main job, `clustergraph build`: load and validate the data, derive the shortcut
-# triples, run every query, analyse the network, export every format, and write the
+# The main job, `clustergraph build`: bring the store in step with the files, validate,
+# derive, check, run every query, analyse the network, export every format, and write the
 # explorer site, all into build/ (replaced only when every stage succeeds). Open
 # build/site/index.html. Single parts: `clustergraph analyze|view|export --out ...`.
 all: $(STAMP)
@@ -34,6 +34,14 @@ stats: $(STAMP)
 
 test: $(STAMP) system
 	$(BIN)/python -m pytest
+
+# The quick subset (under a minute): no builds, browsers or triple store servers.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser and not store"
+
+# Open the walkthrough notebook in JupyterLab (the notebook extra is installed with the rest).
+notebook: $(STAMP)
+	$(BIN)/jupyter lab notebooks/walkthrough.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -32,6 +32,8 @@ NAMELESS = """\
 <https://w3id.org/clustergraph/id/org/nameless> a cg:Cluster .
 """
 
+pytestmark = pytest.mark.slow
+
 BROKEN_QUERY = """\
 #+ summary: A query with a syntax error.
 #+ tags:

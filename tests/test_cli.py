@@ -35,12 +35,14 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.slow
 def test_validate_conforms(project_copy, capsys):
     code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
     assert (code, err) == (0, ""), out
     assert re.fullmatch(r"conforms: [\d,]+ triples in \d+ graphs\n", out.splitlines(True)[-1])
 
 
+@pytest.mark.slow
 def test_validate_reports_the_file_and_constraint(project_copy, capsys):
     (project_copy.sources_dir / "zz-nameless.ttl").write_text(NAMELESS, encoding="utf-8")
     code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
@@ -53,6 +55,7 @@ def test_validate_reports_the_file_and_constraint(project_copy, capsys):
     assert "conforms:" not in out
 
 
+@pytest.mark.slow
 def test_violation_fields(project_copy):
     (project_copy.sources_dir / "zz-nameless.ttl").write_text(NAMELESS, encoding="utf-8")
     store = open_store("memory:")
