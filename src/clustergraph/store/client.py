@@ -132,16 +132,16 @@ class Endpoints:
     ) -> Endpoints:
         """Fill in the endpoints that follow from the given ones on Oxigraph and Virtuoso.
 
-        ================================  ======================  ================  ============================
-        given                             update endpoint         query endpoint    Graph Store endpoint
-        ================================  ======================  ================  ============================
-        ``.../query`` (Oxigraph)          ``.../update``                            ``.../store``
-        ``.../store`` (Oxigraph)          ``.../update``          ``.../query``
-        ``.../update`` (Oxigraph)                                 ``.../query``
-        ``.../sparql-graph-crud-auth``    ``.../sparql-auth``     ``.../sparql``
-        ``.../sparql-graph-crud``         ``.../sparql``          ``.../sparql``
-        ``.../sparql-auth``                                       ``.../sparql``
-        ================================  ======================  ================  ============================
+        ==============================  ===================  ==============  =============
+        given                           update               query           Graph Store
+        ==============================  ===================  ==============  =============
+        ``.../query`` (Oxigraph)        ``.../update``                       ``.../store``
+        ``.../store`` (Oxigraph)        ``.../update``       ``.../query``
+        ``.../update`` (Oxigraph)                            ``.../query``
+        ``.../sparql-graph-crud-auth``  ``.../sparql-auth``  ``.../sparql``
+        ``.../sparql-graph-crud``       ``.../sparql``       ``.../sparql``
+        ``.../sparql-auth``                                  ``.../sparql``
+        ==============================  ===================  ==============  =============
 
         Any other query endpoint (Virtuoso's ``.../sparql``, a read-only endpoint) is
         taken alone: the store is then read-only unless an update endpoint is given.
@@ -506,5 +506,3 @@ def _insert(graph: str, triples: Sequence[ox.Triple]) -> str:
     if any(_has_bnode(t) for t in triples):
         return f"INSERT {{ GRAPH <{graph}> {{\n{lines}\n}} }} WHERE {{}}"
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}"
-
-
