@@ -199,7 +199,6 @@ def test_a_failed_check_prints_its_rows(broken: CheckReport) -> None:
     assert "ok   " not in broken.format(failures_only=True)
 
 
-@pytest.mark.slow
 def test_a_derived_type_does_not_hide_a_misspelt_identifier(store: Store, library: Library) -> None:
     """The object of ``cg:recognizedBy`` (range ``org:Organization``) gets a derived type."""
     copy = copy_of(store)

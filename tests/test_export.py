@@ -337,9 +337,18 @@ def test_void_download_urls_are_relative(exported: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
+_ENTITY = re.compile(
+    r"(https://w3id\.org/clustergraph/id/"
+    r"(?:org|person|membership|post|award|project|programme|document|event|figure|source|time)/)"
+)
+
+
 def scaled_store(store: Store, copies: int) -> OxigraphStore:
-    """Return a store with ``copies`` renamed copies of each source graph, the rest once."""
-    from clustergraph.project.layout import ID_NS, SOURCE_GRAPHS
+    """Return a store with ``copies`` renamed copies of each source graph, the rest once.
+
+    The entities of each copy are new (``o:copy3-lcn``); the vocabularies are shared.
+    """
+    from clustergraph.project.layout import SOURCE_GRAPHS
 
     big = OxigraphStore()
     data = {}
@@ -354,7 +363,7 @@ def scaled_store(store: Store, copies: int) -> OxigraphStore:
             data[graph] = body
             continue
         for k in range(copies):
-            text = body.decode().replace(ID_NS, f"{ID_NS}copy{k}-").replace(graph, f"{graph}-{k}")
+            text = _ENTITY.sub(rf"\g<1>copy{k}-", body.decode()).replace(graph, f"{graph}-{k}")
             data[f"{graph}-{k}"] = text.encode()
     big.replace_graphs(data)
     return big

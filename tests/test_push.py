@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,7 +57,9 @@ from clustergraph.store import (
     SelectResult,
     Store,
 )
+from clustergraph.store import remote as remote_module
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy
+from clustergraph.store.remote import STALE_AFTER, new_token, staging_iri
 from tests.conftest import REPO
 from tests.support.compat import ALLOWED, WRONG_ANSWERS, Tolerance, compare
 from tests.support.faults import FaultyProxy, Seen, faulty_proxy
@@ -767,11 +770,10 @@ def test_oxigraph_killed_midway(tmp_path: Path, store: Store) -> None:
         assert counts(target, [TARGET]) == {TARGET: 3}
         left = staging_graphs(target)
         assert len(left) == 1 and next(iter(left)) in err
-        # The next push removes what the interrupted one left.
-        report = push(store, target, graph=TARGET + "-next")
-        assert report.stale_removed == tuple(left)
+        # A push an hour later removes what the interrupted one left (not one running now).
+        assert push(store, target, graph=TARGET + "-next").stale_removed == ()
+        assert target.remove_stale_staging() == sorted(left)
         assert staging_graphs(target) == set()
-        assert "removed 1 staging graphs earlier pushes left behind" in report.format()
 
 
 def test_virtuoso_killed_midway(virtuoso: VirtuosoServer, store: Store) -> None:
@@ -792,6 +794,127 @@ def test_virtuoso_killed_midway(virtuoso: VirtuosoServer, store: Store) -> None:
     for graph in left:
         assert graph in err
     assert set(target.remove_stale_staging()) == left
+    assert staging_graphs(target) == set()
+
+
+def test_a_push_removes_staging_graphs_older_than_an_hour(
+    oxigraph: OxigraphServer, store: Store
+) -> None:
+    target = oxigraph_remote(oxigraph)
+    now = time.time()
+    old = staging_iri(TARGET, new_token(now - STALE_AFTER - 60))
+    young = staging_iri(TARGET, new_token(now - 60))
+    for graph in (old, young):
+        target.client.put_graph(graph, OLD)
+    report = push(store, target, graph=TARGET)
+    assert report.stale_removed == (old,)
+    assert "removed 1 staging graphs earlier pushes left behind" in report.format()
+    assert staging_graphs(target) == {young}
+    target.drop_graphs([young, TARGET])
+
+
+def test_a_graph_given_no_triples_is_dropped(oxigraph: OxigraphServer) -> None:
+    target = oxigraph_remote(oxigraph)
+    put_old(target)
+    put_old(target, TARGET + "-kept")
+    target.replace_graphs({TARGET: b"", TARGET + "-new": b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"})
+    found = counts(target, [TARGET, TARGET + "-new", TARGET + "-kept"])
+    assert found == {TARGET: 0, TARGET + "-new": 1, TARGET + "-kept": 3}
+    assert staging_graphs(target) == set()
+    target.drop_graphs([TARGET + "-new", TARGET + "-kept"])
+
+
+def test_many_graphs_in_one_replace(tmp_path: Path, virtuoso: VirtuosoServer) -> None:
+    """Virtuoso refuses an update of one MOVE per graph past about 200 graphs."""
+    data = {
+        f"urn:x-clustergraph-test:many-{n}": f'<urn:x:a> <urn:x:p> "{n}" .\n'.encode()
+        for n in range(400)
+    }
+    with oxigraph_server(tmp_path) as server:
+        for target in (oxigraph_remote(server), virtuoso_remote(virtuoso)):
+            staged = target.replace_graphs(data)
+            assert len(staged) == 400
+            assert set(counts(target, list(data)).values()) == {1}
+            assert staging_graphs(target) == set()
+            target.replace_graphs(dict.fromkeys(data, b""))  # and all dropped at once
+            assert set(counts(target, list(data)).values()) == {0}
+
+
+@pytest.fixture
+def groups_of_ten(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace ten targets a request, so that the seed data's graphs make three groups."""
+    monkeypatch.setattr(remote_module, "GROUP_SIZE", 10)
+
+
+def test_a_failed_group_puts_back_the_groups_before_it(
+    tmp_path: Path, store: Store, groups_of_ten: None
+) -> None:
+    with oxigraph_server(tmp_path) as server:
+        target = oxigraph_remote(server)
+        for graph in data_graphs(store):
+            put_old(target, graph)
+        replaces: list[Seen] = []
+
+        def fail_second_group(seen: Seen) -> int | str:
+            if _is_replace(seen):
+                replaces.append(seen)
+                if len(replaces) == 2:
+                    return 500
+            return "forward"
+
+        with faulty_proxy(server.base, fail_second_group) as proxy:
+            with pytest.raises(PushError, match="HTTP 500") as info:
+                push(store, remote(graph_store=_proxied(proxy, server.store_url)))
+        assert "the target graphs are unchanged" in one_line(info.value)
+        assert info.value.targets_unchanged
+        for graph in data_graphs(store):
+            assert_unchanged(target, graph)  # the first group was put back; no copies left
+
+
+def test_a_store_dying_between_groups_keeps_the_old_content(
+    tmp_path: Path, store: Store, groups_of_ten: None
+) -> None:
+    location = tmp_path / "store"
+    graphs = data_graphs(store)
+    with oxigraph_server(location) as server:
+        for graph in graphs:
+            put_old(oxigraph_remote(server), graph)
+        replaces: list[Seen] = []
+
+        def kill_at_second_group(seen: Seen) -> str:
+            if _is_replace(seen):
+                replaces.append(seen)
+                if len(replaces) == 2:
+                    server.process.kill()
+                    return "drop"
+            return "forward"
+
+        once = RetryPolicy(retries=1, backoff=0.01, timeout=10)
+        with faulty_proxy(server.base, kill_at_second_group) as proxy:
+            dying = remote(graph_store=_proxied(proxy, server.store_url), retry=once)
+            with pytest.raises(PushError) as info:
+                push(store, dying)
+        server.process.wait()
+    err = one_line(info.value)
+    assert "could not put back the 20 targets replaced so far" in err
+    assert info.value.targets_unchanged is None
+    with oxigraph_server(location) as restarted:
+        target = oxigraph_remote(restarted)
+        first_group = graphs[:10]
+        replaced = counts(target, first_group)
+        assert replaced == {g: store.count(g) for g in first_group}
+        # Every target was copied before the first group; the dead store kept the copies.
+        backups = [g for g in staging_graphs(target) if "/backup/" in g]
+        assert len(backups) == len(graphs) and set(counts(target, backups).values()) == {3}
+
+
+def test_groups_replace_every_target(
+    oxigraph: OxigraphServer, store: Store, groups_of_ten: None
+) -> None:
+    target = oxigraph_remote(oxigraph)
+    report = push(store, target)
+    assert len(report.graphs) > 20
+    assert counts(target, data_graphs(store)) == expected_counts(store)
     assert staging_graphs(target) == set()
 
 

@@ -42,10 +42,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,9 @@ __all__ = [
     "serialize",
     "write_context",
 ]
+
+_RDF_TYPE = RDF.type
+_XSD_STRING = XSD.string
 
 CONTEXT_FILE = "context.jsonld"
 """File name of the JSON-LD context (shipped in the package, published beside the exports)."""
@@ -115,7 +118,7 @@ def data_graphs(store: Store) -> list[str]:
     ]
 
 
-@cache
+@functools.cache
 def _context_text() -> str:
     return (
         resources.files("clustergraph.project").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
@@ -150,40 +153,34 @@ def export_prefixes() -> dict[str, str]:
     return dict(sorted(prefixes.items()))
 
 
-def _term_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
-    return str(term)
-
-
-def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
-
-
 def canonical_quads(store: Store, graphs: Sequence[str] | None = None) -> list[ox.Quad]:
     """Return the quads of ``graphs`` (default: :func:`data_graphs`), ready to write.
 
     Blank nodes are relabelled by RDFC-1.0 (``_:c14n0``, ...) and the quads sorted by
-    graph, subject, predicate and object, so that the same data always gives the same
-    list.
+    graph, then as N-Quads lines (subject, predicate, object), so that the same data
+    always gives the same list.
     """
     names = data_graphs(store) if graphs is None else list(graphs)
     buffer = io.BytesIO()
     if names:
         store.dump(buffer, RdfFormat.NQUADS, graphs=names)
-    dataset = ox.Dataset(ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_QUADS))
+    quads = list(ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_QUADS))
     if any(
-        isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in dataset
+        isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads
     ):
+        dataset = ox.Dataset(quads)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=_quad_key)
-
-
-def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
-    return (str(triple.subject), str(triple.predicate), str(triple.object))
+        quads = list(dataset)
+    quads.sort(key=str)  # by subject, predicate, object: the N-Quads line
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        by_graph.setdefault(str(quad.graph_name), []).append(quad)
+    return [quad for graph in sorted(by_graph) for quad in by_graph[graph]]
 
 
 def _union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """Return the triples of ``quads`` as a set, sorted."""
-    return sorted({q.triple for q in quads}, key=_triple_key)
+    """Return the triples of ``quads`` as a set, sorted (as N-Triples lines)."""
+    return sorted({q.triple for q in quads}, key=str)
 
 
 def serialize(store: Store, fmt: RdfFormat, *, graphs: Sequence[str] | None = None) -> bytes:
@@ -223,10 +220,11 @@ def _document(fmt: RdfFormat, quads: Sequence[ox.Quad], union: Sequence[ox.Tripl
 # ---------------------------------------------------------------------------
 
 
-def _compactor(context: Mapping[str, str]) -> Any:
+def _compactor(context: Mapping[str, str]) -> Callable[[str], str]:
     """Return a function writing an IRI as a compact IRI of ``context`` where one fits."""
     namespaces = sorted(context.items(), key=lambda item: (-len(item[1]), item[0]))
 
+    @functools.lru_cache(maxsize=65536)
     def compact(iri: str) -> str:
         for prefix, namespace in namespaces:
             if iri.startswith(namespace) and len(iri) > len(namespace):
@@ -238,29 +236,32 @@ def _compactor(context: Mapping[str, str]) -> Any:
     return compact
 
 
-def _jsonld_value(term: ox.NamedNode | ox.BlankNode | ox.Literal, compact: Any) -> Any:
+def _jsonld_value(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal, compact: Callable[[str], str]
+) -> Any:
     if isinstance(term, ox.NamedNode):
         return {"@id": compact(term.value)}
     if isinstance(term, ox.BlankNode):
         return {"@id": f"_:{term.value}"}
     if term.language:
         return {"@value": term.value, "@language": term.language}
-    if term.datatype.value == XSD.string:
+    if term.datatype.value == _XSD_STRING:
         return term.value
     return {"@value": term.value, "@type": compact(term.datatype.value)}
 
 
-def _sorted_values(values: list[Any]) -> Any:
-    values = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return values[0] if len(values) == 1 else values
-
-
-def _node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple, compact: Any) -> str:
+def _node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple, compact: Callable[[str], str]) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.NamedNode):
-        return str(compact(term.value))
+        return compact(term.value)
     raise ValueError(f"JSON-LD cannot hold the RDF-star triple term {term}")
+
+
+def _values(found: list[tuple[str, Any]]) -> Any:
+    """Sort values by their N-Triples form; a single value is written bare."""
+    found.sort(key=lambda pair: pair[0])
+    return found[0][1] if len(found) == 1 else [value for _, value in found]
 
 
 def _jsonld(quads: Sequence[ox.Quad]) -> bytes:
@@ -272,33 +273,41 @@ def _jsonld(quads: Sequence[ox.Quad]) -> bytes:
     """
     context = jsonld_context()
     compact = _compactor(context)
-    graphs: dict[str, dict[str, dict[str, list[Any]]]] = {}
+    graphs: dict[str, dict[str, dict[str, list[tuple[str, Any]]]]] = {}
     for quad in quads:
         graph = quad.graph_name
         assert isinstance(graph, ox.NamedNode), "a dataset export holds named graphs only"
         nodes = graphs.setdefault(compact(graph.value), {})
         node = nodes.setdefault(_node_id(quad.subject, compact), {})
         obj = quad.object
-        if quad.predicate.value == RDF.type and isinstance(obj, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(obj.value))
+        if isinstance(obj, ox.Triple):
+            raise ValueError(f"JSON-LD cannot hold the RDF-star triple term {obj}")
+        if quad.predicate.value == _RDF_TYPE and isinstance(obj, ox.NamedNode):
+            node.setdefault("@type", []).append((obj.value, compact(obj.value)))
         else:
-            if isinstance(obj, ox.Triple):
-                raise ValueError(f"JSON-LD cannot hold the RDF-star triple term {obj}")
             key = compact(quad.predicate.value)
-            node.setdefault(key, []).append(_jsonld_value(obj, compact))
-    document: list[dict[str, Any]] = []
-    for graph_id in sorted(graphs):
-        objects = []
-        for node_id, properties in sorted(graphs[graph_id].items()):
+            node.setdefault(key, []).append((str(obj), _jsonld_value(obj, compact)))
+    # Laid out by hand, a node object a line: json.dumps with indent is ten times slower.
+    head = json.dumps({"@context": context}, indent=2, ensure_ascii=False)
+    lines = [head[: head.rindex("}")].rstrip() + ",", '  "@graph": [']
+    for number, graph_id in enumerate(sorted(graphs)):
+        lines += [
+            "    {",
+            f'      "@id": {json.dumps(graph_id, ensure_ascii=False)},',
+            '      "@graph": [',
+        ]
+        members = sorted(graphs[graph_id].items())
+        for index, (node_id, properties) in enumerate(members):
             item: dict[str, Any] = {"@id": node_id}
             if "@type" in properties:
-                item["@type"] = _sorted_values(properties.pop("@type"))
+                item["@type"] = _values(properties.pop("@type"))
             for key in sorted(properties):
-                item[key] = _sorted_values(properties[key])
-            objects.append(item)
-        document.append({"@id": graph_id, "@graph": objects})
-    text = json.dumps({"@context": context, "@graph": document}, indent=2, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+                item[key] = _values(properties[key])
+            comma = "," if index < len(members) - 1 else ""
+            lines.append("        " + json.dumps(item, ensure_ascii=False) + comma)
+        lines += ["      ]", "    }" + ("," if number < len(graphs) - 1 else "")]
+    lines += ["  ]", "}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,9 @@ Virtuoso  ``http://HOST:PORT/sparql-graph-crud-auth``  ``http://HOST:PORT/sparql
 :data:`PASSWORD_ENV`), sent only when the store asks (HTTP Digest or Basic).
 
 After a successful push, staging graphs that earlier pushes left on the store (when it
-died before they could be removed) are removed.
+died before they could be removed) are removed once they are an hour old
+(:data:`~clustergraph.store.remote.STALE_AFTER`), so that a push running at the same
+time keeps its own.
 
 .. _SPARQL 1.1 Graph Store HTTP Protocol: https://www.w3.org/TR/sparql11-http-rdf-update/
 .. _SPARQL 1.1 Update: https://www.w3.org/TR/sparql11-update/
@@ -61,7 +63,7 @@ from clustergraph.store.client import (
     RetryPolicy,
     scoped_query_url,
 )
-from clustergraph.store.remote import RemoteStore, Staged
+from clustergraph.store.remote import STALE_AFTER, RemoteStore, Staged
 
 __all__ = [
     "PASSWORD_ENV",
@@ -220,7 +222,7 @@ def push(
             message = f"push to {where} failed: {message}"
         raise PushError(message, targets_unchanged=exc.targets_unchanged) from exc
     try:
-        stale = tuple(target.remove_stale_staging())
+        stale = tuple(target.remove_stale_staging(older_than=STALE_AFTER))
     except StoreError:  # cleaning up is a courtesy: the push itself is done
         stale = ()
     return PushReport(where, method, staged, stale)

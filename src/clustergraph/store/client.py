@@ -132,7 +132,6 @@ class Endpoints:
     ) -> Endpoints:
         """Fill in the endpoints that follow from the given ones on Oxigraph and Virtuoso.
 
-        ==============================  =================  ==============  ===============
         given                           update endpoint    query endpoint  Graph Store
         ==============================  =================  ==============  ===============
         ``.../query`` (Oxigraph)        ``.../update``                     ``.../store``
@@ -142,6 +141,17 @@ class Endpoints:
         ``.../sparql-graph-crud``       ``.../sparql``     ``.../sparql``
         ``.../sparql-auth``                                ``.../sparql``
         ==============================  =================  ==============  ===============
+=======
+        ==============================  ===================  ==============  =============
+        given                           update               query           Graph Store
+        ==============================  ===================  ==============  =============
+        ``.../query`` (Oxigraph)        ``.../update``                       ``.../store``
+        ``.../store`` (Oxigraph)        ``.../update``       ``.../query``
+        ``.../update`` (Oxigraph)                            ``.../query``
+        ``.../sparql-graph-crud-auth``  ``.../sparql-auth``  ``.../sparql``
+        ``.../sparql-graph-crud``       ``.../sparql``       ``.../sparql``
+        ``.../sparql-auth``                                  ``.../sparql``
+        ==============================  ===================  ==============  =============
 
         Any other query endpoint (Virtuoso's ``.../sparql``, a read-only endpoint) is
         taken alone: the store is then read-only unless an update endpoint is given.

@@ -10,36 +10,45 @@ Oxigraph's and Virtuoso's endpoints are told from one another by their paths
 steps:
 
 1. *stage*: each graph is loaded into a staging graph
-   (:func:`staging_iri`: ``graph/staging/<token>/<target>``);
+   (:func:`staging_iri`: ``graph/staging/<token>/<target>``, the token starting with
+   the time of the replace);
 2. *verify*: the staging graphs' triples are counted on the store (a SPARQL ``COUNT``
    on the query endpoint, else a ``GET`` of the graph) and must equal what was sent;
 3. *replace*: with an update endpoint, one SPARQL Update request moves every staging
    graph onto its target (:func:`replace_update`: a ``MOVE`` that is safe to send twice):
    one transaction on Oxigraph and on Virtuoso, so all targets change together or none
-   does. With the Graph Store protocol alone, each target is replaced by a ``PUT`` of
-   the verified data; if one fails, the targets already replaced, and the one that
-   failed, are put back from copies taken (``GET``) before the first ``PUT``;
+   does. Virtuoso refuses such a request beyond about 200 graphs, so more than
+   :data:`GROUP_SIZE` targets are first copied into backup graphs (``COPY``), then
+   replaced a group at a time; if a group fails, the targets of the groups sent so far
+   are put back from their copies. With the Graph Store protocol alone, each target is
+   replaced by a ``PUT`` of the verified data; if one fails, the targets already
+   replaced, and the one that failed, are put back from copies taken (``GET``) before
+   the first ``PUT``. The targets are then counted;
 4. *clean up*: the staging graphs are deleted.
 
-Any failure raises a :class:`~clustergraph.errors.StoreError` (one line: which step
-failed and why) after deleting the staging graphs; the targets are left as they were.
-Staging graphs a dead store kept are found by their namespace and removed by the next
-replace (:meth:`RemoteStore.remove_stale_staging`). If the replace fails after an answer
-was lost, the store is looked at to tell whether it happened.
+A graph given empty data is dropped, in the same request. Any failure raises a
+:class:`~clustergraph.errors.StoreError` (one line: which step failed and why) after
+deleting the staging graphs; the targets are left as they were. Staging graphs a dead
+store kept are found by their namespace and removed once they are older than
+:data:`STALE_AFTER` (:meth:`RemoteStore.remove_stale_staging`; a push does it after it
+succeeded), so that a replace running at the same time keeps its own. If the replace
+fails after an answer was lost, the store is looked at to tell whether it happened.
 
 Examples
 --------
->>> staging_iri("https://w3id.org/clustergraph/graph/source/x", "0a1b")
-'https://w3id.org/clustergraph/graph/staging/0a1b/https%3A%2F%2Fw3id.org%2Fclustergraph%2Fgraph%2Fsource%2Fx'
->>> print(replace_update([Staged("urn:t", "urn:s", 1)]))
+>>> staging_iri("https://w3id.org/clustergraph/graph/source/x", "1700000000-0a1b")
+'https://w3id.org/clustergraph/graph/staging/1700000000-0a1b/https%3A%2F%2Fw3id.org%2Fclustergraph%2Fgraph%2Fsource%2Fx'
+>>> print(replace_update([Staged("urn:t", "urn:s", 1), Staged("urn:e", "urn:f", 0)]))
 DELETE { GRAPH <urn:t> { ?s ?p ?o } } WHERE { GRAPH <urn:t> { ?s ?p ?o } FILTER EXISTS { GRAPH <urn:s> { ?a ?b ?c } } } ;
 ADD SILENT GRAPH <urn:s> TO GRAPH <urn:t> ;
-DROP SILENT GRAPH <urn:s>
+DROP SILENT GRAPH <urn:s> ;
+DROP SILENT GRAPH <urn:e>
 """  # noqa: E501
 
 from __future__ import annotations
 
 import secrets
+import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -64,13 +73,45 @@ from clustergraph.store.sparql import bind_values, query_form
 STAGING_NS = GRAPH_NS + "staging/"
 """Namespace of staging graphs: ``staging/<token>/<target, percent-encoded>``."""
 
+STALE_AFTER = 3600.0
+"""Seconds after which a staging graph is stale: no replace takes that long to finish."""
+
+GROUP_SIZE = 100
+"""Targets replaced by one update request (Virtuoso 7 refuses one of about 300)."""
+
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _RESULTS_ACCEPT = "application/sparql-results+json"
 
 
 def staging_iri(target: str, token: str) -> str:
-    """Return the staging graph of ``target`` for the replace with random ``token``."""
+    """Return the staging graph of ``target`` for the replace with ``token``."""
     return f"{STAGING_NS}{token}/{urllib.parse.quote(target, safe='')}"
+
+
+def new_token(now: float | None = None) -> str:
+    """Return a token for a replace: the time (Unix seconds), then random hex digits.
+
+    Examples
+    --------
+    >>> new_token(1700000000.5)[:11]
+    '1700000000-'
+    """
+    return f"{int(time.time() if now is None else now)}-{secrets.token_hex(4)}"
+
+
+def staged_at(staging: str) -> float | None:
+    """Return when the replace that made a staging graph started (None: not told).
+
+    Examples
+    --------
+    >>> staged_at(STAGING_NS + "1700000000-0a1b2c3d/urn%3Ax")
+    1700000000.0
+    >>> staged_at(STAGING_NS + "0a1b2c3d4e5f/urn%3Ax") is None
+    True
+    """
+    token = staging[len(STAGING_NS) :].split("/", 1)[0]
+    seconds, dash, _ = token.partition("-")
+    return float(seconds) if dash and seconds.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -86,13 +127,16 @@ def replace_update(staged: Sequence[Staged]) -> str:
     """Write the one SPARQL Update request that moves each staging graph onto its target.
 
     For each target: delete its triples if its staging graph holds any, add the staging
-    graph, drop the staging graph. This is ``MOVE`` made safe to send twice: once the
-    staging graph is gone, the request changes nothing, where a second ``MOVE`` would
-    fail on Oxigraph and, on Virtuoso, empty the target (Virtuoso moves a missing graph
-    as an empty one).
+    graph, drop the staging graph; a target given no triples is dropped. This is
+    ``MOVE`` made safe to send twice: once the staging graph is gone, the request
+    changes nothing, where a second ``MOVE`` would fail on Oxigraph and, on Virtuoso,
+    empty the target (Virtuoso moves a missing graph as an empty one).
     """
     operations = []
     for p in staged:
+        if not p.triples:
+            operations.append(f"DROP SILENT GRAPH <{p.target}>")
+            continue
         operations += [
             f"DELETE {{ GRAPH <{p.target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{p.target}> "
             f"{{ ?s ?p ?o }} FILTER EXISTS {{ GRAPH <{p.staging}> {{ ?a ?b ?c }} }} }}",
@@ -100,6 +144,15 @@ def replace_update(staged: Sequence[Staged]) -> str:
             f"DROP SILENT GRAPH <{p.staging}>",
         ]
     return " ;\n".join(operations)
+
+
+def backup_iri(target: str, token: str) -> str:
+    """Return the graph that keeps the old content of ``target`` during a grouped replace."""
+    return staging_iri(target, f"{token}/backup")
+
+
+def _groups(items: Sequence[Staged], size: int) -> list[Sequence[Staged]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _triples(data: bytes) -> int:
@@ -289,8 +342,13 @@ class RemoteStore:
         for graph in graphs:
             self.client.delete_graph(graph)
 
-    def stale_staging_graphs(self) -> list[str]:
-        """Return staging graphs earlier replaces left behind (their store died)."""
+    def stale_staging_graphs(self, *, older_than: float = 0.0) -> list[str]:
+        """Return staging graphs left behind by replaces that started ``older_than`` s ago.
+
+        A replace whose store died before it could clean up leaves its staging graphs;
+        with ``older_than`` of :data:`STALE_AFTER`, those of a replace still running are
+        not counted as stale.
+        """
         if self.endpoints.query is None:
             return []
         result = self.query(
@@ -298,11 +356,19 @@ class RemoteStore:
             f'FILTER(STRSTARTS(STR(?g), "{STAGING_NS}")) }}'
         )
         assert isinstance(result, SelectResult)
-        return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
+        found = sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
+        before = time.time() - older_than
+        return [g for g in found if (staged_at(g) or 0.0) <= before]
 
-    def remove_stale_staging(self) -> list[str]:
-        """Delete the staging graphs earlier replaces left; return their IRIs."""
-        stale = self.stale_staging_graphs()
+    def remove_stale_staging(self, *, older_than: float = 0.0) -> list[str]:
+        """Delete the staging graphs earlier replaces left (see :meth:`stale_staging_graphs`).
+
+        Returns
+        -------
+        list of str
+            The staging graphs deleted.
+        """
+        stale = self.stale_staging_graphs(older_than=older_than)
         left = _drop_quietly(self.client, stale)
         return [g for g in stale if g not in left]
 
@@ -339,13 +405,15 @@ class RemoteStore:
         self._need_writes()
         client = self.client
         notify = progress or (lambda step: None)
-        token = secrets.token_hex(6)
+        token = new_token()
         plan = sorted(data.items())
         staged = tuple(Staged(t, staging_iri(t, token), _triples(d)) for t, d in plan)
         step = "loading the staging graphs"
         attempted: list[str] = []  # staging graphs that may exist on the store
         try:
             for item, (_, body) in zip(staged, plan, strict=True):
+                if not item.triples and self.endpoints.update is not None:
+                    continue  # nothing to stage: the replace drops the target
                 attempted.append(item.staging)
                 answered = client.answered
                 try:
@@ -356,25 +424,34 @@ class RemoteStore:
                     raise
             notify("staged")
             step = "checking the staging graphs"
-            counts = client.counts([p.staging for p in staged])
+            counts = client.counts([p.staging for p in staged if p.staging in attempted])
             for item in staged:
-                if counts[item.staging] != item.triples:
+                if item.staging in counts and counts[item.staging] != item.triples:
                     raise VerifyError(
                         f"staging graph <{item.staging}> holds {counts[item.staging]} triples, "
                         f"{item.triples} were sent"
                     )
             notify("verified")
+            backups: dict[str, str] = {}
+            if self.endpoints.update is not None and len(staged) > GROUP_SIZE:
+                step = "copying the target graphs"
+                backups = {p.target: backup_iri(p.target, token) for p in staged}
+                attempted += backups.values()
+                _back_up(client, backups)
             step = "replacing the target graphs"
-            if self.endpoints.update is not None:
+            if backups:
+                _replace_in_groups(client, staged, backups, attempted)
+            elif self.endpoints.update is not None:
                 _replace_by_update(client, staged)
             else:
                 _replace_by_put(client, staged, [d for _, d in plan])
+            step = "checking the target graphs"
+            _check_targets(client, staged)
         except StoreError as exc:
             where = self.endpoints.graph_store or self.endpoints.update or self.location
             raise _failed(client, attempted, step, exc, f"{action} to {where}") from exc
         notify("replaced")
-        if self.endpoints.update is None:
-            _drop_quietly(client, [p.staging for p in staged])
+        _clean_up(client, attempted)
         return staged
 
     def close(self) -> None:
@@ -382,6 +459,8 @@ class RemoteStore:
 
 
 def _replace_by_update(client: StoreClient, staged: Sequence[Staged]) -> None:
+    """Send the replace (:func:`replace_update`); if its answer is lost, look what it did."""
+    moved = [p for p in staged if p.triples]
     try:
         client.update(replace_update(staged))
     except StoreUnreachableError as exc:
@@ -389,7 +468,7 @@ def _replace_by_update(client: StoreClient, staged: Sequence[Staged]) -> None:
             raise  # every attempt was refused: nothing reached the store
         # An answer was lost: look whether the replace happened before saying anything.
         try:
-            on_stage = client.counts([p.staging for p in staged])
+            on_stage = client.counts([p.staging for p in moved])
             targets = client.counts([p.target for p in staged])
         except StoreError:
             raise StoreUnreachableError(
@@ -397,13 +476,81 @@ def _replace_by_update(client: StoreClient, staged: Sequence[Staged]) -> None:
                 "replaced is unknown",
                 targets_unchanged=None,
             ) from exc
-        if all(on_stage[p.staging] == 0 and targets[p.target] == p.triples for p in staged):
+        if all(on_stage[p.staging] == 0 for p in moved) and all(
+            targets[p.target] == p.triples for p in staged
+        ):
             return  # it did
-        if all(on_stage[p.staging] == p.triples for p in staged):
+        if all(on_stage[p.staging] == p.triples for p in moved):
             raise  # it did not
         raise StoreError(
             f"{exc}; the store is in an unexpected state", targets_unchanged=None
         ) from exc
+
+
+def _copy_graphs(client: StoreClient, pairs: Sequence[tuple[str, str]]) -> None:
+    """Copy graphs (``COPY``: a missing source empties the destination), a group a request."""
+    for start in range(0, len(pairs), GROUP_SIZE):
+        group = pairs[start : start + GROUP_SIZE]
+        client.update(" ;\n".join(f"COPY SILENT GRAPH <{a}> TO GRAPH <{b}>" for a, b in group))
+
+
+def _back_up(client: StoreClient, backups: Mapping[str, str]) -> None:
+    """Copy each target into its backup graph and check the copies by their counts."""
+    _copy_graphs(client, sorted(backups.items()))
+    targets = client.counts(sorted(backups))
+    copies = client.counts(sorted(backups.values()))
+    for target, backup in sorted(backups.items()):
+        if copies[backup] != targets[target]:
+            raise VerifyError(
+                f"backup graph <{backup}> holds {copies[backup]} triples, its target "
+                f"<{target}> {targets[target]}"
+            )
+
+
+def _replace_in_groups(
+    client: StoreClient, staged: Sequence[Staged], backups: Mapping[str, str], attempted: list[str]
+) -> None:
+    """Replace the targets a group at a time; if a group fails, put back those sent so far.
+
+    If they cannot be put back, their backup graphs hold the only copy of their old
+    content: they are taken out of ``attempted`` (the graphs a failure deletes).
+    """
+    sent: list[Staged] = []
+    try:
+        for group in _groups(staged, GROUP_SIZE):
+            sent += group  # before the request: a group whose answer was lost may be done
+            _replace_by_update(client, group)
+    except StoreError as exc:
+        pairs = [(backups[p.target], p.target) for p in sent]
+        try:
+            _copy_graphs(client, pairs)
+            restored = client.counts([t for _, t in pairs])
+            copies = client.counts([b for b, _ in pairs])
+            if any(restored[t] != copies[b] for b, t in pairs):
+                raise StoreError("the copies do not match")
+        except StoreError:
+            kept = [backups[p.target] for p in sent]
+            attempted[:] = [g for g in attempted if g not in set(kept)]
+            raise type(exc)(
+                f"{exc}; could not put back the {len(sent)} targets replaced so far: their "
+                f"old content is kept in backup graphs such as <{kept[0]}>",
+                targets_unchanged=None,
+            ) from exc
+        raise type(exc)(str(exc), targets_unchanged=True) from exc
+
+
+def _check_targets(client: StoreClient, staged: Sequence[Staged]) -> None:
+    """Count the targets after the replace: each must hold what was sent."""
+    if client.endpoints.query is None:
+        return
+    targets = client.counts([p.target for p in staged])
+    for p in staged:
+        if targets[p.target] != p.triples:
+            raise StoreError(
+                f"after the replace, <{p.target}> holds {targets[p.target]} triples, "
+                f"{p.triples} were sent (did another process change the store?)",
+                targets_unchanged=False,
+            )
 
 
 def _replace_by_put(client: StoreClient, staged: Sequence[Staged], data: Sequence[bytes]) -> None:
@@ -437,6 +584,23 @@ def _replace_by_put(client: StoreClient, staged: Sequence[Staged], data: Sequenc
         raise
 
 
+def _clean_up(client: StoreClient, graphs: Sequence[str]) -> None:
+    """Drop the staging (and backup) graphs of a replace that succeeded, best effort.
+
+    Where there is an update endpoint they go a group to a request; what cannot be
+    dropped is left for a later clean-up (:meth:`RemoteStore.remove_stale_staging`).
+    """
+    if client.endpoints.update is None:
+        _drop_quietly(client, graphs)
+        return
+    for start in range(0, len(graphs), GROUP_SIZE):
+        group = graphs[start : start + GROUP_SIZE]
+        try:
+            client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in group))
+        except StoreError:
+            return
+
+
 def _drop_quietly(client: StoreClient, graphs: Sequence[str]) -> list[str]:
     """Delete ``graphs``; return those that could not be deleted.
 
@@ -467,7 +631,9 @@ def _failed(
     if exc.targets_unchanged:
         message += "; the target graphs are unchanged"
     if left:
-        message += "; staging graphs left on the store: " + " ".join(f"<{g}>" for g in left)
+        shown = " ".join(f"<{g}>" for g in left[:3])
+        more = f" and {len(left) - 3} more" if len(left) > 3 else ""
+        message += f"; staging graphs left on the store: {shown}{more}"
     error = type(exc)(message, targets_unchanged=exc.targets_unchanged)
     if isinstance(exc, StoreUnreachableError) and isinstance(error, StoreUnreachableError):
         error.answer_lost = exc.answer_lost
