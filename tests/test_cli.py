@@ -130,3 +130,48 @@ def test_stats_prints_the_graphs(project_copy, capsys, monkeypatch):
     for path in sorted(project_copy.vocab_dir.glob("*.ttl")):
         assert f"graph:vocab/{path.stem}" in out
     assert "Entities per class" in out and "Sources (" in out
+
+
+def test_export_to_standard_output_and_to_a_directory(project_copy, tmp_path, capsys):
+    import pyoxigraph as ox
+
+    code = main(["--root", str(project_copy.root), "export", "--format", "ntriples"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    triples = list(ox.parse(out.encode(), format=ox.RdfFormat.N_TRIPLES))
+    assert len(triples) > 1000
+    target = tmp_path / "exports"
+    code, out, err = run(
+        capsys, "--root", str(project_copy.root), "export", "--format", "all", "--out", str(target)
+    )
+    assert (code, err) == (0, "")
+    assert {p.name for p in target.iterdir()} >= {"clustergraph.nq", "void.ttl", "context.jsonld"}
+    code, out, err = run(capsys, "--root", str(project_copy.root), "export", "--format", "all")
+    assert code == 2 and "give a directory with --out" in err
+
+
+@pytest.mark.store
+def test_push_from_the_command_line(project_copy, tmp_path, capsys):
+    from tests.support.servers import oxigraph_server
+
+    with oxigraph_server(tmp_path / "oxigraph") as server:
+        code, out, err = run(
+            capsys, "--root", str(project_copy.root), "push", "--graph-store", server.store_url
+        )
+        assert (code, err) == (0, ""), err
+        assert "pushed" in out.splitlines()[-1]
+        code, out, err = run(
+            capsys, "query", "sources", "--format", "csv", "--store", server.query_url
+        )
+        assert code == 0 and "ftd-lt-joins-eacn" in out
+
+
+def test_push_to_a_closed_port_is_one_line(project_copy, capsys):
+    from tests.support.servers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/store"
+    code, out, err = run(
+        capsys, "--root", str(project_copy.root), "push", "--graph-store", url, "--retries", "0"
+    )
+    assert code == 2
+    assert err.count("\n") == 1 and "connection refused" in err

@@ -22,7 +22,8 @@ import pytest
 
 from clustergraph.errors import QueryError, StoreError, StoreUnreachableError
 from clustergraph.pipeline.checks import run_checks
-from clustergraph.pipeline.export import data_graphs, export, export_all, file_name
+from clustergraph.pipeline.export import data_graphs, export, file_name
+from clustergraph.pipeline.publish import export_all
 from clustergraph.pipeline.push import push, target_store
 from clustergraph.pipeline.stats import stats
 from clustergraph.project.layout import Project

@@ -29,11 +29,11 @@ from clustergraph.pipeline.export import (
     RdfFormat,
     data_graphs,
     export,
-    export_all,
     file_name,
     jsonld_context,
     serialize,
 )
+from clustergraph.pipeline.publish import export_all
 from clustergraph.pipeline.stats import stats
 from clustergraph.pipeline.void import DATASET, LICENSE, VOID_FILE
 from clustergraph.project.files import write_atomic

@@ -61,7 +61,7 @@ def test_rendering_reproduces_the_module(project):
     ontology = to_rdflib_graph(parse_file(project.ontology_file, graph=ONTOLOGY_GRAPH))
     committed = Path(namespace.__file__).read_text(encoding="utf-8")
     assert render_namespace(ontology) == committed, (
-        "src/clustergraph/project/namespace.py is out of date: run python -m clustergraph.rdf.codegen"
+        "namespace.py is out of date: run make namespace"
     )
 
 

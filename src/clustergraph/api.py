@@ -198,6 +198,9 @@ class KnowledgeGraph:
         QueryLookupError, ParamError, QueryError
             For an unknown query or parameter, or a query the store refuses.
         """
+        return self._query(name_or_text, params, stated=stated)
+
+    def _query(self, name_or_text: str, params: Mapping[str, str], *, stated: bool) -> Result:
         from clustergraph.queries.entities import resolve
         from clustergraph.queries.library import ParamType
         from clustergraph.queries.run import run
@@ -284,7 +287,7 @@ class KnowledgeGraph:
 
         index = self.index()
         if query is not None:
-            result = self.query(query, **params)
+            result = self._query(query, params, stated=False)
             if isinstance(result, GraphResult):
                 return construct_network(result.triples, index), f"Query {query}", None
             if isinstance(result, SelectResult):

@@ -161,7 +161,6 @@ def _derive(state: _State) -> str:
 def _check(state: _State) -> str:
     from clustergraph.pipeline.checks import run_checks
     from clustergraph.queries.library import Library
-
     from clustergraph.render.site import QueryRun
 
     report = run_checks(state.store, Library.of(state.project))
@@ -247,7 +246,7 @@ def _analyse(state: _State) -> str:
 
 
 def _export(state: _State) -> str:
-    from clustergraph.pipeline.export import export_all
+    from clustergraph.pipeline.publish import export_all
 
     state.exports = export_all(state.store, state.staging / "exports")
     size = sum(p.stat().st_size for p in (state.staging / "exports").iterdir())

@@ -189,7 +189,8 @@ def _stats(context: Context) -> int:
 
 
 def _export(context: Context) -> int:
-    from clustergraph.pipeline.export import export, export_all
+    from clustergraph.pipeline.export import export
+    from clustergraph.pipeline.publish import export_all
     from clustergraph.rdf.formats import RdfFormat
 
     args = context.args
@@ -210,22 +211,17 @@ def _export(context: Context) -> int:
 
 
 def _push(context: Context) -> int:
-    from clustergraph.pipeline.push import push
-    from clustergraph.store.client import Credentials, Endpoints, RetryPolicy
-    from clustergraph.store.remote import RemoteStore
+    from clustergraph.pipeline.push import push, target_store
 
     args = context.args
-    if args.retries < 0 or args.timeout <= 0:
-        raise InputError("--retries must be 0 or more and --timeout more than 0")
     if args.graph_store is None and args.update is None:
         raise InputError("give the target: --graph-store URL or --update URL")
-    endpoints = Endpoints.infer(
-        graph_store=args.graph_store, update=args.update, query=args.query_endpoint
-    )
-    target = RemoteStore(
-        endpoints,
-        credentials=Credentials.from_env(),
-        retry=RetryPolicy(retries=args.retries, timeout=args.timeout),
+    target = target_store(
+        graph_store=args.graph_store,
+        update=args.update,
+        query=args.query_endpoint,
+        retries=args.retries,
+        timeout=args.timeout,
     )
     report = push(context.store(), target, graph=args.graph)
     print(report.format())

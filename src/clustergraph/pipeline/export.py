@@ -66,7 +66,6 @@ __all__ = [
     "canonical_quads",
     "data_graphs",
     "export",
-    "export_all",
     "export_prefixes",
     "file_name",
     "jsonld_context",
@@ -178,7 +177,7 @@ def canonical_quads(store: Store, graphs: Sequence[str] | None = None) -> list[o
     return [quad for graph in sorted(by_graph) for quad in by_graph[graph]]
 
 
-def _union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """Return the triples of ``quads`` as a set, sorted (as N-Triples lines)."""
     return sorted({q.triple for q in quads}, key=str)
 
@@ -201,10 +200,10 @@ def serialize(store: Store, fmt: RdfFormat, *, graphs: Sequence[str] | None = No
         The document.
     """
     quads = canonical_quads(store, graphs)
-    return _document(fmt, quads, _union(quads) if not fmt.supports_datasets else [])
+    return document(fmt, quads, union_triples(quads) if not fmt.supports_datasets else [])
 
 
-def _document(fmt: RdfFormat, quads: Sequence[ox.Quad], union: Sequence[ox.Triple]) -> bytes:
+def document(fmt: RdfFormat, quads: Sequence[ox.Quad], union: Sequence[ox.Triple]) -> bytes:
     """Write ``quads`` (a dataset format) or their ``union`` (a graph format) in ``fmt``."""
     if fmt is RdfFormat.JSONLD:
         return _jsonld(quads)
@@ -348,40 +347,3 @@ def export(store: Store, fmt: RdfFormat, *, out: Path | str | None = None) -> by
 def write_context(directory: Path | str) -> Path:
     """Publish the JSON-LD context as ``context.jsonld`` in ``directory`` (atomically)."""
     return write_atomic(Path(directory) / CONTEXT_FILE, _context_text())
-
-
-def export_all(store: Store, directory: Path | str) -> dict[RdfFormat, Path]:
-    """Write every format, the JSON-LD context and the VoID/DCAT description to ``directory``.
-
-    The store is read once; each file is written atomically.
-
-    Parameters
-    ----------
-    store
-        The store.
-    directory
-        Where to write ``clustergraph.<ext>`` for each format, ``context.jsonld`` and
-        ``void.ttl`` (see :mod:`clustergraph.pipeline.void`); created if missing.
-
-    Returns
-    -------
-    dict
-        The file written for each format.
-
-    Raises
-    ------
-    InputError
-        If a file cannot be written.
-    """
-    from clustergraph.pipeline.void import VOID_FILE, describe, void_turtle
-
-    directory = Path(directory)
-    quads = canonical_quads(store)
-    union = _union(quads)
-    files = {
-        fmt: write_atomic(directory / file_name(fmt), _document(fmt, quads, union))
-        for fmt in RdfFormat
-    }
-    write_context(directory)
-    write_atomic(directory / VOID_FILE, void_turtle(describe(store, files)))
-    return files

@@ -370,9 +370,9 @@ def _data_graph(store: Store, graphs: Sequence[str]) -> _DataGraph:
     for name in graphs:
         triples = []
         for quad in store.quads(graph=name):
-            s = to_rdflib(quad.subject, bnodes)  # type: ignore[arg-type]
+            s = to_rdflib(quad.subject, bnodes)
             p = to_rdflib(quad.predicate, bnodes)
-            o = to_rdflib(quad.object, bnodes)  # type: ignore[arg-type]
+            o = to_rdflib(quad.object, bnodes)
             subjects.setdefault(s, set()).add(name)
             objects.setdefault(o, set()).add(name)
             triples.append((s, p, o, data))

@@ -1,7 +1,7 @@
 """A VoID and DCAT description of the dataset and of its export files.
 
 The description (``void.ttl``, written beside the exports by
-:func:`clustergraph.pipeline.export.export_all`) says:
+:func:`clustergraph.pipeline.publish.export_all`) says:
 
 - ``void:triples``: the triples of the dataset, counted graph by graph (the number of
   N-Quads statements); each named graph is a ``void:subset`` with its own count;
@@ -130,7 +130,7 @@ def describe(store: Store, files: Mapping[RdfFormat, Path]) -> list[ox.Triple]:
     store
         The store (only read).
     files
-        The export file of each format (see :func:`clustergraph.pipeline.export.export_all`);
+        The export file of each format (see :func:`clustergraph.pipeline.publish.export_all`);
         each becomes a distribution, with its size and SHA-256 read from the file.
 
     Returns

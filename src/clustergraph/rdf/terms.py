@@ -236,7 +236,7 @@ def to_rdflib_graph(
             to_rdflib(t.predicate, bnodes),
             to_rdflib(t.object, bnodes),
             graph,
-        )  # type: ignore[arg-type,misc]
+        )
         for t in triples
     )
     return graph

@@ -163,7 +163,7 @@ class GraphResult:
 
     def to_df(self) -> pd.DataFrame:
         """Return the triples as a DataFrame (``subject``, ``predicate``, ``object``)."""
-        rows = [(t.subject.value, t.predicate.value, t.object.value) for t in self.triples]
+        rows = [(_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in self.triples]  # type: ignore[arg-type]
         return _pandas().DataFrame(rows, columns=["subject", "predicate", "object"])
 
     def _repr_html_(self) -> str:
