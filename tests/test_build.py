@@ -16,6 +16,7 @@ from clustergraph.project.vocab import ORG, PROV, RDF
 from clustergraph.render.catalogue import EntityPage, FactRow, Link, entity_path
 from clustergraph.render.site import NAV, GraphCounts, _environment, relative_root
 from clustergraph.store import SelectResult, Store
+from tests.conftest import REPO
 
 ENTITIES = """
 SELECT DISTINCT ?entity WHERE {
@@ -259,3 +260,24 @@ def test_a_failing_stage_is_named_and_its_output_removed(project, tmp_path):
     with pytest.raises(BuildError, match="stage 'derive' failed: RuntimeError: simulated"):
         build(project, out=out, quiet=True, stages=stages, store="memory:")
     assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_the_site_and_the_command_line_give_the_same_answers(site_build, library, capsys):
+    """Every SELECT query of the library: the build's CSV and the command line's agree."""
+    import csv
+    import io
+
+    for query in library:
+        if query.form.value != "SELECT":
+            continue
+        built = (site_build.out / "queries" / f"{query.name}.csv").read_text(encoding="utf-8")
+        code = main(
+            ["--root", str(REPO), "query", query.name, "--format", "csv", "--store", "memory:"]
+        )
+        out, err = capsys.readouterr()
+        assert (code, err) == (0, ""), query.name
+        rows = sorted(tuple(r) for r in csv.reader(io.StringIO(out)))
+        assert rows == sorted(tuple(r) for r in csv.reader(io.StringIO(built))), query.name
+        page = (site_build.site / "query" / f"{query.name}.html").read_text(encoding="utf-8")
+        count = len(rows) - 1
+        assert re.search(rf"\b{count:,} rows?\.", page), query.name

@@ -392,8 +392,9 @@ class GraphIndex:
                 index.described_in[triple[0]].add(graph)
             elif graph in derived_set:
                 if triple[1] == PROV.wasDerivedFrom and triple[0] == graph:
-                    sources = index.derived_sources.get(graph, ())
-                    index.derived_sources[graph] = tuple(sorted({*sources, triple[2]}))
+                    if triple[2] != ONTOLOGY_GRAPH:  # the reasoning's basis, not a source
+                        sources = index.derived_sources.get(graph, ())
+                        index.derived_sources[graph] = tuple(sorted({*sources, triple[2]}))
                     continue
                 if triple[0].startswith(ID_NS) or triple[2].startswith(ID_NS):
                     index.derived_links[triple].add(graph)

@@ -573,7 +573,7 @@ class Catalogue:
             graphs.add(graph)
             derived = is_derived_graph(graph)
             if predicate == PROV.wasDerivedFrom and subject == graph:
-                if derived:
+                if derived and o.value != ONTOLOGY_GRAPH:  # the reasoning, cited as such
                     derived_from[graph].add(o.value)
                 elif graph.startswith(SOURCE_GRAPHS) and isinstance(o, ox.NamedNode):
                     catalogue.graph_source[graph] = o.value
