@@ -259,3 +259,53 @@ def test_the_data_conforms_to_the_shapes(eco: tuple[Path, Any]) -> None:
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     assert conforms, text[:3000]
+
+
+# The benchmark's harness (benchmarks/bench_scale.py): what a step reports.
+
+bench = _module("bench_scale")
+
+
+def test_bench_docstring_examples() -> None:
+    result = doctest.testmod(bench, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+def test_a_bench_step_is_timed_and_its_lines_too() -> None:
+    done = bench.run(
+        [sys.executable, "-c", "print('loaded'); import time; time.sleep(0.3); print('done')"],
+        timeout=60,
+        max_rss_mb=4096,
+    )
+    assert done.ok and [line for _t, line in done.lines] == ["loaded", "done"]
+    assert done.peak_mb > 1 and done.cpu is not None
+    loaded = done.at(bench.re.compile("loaded"))
+    assert loaded is not None and loaded + 0.2 < done.seconds
+
+
+def test_a_bench_step_that_fails_overruns_or_grows_is_stopped_and_said_so() -> None:
+    failed = bench.run(
+        [sys.executable, "-c", "import sys; sys.exit('clustergraph: error: bad')"],
+        timeout=60,
+        max_rss_mb=4096,
+    )
+    assert failed.ended == "failed" and failed.returncode == 1
+    assert failed.verdict() == "failed (exit 1): clustergraph: error: bad"
+    slow = bench.run(
+        [sys.executable, "-c", "import time; time.sleep(60)"], timeout=0.5, max_rss_mb=4096
+    )
+    assert slow.ended == "timeout" and slow.seconds < 10
+    big = bench.run(
+        [sys.executable, "-c", "x = b'x' * (400 * 2**20); import time; time.sleep(60)"],
+        timeout=30,
+        max_rss_mb=200,
+    )
+    assert big.ended == "memory" and big.seconds < 20
+
+
+def test_the_bench_reads_the_library_defaults() -> None:
+    queries = {q.name: q for q in bench.read_library(REPO)}
+    assert "checks/untyped-reference" in queries and queries["checks/untyped-reference"].is_check
+    members = queries["members-of-organisation"]
+    assert members.bindings["org"]["value"] == "https://w3id.org/clustergraph/id/org/eacn"
+    assert all(not q.problem for q in queries.values())
