@@ -2,8 +2,8 @@ r"""Benchmark: the pipeline and single commands at 10k, 100k and 1M triples, bes
 
 Run by ``make bench`` (never by ``make test``), from the repository root::
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 10k 100k 1M | --quick]
-        [--seed 1] [--timeout 1800] [--query-timeout 600] [--skip STEP ...] [--keep]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 10k 100k 1M | --quick] [--seed 1]
+        [--timeout 1800] [--query-timeout 600] [--max-rss 8] [--skip STEP ...] [--keep]
 
 For each size it generates a synthetic ecosystem (:mod:`generate`; cached in
 ``benchmarks/.cache/``, checked against its digest), then runs every step in its own
@@ -38,9 +38,10 @@ Each size prints two markdown tables (pipeline, queries) and writes them to
 A step that fails, runs past ``--timeout`` (per step; ``--query-timeout`` per query) or
 grows past ``--max-rss`` is killed, reported as such, and the run goes on; a step that
 needs what a failed one makes runs on the next best store (the loaded store, else the
-raw one) and says so. Queries whose raw run timed out are not run through the command
-line. Times depend on the machine and on what else runs on it: each size records the
-load average before and after, and CPU times beside wall times.
+raw one) and says so. Queries whose raw run timed out or grew too large are not run
+through the toolkit's API or the command line. Times depend on the machine and on what
+else runs on it: each size records the load average before and after, and CPU times
+beside wall times.
 """
 
 from __future__ import annotations
@@ -954,8 +955,8 @@ class SizeBench:
                 row.raw = row.raw_run.result()
                 row.rows = row.raw.get("rows")
             command = self.cli("query", query.name, "--store", f"oxigraph:{store}")
-            if row.raw_run.ended == "timeout":
-                reason = f"raw pyoxigraph took over {timeout:.0f} s"
+            if row.raw_run.ended in ("timeout", "memory"):
+                reason = f"raw pyoxigraph: {row.raw_run.verdict()}"
                 row.api_run = skipped([], reason)
                 row.cli = skipped(command, reason)
                 continue
@@ -1239,8 +1240,13 @@ def _cli_command(python: str) -> list[str]:
     return [python, "-m", "clustergraph"]
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Turn a termination signal into KeyboardInterrupt, so that every step cleans up."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark (see the module docstring); return 0."""
+    """Run the benchmark (see the module docstring); return 0, or 130 if interrupted."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["--worker"]:
         return worker(arguments[1], Path(arguments[2]))
@@ -1268,9 +1274,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--max-rss",
         type=float,
-        default=round(_memory_gb() * 0.8, 1),
+        default=min(8.0, round(_memory_gb() * 0.8, 1)),
         metavar="GB",
-        help="kill a step whose resident memory grows past this (default: 80%% of RAM)",
+        help="kill a step whose resident memory grows past this (default: 8, at most 80%% "
+        "of the memory)",
     )
     parser.add_argument(
         "--raw-repeat", type=int, default=3, metavar="N", help="raw runs per query (default: 3)"
@@ -1316,6 +1323,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.work is not None:
         settings.work.mkdir(parents=True, exist_ok=True)
     sizes = [10_000] if args.quick else args.sizes
+    # A background job may have SIGINT ignored; SIGTERM would skip the clean-up.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        reports = bench_sizes(sizes, settings)
+    except KeyboardInterrupt:
+        print("bench_scale.py: interrupted; the stores were removed", file=sys.stderr)
+        return 130
+    if len(reports) > 1:
+        text = "## Overview\n\n" + overview(reports) + "\n"
+        print("\n" + text, flush=True)
+        date = time.strftime("%Y-%m-%d")
+        (settings.results / f"{date}-overview.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+def bench_sizes(sizes: Sequence[int], settings: Settings) -> list[SizeReport]:
+    """Benchmark each size; print and write its report as it is done."""
     date = time.strftime("%Y-%m-%d")
     reports = []
     for triples in sizes:
@@ -1331,11 +1356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dumps(report.record, indent=1, default=str) + "\n", encoding="utf-8"
         )
         print(f"written: {base}.md and .json", flush=True)
-    if len(reports) > 1:
-        text = "## Overview\n\n" + overview(reports) + "\n"
-        print("\n" + text, flush=True)
-        (settings.results / f"{date}-overview.md").write_text(text, encoding="utf-8")
-    return 0
+    return reports
 
 
 if __name__ == "__main__":

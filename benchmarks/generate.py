@@ -70,7 +70,7 @@ __all__ = [
     "sources_digest",
 ]
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 """Changes whenever the same seed would write different files (cache key)."""
 
 TRIPLES_PER_SOURCE = 200
@@ -84,6 +84,24 @@ REUSE = 0.3
 
 PERSON_REUSE = 0.2
 """Chance that a person an article names exists already."""
+
+RESTATE = 0.3
+"""Chance that an article naming an entity again restates its details (see :class:`Keyed`)."""
+
+DETAILS = frozenset(
+    {
+        "org:memberDuring", "cg:grantsRight", "cg:withholdsRight", "cg:selectionMethod",
+        "cg:heldDuring", "cg:awardedBy", "cg:date", "cg:inferredDate", "cg:inferenceNote",
+        "cg:isRenewal", "cg:validDuring", "cg:period", "schema:organizer", "schema:location",
+        "dcterms:title", "cg:coordinatedBy", "org:classification",
+    }
+)  # fmt: skip
+"""Predicates of details: an article that names an entity again may leave them out."""
+
+FIRST_SUBJECTS = ("lca", "lcn", "eacn", "ftd-lt", "laugea", "smart-food-cluster")
+"""What the first articles are about: the seed graph's hubs."""
+
+_DESCRIBED = ("o:", "per:", "t:", "place:", "mem:", "post:", "award:", "proj:", "prog:", "ev:")
 
 PREFIXES = (
     ("cg", "https://w3id.org/clustergraph/ontology#"),
@@ -392,11 +410,15 @@ class Person:
 
 @dataclass
 class Keyed:
-    """A membership, post, award, project, event or programme: its fixed statements."""
+    """A membership, post, award, project, event or programme: its fixed statements.
+
+    The statements whose predicate is in :data:`DETAILS` are details: the first article
+    that names the entity states them, a later one only sometimes (:data:`RESTATE`).
+    """
 
     slug: str
     statements: tuple[tuple[str, str], ...]
-    refs: tuple[str, ...] = ()  # what must be described alongside (curies)
+    stated: bool = False
 
 
 @dataclass
@@ -475,7 +497,7 @@ class Article:
 
     stem: str
     number: int
-    blocks: dict[str, list[str]] = field(default_factory=dict)
+    blocks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     seen: set[tuple[str, str, str]] = field(default_factory=set)
     described: set[str] = field(default_factory=set)
 
@@ -485,7 +507,7 @@ class Article:
         if key in self.seen:
             return
         self.seen.add(key)
-        self.blocks.setdefault(subject, []).append(f"{predicate} {obj}")
+        self.blocks.setdefault(subject, []).append((predicate, obj))
 
     def first(self, curie: str) -> bool:
         """Return whether ``curie`` is described here for the first time (and mark it)."""
@@ -503,7 +525,15 @@ class Article:
         """Return the article as Turtle."""
         parts = [_HEADER, f"\n# {comment}\n"]
         for subject, pairs in self.blocks.items():
-            body = " ;\n    ".join(pairs)
+            lines: list[str] = []
+            last = ""
+            for predicate, obj in pairs:
+                if predicate == last:
+                    lines[-1] += f" , {obj}"
+                else:
+                    lines.append(f"{predicate} {obj}")
+                    last = predicate
+            body = " ;\n    ".join(lines)
             parts.append(f"\n{subject} {body} .\n")
         return "".join(parts)
 
@@ -862,7 +892,7 @@ class Ecosystem:
             add(curie, "a", cls)
         for text, lang in org.labels:
             add(curie, "skos:prefLabel", _lit(text, lang))
-        if org.country:
+        if org.country and (not seen or rng.random() < 0.5):
             add(curie, "cg:country", f"country:{org.country}")
         if org.legal:
             add(curie, "rov:legalName", _lit(org.legal[0]))
@@ -888,13 +918,20 @@ class Ecosystem:
         return curie
 
     def describe_keyed(self, article: Article, curie: str) -> str:
-        """State the fixed statements of a membership, post, programme, event, ... (once)."""
+        """State a membership, post, programme, event, ... (once per article).
+
+        Its identity every time, its details (:data:`DETAILS`) the first time and then
+        only sometimes; every entity a stated statement points to is described too.
+        """
         if article.first(curie):
             keyed = self.keyed[curie]
+            details = not keyed.stated or self.rng.random() < RESTATE
+            keyed.stated = True
             for predicate, obj in keyed.statements:
-                article.add(curie, predicate, obj)
-            for ref in keyed.refs:
-                self.describe_ref(article, ref)
+                if details or predicate not in DETAILS:
+                    article.add(curie, predicate, obj)
+                    if obj.startswith(_DESCRIBED):
+                        self.describe_ref(article, obj)
         return curie
 
     def describe_ref(self, article: Article, ref: str) -> None:
@@ -945,16 +982,11 @@ class Ecosystem:
             add(curie, "cg:country", f"country:{country}")
         return curie
 
-    def keyed_entity(
-        self,
-        curie: str,
-        statements: Sequence[tuple[str, str]],
-        refs: Sequence[str] = (),
-    ) -> Keyed:
+    def keyed_entity(self, curie: str, statements: Sequence[tuple[str, str]]) -> Keyed:
         """Return the entity ``curie``, making it with ``statements`` if it is new."""
         found = self.keyed.get(curie)
         if found is None:
-            found = self.keyed[curie] = Keyed(curie, tuple(statements), tuple(refs))
+            found = self.keyed[curie] = Keyed(curie, tuple(statements))
         return found
 
     def interval(self, begin: str, end: str | None) -> str:
@@ -984,13 +1016,11 @@ class Ecosystem:
                 ("org:organization", f"o:{org.slug}"),
                 ("org:role", f"role:{role}"),
             ]
-            refs = [member_curie, f"o:{org.slug}"]
             if rng.random() < 0.3:
                 begin = rng.randint(2005, 2023)
                 end = begin + rng.randint(1, 6) if rng.random() < 0.3 else None
                 period = self.interval(str(begin), str(end) if end else None)
                 statements.append(("org:memberDuring", f"t:{period}"))
-                refs.append(f"t:{period}")
             if role == "associate-member":
                 statements += [
                     ("cg:grantsRight", "right:take-part-in-activities"),
@@ -998,7 +1028,7 @@ class Ecosystem:
                 ]
             elif role in ("full-member", "founding-member") and rng.random() < 0.5:
                 statements.append(("cg:grantsRight", "right:vote-at-general-assembly"))
-            self.keyed_entity(curie, statements, refs)
+            self.keyed_entity(curie, statements)
         return self.describe_keyed(article, curie)
 
     def post(self, article: Article, person: Person, org: Org, role: str) -> str:
@@ -1016,7 +1046,6 @@ class Ecosystem:
                 ("org:role", f"role:{role}"),
                 ("org:heldBy", f"per:{person.slug}"),
             ]
-            refs = [f"o:{org.slug}", f"per:{person.slug}"]
             if role in ("president", "chair", "director") and rng.random() < 0.5:
                 method = "elected" if role != "director" else "appointed"
                 statements.append(("cg:selectionMethod", f"sel:{method}"))
@@ -1024,8 +1053,7 @@ class Ecosystem:
                 begin = rng.randint(2010, 2023)
                 period = self.interval(str(begin), str(begin + rng.randint(1, 5)))
                 statements.append(("cg:heldDuring", f"t:{period}"))
-                refs.append(f"t:{period}")
-            self.keyed_entity(curie, statements, refs)
+            self.keyed_entity(curie, statements)
         return self.describe_keyed(article, curie)
 
     def org_facts(self, article: Article, org: Org) -> None:
@@ -1121,14 +1149,12 @@ class Ecosystem:
                     _date(str(year) if rng.random() < 0.6 else f"{year}-{rng.randint(1, 12):02d}"),
                 ),
             ]
-            refs = [f"o:{org.slug}", "o:esca"]
             if rng.random() < 0.3:
                 statements.append(("cg:isRenewal", "true" if rng.random() < 0.5 else "false"))
             if rng.random() < 0.4:
                 period = self.interval(str(year), str(year + 2))
                 statements.append(("cg:validDuring", f"t:{period}"))
-                refs.append(f"t:{period}")
-            self.keyed_entity(curie, statements, refs)
+            self.keyed_entity(curie, statements)
         self.describe_keyed(article, curie)
         if rng.random() < 0.5:
             article.add(curie, "skos:note", _lit(rng.choice(NOTES), "en"))
@@ -1139,12 +1165,10 @@ class Ecosystem:
         curie = f"prog:{slug}"
         if curie not in self.keyed:
             statements = [("a", "cg:FundingProgramme"), ("skos:prefLabel", _lit(name, "en"))]
-            refs = []
             if period:
                 interval = self.interval(str(period[0]), str(period[1]))
                 statements.append(("cg:period", f"t:{interval}"))
-                refs.append(f"t:{interval}")
-            self.keyed_entity(curie, statements, refs)
+            self.keyed_entity(curie, statements)
         return self.describe_keyed(article, curie)
 
     def project(self, article: Article, org: Org) -> None:
@@ -1169,8 +1193,7 @@ class Ecosystem:
             ("org:classification", f"sector:{sector}"),
             ("cg:period", f"t:{period}"),
         ]
-        refs = [f"o:{org.slug}", f"t:{period}"]
-        self.keyed_entity(curie, statements, refs)
+        self.keyed_entity(curie, statements)
         self.describe_keyed(article, curie)
         for _ in range(rng.randint(1, 2)):
             add(curie, "cg:fundedUnder", self.programme(article))
@@ -1249,11 +1272,9 @@ class Ecosystem:
         series = f"ev:{slug}"
         if series not in self.keyed:
             statements = [("a", "cg:EventSeries"), ("skos:prefLabel", _lit(name, "en"))]
-            refs = []
             if organizer:
                 statements.append(("schema:organizer", f"o:{organizer}"))
-                refs.append(f"o:{organizer}")
-            self.keyed_entity(series, statements, refs)
+            self.keyed_entity(series, statements)
         year = rng.randint(2015, 2024)
         curie = f"ev:{slug}-{year}"
         if curie not in self.keyed:
@@ -1282,7 +1303,7 @@ class Ecosystem:
                         ),
                     ),
                 ]
-            self.keyed_entity(curie, statements, [series, f"place:{place}"])
+            self.keyed_entity(curie, statements)
         self.describe_keyed(article, curie)
         if rng.random() < 0.5:
             article.add(f"o:{org.slug}", "cg:organizes", curie)
@@ -1385,7 +1406,12 @@ class Ecosystem:
         article.blocks[graph] = []  # the graph and its source come first in the file
         article.blocks[src] = []
         kind = rng.choices(("cluster", "network"), (80, 20))[0]
-        subject = self.pick_org(article, kind, reuse=0.35)
+        if number <= len(FIRST_SUBJECTS):
+            # The first articles are about the seed graph's hubs, as the seed graph is.
+            subject = self.orgs[FIRST_SUBJECTS[number - 1]]
+            self.describe_org(article, subject)
+        else:
+            subject = self.pick_org(article, kind, reuse=0.35)
         source_class, label = rng.choices(
             (
                 ("cg:NewsArticle", "news item"),
@@ -1434,6 +1460,8 @@ class Ecosystem:
         functions = [s for s, _w in sections]
         weights = [w for _s, w in sections]
         self.members(article, subject)
+        if subject.slug == "lcn":
+            self.post(article, self.people["giedrius-bagusinskas"], subject, "president")
         while article.triples < target:
             rng.choices(functions, weights)[0](article, subject)
         comment = (
