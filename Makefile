@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install system validate stats test test-fast notebook lint namespace clean
+.PHONY: all install system validate stats test test-fast notebook lint namespace bench clean
 
 # The main job, `clustergraph build`: bring the store in step with the files, validate,
 # derive, check, run every query, analyse the network, export every format, and write the
@@ -47,6 +47,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+
+# Benchmarks, never part of `make test` (long: an hour or more with 1M): the pipeline and
+# single commands on generated ecosystems of 10k, 100k and 1M triples, beside raw
+# pyoxigraph; a table per size, also written to benchmarks/results/ (see
+# benchmarks/README.md). Options: make bench BENCH="--quick" (10k only), or e.g.
+# BENCH="--sizes 100k --skip queries --timeout 900".
+BENCH ?=
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py $(BENCH)
 
 # Regenerate src/clustergraph/project/namespace.py after editing ontology/clustergraph.ttl.
 namespace: $(STAMP)
