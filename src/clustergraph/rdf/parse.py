@@ -93,15 +93,19 @@ def _locate_large(data: bytes) -> tuple[int, int]:
     return position(data, start)
 
 
-def _syntax_error(exc: SyntaxError, shown: str) -> InputError:
+def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat) -> InputError:
     line = exc.lineno if exc.lineno is not None else 1
     column = exc.offset if exc.offset is not None else 1
     message = _POSITION.sub("", exc.msg or str(exc)).replace("\n", " ")
     if "No scheme found" in message or "relative IRI" in message.lower():
-        message = (
-            f"{message}: a relative IRI with no absolute base; write the full IRI, or an "
-            "absolute @base at the top of the file"
-        )
+        if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
+            fix = (
+                f"{fmt.label} takes absolute IRIs only: write the full IRI, or write the "
+                "file in Turtle, where a relative IRI resolves against the graph's IRI"
+            )
+        else:
+            fix = "write the full IRI, or an absolute @base at the top of the file"
+        message = f"a relative IRI that cannot be resolved: {fix}"
     return InputError(f"{shown}:{line}:{column}: {message}")
 
 
@@ -185,7 +189,7 @@ def parse_bytes(
                 )
             triples.append(quad.triple)
     except SyntaxError as exc:
-        raise _syntax_error(exc, shown) from None
+        raise _syntax_error(exc, shown, fmt) from None
     except MemoryError:
         line, column = _locate_large(data)
         raise InputError(
