@@ -494,3 +494,80 @@ def test_push_to_a_port_that_refuses_is_quick_and_says_unchanged(tmp_path: Path,
     assert "connection refused" in line and "the target graphs are unchanged" in line
     assert "staging graphs left" not in line and "tried" not in line
     assert seconds < 5  # no backoff: nothing listens there
+
+
+# ---------------------------------------------------------------------------
+# Reproducible outputs: queries/, analysis/, exports/ (the site is tested with the site)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_builds_write_the_same_bytes(project_copy: Project, tmp_path: Path) -> None:
+    """Same input, same bytes: a build on a memory store and one on a store on disk."""
+    from clustergraph.build import STAGES, build
+
+    stages = [s for s in STAGES if s.name not in ("views", "site")]
+    outs = []
+    for number, store in enumerate(("memory:", f"oxigraph:{tmp_path / 'store'}")):
+        out = tmp_path / f"build-{number}"
+        build(project_copy, out=out, stages=stages, store=store, stream=io.StringIO())
+        outs.append(out)
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in ("queries", "analysis", "exports")
+            for p in sorted((root / folder).rglob("*"))
+            if p.is_file()
+        }
+
+    first, second = (tree(out) for out in outs)
+    assert len(first) > 50 and "analysis/centrality.csv" in first
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+# ---------------------------------------------------------------------------
+# One line for every error
+# ---------------------------------------------------------------------------
+
+
+def test_a_bug_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault the toolkit does not expect (here one put in a command) is still one line."""
+    import clustergraph.cli.data as data
+
+    def broken(context: object) -> int:
+        raise ZeroDivisionError("division by zero\nin two lines")
+
+    monkeypatch.setattr(data, "_stats", broken)
+    monkeypatch.delenv("CLUSTERGRAPH_DEBUG", raising=False)
+    root = tmp_path / "p"
+    small_project(root, [FILES / "good" / "numbers.ttl"])
+    code, _, err = run(capsys, "--root", str(root), "stats", "--store", "memory:")
+    assert code == 2
+    line = one_error_line(err)
+    assert line.startswith("clustergraph: error: internal error: ZeroDivisionError: division")
+    assert "CLUSTERGRAPH_DEBUG" in line
+
+
+def test_a_file_the_system_cannot_write_is_one_line(tmp_path: Path, capsys) -> None:
+    root = tmp_path / "p"
+    small_project(root, [FILES / "good" / "numbers.ttl"])
+    blocked = tmp_path / "file"
+    blocked.write_text("a file, not a directory\n")
+    code, _, err = run(
+        capsys,
+        "--root",
+        str(root),
+        "export",
+        "--format",
+        "turtle",
+        "--out",
+        str(blocked / "x.ttl"),
+        "--store",
+        "memory:",
+    )
+    assert code == 2
+    assert str(blocked) in one_error_line(err)

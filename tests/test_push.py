@@ -782,6 +782,38 @@ def test_oxigraph_killed_midway(tmp_path: Path, store: Store) -> None:
         assert staging_graphs(target) == set()
 
 
+def test_a_replace_that_never_reached_the_store_says_unchanged(
+    tmp_path: Path, store: Store
+) -> None:
+    """The store dies after the check: the replace is refused, so the targets are unchanged."""
+    location = tmp_path / "store"
+    once = RetryPolicy(retries=1, backoff=0.01, timeout=10)
+    with oxigraph_server(location) as server:
+        put_old(oxigraph_remote(server))
+        target = remote(graph_store=server.store_url, retry=once)
+
+        def die(step: str) -> None:
+            if step == "verified":
+                server.process.kill()
+                server.process.wait()
+
+        with pytest.raises(PushError) as info:
+            push(store, target, graph=TARGET, progress=die)
+    err = one_line(info.value)
+    assert "while replacing the target graphs" in err and "connection refused" in err
+    assert "the target graphs are unchanged" in err and info.value.targets_unchanged
+    assert "unknown" not in err
+    with oxigraph_server(location) as restarted:
+        target = oxigraph_remote(restarted)
+        assert counts(target, [TARGET]) == {TARGET: 3}
+        left = staging_graphs(target)
+        assert len(left) == 1
+        # The next push from this process removes them: the push that left them is over.
+        report = push(store, target, graph=TARGET + "-next")
+        assert report.stale_removed == tuple(sorted(left))
+        assert staging_graphs(target) == set()
+
+
 def test_virtuoso_killed_midway(virtuoso: VirtuosoServer, store: Store) -> None:
     target = virtuoso_remote(virtuoso)
     put_old(target)
