@@ -38,6 +38,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -192,6 +193,22 @@ def test_what_the_store_keeps_of_a_good_file(good_export: tuple[Project, Path]) 
     # by value, in canonical form (what Oxigraph and Virtuoso do)
     assert f'"7"^^<{XSD}integer>' in text and f'"1.5"^^<{XSD}decimal>' in text
     assert '"colour"@en-gb' in text
+
+
+def test_the_projects_literals_come_back_from_the_store_as_written(project: Project) -> None:
+    """The data writes numbers, booleans and dates in canonical form, so none is rewritten."""
+    from clustergraph.rdf.parse import parse_file
+
+    for path in project.dataset_files():
+        graph = project.graph_of(path)
+        triples = parse_file(path, graph=graph, shown=project.relpath(path))
+        store = ox.Store()
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples
+        )
+        kept = {q.triple for q in store}
+        rewritten = [str(t.object) for t in triples if t not in kept]
+        assert rewritten == [], f"{project.relpath(path)}: write these in canonical form"
 
 
 def test_language_tags_answer_the_same_up_to_case(tmp_path: Path, capsys) -> None:

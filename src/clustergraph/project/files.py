@@ -237,9 +237,12 @@ def staging_directory(out: Path | str) -> Path:
     Raises
     ------
     InputError
-        If the directory cannot be made (one line naming it and the cause).
+        If ``out`` exists and is not a directory, or the staging directory cannot be
+        made (one line naming it and the cause).
     """
     out = Path(out).absolute()
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: not a directory (it would be replaced by one)")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         recover_directory(out)
@@ -269,6 +272,9 @@ def replace_directory(staging: Path | str, out: Path | str) -> Path:
         If the swap fails (``out`` is left as it was and ``staging`` removed).
     """
     staging, out = Path(staging), Path(out)
+    if out.exists() and not out.is_dir():
+        shutil.rmtree(staging, ignore_errors=True)
+        raise InputError(f"{out}: not a directory (it would be replaced by one)")
     try:
         if not out.exists() and not out.is_symlink():
             os.replace(staging, out)
