@@ -387,11 +387,28 @@ def test_a_build_killed_inside_the_swap_keeps_a_build(exchange: bool, tmp_path: 
     else:  # killed between the renames: no build/ for now, the old one aside
         assert not (root / "build").exists()
         assert list(root.glob(".build-*.old"))
-    # The next start (here: an export) puts the old build back or removes what is left.
+    # The next start puts the old build back (or keeps the new one) and removes the rest.
     files.recover_directory(root / "build")
     assert (root / "build").is_dir()
     if not exchange:
         assert (root / "build" / "previous.txt").is_file()
+    assert not [p for p in root.iterdir() if p.name.startswith(".build-")]
+    # ... and the next build does it as it starts: leave the debris again, then build.
+    done = subprocess.run(
+        [sys.executable, "-c", _KILL_IN_SWAP, str(root), mode],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    done = subprocess.run(
+        [*CLI, "--root", str(root), "build", "--store", "memory:", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (root / "build" / "site").is_dir()
     assert not [p for p in root.iterdir() if p.name.startswith(".build-")]
 
 

@@ -860,6 +860,20 @@ def test_a_push_removes_staging_graphs_older_than_an_hour(
     target.drop_graphs([TARGET])
 
 
+def test_push_clean_on_the_command_line(
+    oxigraph: OxigraphServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``push --clean`` removes every staging graph, a young one of a live process too."""
+    target = oxigraph_remote(oxigraph)
+    young = staging_iri(TARGET, new_token(time.time() - 60, pid=os.getppid()))
+    target.client.put_graph(young, OLD)
+    code = main(["push", "--graph-store", oxigraph.store_url, "--clean"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, ""), err
+    assert out == f"removed 1 staging graphs earlier pushes left on {oxigraph.store_url}\n"
+    assert staging_graphs(target) == set()
+
+
 def test_a_graph_given_no_triples_is_dropped(oxigraph: OxigraphServer) -> None:
     target = oxigraph_remote(oxigraph)
     put_old(target)
