@@ -605,3 +605,15 @@ def test_a_file_the_system_cannot_write_is_one_line(tmp_path: Path, capsys) -> N
     )
     assert code == 2
     assert str(blocked) in one_error_line(err)
+
+
+def test_temporary_files_of_killed_writes_are_removed_by_the_next(tmp_path: Path) -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead = tmp_path / f".x.ttl.{int(ended.stdout)}-abcd.tmp"
+    live = tmp_path / f".x.ttl.{os.getppid()}-abcd.tmp"  # a write still running
+    for temp in (dead, live):
+        temp.write_text("half a file")
+    files.write_atomic(tmp_path / "x.ttl", "whole\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "x.ttl"]

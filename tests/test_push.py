@@ -860,6 +860,21 @@ def test_a_push_removes_staging_graphs_older_than_an_hour(
     target.drop_graphs([TARGET])
 
 
+def test_ctrl_c_before_the_replace_takes_the_staging_graphs_away(
+    oxigraph: OxigraphServer, store: Store
+) -> None:
+    target = oxigraph_remote(oxigraph)
+    put_old(target)
+
+    def ctrl_c(step: str) -> None:
+        if step == "staged":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        push(store, target, graph=TARGET, progress=ctrl_c)
+    assert_unchanged(target)  # and no staging graph left
+
+
 def test_push_clean_on_the_command_line(
     oxigraph: OxigraphServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -55,10 +55,11 @@ from clustergraph.errors import InputError
 def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same directory.
 
-    The temporary file is flushed and synced to disk, then renamed over ``path``
-    (:func:`os.replace`, atomic on POSIX and Windows), and the directory is synced so that
-    the rename survives a crash. If anything fails, ``path`` keeps its old content and
-    the temporary file is removed.
+    The temporary file (``.<name>.<pid>-<random>.tmp``) is flushed and synced to disk,
+    then renamed over ``path`` (:func:`os.replace`, atomic on POSIX and Windows), and the
+    directory is synced so that the rename survives a crash. If anything fails, ``path``
+    keeps its old content and the temporary file is removed; the temporary files of
+    ``path`` that killed processes left are removed by the next write.
 
     Parameters
     ----------
@@ -83,7 +84,10 @@ def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
     payload = data.encode(encoding) if isinstance(data, str) else data
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        _remove_stale_temporaries(target)
+        fd, temp = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=target.parent
+        )
     except OSError as exc:
         raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     try:
@@ -103,6 +107,21 @@ def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
         raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     _sync_directory(target.parent)
     return target
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove the temporary files of ``target`` that killed processes left."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(\d+)-[A-Za-z0-9_]+\.tmp")
+    try:
+        names = [p for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")]
+    except OSError:
+        return
+    for temp in names:
+        match = pattern.fullmatch(temp.name)
+        pid = int(match.group(1)) if match else os.getpid()
+        if pid != os.getpid() and not _alive(pid) and temp.is_file():  # another thread's: kept
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
 
 def _sync_directory(directory: Path) -> None:

@@ -498,12 +498,23 @@ class RemoteStore:
         except StoreError as exc:
             where = self.endpoints.graph_store or self.endpoints.update or self.location
             raise _failed(client, attempted, step, exc, f"{action} to {where}") from exc
+        except KeyboardInterrupt:
+            # Before the replace the targets are untouched: take the staging graphs away.
+            # Once it is sent, it may be running on the store: leave what it needs.
+            if step in _BEFORE_REPLACE:
+                _drop_quietly(client, attempted)
+            raise
         notify("replaced")
         _clean_up(client, attempted)
         return staged
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
+
+
+_BEFORE_REPLACE = frozenset(
+    {"loading the staging graphs", "checking the staging graphs", "copying the target graphs"}
+)
 
 
 def _replace_by_update(client: StoreClient, staged: Sequence[Staged]) -> None:
