@@ -195,6 +195,23 @@ def test_what_the_store_keeps_of_a_good_file(good_export: tuple[Project, Path]) 
     assert '"colour"@en-gb' in text
 
 
+def test_a_dates_time_zone_is_queried_as_written(
+    good_export: tuple[Project, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, _ = good_export
+    query = tmp_path / "zones.rq"
+    query.write_text(
+        "#+ summary: time zones.\n#+ tags:\n#+   - test\n\n"
+        f"SELECT ?zone WHERE {{ GRAPH <{SOURCE_GRAPHS}time-zones> {{ ?a <https://example.org/date> "
+        "?d } BIND(TZ(?d) AS ?zone) } ORDER BY ?zone\n"
+    )
+    code, out, err = run(
+        capsys, "--root", str(project.root), "query", str(query), "--format", "csv"
+    )
+    assert code == 0, err
+    assert out.splitlines() == ["zone", "", "+02:00", "Z"]  # 2021-03-06 has no zone
+
+
 def test_the_projects_literals_come_back_from_the_store_as_written(project: Project) -> None:
     """The data writes numbers, booleans and dates in canonical form, so none is rewritten."""
     from clustergraph.rdf.parse import parse_file

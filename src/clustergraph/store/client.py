@@ -512,6 +512,8 @@ def _describe(reason: object, timeout: float) -> str:
         return f"no answer within {timeout:g} s"
     if isinstance(reason, http.client.RemoteDisconnected | ConnectionResetError):
         return "the store closed the connection before answering"
+    if isinstance(reason, socket.gaierror):
+        return "no such host (the host name cannot be resolved)"
     return f"unreachable ({_one_line(reason)})"
 
 
