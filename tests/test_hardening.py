@@ -298,7 +298,15 @@ def test_a_literal_too_large_to_parse_is_one_line_and_exit_2(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_build_is_one_line_and_130(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("sent", "code", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+    ids=["SIGINT", "SIGTERM"],
+)
+def test_ctrl_c_during_build_is_one_line_and_130(
+    sent: signal.Signals, code: int, said: str, tmp_path: Path
+) -> None:
+    """Ctrl-C (and SIGTERM): one line, its exit code, the previous build kept, no debris."""
     root = tmp_path / "p"
     small_project(root, [FILES / "good" / name for name in ("numbers.ttl", "languages.ttl")])
     (root / "build").mkdir()
@@ -314,13 +322,13 @@ def test_ctrl_c_during_build_is_one_line_and_130(tmp_path: Path) -> None:
         assert process.stdout is not None
         first = process.stdout.readline()
         time.sleep(delay)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(sent)
         out, err = process.communicate(timeout=120)
         if process.returncode == 0:
             continue  # it finished first
         assert first.startswith("[1/"), first + out + err
-        assert process.returncode == 130, err
-        assert one_error_line(err) == "clustergraph: interrupted"
+        assert process.returncode == code, err
+        assert one_error_line(err) == f"clustergraph: {said}"
         assert (root / "build" / "previous.txt").is_file()
         assert not [p for p in root.iterdir() if p.name.startswith(".build-")]
 

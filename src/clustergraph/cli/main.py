@@ -27,6 +27,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,7 @@ exit codes (every command):
        an unknown query, entity or parameter, a store that cannot be reached or
        answers an error, a failed push or build stage (nothing half-written is left)
   130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)
 """
 
 
@@ -102,13 +104,26 @@ def _interrupted() -> int:
     return ExitCode.INTERRUPTED
 
 
+TERMINATED = 128 + signal.SIGTERM
+"""The exit code after ``SIGTERM`` (143), once what was half-written is removed."""
+
+
+class _Terminated(BaseException):
+    """``SIGTERM`` as an exception, so that a command cleans up as after Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code.
 
     Every error is one line on standard error and an exit code
     (:class:`~clustergraph.errors.ExitCode`), never a traceback: the toolkit's own errors
-    say what is wrong; Ctrl-C says ``interrupted`` (130); a file the system cannot read
-    or write, or memory running out, is an input error (2); anything else is a bug,
+    say what is wrong; Ctrl-C says ``interrupted`` (130) and ``SIGTERM`` ``terminated``
+    (143), each after removing what was half-written; a file the system cannot read or
+    write, or memory running out, is an input error (2); anything else is a bug,
     reported in one line as an internal error (2), with its traceback only when
     ``CLUSTERGRAPH_DEBUG`` is set.
 
@@ -122,6 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         An :class:`~clustergraph.errors.ExitCode`.
     """
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         try:
             args = parser().parse_args(argv)
@@ -139,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return _interrupted()
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _say("terminated")
+        return TERMINATED
     except BrokenPipeError:
         # The reader went away (| head): say nothing, and keep Python from complaining
         # when it flushes standard output at exit.
