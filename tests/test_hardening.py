@@ -8,16 +8,25 @@ write fail halfway, a port nothing listens on, an Oxigraph server on 127.0.0.1.
 kind                                  tests
 ====================================  ================================================
 loading exactly as written            ``test_good_files_load_and_round_trip_*``,
+                                      ``test_what_the_store_keeps_of_a_good_file``,
+                                      ``test_a_dates_time_zone_is_queried_as_written``,
+                                      ``test_the_projects_literals_come_back_*``,
                                       ``test_language_tags_answer_the_same_up_to_case``
-well-formed values, one line each     ``test_a_bad_file_is_one_line_with_its_exit_code``,
+well-formed values, bad files         ``test_a_bad_file_is_one_line_with_its_exit_code``
+                                      (every file of ``files/bad``),
                                       ``test_validate_and_build_refuse_a_bad_file_*``,
                                       ``test_a_literal_too_large_*``
-Ctrl-C                                ``test_ctrl_c_during_build_is_one_line_and_130``
-no debris: the build's swap           ``test_directory_*``, ``test_a_build_killed_*``
+one line for every error              ``test_a_bug_is_one_line_and_exit_2``,
+                                      ``test_a_file_the_system_cannot_write_is_one_line``
+Ctrl-C and SIGTERM                    ``test_ctrl_c_during_build_is_one_line_and_130``
+no debris: the build's swap           ``test_directory_*``, ``test_a_build_killed_*``,
+                                      ``test_temporary_files_of_killed_writes_*``
 no debris: exports                    ``test_export_all_*``
-no debris: pushes                     ``test_push_*``
+no debris: pushes                     ``test_push_to_a_port_that_refuses_*``; more in
+                                      ``test_push.py`` (staging graphs, ``--clean``)
 reproducible outputs                  ``test_two_builds_write_the_same_bytes``
-spreadsheet-safe CSV                  ``test_analysis_csv_*``
+spreadsheet-safe CSV                  ``test_analysis_csv_*``,
+                                      ``test_query_csv_stays_the_w3c_format``
 ====================================  ================================================
 """
 
