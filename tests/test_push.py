@@ -15,7 +15,10 @@ says which difference was needed, and the README's compatibility table must list
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -39,6 +42,7 @@ from clustergraph.pipeline.push import (
     PASSWORD_ENV,
     USER_ENV,
     PushReport,
+    clean,
     push,
     scoped_query_url,
     target_store,
@@ -59,7 +63,7 @@ from clustergraph.store import (
 )
 from clustergraph.store import remote as remote_module
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy
-from clustergraph.store.remote import STALE_AFTER, new_token, staging_iri
+from clustergraph.store.remote import STAGING_NS, STALE_AFTER, new_token, staging_iri
 from tests.conftest import REPO
 from tests.support.compat import ALLOWED, WRONG_ANSWERS, Tolerance, compare
 from tests.support.faults import FaultyProxy, Seen, faulty_proxy
@@ -563,7 +567,9 @@ def test_a_dead_endpoint(store: Store) -> None:
     with pytest.raises(PushError) as info:
         push(store, target)
     err = one_line(info.value)
-    assert "connection refused" in err and "tried 2 times" in err
+    # A store that refuses the first request is not running: said at once, not retried.
+    assert "connection refused" in err and "tried" not in err
+    assert "the target graphs are unchanged" in err
     assert "staging graphs left" not in err  # nothing reached the store
     assert isinstance(info.value.__cause__, StoreUnreachableError)
 
@@ -770,9 +776,41 @@ def test_oxigraph_killed_midway(tmp_path: Path, store: Store) -> None:
         assert counts(target, [TARGET]) == {TARGET: 3}
         left = staging_graphs(target)
         assert len(left) == 1 and next(iter(left)) in err
-        # A push an hour later removes what the interrupted one left (not one running now).
-        assert push(store, target, graph=TARGET + "-next").stale_removed == ()
-        assert target.remove_stale_staging() == sorted(left)
+        # The next push from this machine removes what the interrupted one left: the
+        # process that made it runs no push any more.
+        assert push(store, target, graph=TARGET + "-next").stale_removed == tuple(sorted(left))
+        assert staging_graphs(target) == set()
+
+
+def test_a_replace_that_never_reached_the_store_says_unchanged(
+    tmp_path: Path, store: Store
+) -> None:
+    """The store dies after the check: the replace is refused, so the targets are unchanged."""
+    location = tmp_path / "store"
+    once = RetryPolicy(retries=1, backoff=0.01, timeout=10)
+    with oxigraph_server(location) as server:
+        put_old(oxigraph_remote(server))
+        target = remote(graph_store=server.store_url, retry=once)
+
+        def die(step: str) -> None:
+            if step == "verified":
+                server.process.kill()
+                server.process.wait()
+
+        with pytest.raises(PushError) as info:
+            push(store, target, graph=TARGET, progress=die)
+    err = one_line(info.value)
+    assert "while replacing the target graphs" in err and "connection refused" in err
+    assert "the target graphs are unchanged" in err and info.value.targets_unchanged
+    assert "unknown" not in err
+    with oxigraph_server(location) as restarted:
+        target = oxigraph_remote(restarted)
+        assert counts(target, [TARGET]) == {TARGET: 3}
+        left = staging_graphs(target)
+        assert len(left) == 1
+        # The next push from this process removes them: the push that left them is over.
+        report = push(store, target, graph=TARGET + "-next")
+        assert report.stale_removed == tuple(sorted(left))
         assert staging_graphs(target) == set()
 
 
@@ -802,15 +840,53 @@ def test_a_push_removes_staging_graphs_older_than_an_hour(
 ) -> None:
     target = oxigraph_remote(oxigraph)
     now = time.time()
-    old = staging_iri(TARGET, new_token(now - STALE_AFTER - 60))
-    young = staging_iri(TARGET, new_token(now - 60))
-    for graph in (old, young):
+    running = os.getppid()  # a process that is still running: a push of its own
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    old = staging_iri(TARGET, new_token(now - STALE_AFTER - 60, pid=running))
+    young = staging_iri(TARGET, new_token(now - 60, pid=running))
+    dead = staging_iri(TARGET, new_token(now - 60, pid=int(ended.stdout)))
+    elsewhere = f"{STAGING_NS}{int(now - 60)}-0a1b2c3d/x"  # another machine's, or an older token
+    for graph in (old, young, dead, elsewhere):
         target.client.put_graph(graph, OLD)
     report = push(store, target, graph=TARGET)
-    assert report.stale_removed == (old,)
-    assert "removed 1 staging graphs earlier pushes left behind" in report.format()
-    assert staging_graphs(target) == {young}
-    target.drop_graphs([young, TARGET])
+    assert report.stale_removed == tuple(sorted((old, dead)))
+    assert "removed 2 staging graphs earlier pushes left behind" in report.format()
+    assert staging_graphs(target) == {young, elsewhere}
+    # push --clean removes every staging graph, young ones included
+    assert clean(target) == sorted((young, elsewhere))
+    assert staging_graphs(target) == set()
+    target.drop_graphs([TARGET])
+
+
+def test_ctrl_c_before_the_replace_takes_the_staging_graphs_away(
+    oxigraph: OxigraphServer, store: Store
+) -> None:
+    target = oxigraph_remote(oxigraph)
+    put_old(target)
+
+    def ctrl_c(step: str) -> None:
+        if step == "staged":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        push(store, target, graph=TARGET, progress=ctrl_c)
+    assert_unchanged(target)  # and no staging graph left
+
+
+def test_push_clean_on_the_command_line(
+    oxigraph: OxigraphServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``push --clean`` removes every staging graph, a young one of a live process too."""
+    target = oxigraph_remote(oxigraph)
+    young = staging_iri(TARGET, new_token(time.time() - 60, pid=os.getppid()))
+    target.client.put_graph(young, OLD)
+    code = main(["push", "--graph-store", oxigraph.store_url, "--clean"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, ""), err
+    assert out == f"removed 1 staging graphs earlier pushes left on {oxigraph.store_url}\n"
+    assert staging_graphs(target) == set()
 
 
 def test_a_graph_given_no_triples_is_dropped(oxigraph: OxigraphServer) -> None:

@@ -22,19 +22,19 @@ site        write the explorer's pages to ``site/``
 On a remote store (``store="http://..."``) the store is read as it is: ``load`` and
 ``derive`` are skipped, and nothing is written to it.
 
-Everything is written into a temporary directory beside the output directory
-(``.build-XXXX.tmp``), which replaces the output directory only once every stage has
-succeeded: a build that fails midway leaves the previous ``build/`` as it was, and
-removes its temporary directory. Each stage prints a progress line with its duration,
-and the build a summary at the end (``quiet=True`` prints nothing but errors).
+Everything is written into a staging directory beside the output directory
+(``.build-<pid>-XXXX.tmp``), which replaces the output directory only once every stage
+has succeeded (:func:`clustergraph.project.files.replace_directory`: one atomic exchange
+on Linux): a build that fails midway leaves the previous ``build/`` as it was, and
+removes its staging directory; what a killed build left is removed by the next one.
+Each stage prints a progress line with its duration, and the build a summary at the end
+(``quiet=True`` prints nothing but errors).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from clustergraph.errors import BuildError, ClusterGraphError, DataError
+from clustergraph.project.files import replace_directory, staging_directory
 from clustergraph.project.layout import Project
 
 if TYPE_CHECKING:
@@ -315,23 +316,6 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` in the place of ``out``; the old ``out`` is removed afterwards."""
-    old: Path | None = None
-    if out.exists() or out.is_symlink():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".old", dir=out.parent))
-        old.rmdir()  # only its unique name is wanted
-        os.replace(out, old)
-    try:
-        os.replace(staging, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build(
     project: Project,
     *,
@@ -385,8 +369,7 @@ def build(
         else store
     )
     remote = not is_local(opened.location)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent))
-    os.chmod(staging, 0o755)  # a web server may read the site
+    staging = staging_directory(target)  # also cleans up what killed builds left
     state = _State(project=project, staging=staging, store=opened, remote=remote)
     times: list[StageTime] = []
     try:
@@ -410,7 +393,7 @@ def build(
                     file=write,
                     flush=True,
                 )
-        _swap(staging, target)
+        replace_directory(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

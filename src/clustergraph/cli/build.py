@@ -12,6 +12,7 @@ views and the site are made from what the store holds.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -67,7 +68,11 @@ def run(context: Context) -> int:
         return ExitCode.NONCONFORMING
     except BuildError as exc:
         cause = exc.__cause__
-        if cause is not None and not isinstance(cause, ClusterGraphError):
+        if (
+            cause is not None
+            and not isinstance(cause, ClusterGraphError)
+            and os.environ.get("CLUSTERGRAPH_DEBUG")
+        ):
             import traceback
 
             traceback.print_exception(cause, file=sys.stderr)  # a bug: show where

@@ -8,6 +8,7 @@ Usage::
     clustergraph stats
     clustergraph export --format FORMAT|all [--out PATH] [--stated]
     clustergraph push (--graph-store URL | --update URL) [--query-endpoint URL] [--graph IRI]
+    clustergraph push (--graph-store URL | --update URL) --clean
 
 ``load`` brings the store in step with the files (every other command does it first on
 the project's store; ``load --store URL`` writes the files into a remote store, all or
@@ -117,6 +118,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     push.add_argument(
         "--graph", metavar="IRI", help="put the union of the graphs into this one graph"
     )
+    push.add_argument(
+        "--clean",
+        action="store_true",
+        help="push nothing: remove every staging graph earlier pushes left on the store "
+        "(only while no other push to it runs)",
+    )
     add_store_options(push, read=False)
 
 
@@ -211,7 +218,7 @@ def _export(context: Context) -> int:
 
 
 def _push(context: Context) -> int:
-    from clustergraph.pipeline.push import push, target_store
+    from clustergraph.pipeline.push import clean, push, target_store
 
     args = context.args
     if args.graph_store is None and args.update is None:
@@ -223,6 +230,11 @@ def _push(context: Context) -> int:
         retries=args.retries,
         timeout=args.timeout,
     )
+    if args.clean:
+        removed = clean(target)
+        where = args.graph_store or args.update
+        print(f"removed {len(removed)} staging graphs earlier pushes left on {where}")
+        return ExitCode.OK
     report = push(context.store(), target, graph=args.graph)
     print(report.format())
     return ExitCode.OK

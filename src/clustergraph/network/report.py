@@ -14,18 +14,24 @@ file                content
 ==================  ==============================================================
 
 Labels come from the articles, so they are data: in Markdown every character that
-Markdown or HTML would read as markup is escaped (:func:`markdown_text`).
+Markdown or HTML would read as markup is escaped (:func:`markdown_text`). The CSV files
+are meant to be opened in spreadsheets, so they are made safe for them by the OWASP rule
+for CSV injection (:func:`spreadsheet_cell`): a text cell that begins with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return, which a spreadsheet would run as a formula,
+gets a leading ``'``, which spreadsheets show as text (numbers are left as they are).
+Results written by ``clustergraph query --format csv`` are not changed so: they are the
+W3C SPARQL 1.1 CSV results format, for programs, and keep every value as it is.
 
 Examples
 --------
 >>> markdown_text("<img src=x onerror=alert(1)> | *a*")
 '&lt;img src=x onerror=alert(1)&gt; \\| \\*a\\*'
+>>> spreadsheet_cell("=HYPERLINK(\"http://x\")"), spreadsheet_cell("-0.25")
+('\'=HYPERLINK("http://x")', '-0.25')
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -39,6 +45,8 @@ from clustergraph.project.files import write_atomic
 from clustergraph.project.prefixes import compact
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 SourceTitle = Callable[[str], str]
 
@@ -48,6 +56,25 @@ def markdown_text(text: str) -> str:
     one_line = " ".join(str(text).split())
     escaped = one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+
+
+def spreadsheet_cell(value: object) -> object:
+    """Return a CSV cell a spreadsheet shows as text, never runs (the OWASP rule).
+
+    A string that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
+    a leading ``'``; a string that is a plain number (``-0.25``) and every non-string
+    value are returned as they are.
+
+    Examples
+    --------
+    >>> [spreadsheet_cell(v) for v in ["@SUM(A1)", "=1+1", "Lietuva", 3, "+370"]]
+    ["'@SUM(A1)", "'=1+1", 'Lietuva', 3, '+370']
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        if _NUMBER.fullmatch(value):
+            return value
+        return "'" + value
+    return value
 
 
 def _code(text: str) -> str:
@@ -171,12 +198,19 @@ def markdown_report(analysis: Analysis, *, top: int = 10, description: str = "")
     return "\n".join(out)
 
 
+def _csv_field(value: object) -> str:
+    """Write one CSV field (RFC 4180 quoting; a carriage return is quoted too)."""
+    text = "" if value is None else str(spreadsheet_cell(value))
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """Write a CSV document, one line a row, every text cell made safe for spreadsheets."""
+    lines = [",".join(_csv_field(h) for h in headers)]
+    lines += [",".join(_csv_field(cell) for cell in row) for row in rows]
+    return "\n".join(lines) + "\n"
 
 
 def centrality_csv(analysis: Analysis) -> str:

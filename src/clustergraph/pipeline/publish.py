@@ -4,13 +4,20 @@
 :class:`clustergraph.rdf.formats.RdfFormat` (:mod:`clustergraph.pipeline.export`), the
 project's JSON-LD context (``context.jsonld``) and the VoID/DCAT description of the
 files (``void.ttl``, :mod:`clustergraph.pipeline.void`), which counts and checksums them.
+
+The files are published together: they are written into a staging directory that then
+takes the directory's place (:func:`clustergraph.project.files.replace_directory`), so a
+reader (or a full disk, or a kill) never leaves a mix of new and old files.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from clustergraph.errors import InputError
 from clustergraph.pipeline.export import (
+    CONTEXT_FILE,
     canonical_quads,
     document,
     file_name,
@@ -18,7 +25,7 @@ from clustergraph.pipeline.export import (
     write_context,
 )
 from clustergraph.pipeline.void import VOID_FILE, describe, void_turtle
-from clustergraph.project.files import write_atomic
+from clustergraph.project.files import replace_directory, staging_directory, write_atomic
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.store.base import Store
 
@@ -28,7 +35,8 @@ __all__ = ["export_all"]
 def export_all(store: Store, directory: Path | str) -> dict[RdfFormat, Path]:
     """Write every format, the JSON-LD context and the VoID/DCAT description to ``directory``.
 
-    The store is read once; each file is written atomically.
+    The store is read once; the files replace the directory's all together (see the
+    module docstring). A directory holding other files is refused rather than replaced.
 
     Parameters
     ----------
@@ -46,15 +54,33 @@ def export_all(store: Store, directory: Path | str) -> dict[RdfFormat, Path]:
     Raises
     ------
     InputError
-        If a file cannot be written.
+        If a file cannot be written, or ``directory`` holds files other than these (the
+        directory is left as it was).
     """
     directory = Path(directory)
+    names = {file_name(fmt) for fmt in RdfFormat} | {CONTEXT_FILE, VOID_FILE}
+    if directory.is_dir():
+        others = sorted(p.name for p in directory.iterdir() if p.name not in names)
+        if others:
+            shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+            raise InputError(
+                f"{directory}: holds files the export does not write ({shown}); the "
+                "export replaces the whole directory: give a new or empty one"
+            )
+    elif directory.exists():
+        raise InputError(f"{directory}: not a directory")
     quads = canonical_quads(store)
     union = union_triples(quads)
-    files = {
-        fmt: write_atomic(directory / file_name(fmt), document(fmt, quads, union))
-        for fmt in RdfFormat
-    }
-    write_context(directory)
-    write_atomic(directory / VOID_FILE, void_turtle(describe(store, files)))
-    return files
+    staging = staging_directory(directory)
+    try:
+        written = {
+            fmt: write_atomic(staging / file_name(fmt), document(fmt, quads, union))
+            for fmt in RdfFormat
+        }
+        write_context(staging)
+        write_atomic(staging / VOID_FILE, void_turtle(describe(store, written)))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    replace_directory(staging, directory)
+    return {fmt: directory / path.name for fmt, path in written.items()}

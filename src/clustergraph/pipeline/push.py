@@ -26,10 +26,12 @@ Virtuoso  ``http://HOST:PORT/sparql-graph-crud-auth``  ``http://HOST:PORT/sparql
 ``CLUSTERGRAPH_USER`` and ``CLUSTERGRAPH_PASSWORD`` (:data:`USER_ENV`,
 :data:`PASSWORD_ENV`), sent only when the store asks (HTTP Digest or Basic).
 
-After a successful push, staging graphs that earlier pushes left on the store (when it
-died before they could be removed) are removed once they are an hour old
+After a successful push, staging graphs that earlier pushes left on the store (when it,
+or the pushing process, died before they could be removed) are removed: those of pushes
+from this machine whose process has ended, and any an hour old
 (:data:`~clustergraph.store.remote.STALE_AFTER`), so that a push running at the same
-time keeps its own.
+time elsewhere keeps its own. :func:`clean` (``push --clean``) removes every staging
+graph at once, for when no other push is running.
 
 .. _SPARQL 1.1 Graph Store HTTP Protocol: https://www.w3.org/TR/sparql11-http-rdf-update/
 .. _SPARQL 1.1 Update: https://www.w3.org/TR/sparql11-update/
@@ -69,6 +71,7 @@ __all__ = [
     "PASSWORD_ENV",
     "USER_ENV",
     "PushReport",
+    "clean",
     "push",
     "scoped_query_url",
     "target_store",
@@ -226,3 +229,26 @@ def push(
     except StoreError:  # cleaning up is a courtesy: the push itself is done
         stale = ()
     return PushReport(where, method, staged, stale)
+
+
+def clean(target: RemoteStore) -> list[str]:
+    """Remove every staging graph earlier pushes left on ``target`` (``push --clean``).
+
+    Only for when no other push to the store is running: its staging graphs would be
+    removed too (that push would then fail its check, leaving its targets unchanged).
+
+    Returns
+    -------
+    list of str
+        The staging graphs removed.
+
+    Raises
+    ------
+    PushError
+        If the store cannot be read or written (one line).
+    """
+    where = target.endpoints.graph_store or target.endpoints.update or target.location
+    try:
+        return target.remove_stale_staging(older_than=0.0)
+    except StoreError as exc:
+        raise PushError(f"cleaning {where} failed: {exc}") from exc

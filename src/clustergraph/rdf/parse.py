@@ -7,11 +7,24 @@ bad language tags, ...). On top of the syntax:
 * relative IRIs resolve against the file's ``@base``, else against ``base_iri`` (for a
   project file, its graph's IRI): ``<#x>`` in ``data/sources/a.ttl`` is
   ``<https://w3id.org/clustergraph/graph/source/a#x>``;
-* literals keep their lexical form, datatype, language tag and time zone as written,
-  and every literal of a numeric, boolean or date/time datatype must be a value of it
-  (:mod:`clustergraph.rdf.lexical`): ``"2021-02-30"^^xsd:date`` is refused;
+* literals keep their lexical form, datatype and time zone as written
+  (``"2021-03-05+02:00"^^xsd:date`` keeps its zone), and every literal of a numeric,
+  boolean or date/time datatype must be a value of it (:mod:`clustergraph.rdf.lexical`):
+  ``"2021-02-30"^^xsd:date`` and ``"--02-30"^^xsd:gMonthDay`` are refused;
 * a quads file (N-Quads, TriG, JSON-LD) may hold only the default graph and ``graph``;
-* an empty file is refused.
+* an empty file, or one of comments and prefixes only, is refused.
+
+What a store keeps of a literal (measured on Oxigraph, embedded and served; Virtuoso
+does the same for numbers): a literal of an XSD numeric, boolean, date/time or duration
+datatype is kept as its value, time zone included, and written back in canonical form:
+``"007"^^xsd:integer`` as ``"7"``, ``"1.50"^^xsd:decimal`` as ``"1.5"``,
+``"1"^^xsd:boolean`` as ``"true"``, a zone ``+00:00`` as ``Z``, ``"PT36H"`` as
+``"P1DT12H"``; RDF counts these the same value, though not the same term. A literal
+written in canonical form (as the project's data is) comes back as written, and so does
+every string and every literal of another datatype. Language tags are compared without
+regard to case (RDF 1.1, BCP 47) and Oxigraph keeps them in lower case (``en-GB`` as
+``en-gb``): the library's queries compare them with ``LANGMATCHES`` or
+``LCASE(LANG(...))``, so they answer the same on every store.
 
 Every error is one :class:`~clustergraph.errors.InputError` line,
 ``file:line:column: message``, naming the position once.
@@ -70,7 +83,15 @@ def position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _find_literal(data: bytes, lexical: str) -> tuple[int, int]:
-    """Return where the literal ``lexical`` is written first (1:1 if it cannot be found)."""
+    """Return where the typed literal ``lexical`` is written first (1:1 if not found).
+
+    A typed literal (``"x"^^``) is looked for first, then the quoted text anywhere (as
+    in JSON-LD's ``"@value": "x"``).
+    """
+    for quote in ('"', "'"):
+        offset = data.find(f"{quote}{lexical}{quote}^^".encode())
+        if offset >= 0:
+            return position(data, offset)
     for quote in ('"', "'"):
         offset = data.find(f"{quote}{lexical}".encode())
         if offset >= 0:
@@ -93,15 +114,19 @@ def _locate_large(data: bytes) -> tuple[int, int]:
     return position(data, start)
 
 
-def _syntax_error(exc: SyntaxError, shown: str) -> InputError:
+def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat) -> InputError:
     line = exc.lineno if exc.lineno is not None else 1
     column = exc.offset if exc.offset is not None else 1
     message = _POSITION.sub("", exc.msg or str(exc)).replace("\n", " ")
     if "No scheme found" in message or "relative IRI" in message.lower():
-        message = (
-            f"{message}: a relative IRI with no absolute base; write the full IRI, or an "
-            "absolute @base at the top of the file"
-        )
+        if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
+            fix = (
+                f"{fmt.label} takes absolute IRIs only: write the full IRI, or write the "
+                "file in Turtle, where a relative IRI resolves against the graph's IRI"
+            )
+        else:
+            fix = "write the full IRI, or an absolute @base at the top of the file"
+        message = f"a relative IRI that cannot be resolved: {fix}"
     return InputError(f"{shown}:{line}:{column}: {message}")
 
 
@@ -185,7 +210,7 @@ def parse_bytes(
                 )
             triples.append(quad.triple)
     except SyntaxError as exc:
-        raise _syntax_error(exc, shown) from None
+        raise _syntax_error(exc, shown, fmt) from None
     except MemoryError:
         line, column = _locate_large(data)
         raise InputError(

@@ -2,10 +2,12 @@
 
 One small client (:class:`StoreClient`, on :mod:`urllib`) sends every request a remote
 store gets: queries, updates, and the `Graph Store HTTP Protocol`_'s ``PUT``, ``GET`` and
-``DELETE`` of ``URL?graph=IRI``. Transient faults (connection refused, HTTP
-502/503/504, a timeout, a dropped connection) are retried a bounded number of times with
-exponential backoff (:class:`RetryPolicy`); every request must therefore do no harm if
-the store carries it out twice.
+``DELETE`` of ``URL?graph=IRI``. Transient faults (HTTP 502/503/504, a timeout, a
+dropped connection, and a refused connection once the store has answered a request) are
+retried a bounded number of times with exponential backoff (:class:`RetryPolicy`); every
+request must therefore do no harm if the store carries it out twice. A connection refused
+on the client's first request is reported at once, not retried: nothing listens on that
+port, and waiting through the backoff would only delay the one line that says so.
 
 **Credentials** come from the environment, never from the command line:
 ``CLUSTERGRAPH_USER`` and ``CLUSTERGRAPH_PASSWORD`` (:data:`USER_ENV`,
@@ -97,8 +99,8 @@ class RetryPolicy:
     Attributes
     ----------
     retries
-        Further attempts after a transient fault (connection refused, HTTP 502/503/504,
-        timeout); 0 tries once.
+        Further attempts after a transient fault (HTTP 502/503/504, a timeout, a dropped
+        connection, a refused one once the store has answered); 0 tries once.
     backoff
         Seconds before the first retry; doubled before each next one.
     timeout
@@ -314,8 +316,16 @@ class StoreClient:
                 raise self._http_error(method, url, exc, attempts) from None
             except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
                 reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-                answer_lost = answer_lost or not isinstance(reason, ConnectionRefusedError)
-                if last or not _transient(reason):
+                refused = isinstance(reason, ConnectionRefusedError)
+                # urllib wraps in URLError what fails before the request is wholly sent
+                # (connecting, sending): a store cannot carry out a request it did not
+                # get. What fails afterwards (waiting for or reading the answer) may
+                # have been carried out: its answer is lost.
+                sent = not isinstance(exc, urllib.error.URLError)
+                answer_lost = answer_lost or sent
+                # A store that refuses the first request of all is not running: say so
+                # at once. Once it has answered, a refusal is a restart: retried.
+                if last or not _transient(reason) or (refused and self.answered == 0):
                     tries = f" (tried {attempt + 1} times)" if attempt else ""
                     error = StoreUnreachableError(
                         f"{method} {url}: {_describe(reason, self.retry.timeout)}{tries}"
@@ -502,6 +512,8 @@ def _describe(reason: object, timeout: float) -> str:
         return f"no answer within {timeout:g} s"
     if isinstance(reason, http.client.RemoteDisconnected | ConnectionResetError):
         return "the store closed the connection before answering"
+    if isinstance(reason, socket.gaierror):
+        return "no such host (the host name cannot be resolved)"
     return f"unreachable ({_one_line(reason)})"
 
 

@@ -29,9 +29,12 @@ steps:
 A graph given empty data is dropped, in the same request. Any failure raises a
 :class:`~clustergraph.errors.StoreError` (one line: which step failed and why) after
 deleting the staging graphs; the targets are left as they were. Staging graphs a dead
-store kept are found by their namespace and removed once they are older than
-:data:`STALE_AFTER` (:meth:`RemoteStore.remove_stale_staging`; a push does it after it
-succeeded), so that a replace running at the same time keeps its own. If the replace
+store (or a killed process) kept are found by their namespace and token
+(:func:`new_token`: ``<time>-<machine>-<process>-<nonce>``) and removed
+(:meth:`RemoteStore.remove_stale_staging`; a push does it after it succeeded) once the
+process that made them has ended (on this machine) or they are older than
+:data:`STALE_AFTER` (from another machine), so that a replace running at the same time
+keeps its own. If the replace
 fails after an answer was lost, the store is looked at to tell whether it happened.
 
 Examples
@@ -47,7 +50,10 @@ DROP SILENT GRAPH <urn:e>
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
+import socket
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -88,15 +94,37 @@ def staging_iri(target: str, token: str) -> str:
     return f"{STAGING_NS}{token}/{urllib.parse.quote(target, safe='')}"
 
 
-def new_token(now: float | None = None) -> str:
-    """Return a token for a replace: the time (Unix seconds), then random hex digits.
+def _host() -> str:
+    """Return a short id of this machine (and boot), to tell its pushes from others'."""
+    name = socket.gethostname()
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as stream:
+            name += stream.read().strip()
+    except OSError:
+        pass
+    return hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def new_token(now: float | None = None, *, pid: int | None = None) -> str:
+    """Return a token for a replace: the time (Unix seconds), the machine, the process, a nonce.
+
+    The machine and process id let a later replace on the same machine tell a replace
+    that died (its process is gone) from one still running.
 
     Examples
     --------
     >>> new_token(1700000000.5)[:11]
     '1700000000-'
+    >>> len(new_token(1700000000, pid=42).split("-"))
+    4
     """
-    return f"{int(time.time() if now is None else now)}-{secrets.token_hex(4)}"
+    when = int(time.time() if now is None else now)
+    process = os.getpid() if pid is None else pid
+    return f"{when}-{_host()}-{process}-{secrets.token_hex(4)}"
+
+
+def _token(staging: str) -> str:
+    return staging[len(STAGING_NS) :].split("/", 1)[0]
 
 
 def staged_at(staging: str) -> float | None:
@@ -109,9 +137,25 @@ def staged_at(staging: str) -> float | None:
     >>> staged_at(STAGING_NS + "0a1b2c3d4e5f/urn%3Ax") is None
     True
     """
-    token = staging[len(STAGING_NS) :].split("/", 1)[0]
-    seconds, dash, _ = token.partition("-")
+    seconds, dash, _ = _token(staging).partition("-")
     return float(seconds) if dash and seconds.isdigit() else None
+
+
+def _process_ended(staging: str) -> bool:
+    """Whether the staging graph was made on this machine by a process no longer running."""
+    parts = _token(staging).split("-")
+    if len(parts) != 4 or parts[1] != _host() or not parts[2].isdigit():
+        return False
+    pid = int(parts[2])
+    if pid == os.getpid():
+        return True  # this process runs one replace at a time: an earlier one left it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists (another user's)
+    return False
 
 
 @dataclass(frozen=True)
@@ -343,11 +387,15 @@ class RemoteStore:
             self.client.delete_graph(graph)
 
     def stale_staging_graphs(self, *, older_than: float = 0.0) -> list[str]:
-        """Return staging graphs left behind by replaces that started ``older_than`` s ago.
+        """Return staging graphs left behind by replaces that died or started long ago.
 
-        A replace whose store died before it could clean up leaves its staging graphs;
-        with ``older_than`` of :data:`STALE_AFTER`, those of a replace still running are
-        not counted as stale.
+        A replace whose store (or whose own process) died before it could clean up
+        leaves its staging graphs. A staging graph is stale if the replace that made it
+        started ``older_than`` seconds ago or more, or ran on this machine in a process
+        that has ended (its token names the machine and the process). With
+        ``older_than`` of :data:`STALE_AFTER`, a replace running at the same time on
+        another machine keeps its own; with 0, every staging graph is stale (only for
+        when no other replace is running: ``push --clean``).
         """
         if self.endpoints.query is None:
             return []
@@ -358,7 +406,7 @@ class RemoteStore:
         assert isinstance(result, SelectResult)
         found = sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
         before = time.time() - older_than
-        return [g for g in found if (staged_at(g) or 0.0) <= before]
+        return [g for g in found if (staged_at(g) or 0.0) <= before or _process_ended(g)]
 
     def remove_stale_staging(self, *, older_than: float = 0.0) -> list[str]:
         """Delete the staging graphs earlier replaces left (see :meth:`stale_staging_graphs`).
@@ -450,12 +498,23 @@ class RemoteStore:
         except StoreError as exc:
             where = self.endpoints.graph_store or self.endpoints.update or self.location
             raise _failed(client, attempted, step, exc, f"{action} to {where}") from exc
+        except KeyboardInterrupt:
+            # Before the replace the targets are untouched: take the staging graphs away.
+            # Once it is sent, it may be running on the store: leave what it needs.
+            if step in _BEFORE_REPLACE:
+                _drop_quietly(client, attempted)
+            raise
         notify("replaced")
         _clean_up(client, attempted)
         return staged
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
+
+
+_BEFORE_REPLACE = frozenset(
+    {"loading the staging graphs", "checking the staging graphs", "copying the target graphs"}
+)
 
 
 def _replace_by_update(client: StoreClient, staged: Sequence[Staged]) -> None:
