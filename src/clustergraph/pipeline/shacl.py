@@ -44,7 +44,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -53,10 +52,32 @@ from clustergraph.rdf.lexical import CHECKED, problem
 from clustergraph.rdf.terms import Term
 from clustergraph.store.base import SelectResult, Store
 
-if TYPE_CHECKING:
-    from clustergraph.pipeline.validate import PropertyPath
+__all__ = [
+    "Check",
+    "Finding",
+    "PathOp",
+    "PropertyPath",
+    "UnsupportedShapeError",
+    "compile_shapes",
+    "ill_typed",
+    "run",
+]
 
-__all__ = ["Check", "Finding", "UnsupportedShapeError", "compile_shapes", "ill_typed", "run"]
+
+@dataclass(frozen=True)
+class PathOp:
+    """A complex SHACL property path, such as an inverse or a sequence path.
+
+    ``op`` is one of ``"inverse"``, ``"sequence"``, ``"alternative"``,
+    ``"zeroOrMore"``, ``"oneOrMore"`` and ``"zeroOrOne"``.
+    """
+
+    op: str
+    args: tuple[PropertyPath, ...]
+
+
+PropertyPath = str | PathOp
+"""A SHACL property path: a predicate IRI, or a :class:`PathOp`."""
 
 
 class UnsupportedShapeError(Exception):
@@ -266,9 +287,7 @@ def _iri(term: Term | None, what: str) -> str:
 
 
 def _path(shapes: _Shapes, node: Term, depth: int = 0) -> tuple[str, PropertyPath]:
-    """Return a SHACL path as SPARQL text and as :mod:`validate` describes it."""
-    from clustergraph.pipeline.validate import PathOp
-
+    """Return a SHACL path as SPARQL text and as :class:`PathOp` describes it."""
     if depth > _DEPTH:
         raise UnsupportedShapeError("a path nested too deep")
     if isinstance(node, ox.NamedNode):

@@ -52,6 +52,7 @@ import pyoxigraph as ox
 
 from clustergraph.errors import LayoutError, ShapesError
 from clustergraph.pipeline.load import manifest, stated_graphs
+from clustergraph.pipeline.shacl import PathOp, PropertyPath
 from clustergraph.project.layout import BASE, GRAPH_NS, Project
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.project.vocab import SH
@@ -67,11 +68,15 @@ __all__ = [
     "ENGINES",
     "SHAPES_NS",
     "PathOp",
+    "Plan",
     "PropertyPath",
     "ShapesWarning",
     "ValidationReport",
     "Violation",
+    "forget",
     "format_path",
+    "plan",
+    "remember",
     "validate",
 ]
 
@@ -83,21 +88,6 @@ SHAPES_GRAPH = GRAPH_NS + "shapes"
 
 _PREFIXES: Mapping[str, str] = {**PREFIXES, "cgsh": SHAPES_NS}
 
-
-@dataclass(frozen=True)
-class PathOp:
-    """A complex SHACL property path, such as an inverse or a sequence path.
-
-    ``op`` is one of ``"inverse"``, ``"sequence"``, ``"alternative"``,
-    ``"zeroOrMore"``, ``"oneOrMore"`` and ``"zeroOrOne"``.
-    """
-
-    op: str
-    args: tuple[PropertyPath, ...]
-
-
-PropertyPath = str | PathOp
-"""A SHACL property path: a predicate IRI, or a :class:`PathOp`."""
 
 _UNARY = {
     SH.inversePath: "inverse",
@@ -650,3 +640,124 @@ def _sort_key(v: Violation) -> tuple[str, ...]:
         v.message,
         str(v.value),
     )
+
+
+# ---------------------------------------------------------------------------
+# Incremental validation: what was last found to conform
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an incremental validation must look at (see :func:`plan`).
+
+    Attributes
+    ----------
+    changed
+        The stated graphs to look at again; ``None``: every graph (no record, the
+        shapes, the ontology or a vocabulary changed, or the old nodes are unknown).
+    nodes
+        IRIs the replaced or removed graphs held, looked at again too.
+    reason
+        Why, in a few words (for the build's progress line).
+    """
+
+    changed: tuple[str, ...] | None
+    nodes: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def nothing(self) -> bool:
+        """Whether nothing changed since the store last conformed."""
+        return self.changed == () and not self.nodes
+
+
+def record_path(store: Store) -> Path | None:
+    """Return where the record of an on-disk store's last conforming validation is kept.
+
+    A file beside the store's directory (``store.validated.json``); ``None`` for a store
+    in memory or a remote one, which are validated whole.
+    """
+    from clustergraph.store.oxigraph import OxigraphStore
+
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        return store.path.with_name(store.path.name + ".validated.json")
+    return None
+
+
+def _fingerprint(project: Project, store: Store) -> dict[str, object]:
+    import hashlib
+
+    shapes = project.shapes_file
+    digest = hashlib.sha256(shapes.read_bytes()).hexdigest() if shapes.is_file() else ""
+    return {"shapes": digest, "graphs": {g: e.sha256 for g, e in manifest(store).items()}}
+
+
+def plan(
+    project: Project,
+    store: Store,
+    *,
+    loaded: Sequence[str] = (),
+    removed: Sequence[str] = (),
+    previous: Sequence[str] | None = None,
+) -> Plan:
+    """Say what must be validated again since the store last conformed.
+
+    Parameters
+    ----------
+    project, store
+        The project and its store.
+    loaded, removed, previous
+        What the load that just ran replaced and removed, and the IRIs those graphs held
+        before (:class:`clustergraph.pipeline.load.LoadReport`); if graphs changed that
+        this load did not change (a ``clustergraph load`` ran in between), or
+        ``previous`` is ``None``, everything is validated.
+    """
+    import json
+
+    from clustergraph.project.layout import SOURCE_GRAPHS
+
+    where = record_path(store)
+    if where is None or not where.is_file():
+        return Plan(None, reason="first validation")
+    try:
+        record = json.loads(where.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Plan(None, reason="no readable record")
+    now = _fingerprint(project, store)
+    if record.get("shapes") != now["shapes"]:
+        return Plan(None, reason="the shapes changed")
+    before: dict[str, str] = record.get("graphs", {})
+    after: dict[str, str] = now["graphs"]  # type: ignore[assignment]
+    changed = sorted(g for g, sha in after.items() if before.get(g) != sha)
+    gone = sorted(g for g in before if g not in after)
+    if not changed and not gone:
+        return Plan((), reason="nothing changed since the store last conformed")
+    if any(not g.startswith(SOURCE_GRAPHS) for g in [*changed, *gone]):
+        return Plan(None, reason="the ontology or a vocabulary changed")
+    if previous is None or not set(changed) | set(gone) <= set(loaded) | set(removed):
+        return Plan(None, reason="changes whose earlier state is unknown")
+    return Plan(tuple(changed), tuple(previous), f"{len(changed) + len(gone)} changed graphs")
+
+
+def remember(project: Project, store: Store) -> None:
+    """Record that the store, as its manifest now says, conforms (see :func:`plan`)."""
+    import json
+    import os
+    import tempfile
+
+    where = record_path(store)
+    if where is None:
+        return
+    text = json.dumps(_fingerprint(project, store), indent=0, sort_keys=True)
+    handle, name = tempfile.mkstemp(prefix=where.name, suffix=".tmp", dir=where.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(name, where)
+
+
+def forget(store: Store) -> None:
+    """Remove the record of the last conforming validation (the store changed otherwise)."""
+    where = record_path(store)
+    if where is not None:
+        where.unlink(missing_ok=True)
