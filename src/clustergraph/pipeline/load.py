@@ -102,7 +102,7 @@ class LoadReport:
     triples
         Triples written.
     previous
-        The IRIs the replaced and removed graphs held before (subjects and objects),
+        The IRIs the replaced and removed graphs described before (their subjects),
         or ``None`` if more than :data:`PREVIOUS_LIMIT` graphs were replaced or removed
         (a whole load: validate everything).
     """
@@ -234,15 +234,19 @@ def load(project: Project, store: Store, *, force: bool = False) -> LoadReport:
 
 
 def _previous_nodes(store: Store, graphs: list[str]) -> tuple[str, ...] | None:
-    """Return the IRIs ``graphs`` hold now (before they are replaced), sorted."""
+    """Return the IRIs ``graphs`` describe now (before they are replaced), sorted.
+
+    Only subjects: a node a graph merely points at (a class, a concept, an organisation
+    another source describes) keeps its description when the graph goes.
+    """
     if not graphs:
         return ()
     if len(graphs) > PREVIOUS_LIMIT:
         return None
     listed = " ".join(f"<{g}>" for g in graphs)
     result = store.query(
-        f"SELECT DISTINCT ?n WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g "
-        f"{{ {{ ?n ?p ?o }} UNION {{ ?s ?p ?n }} }} FILTER(isIRI(?n)) }}"
+        f"SELECT DISTINCT ?n WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g {{ ?n ?p ?o }} "
+        "FILTER(isIRI(?n)) }"
     )
     assert isinstance(result, SelectResult)
     return tuple(sorted(row[0].value for row in result.rows if row[0] is not None))

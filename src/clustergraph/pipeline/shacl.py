@@ -745,9 +745,9 @@ def _fill(message: str, row: Mapping[str, Term | None]) -> str:
 def restriction(graphs: Sequence[str], nodes: Sequence[str] = ()) -> str:
     """Return the pattern binding ``?this`` to the nodes of ``graphs`` and to ``nodes``.
 
-    Those are the subjects and objects of the triples of ``graphs``, the subjects that
-    point at them (whose constraints they may now break or mend), and ``nodes`` (IRIs:
-    say, the nodes of a graph before it changed).
+    Those are the subjects and objects of the triples of ``graphs``, ``nodes`` (IRIs:
+    say, the nodes of a graph before it changed), and the subjects that point at either
+    (whose constraints they may now break or mend).
     """
     parts = []
     if graphs:
@@ -763,6 +763,7 @@ def restriction(graphs: Sequence[str], nodes: Sequence[str] = ()) -> str:
     if nodes:
         listed = " ".join(f"<{n}>" for n in nodes)
         parts.append(f"{{ VALUES ?this {{ {listed} }} }}")
+        parts.append(f"{{ VALUES ?cg_n {{ {listed} }} ?this ?cg_q ?cg_n }}")
     if not parts:
         return "FILTER(false)"
     inner = " UNION ".join(parts)
