@@ -67,6 +67,9 @@ class _State:
     staging: Path
     store: Store
     remote: bool = False
+    loaded: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    previous: tuple[str, ...] | None = ()
     stats: Stats | None = None
     index: GraphIndex | None = None
     analysis: Analysis | None = None
@@ -128,6 +131,7 @@ def _load(state: _State) -> str:
     if state.remote:
         return f"read as it is: {state.store.location}"
     report = load(state.project, state.store)
+    state.loaded, state.removed, state.previous = report.loaded, report.removed, report.previous
     graphs = report.unchanged + len(report.loaded)
     if not report.changed:
         return f"{graphs} graphs, all as their files are: nothing to load"
@@ -136,16 +140,32 @@ def _load(state: _State) -> str:
 
 
 def _validate(state: _State) -> str:
-    from clustergraph.pipeline.validate import validate
+    from clustergraph.pipeline.validate import plan, remember, validate
 
-    report = validate(state.project, state.store)
+    if state.remote:
+        report = validate(state.project, state.store)
+        scope = ""
+    else:
+        todo = plan(
+            state.project,
+            state.store,
+            loaded=state.loaded,
+            removed=state.removed,
+            previous=state.previous,
+        )
+        if todo.nothing:
+            return f"conforms ({todo.reason})"
+        report = validate(state.project, state.store, changed=todo.changed, nodes=todo.nodes)
+        scope = f"; {todo.reason}" if todo.changed is not None else ""
     if not report.conforms:
         raise DataError(
             f"the data does not conform to the shapes ({report.violations} violations)",
             report=report.format(),
         )
+    if not state.remote:
+        remember(state.project, state.store)
     others = len(report.results)
-    return "conforms" + (f" ({others} warnings)" if others else "")
+    return "conforms" + (f" ({others} warnings)" if others else "") + scope
 
 
 def _derive(state: _State) -> str:

@@ -43,7 +43,7 @@ False
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +59,6 @@ from clustergraph.project.layout import (
     is_derived_graph,
     is_stated_graph,
 )
-from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.parse import parse_file
 from clustergraph.rdf.terms import n3
 from clustergraph.store.base import SelectResult, Store
@@ -71,8 +70,12 @@ DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 SPDX = "http://spdx.org/rdf/terms#"
 PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
 
-BULK_THRESHOLD = 200_000
+BULK_THRESHOLD = 20_000
 """Above this many triples, an embedded store is written by the bulk loader."""
+
+PREVIOUS_LIMIT = 200
+"""Up to this many graphs replaced or removed, :func:`load` notes the IRIs they held
+(:attr:`LoadReport.previous`), so that validation can look again at just those nodes."""
 
 
 @dataclass(frozen=True)
@@ -98,12 +101,17 @@ class LoadReport:
         How many graphs were already as their files are.
     triples
         Triples written.
+    previous
+        The IRIs the replaced and removed graphs described before (their subjects),
+        or ``None`` if more than :data:`PREVIOUS_LIMIT` graphs were replaced or removed
+        (a whole load: validate everything).
     """
 
     loaded: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
     triples: int
+    previous: tuple[str, ...] | None = ()
 
     @property
     def changed(self) -> bool:
@@ -163,6 +171,13 @@ def _check_source(triples: list[ox.Triple], graph: str, shown: str) -> None:
     )
 
 
+def _quads(parsed: Mapping[str, list[ox.Triple]]) -> Iterator[ox.Quad]:
+    for graph, triples in parsed.items():
+        name = ox.NamedNode(graph)
+        for t in triples:
+            yield ox.Quad(t.subject, t.predicate, t.object, name)
+
+
 def _ntriples(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
@@ -212,9 +227,29 @@ def load(project: Project, store: Store, *, force: bool = False) -> LoadReport:
         if graph.startswith(SOURCE_GRAPHS):
             _check_source(triples, graph, shown)
         parsed[graph] = triples
+    previous = _previous_nodes(store, [g for g in [*changed, *removed] if g in current])
     _write(store, parsed, removed, current, wanted)
     total = sum(len(t) for t in parsed.values())
-    return LoadReport(tuple(changed), tuple(removed), len(wanted) - len(changed), total)
+    return LoadReport(tuple(changed), tuple(removed), len(wanted) - len(changed), total, previous)
+
+
+def _previous_nodes(store: Store, graphs: list[str]) -> tuple[str, ...] | None:
+    """Return the IRIs ``graphs`` describe now (before they are replaced), sorted.
+
+    Only subjects: a node a graph merely points at (a class, a concept, an organisation
+    another source describes) keeps its description when the graph goes.
+    """
+    if not graphs:
+        return ()
+    if len(graphs) > PREVIOUS_LIMIT:
+        return None
+    listed = " ".join(f"<{g}>" for g in graphs)
+    result = store.query(
+        f"SELECT DISTINCT ?n WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g {{ ?n ?p ?o }} "
+        "FILTER(isIRI(?n)) }"
+    )
+    assert isinstance(result, SelectResult)
+    return tuple(sorted(row[0].value for row in result.rows if row[0] is not None))
 
 
 def _write(
@@ -237,12 +272,13 @@ def _write(
     size = sum(len(t) for t in parsed.values())
     if isinstance(store, OxigraphStore) and size > BULK_THRESHOLD:
         # 2a. Large: drop the old graphs in one transaction, then bulk-load the new ones.
+        # Every file was parsed and checked before: one pass of the bulk loader writes
+        # them all (a load that dies here is redone, the manifest not naming them).
         store.drop_graphs([*touched, *derived])
-        for graph, triples in parsed.items():
-            try:
-                store.bulk_load(_ntriples(triples), RdfFormat.NTRIPLES, graph=graph)
-            except (SyntaxError, OSError) as exc:
-                raise StoreError(f"{store.location}: loading <{graph}> failed: {exc}") from exc
+        try:
+            store.bulk_extend(_quads(parsed))
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(f"{store.location}: the bulk load failed: {exc}") from exc
     else:
         # 2b. Small, or remote: one replace, all or nothing.
         data = {g: _ntriples(t) for g, t in parsed.items()}

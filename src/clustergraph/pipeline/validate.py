@@ -52,6 +52,7 @@ import pyoxigraph as ox
 
 from clustergraph.errors import LayoutError, ShapesError
 from clustergraph.pipeline.load import manifest, stated_graphs
+from clustergraph.pipeline.shacl import PathOp, PropertyPath
 from clustergraph.project.layout import BASE, GRAPH_NS, Project
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.project.vocab import SH
@@ -64,13 +65,18 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 __all__ = [
+    "ENGINES",
     "SHAPES_NS",
     "PathOp",
+    "Plan",
     "PropertyPath",
     "ShapesWarning",
     "ValidationReport",
     "Violation",
+    "forget",
     "format_path",
+    "plan",
+    "remember",
     "validate",
 ]
 
@@ -82,21 +88,6 @@ SHAPES_GRAPH = GRAPH_NS + "shapes"
 
 _PREFIXES: Mapping[str, str] = {**PREFIXES, "cgsh": SHAPES_NS}
 
-
-@dataclass(frozen=True)
-class PathOp:
-    """A complex SHACL property path, such as an inverse or a sequence path.
-
-    ``op`` is one of ``"inverse"``, ``"sequence"``, ``"alternative"``,
-    ``"zeroOrMore"``, ``"oneOrMore"`` and ``"zeroOrOne"``.
-    """
-
-    op: str
-    args: tuple[PropertyPath, ...]
-
-
-PropertyPath = str | PathOp
-"""A SHACL property path: a predicate IRI, or a :class:`PathOp`."""
 
 _UNARY = {
     SH.inversePath: "inverse",
@@ -392,9 +383,11 @@ def _files(project: Project, store: Store, graphs: Sequence[str]) -> dict[str, s
     return files
 
 
-def _shapes_graph(project: Project, shapes: Path) -> Graph:
-    triples = parse_file(shapes, graph=SHAPES_GRAPH, shown=project.relpath(shapes))
-    return to_rdflib_graph(triples)
+ENGINES = ("auto", "sparql", "pyshacl")
+"""How :func:`validate` validates: ``sparql`` compiles the shapes to queries the store
+answers (:mod:`clustergraph.pipeline.shacl`), ``pyshacl`` hands an rdflib copy of the data
+to pySHACL, ``auto`` (the default) compiles and falls back to pySHACL for shapes the
+compiler does not translate."""
 
 
 def validate(
@@ -403,6 +396,9 @@ def validate(
     *,
     shapes: Path | None = None,
     graphs: Sequence[str] | None = None,
+    changed: Sequence[str] | None = None,
+    nodes: Sequence[str] = (),
+    engine: str = "auto",
 ) -> ValidationReport:
     """Validate the stated facts of ``store`` against SHACL ``shapes``.
 
@@ -418,6 +414,16 @@ def validate(
         The graphs whose union is validated (default: every stated graph of the store:
         the ontology, the vocabularies and the sources). Include the ontology and the
         vocabularies: ``sh:class`` needs the subclass axioms and the concepts.
+    changed
+        Validate only the focus nodes these graphs (among ``graphs``) touch: their
+        subjects and objects, the subjects that point at them, and ``nodes``; the data
+        graph is still the union of ``graphs``. ``None``: every focus node. An
+        incremental build gives the graphs it loaded, and as ``nodes`` the IRIs the
+        old versions of those graphs held.
+    nodes
+        IRIs validated as well when ``changed`` is given.
+    engine
+        One of :data:`ENGINES`.
 
     Returns
     -------
@@ -429,17 +435,114 @@ def validate(
     InputError
         If the shapes file is missing or malformed.
     ShapesError
-        If pySHACL cannot use the shapes.
+        If the shapes cannot be used.
     StoreError
         If the store cannot be read.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}: one of {', '.join(ENGINES)}")
+    path = shapes if shapes is not None else project.shapes_file
+    triples = parse_file(path, graph=SHAPES_GRAPH, shown=project.relpath(path))
+    names = list(stated_graphs(store) if graphs is None else graphs)
+    if engine != "pyshacl":
+        from clustergraph.errors import QueryError
+        from clustergraph.pipeline.shacl import UnsupportedShapeError
+
+        try:
+            return _validate_sparql(project, store, triples, names, changed, nodes)
+        except (UnsupportedShapeError, QueryError) as exc:
+            if engine == "sparql":
+                raise ShapesError(f"SHACL shapes cannot be compiled: {_one_line(exc)}") from exc
+    return _validate_pyshacl(project, store, triples, names)
+
+
+def _validate_sparql(
+    project: Project,
+    store: Store,
+    triples: list[ox.Triple],
+    names: list[str],
+    changed: Sequence[str] | None,
+    nodes: Sequence[str],
+) -> ValidationReport:
+    """Validate with the shapes compiled to SPARQL (see :mod:`clustergraph.pipeline.shacl`)."""
+    from clustergraph.pipeline.shacl import FOCUS, compile_shapes, ill_typed, run, scratch
+
+    scope = None if changed is None else [g for g in changed if g in set(names)]
+    checks = compile_shapes(triples)  # unusable shapes fail before any copying
+    copy = scratch(store, names, changed=scope, nodes=nodes) if names else None
+    findings = []
+    if copy is not None:
+        wrong = ill_typed(copy)
+        if wrong:
+            checks = compile_shapes(triples, ill_typed=wrong)
+        restrict = "" if scope is None else f"GRAPH <{FOCUS}> {{ ?this <{FOCUS}> ?cg_f }}"
+        findings = list(run(copy, checks, restrict=restrict))
+    files = _files(project, store, names)
+    wanted = set(names)
+    cache: dict[Term, tuple[str, ...]] = {}
+
+    def blamed(node: Term) -> tuple[str, ...]:
+        if node not in cache:
+            found: tuple[str, ...] = ()
+            for as_subject in (True, False):
+                if as_subject and isinstance(node, ox.Literal):
+                    continue
+                quads = store.quads(subject=node) if as_subject else store.quads(object=node)
+                graphs = {
+                    q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)
+                }
+                found = tuple(sorted({files[g] for g in graphs & wanted if g in files}))
+                if found:
+                    break
+            cache[node] = found
+        return cache[node]
+
+    violations = [
+        Violation(
+            severity=f.check.severity,
+            focus=f.focus,
+            path=f.check.path,  # type: ignore[arg-type]
+            value=f.value,
+            component=f.check.component,
+            shape=f.check.shape,
+            message=f.message,
+            files=blamed(f.focus),
+            node_shape=f.check.node_shape,
+        )
+        for f in findings
+    ]
+    violations.sort(key=_sort_key)
+    return ValidationReport(
+        conforms=not any(v.severity == SH.Violation for v in violations),
+        results=tuple(violations),
+        prefixes=tuple(sorted(_PREFIXES.items())),
+        graphs=tuple(names),
+        triples=_count(copy),
+    )
+
+
+def _count(copy: ox.Store | None) -> int:
+    """Count the triples of the scratch copy's default graph (the data validated)."""
+    if copy is None:
+        return 0
+    answer = copy.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(answer, ox.QuerySolutions)
+    for solution in answer:
+        value = solution["n"]
+        return int(value.value) if isinstance(value, ox.Literal) else 0
+    return 0
+
+
+def _validate_pyshacl(
+    project: Project, store: Store, triples: list[ox.Triple], names: list[str]
+) -> ValidationReport:
+    """Validate with pySHACL over an rdflib copy of the union of ``names``."""
     import pyshacl
     from pyparsing import ParseBaseException
     from pyshacl.errors import ReportableRuntimeError
     from rdflib import BNode, Graph, URIRef
 
-    shapes_graph = _shapes_graph(project, shapes if shapes is not None else project.shapes_file)
-    names = list(stated_graphs(store) if graphs is None else graphs)
+    shapes_graph = to_rdflib_graph(triples)
     data = _data_graph(store, names)
     try:
         with _quiet_pyshacl():
@@ -537,3 +640,124 @@ def _sort_key(v: Violation) -> tuple[str, ...]:
         v.message,
         str(v.value),
     )
+
+
+# ---------------------------------------------------------------------------
+# Incremental validation: what was last found to conform
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an incremental validation must look at (see :func:`plan`).
+
+    Attributes
+    ----------
+    changed
+        The stated graphs to look at again; ``None``: every graph (no record, the
+        shapes, the ontology or a vocabulary changed, or the old nodes are unknown).
+    nodes
+        IRIs the replaced or removed graphs held, looked at again too.
+    reason
+        Why, in a few words (for the build's progress line).
+    """
+
+    changed: tuple[str, ...] | None
+    nodes: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def nothing(self) -> bool:
+        """Whether nothing changed since the store last conformed."""
+        return self.changed == () and not self.nodes
+
+
+def record_path(store: Store) -> Path | None:
+    """Return where the record of an on-disk store's last conforming validation is kept.
+
+    A file beside the store's directory (``store.validated.json``); ``None`` for a store
+    in memory or a remote one, which are validated whole.
+    """
+    from clustergraph.store.oxigraph import OxigraphStore
+
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        return store.path.with_name(store.path.name + ".validated.json")
+    return None
+
+
+def _fingerprint(project: Project, store: Store) -> dict[str, object]:
+    import hashlib
+
+    shapes = project.shapes_file
+    digest = hashlib.sha256(shapes.read_bytes()).hexdigest() if shapes.is_file() else ""
+    return {"shapes": digest, "graphs": {g: e.sha256 for g, e in manifest(store).items()}}
+
+
+def plan(
+    project: Project,
+    store: Store,
+    *,
+    loaded: Sequence[str] = (),
+    removed: Sequence[str] = (),
+    previous: Sequence[str] | None = None,
+) -> Plan:
+    """Say what must be validated again since the store last conformed.
+
+    Parameters
+    ----------
+    project, store
+        The project and its store.
+    loaded, removed, previous
+        What the load that just ran replaced and removed, and the IRIs those graphs held
+        before (:class:`clustergraph.pipeline.load.LoadReport`); if graphs changed that
+        this load did not change (a ``clustergraph load`` ran in between), or
+        ``previous`` is ``None``, everything is validated.
+    """
+    import json
+
+    from clustergraph.project.layout import SOURCE_GRAPHS
+
+    where = record_path(store)
+    if where is None or not where.is_file():
+        return Plan(None, reason="first validation")
+    try:
+        record = json.loads(where.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Plan(None, reason="no readable record")
+    now = _fingerprint(project, store)
+    if record.get("shapes") != now["shapes"]:
+        return Plan(None, reason="the shapes changed")
+    before: dict[str, str] = record.get("graphs", {})
+    after: dict[str, str] = now["graphs"]  # type: ignore[assignment]
+    changed = sorted(g for g, sha in after.items() if before.get(g) != sha)
+    gone = sorted(g for g in before if g not in after)
+    if not changed and not gone:
+        return Plan((), reason="nothing changed since the store last conformed")
+    if any(not g.startswith(SOURCE_GRAPHS) for g in [*changed, *gone]):
+        return Plan(None, reason="the ontology or a vocabulary changed")
+    if previous is None or not set(changed) | set(gone) <= set(loaded) | set(removed):
+        return Plan(None, reason="changes whose earlier state is unknown")
+    return Plan(tuple(changed), tuple(previous), f"{len(changed) + len(gone)} changed graphs")
+
+
+def remember(project: Project, store: Store) -> None:
+    """Record that the store, as its manifest now says, conforms (see :func:`plan`)."""
+    import json
+    import os
+    import tempfile
+
+    where = record_path(store)
+    if where is None:
+        return
+    text = json.dumps(_fingerprint(project, store), indent=0, sort_keys=True)
+    handle, name = tempfile.mkstemp(prefix=where.name, suffix=".tmp", dir=where.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(name, where)
+
+
+def forget(store: Store) -> None:
+    """Remove the record of the last conforming validation (the store changed otherwise)."""
+    where = record_path(store)
+    if where is not None:
+        where.unlink(missing_ok=True)

@@ -271,6 +271,17 @@ class OxigraphStore:
         else:
             self._store.bulk_load(source, fmt.oxigraph, base_iri=base_iri, to_graph=target)
 
+    def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add ``quads`` as fast as Oxigraph can, without a transaction (see :meth:`bulk_load`).
+
+        Raises
+        ------
+        OSError
+            If the store cannot be written.
+        """
+        self._need_writes()
+        self._store.bulk_extend(quads)
+
     def flush(self) -> None:
         """Write what is buffered to disk (nothing to do in memory)."""
         if self.path is not None and self.writable:
