@@ -126,6 +126,9 @@ LEGAL_FORMS: frozenset[str] = frozenset(
 # Kinds left out of a search unless asked for: facts about entities, not entities.
 _NOT_CANDIDATES = frozenset({"source", "figure", "time", "other"})
 
+# Kinds a new article's text is searched for.
+_MENTIONED = frozenset({"org", "person", "project", "programme", "event", "document", "place"})
+
 _PERSON_CLASSES = frozenset({FOAF.Person, SCHEMA.Person})
 _ORG_CLASSES = frozenset(
     {ORG.Organization, ORG.FormalOrganization, ORG.OrganizationalUnit,
@@ -349,7 +352,7 @@ class Matcher:
     # -- ranking ------------------------------------------------------------------------
 
     def match(
-        self, text: str, *, kind: str | None = None, limit: int = 5, cutoff: float = 60.0
+        self, text: str, *, kind: str | None = None, limit: int = 5, cutoff: float = 70.0
     ) -> list[Candidate]:
         """Rank the entities whose names are close to ``text``, best first.
 
@@ -435,6 +438,8 @@ class Matcher:
         haystack = f" {search_key(text)} "
         found: dict[str, str] = {}
         for key, entity, name in self.keys():
+            if self.kind(entity) not in _MENTIONED:
+                continue
             if len(key) >= shortest and f" {key} " in haystack:
                 if entity not in found or len(name) > len(found[entity]):
                     found[entity] = name
