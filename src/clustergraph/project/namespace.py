@@ -76,6 +76,8 @@ class CG(metaclass=ClosedNamespace):
     WorkingGroup = CG_NS + "WorkingGroup"  # working group
 
     # Object properties
+    aimsToRepresentMembersBefore = CG_NS + "aimsToRepresentMembersBefore"  # aims to represent me...
+    aimsToSubmitProposalsTo = CG_NS + "aimsToSubmitProposalsTo"  # aims to submit proposals to
     approvedBy = CG_NS + "approvedBy"  # approved by
     awardedBy = CG_NS + "awardedBy"  # awarded by
     awardedTo = CG_NS + "awardedTo"  # awarded to
@@ -110,7 +112,9 @@ class CG(metaclass=ClosedNamespace):
     signatory = CG_NS + "signatory"  # signatory
     signed = CG_NS + "signed"  # signed
     signedAt = CG_NS + "signedAt"  # signed at
+    statedAim = CG_NS + "statedAim"  # stated aim towards
     statedBy = CG_NS + "statedBy"  # stated by
+    submitsProposalsTo = CG_NS + "submitsProposalsTo"  # submits proposals to
     submittedBy = CG_NS + "submittedBy"  # submitted by
     supportedBy = CG_NS + "supportedBy"  # supported by
     validDuring = CG_NS + "validDuring"  # valid during
