@@ -16,8 +16,10 @@ tag), so data written by other publishers (``foaf:name`` only, an untagged
 never a candidate of its own: the project's IRI is the canonical one.
 
 **Ranking.** :meth:`Matcher.match` scores every name of every entity against the text
-with rapidfuzz's ``WRatio`` on the normalised keys (0 to 100; 100 when the keys are
-equal) and keeps the best name per entity. A candidate is a *match* when its key
+on the normalised keys with :func:`score`, the mean of rapidfuzz's ``WRatio`` (which
+forgives a partial name) and ``token_set_ratio`` (which asks the words typed to be words
+of the name), 0 to 100, 100 only when the keys are equal; it keeps the best name per
+entity. A candidate is a *match* when its key
 equals the text's, or when it scores at least :data:`MATCH_SCORE` and no other comes
 within ten points.
 
@@ -123,8 +125,10 @@ LEGAL_FORMS: frozenset[str] = frozenset(
 )  # fmt: skip
 """Legal forms (as search keys) that :func:`slugify` drops from organisations' names."""
 
-# Kinds left out of a search unless asked for: facts about entities, not entities.
-_NOT_CANDIDATES = frozenset({"source", "figure", "time", "other"})
+# Kinds left out of a search unless asked for: facts about entities, and the nodes named
+# after what they join (a membership, a post, an award), which would crowd out their
+# organisation.
+_NOT_CANDIDATES = frozenset({"source", "figure", "time", "other", "membership", "post", "award"})
 
 # Kinds a new article's text is searched for.
 _MENTIONED = frozenset({"org", "person", "project", "programme", "event", "document", "place"})
@@ -175,6 +179,19 @@ def slugify(name: str, *, drop_legal_form: bool = False) -> str:
                 words = words[: -len(parts)]
         key = " ".join(words)
     return key.replace(" ", "-")
+
+
+def score(a: str, b: str, **_kwargs: Any) -> float:
+    """Return how close two search keys are, 0 to 100 (see the module docstring).
+
+    Examples
+    --------
+    >>> score("pauzolis", "julius pauzolis") >= 90, score("testing cluster", "ftd lt cluster") < 80
+    (True, True)
+    """
+    from rapidfuzz import fuzz
+
+    return (fuzz.WRatio(a, b) + fuzz.token_set_ratio(a, b)) / 2
 
 
 def kind_of(iri: str, types: Iterable[str] = ()) -> str:
@@ -389,30 +406,30 @@ class Matcher:
             or (kind is None and kind_of(r[1], self.types[r[1]]) not in _NOT_CANDIDATES)
         ]
         best: dict[str, tuple[float, float, str]] = {}
-        for choice, score, index in process.extract(
-            key, [r[0] for r in rows], scorer=fuzz.WRatio, limit=None, score_cutoff=cutoff
+        for choice, found_score, index in process.extract(
+            key, [r[0] for r in rows], scorer=score, limit=None, score_cutoff=cutoff
         ):
             entity, name = rows[index][1], rows[index][2]
-            score = 100.0 if choice == key else round(min(float(score), 99.0), 1)
+            found_score = 100.0 if choice == key else round(min(float(found_score), 99.0), 1)
             # Ties broken by the plain ratio: the name closest in length wins.
-            found = (score, fuzz.ratio(key, choice), name)
+            found = (found_score, fuzz.ratio(key, choice), name)
             if found[:2] > best.get(entity, (-1.0, -1.0, ""))[:2]:
                 best[entity] = found
         ranked = sorted(
             best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], self.name(kv[0]), kv[0])
         )
         candidates = []
-        for position, (entity, (score, _ratio, name)) in enumerate(ranked[:limit]):
+        for position, (entity, (best_score, _ratio, name)) in enumerate(ranked[:limit]):
             runner_up = ranked[position + 1][1][0] if position + 1 < len(ranked) else 0.0
             is_match = position == 0 and (
-                (score == 100.0 and runner_up < 100.0)
-                or (score >= MATCH_SCORE and score - runner_up >= 10)
+                (best_score == 100.0 and runner_up < 100.0)
+                or (best_score >= MATCH_SCORE and best_score - runner_up >= 10)
             )
             candidates.append(
                 Candidate(
                     entity,
                     self.name(entity),
-                    score,
+                    best_score,
                     name,
                     self.kind(entity),
                     tuple(sorted(self.types.get(entity, ()))),
