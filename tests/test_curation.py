@@ -221,6 +221,7 @@ def test_the_service_manifest(service_url: str) -> None:
     manifest = _get(service_url + "/")
     assert manifest["identifierSpace"] == ID_NS
     assert {"id": "org", "name": "organisation"} in manifest["defaultTypes"]
+    assert manifest["suggest"]["entity"]["service_url"] == service_url
 
 
 def test_the_service_answers_a_batch_of_queries_posted_as_a_form(service_url: str) -> None:

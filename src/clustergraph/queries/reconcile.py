@@ -564,10 +564,13 @@ class ReconciliationService:
             ]
         }
 
-    def handle(self, method: str, path: str, query: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    def handle(
+        self, method: str, path: str, query: str, body: bytes, *, base_url: str = ""
+    ) -> tuple[int, dict[str, Any]]:
         """Answer one HTTP request: ``(status, JSON value)``.
 
-        ``query`` is the URL's query string, ``body`` a form-encoded ``POST`` body.
+        ``query`` is the URL's query string, ``body`` a form-encoded ``POST`` body,
+        ``base_url`` where the service is served (for the manifest's suggest service).
         """
         from urllib.parse import parse_qs, urlsplit
 
@@ -582,7 +585,7 @@ class ReconciliationService:
                     raise ValueError("queries must be a JSON object")
                 return 200, self.reconcile(batch)
             if route == "":
-                return 200, self.manifest()
+                return 200, self.manifest(base_url)
             if route == "/suggest/entity":
                 prefix = params.get("prefix", [""])[0]
                 kind = params.get("type", [None])[0]
@@ -602,7 +605,9 @@ class ReconciliationService:
                 path, _, query = self.path.partition("?")
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                status, value = service.handle(method, path, query, body)
+                address = self.server.server_address
+                base = f"http://{address[0]!s}:{address[1]!s}"  # type: ignore[index]
+                status, value = service.handle(method, path, query, body, base_url=base)
                 callback = dict(
                     p.split("=", 1) for p in query.split("&") if p.startswith("callback=")
                 ).get("callback")
