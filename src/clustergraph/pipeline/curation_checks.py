@@ -6,7 +6,9 @@ SPARQL cannot compare names as people read them, so two checks of
 ``checks/probable-duplicates``
     Two entities of the same kind (``org``, ``person``, ``project``, ...) with different
     IRIs whose names, normalised (:func:`clustergraph.queries.reconcile.search_key`), are
-    equal or nearly so (rapidfuzz ``ratio`` of at least :data:`NEAR`), with the sources
+    equal or nearly so (rapidfuzz ``ratio`` of at least :data:`NEAR` and at most
+    :data:`NEAR_EDITS` characters apart; acronyms and short aliases left out) and hold the
+    same numbers (``Forum 2019`` and ``Forum 2020`` are two editions), with the sources
     describing each. IRIs joined by ``owl:sameAs`` are one entity; a curator who knows
     two look-alikes are different things says so with ``cg:distinctFrom`` (or
     ``owl:differentFrom``) and a ``skos:editorialNote``, and the pair is no longer
@@ -33,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from collections import defaultdict
@@ -43,7 +46,7 @@ import pyoxigraph as ox
 
 from clustergraph.project.layout import MANIFEST_GRAPH, is_derived_graph
 from clustergraph.project.namespace import CG
-from clustergraph.project.vocab import OWL
+from clustergraph.project.vocab import OWL, SKOS
 from clustergraph.queries.library import QueryFile, parse_query_file
 from clustergraph.queries.reconcile import NAME_PROPERTIES, Matcher
 from clustergraph.store.base import SelectResult, Store
@@ -51,13 +54,18 @@ from clustergraph.store.base import SelectResult, Store
 __all__ = ["DUPLICATE_KINDS", "NEAR", "curation_checks", "names_not_in_nfc", "probable_duplicates"]
 
 NEAR = 92.0
-"""Names whose keys score at least this (rapidfuzz ``ratio``, 0-100) are near-same."""
+"""Names whose keys score at least this (rapidfuzz ``ratio``, 0-100) are near-same..."""
+
+NEAR_EDITS = 3
+"""... and differ by at most this many characters (a typo, a plural, an apostrophe)."""
 
 DUPLICATE_KINDS = frozenset({"org", "person", "project", "programme", "event", "document", "place"})
 """Kinds of entity checked for duplicates (memberships, posts and awards are named after
 what they join, so theirs follow)."""
 
-_SHORTEST = 4  # keys shorter than this (acronyms) are compared for equality only
+_NUMBER = re.compile(r"[0-9]+")
+_SHORTEST = 4  # keys shorter than this (acronyms such as "ACC") are weak evidence: left out
+_SHORTEST_ALIAS = 8  # so are aliases shorter than this ("ACEC", "LAuGEA")
 
 
 def _query(name: str, summary: str, variables: str) -> QueryFile:
@@ -91,13 +99,22 @@ def probable_duplicates(
     ``otherSources`` (the source graphs describing each, by stem).
     """
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
 
     matcher = matcher or Matcher.from_store(store, graphs=_stated(store, graphs))
     distinct = _distinct_pairs(store, graphs)
     # Block by kind and first word: look-alikes share both.
     blocks: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    preferred = {
+        (entity, text)
+        for entity, names in matcher.names.items()
+        for prop, text in names
+        if prop != SKOS.altLabel
+    }
     for key, entity, name in matcher.keys():
         kind = matcher.kind(entity)
+        if len(key) < _SHORTEST_ALIAS and (entity, name) not in preferred:
+            continue  # a short alias (an acronym) two things share is weak evidence
         if kind in DUPLICATE_KINDS:
             blocks[(kind, key.split(" ", 1)[0])].append((key, entity, name))
     found: dict[frozenset[str], tuple[float, str, str, str, str]] = {}
@@ -106,6 +123,10 @@ def probable_duplicates(
         pair = frozenset((a[1], b[1]))
         if a[1] == b[1] or pair in distinct:
             return
+        if _NUMBER.findall(a[0]) != _NUMBER.findall(b[0]):
+            return  # editions and years: "Forum 2019" and "Forum 2020" are two events
+        if Levenshtein.distance(a[0], b[0]) > NEAR_EDITS:
+            return  # long names alike but for a word are different things
         first, second = sorted((a, b), key=lambda r: r[1])
         if score > found.get(pair, (-1.0,))[0]:
             found[pair] = (score, first[1], second[1], first[2], second[2])
@@ -123,14 +144,6 @@ def probable_duplicates(
             for y in range(x + 1, len(long)):
                 if scores[x][y] >= NEAR:
                     consider(rows[i], rows[long[y]], float(scores[x][y]))
-        short: dict[str, list[int]] = defaultdict(list)
-        for i, k in enumerate(keys):
-            if len(k) < _SHORTEST:
-                short[k].append(i)
-        for same in short.values():
-            for x in range(len(same)):
-                for y in range(x + 1, len(same)):
-                    consider(rows[same[x]], rows[same[y]], 100.0)
 
     def stems(entity: str) -> str:
         return ", ".join(sorted(g.rsplit("/", 1)[-1] for g in matcher.graphs.get(entity, ())))
