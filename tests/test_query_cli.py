@@ -174,10 +174,10 @@ def test_a_malformed_query_file_names_its_line(
 
 def test_check_passes_then_fails(small: Project, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(small, "check") == 0
-    assert "1 of 1 checks passed" in capsys.readouterr().out
+    assert "3 of 3 checks passed" in capsys.readouterr().out  # with the two Python checks
     (small.root / "queries" / "checks" / "rows-anyway.rq").write_text(ROWS_ANYWAY, "utf-8")
     assert cli(small, "check", "--store", "memory:") == 1
     out = capsys.readouterr().out
     assert "FAIL checks/rows-anyway" in out
     assert "o:eacn" in out
-    assert "1 of 2 checks passed" in out
+    assert "3 of 4 checks passed" in out

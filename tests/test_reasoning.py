@@ -93,6 +93,7 @@ def triples_of(store: Store, graph: str) -> set[Triple]:
         (q.subject.value, q.predicate.value, q.object.value)
         for q in store.quads(graph=graph)
         if q.subject.value.startswith(ID_NS)
+        and q.predicate.value != CG.searchKey  # names as typed, not facts (search_keys)
     }
 
 

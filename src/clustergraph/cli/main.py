@@ -7,6 +7,7 @@ module             commands
 :mod:`.query`      ``queries``, ``query``, ``check``
 :mod:`.network`    ``analyze``, ``path``, ``view``
 :mod:`.build`      ``build``
+:mod:`.curate`     ``reconcile``, ``mint``, ``new-source``
 =================  ================================================================
 
 Without ``--root`` the project is found by walking up from the working directory to the
@@ -34,13 +35,14 @@ from pathlib import Path
 
 from clustergraph import __version__
 from clustergraph.cli import build as build_commands
+from clustergraph.cli import curate as curate_commands
 from clustergraph.cli import data as data_commands
 from clustergraph.cli import network as network_commands
 from clustergraph.cli import query as query_commands
 from clustergraph.cli.common import Context
 from clustergraph.errors import ClusterGraphError, DataError, ExitCode
 
-GROUPS = (data_commands, query_commands, network_commands, build_commands)
+GROUPS = (data_commands, query_commands, network_commands, build_commands, curate_commands)
 """The modules that add commands: each has ``register(commands)`` and ``COMMANDS``."""
 
 EXIT_CODES = """\

@@ -23,6 +23,13 @@ derived links          statements between two IRIs of the derived graphs
                        graph follows from (its own ``prov:wasDerivedFrom``)
 =====================  ===========================================================
 
+**Other publishers' IRIs.** An IRI a data graph says is ``owl:sameAs`` an entity of the
+project (under ``id/``) is merged into it: its types, links, names and facts are read as
+the project entity's, whose IRI stays the canonical one (:attr:`GraphIndex.same_as`), so
+projections, views and pages show one entity, not two. Names are read from
+``skos:prefLabel``, ``foaf:name``, ``rdfs:label``, ``schema:name`` and ``dcterms:title``,
+tagged or not, so data written by others is labelled wherever it is shown.
+
 The *data graphs* are every named graph of the store but the ontology, the vocabularies
 (``graph/vocab/...``), the derived graphs and the manifest: the sources, one per
 article. Vocabularies and the ontology give labels, classes and the class hierarchy
@@ -181,6 +188,11 @@ _ONTOLOGY = f"""SELECT ?s ?p ?o WHERE {{
   FILTER(isIRI(?s))
 }}"""
 
+_SAME_AS = f"""SELECT ?g ?a ?b WHERE {{
+  GRAPH ?g {{ ?a <{OWL.sameAs}> ?b }}
+  FILTER(isIRI(?a) && isIRI(?b))
+}}"""
+
 _SOURCES = f"""SELECT ?g ?source WHERE {{
   GRAPH ?g {{ ?g <{PROV.wasDerivedFrom}> ?source }}
   FILTER(isIRI(?source))
@@ -296,6 +308,8 @@ class GraphIndex:
         Node to ``(predicate, literal, graph)`` of the data graphs.
     class_labels, ontology_classes, source_titles
         Labels of classes, the classes of the ontology, article title per data graph.
+    same_as
+        Another publisher's IRI to the project entity it is ``owl:sameAs`` (merged).
     """
 
     def __init__(self, prefixes: Mapping[str, str] | None = None) -> None:
@@ -311,6 +325,7 @@ class GraphIndex:
         self.ontology_classes: set[str] = set()
         self.source_titles: dict[str, str] = {}
         self.graph_sources: dict[str, str] = {}
+        self.same_as: dict[str, str] = {}
         self._label_candidates: dict[str, list[tuple[int, tuple[int, str], str]]] = defaultdict(
             list
         )
@@ -372,19 +387,30 @@ class GraphIndex:
         data_set, vocab_set, derived_set = set(data), set(vocab), set(derived)
         if ontology:
             index._read_ontology(_rows(store, _ONTOLOGY, None))
+        for g, a, b in _rows(store, _SAME_AS, scope):
+            if g.value in data_set:
+                a_in, b_in = a.value.startswith(ID_NS), b.value.startswith(ID_NS)
+                if a_in and not b_in:
+                    index.same_as[b.value] = a.value
+                elif b_in and not a_in:
+                    index.same_as[a.value] = b.value
+        same = index.same_as.get
         for g, s, c in _rows(store, _TYPES, scope):
             graph = g.value
+            subject = same(s.value, s.value)
             if graph in data_set:
-                index.types[s.value].add(c.value)
-                index.typed_in_data.add(s.value)
+                index.types[subject].add(c.value)
+                index.typed_in_data.add(subject)
             elif graph in vocab_set:
-                index.types[s.value].add(c.value)
+                index.types[subject].add(c.value)
         for g, source in _rows(store, _SOURCES, scope):
             if g.value in data_set:
                 index.graph_sources[g.value] = source.value
         for g, s, p, o in _rows(store, _LINKS, scope):
             graph = g.value
-            triple = (s.value, p.value, o.value)
+            triple = (same(s.value, s.value), p.value, same(o.value, o.value))
+            if triple[1] == OWL.sameAs and triple[0] == triple[2]:
+                continue  # merged: one entity
             if graph in data_set:
                 if triple[1] == PROV.wasDerivedFrom and triple[0] == graph:
                     continue  # the graph's own provenance, not a link of the data
@@ -403,7 +429,7 @@ class GraphIndex:
             graph = g.value
             if graph not in data_set:
                 continue
-            subject, predicate = s.value, p.value
+            subject, predicate = same(s.value, s.value), p.value
             index.literals[subject].append((predicate, o, graph))
             index.described_in[subject].add(graph)
             position = rank.get(predicate)
@@ -724,6 +750,7 @@ class GraphIndex:
             if "/" in raw and not colon:
                 candidates.append(ID_NS + raw)
         for candidate in candidates:
+            candidate = self.same_as.get(candidate, candidate)
             if self.known(candidate):
                 return candidate
         if candidates:

@@ -152,4 +152,8 @@ def run_checks(
         if not isinstance(result, SelectResult):
             raise QueryFileError(f"{query.name}: a check must be a SELECT query")
         runs.append(CheckRun(query, result, seconds))
+    if isinstance(library, Library):  # the checks SPARQL cannot do: curation_checks
+        from clustergraph.pipeline.curation_checks import curation_checks
+
+        runs.extend(CheckRun(*found) for found in curation_checks(store, graphs=graphs))
     return CheckReport(tuple(runs))

@@ -104,6 +104,7 @@ import pyoxigraph as ox
 
 from clustergraph import __version__
 from clustergraph.errors import StoreError
+from clustergraph.pipeline.search_keys import write_search_keys
 from clustergraph.project.layout import (
     ACROSS_SOURCES_GRAPH,
     CG_NS,
@@ -896,11 +897,14 @@ def derive(store: Store) -> DeriveReport:
         return _report((), {})
     rules = read_rules(store)
     if _worth_scratch(store, plan):
-        return _derive_in_scratch(store, plan, rules)
-    written = _derive_in(store, plan, rules)
-    counts = _summarise(store, [*plan.kept, *plan.written])
-    _write_summary(store, counts)
-    return _report(written, counts)
+        report = _derive_in_scratch(store, plan, rules)
+    else:
+        written = _derive_in(store, plan, rules)
+        counts = _summarise(store, [*plan.kept, *plan.written])
+        _write_summary(store, counts)
+        report = _report(written, counts)
+    write_search_keys(store, report.graphs)  # names as people type them (search_keys)
+    return report
 
 
 def _worth_scratch(store: Store, plan: _Plan) -> bool:

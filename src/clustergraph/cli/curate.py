@@ -1,0 +1,391 @@
+"""The curator's commands of ``clustergraph``: ``reconcile``, ``mint`` and ``new-source``.
+
+Usage::
+
+    clustergraph reconcile NAME [--type KIND] [--limit N] [--format table|json]
+    clustergraph reconcile --serve [--port PORT]
+    clustergraph mint KIND NAME [--slug SLUG] [--keep-legal-form]
+    clustergraph new-source STEM --title TITLE [--publisher NAME] [--author NAME]
+        [--date DATE] [--url URL] [--text FILE] [--language LANG]
+        [--type news|profile|good-practice]
+
+``reconcile`` ranks the entities whose names (preferred, alternative, ``foaf:name``,
+``rdfs:label``, ``dcterms:title``) are close to ``NAME``, accent- and case-insensitively,
+with a score out of 100; ``--serve`` answers the W3C Entity Reconciliation Service API
+on 127.0.0.1 (what OpenRefine speaks). ``mint`` makes an entity's IRI from its name by
+the slug rules and refuses one that already names another entity. ``new-source``
+writes ``data/sources/STEM.ttl``: the prefixes, the article and its graph node, and,
+as comments, the entities of the graph the article's text names, for reuse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clustergraph.cli.common import Context, add_store_options, note
+from clustergraph.errors import ExitCode, InputError
+
+if TYPE_CHECKING:
+    from clustergraph.queries.reconcile import Matcher
+
+COMMANDS = frozenset({"reconcile", "mint", "new-source"})
+"""The commands this module adds."""
+
+SOURCE_TYPES = {
+    "news": "NewsArticle",
+    "profile": "ProfilePage",
+    "good-practice": "GoodPracticeDescription",
+}
+"""The kinds of article (``--type``) and their classes."""
+_DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the curator's commands."""
+    from clustergraph.queries.reconcile import KINDS
+
+    kinds = ", ".join(KINDS)
+    rec = commands.add_parser(
+        "reconcile",
+        help="rank the entities whose names are close to a name (or serve the W3C "
+        "reconciliation API)",
+        description="Rank existing entities by an accent- and case-insensitive fuzzy "
+        "match of their names and aliases, with scores out of 100.",
+    )
+    rec.add_argument("name", nargs="?", help="the name to look up")
+    rec.add_argument(
+        "--type", dest="kind", metavar="KIND", help=f"only entities of a kind: {kinds}"
+    )
+    rec.add_argument("--limit", type=int, default=5, metavar="N", help="candidates (default: 5)")
+    rec.add_argument("--format", choices=("table", "json"), default="table")
+    rec.add_argument(
+        "--serve",
+        action="store_true",
+        help="serve the W3C Entity Reconciliation Service API on 127.0.0.1",
+    )
+    rec.add_argument("--port", type=int, default=8765, help="port for --serve (default: 8765)")
+    add_store_options(rec)
+    mint = commands.add_parser(
+        "mint",
+        help="make an entity's IRI from its name by the slug rules",
+        description="Print the IRI the slug rules make from a name; refuse a slug that "
+        "already names another entity.",
+    )
+    mint.add_argument("kind", metavar="KIND", help=f"the kind of entity: {kinds}, ...")
+    mint.add_argument("name", help="the name, as the article writes it")
+    mint.add_argument("--slug", help="a slug of your own (an acronym, say) instead of the name's")
+    mint.add_argument(
+        "--keep-legal-form",
+        action="store_true",
+        help="keep a legal form (UAB, AB, MB, ...) in an organisation's slug",
+    )
+    add_store_options(mint, read=False)
+    new = commands.add_parser(
+        "new-source",
+        help="start data/sources/STEM.ttl for a new article",
+        description="Write data/sources/STEM.ttl with the prefixes, the article, its graph "
+        "node, and the entities of the graph its text names.",
+    )
+    new.add_argument("stem", help="the file's stem, which names the graph (lower case, hyphens)")
+    new.add_argument("--title", required=True, help="the article's title, as written")
+    new.add_argument("--publisher", help="the organisation that published it")
+    new.add_argument("--author", help="the person who wrote or submitted it")
+    new.add_argument("--date", help="the date it was issued: YYYY-MM-DD, YYYY-MM or YYYY")
+    new.add_argument("--url", help="where it was found")
+    new.add_argument("--text", type=Path, metavar="FILE", help="the text file it came from")
+    new.add_argument("--language", default="en", help="the article's language (default: en)")
+    new.add_argument("--type", dest="source_type", choices=tuple(SOURCE_TYPES), default="news")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    add_store_options(new, read=False)
+
+
+def run(context: Context) -> int:
+    """Run the command ``context.args.command`` names; return its exit code."""
+    handlers = {"reconcile": _reconcile, "mint": _mint, "new-source": _new_source}
+    return handlers[context.args.command](context)
+
+
+def _matcher(context: Context) -> Matcher:
+    from clustergraph.queries.reconcile import Matcher
+
+    store = context.store()
+    return Matcher.from_store(store)
+
+
+def _check_kind(kind: str | None) -> None:
+    from clustergraph.project.layout import ID_NS
+    from clustergraph.project.prefixes import ENTITY_PREFIXES
+
+    known = {ns[len(ID_NS) :].rstrip("/") for ns in ENTITY_PREFIXES.values()}
+    if kind is not None and kind not in known:
+        raise InputError(f"unknown kind {kind!r}; one of: {', '.join(sorted(known))}")
+
+
+def _reconcile(context: Context) -> int:
+    from clustergraph.project.prefixes import PREFIXES, compact
+
+    args = context.args
+    _check_kind(args.kind)
+    if args.serve:
+        return _serve(context)
+    if not args.name:
+        raise InputError("reconcile needs a NAME (or --serve)")
+    candidates = _matcher(context).match(args.name, kind=args.kind, limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([c.as_json() for c in candidates], ensure_ascii=False, indent=2))
+        return ExitCode.OK
+    if not candidates:
+        print(f"no entity is named like {args.name!r}")
+        return ExitCode.OK
+    rows = [
+        (
+            f"{c.score:5.1f}",
+            "match" if c.match else "",
+            compact(c.iri, PREFIXES),
+            c.name,
+            c.matched if c.matched != c.name else "",
+        )
+        for c in candidates
+    ]
+    head = ("score", "", "entity", "name", "matched alias")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for row in [head, *rows]:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    return ExitCode.OK
+
+
+def _serve(context: Context) -> int:
+    from clustergraph.queries.reconcile import ReconciliationService
+
+    service = ReconciliationService(_matcher(context))
+    server = service.server(port=context.args.port)
+    host, port = server.server_address[:2]
+    note(f"reconciliation service at http://{host}:{port}/ (Ctrl-C stops it)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return ExitCode.OK
+
+
+def _mint(context: Context) -> int:
+    args = context.args
+    _check_kind(args.kind)
+    iri, existing = mint(
+        _matcher(context),
+        args.kind,
+        args.name,
+        slug=args.slug,
+        keep_legal_form=args.keep_legal_form,
+    )
+    from clustergraph.project.prefixes import PREFIXES, compact
+
+    print(compact(iri, PREFIXES))
+    if existing:
+        note(f"{compact(iri, PREFIXES)} exists already with this name: reuse it")
+    return ExitCode.OK
+
+
+def mint(
+    matcher: Matcher,
+    kind: str,
+    name: str,
+    *,
+    slug: str | None = None,
+    keep_legal_form: bool = False,
+) -> tuple[str, bool]:
+    """Return the IRI the slug rules make for ``name``, and whether it exists already.
+
+    Raises
+    ------
+    InputError
+        If the slug is malformed, or already names an entity with another name.
+    """
+    from clustergraph.project.layout import entity_iri
+    from clustergraph.project.prefixes import PREFIXES, compact
+    from clustergraph.queries.reconcile import search_key, slugify
+
+    chosen = slug or slugify(name, drop_legal_form=kind == "org" and not keep_legal_form)
+    if not chosen:
+        raise InputError(f"{name!r} makes no slug: give one with --slug")
+    try:
+        iri = entity_iri(kind, chosen)
+    except Exception as exc:  # the layout says what is wrong with the slug
+        raise InputError(str(exc)) from None
+    if iri in matcher.names or iri in matcher.types:
+        names = {search_key(t) for _p, t in matcher.names.get(iri, ())}
+        if search_key(name) in names:
+            return iri, True
+        raise InputError(
+            f"{compact(iri, PREFIXES)} already names {matcher.name(iri)!r}: if that is another "
+            "entity, give a slug of your own with --slug"
+        )
+    return iri, False
+
+
+def _new_source(context: Context) -> int:
+    from clustergraph.project.files import write_atomic
+
+    args = context.args
+    project = context.project
+    path = project.sources_dir / f"{args.stem}.ttl"
+    if path.exists() and not args.force:
+        raise InputError(f"{project.relpath(path)} exists already (--force overwrites it)")
+    if args.date and not _DATE.match(args.date):
+        raise InputError(f"--date {args.date!r}: write YYYY-MM-DD, YYYY-MM or YYYY")
+    text = None
+    if args.text is not None:
+        try:
+            text = args.text.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{args.text}: cannot read the article's text: {exc}") from None
+    matcher = _matcher(context)
+    turtle, missing = scaffold(
+        matcher,
+        args.stem,
+        title=args.title,
+        publisher=args.publisher,
+        author=args.author,
+        date=args.date,
+        url=args.url,
+        text=text,
+        seed_file=args.text.name if args.text is not None else None,
+        language=args.language,
+        source_type=SOURCE_TYPES[args.source_type],
+    )
+    write_atomic(path, turtle)
+    print(f"wrote {project.relpath(path)}")
+    for what in missing:
+        note(what)
+    return ExitCode.OK
+
+
+def _lit(text: str, language: str | None = None) -> str:
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return f'"{escaped}"' + (f"@{language}" if language else "")
+
+
+def _date_literal(date: str) -> str:
+    datatype = {10: "date", 7: "gYearMonth", 4: "gYear"}[len(date)]
+    return f'"{date}"^^xsd:{datatype}'
+
+
+def scaffold(
+    matcher: Matcher,
+    stem: str,
+    *,
+    title: str,
+    publisher: str | None = None,
+    author: str | None = None,
+    date: str | None = None,
+    url: str | None = None,
+    text: str | None = None,
+    seed_file: str | None = None,
+    language: str = "en",
+    source_type: str = "NewsArticle",
+) -> tuple[str, list[str]]:
+    """Return the Turtle of a new source file, and what the curator still has to add.
+
+    The file holds every prefix the project's data files use, the source graph node,
+    the article (a ``cg:Source``), its publisher and author (reused when the graph
+    names them, else minted and described), and as comments the entities whose names
+    occur in ``text``.
+    """
+    from clustergraph.project.layout import SOURCE_GRAPHS, entity_iri
+    from clustergraph.project.prefixes import (
+        ENTITY_PREFIXES,
+        PREFIXES,
+        VOCABULARY_PREFIXES,
+        compact,
+    )
+
+    entity_iri("source", stem)  # checks the stem
+    missing: list[str] = []
+    lines = []
+    for name, ns in VOCABULARY_PREFIXES.items():
+        if name not in ("graph", "id", "sh", "vann"):
+            lines.append(f"@prefix {name + ':':<9}<{ns}> .")
+    lines.append(f"@prefix {'graph:':<9}<{SOURCE_GRAPHS}> .")
+    for name, ns in ENTITY_PREFIXES.items():
+        lines.append(f"@prefix {name + ':':<9}<{ns}> .")
+    lines += [
+        "",
+        f"# Facts from the article {title!r}.",
+        "# Reuse the IRIs of entities the graph already has ('clustergraph reconcile NAME');",
+        "# mint new ones with 'clustergraph mint KIND NAME'. The curator's guide in README.md",
+        "# says what to write for each kind of fact.",
+        "",
+        f"graph:{stem} a cg:SourceGraph ;",
+        f"    prov:wasDerivedFrom src:{stem} .",
+        "",
+        f"src:{stem} a cg:{source_type} ;",
+        f"    dcterms:title {_lit(title, language)} ;",
+        f"    skos:prefLabel {_lit(title, language)} ;",
+        f"    dcterms:language {_lit(language)} ;",
+    ]
+    extra: list[str] = []
+
+    def agent(name: str, kind: str, cls: str) -> str:
+        found = matcher.match(name, kind=kind, limit=1)
+        if found and found[0].match:
+            return compact(found[0].iri, PREFIXES)
+        iri, _exists = _mint_free(matcher, kind, name)
+        prefixed = compact(iri, PREFIXES)
+        naming = f" ;\n    foaf:name {_lit(name)}" if kind == "person" else ""
+        extra.append(f"{prefixed} a {cls} ;\n    skos:prefLabel {_lit(name, language)}{naming} .")
+        return prefixed
+
+    if date:
+        lines.append(f"    dcterms:issued {_date_literal(date)} ;")
+    else:
+        missing.append("no --date: add dcterms:issued if the article gives its date")
+    if publisher:
+        lines.append(f"    dcterms:publisher {agent(publisher, 'org', 'org:FormalOrganization')} ;")
+    else:
+        missing.append("no --publisher: add dcterms:publisher if the article names one")
+    if author:
+        lines.append(f"    dcterms:creator {agent(author, 'person', 'foaf:Person')} ;")
+    if url:
+        lines.append(f"    schema:url {_lit(url)}^^xsd:anyURI ;")
+    if seed_file:
+        lines.append(f"    cg:seedFile {_lit(seed_file)} ;")
+    else:
+        missing.append("no --text: cg:seedFile (the file holding the article) is required")
+        lines.append(f"    cg:seedFile {_lit(stem + '.txt')} ;")
+    lines[-1] = lines[-1][:-2] + " ."
+    lines.append("")
+    lines.extend(f"{e}\n" for e in extra)
+    if text is not None:
+        mentioned = matcher.mentioned_in(text)
+        lines.append("# Entities of the graph the article names (reuse these IRIs):")
+        if not mentioned:
+            lines.append("#   (none)")
+        width = max((len(compact(e, PREFIXES)) for e, _n in mentioned), default=0)
+        for entity, name in mentioned:
+            prefixed = compact(entity, PREFIXES)
+            label = matcher.name(entity)
+            also = f"  (as {name!r})" if name != label else ""
+            lines.append(f"#   {prefixed:<{width}}  {label}{also}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n", missing
+
+
+def _mint_free(matcher: Matcher, kind: str, name: str) -> tuple[str, bool]:
+    """Mint an IRI for ``name``, numbering the slug when the plain one is taken."""
+    from clustergraph.project.layout import entity_iri
+    from clustergraph.queries.reconcile import slugify
+
+    base = slugify(name, drop_legal_form=kind == "org")
+    for n in range(1, 100):
+        slug = base if n == 1 else f"{base}-{n}"
+        try:
+            return mint(matcher, kind, name, slug=slug)
+        except InputError:
+            continue
+    return entity_iri(kind, base), True  # pragma: no cover

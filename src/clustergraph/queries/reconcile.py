@@ -1,0 +1,635 @@
+r"""Names as people type them: normalising, ranking, minting slugs, the W3C reconciliation API.
+
+One matcher serves the command line (``clustergraph reconcile``, ``mint``,
+``new-source``), the duplicate check and the Entity Reconciliation Service.
+
+**Normalising.** :func:`search_key` compares names as people type them: Unicode NFKD,
+combining marks dropped, a few letters that do not decompose mapped (``ł`` to ``l``,
+``ø`` to ``o``), case folded, runs of anything but letters and digits made one space.
+``Paužolis``, ``PAUŽOLIS``, ``pauzolis`` and the NFD spelling all give ``pauzolis``.
+
+**Names.** An entity is named by ``skos:prefLabel``, ``skos:altLabel``, ``foaf:name``,
+``rdfs:label``, ``schema:name`` and ``dcterms:title`` (with or without a language
+tag), so data written by other publishers (``foaf:name`` only, an untagged
+``dcterms:title``) is found as well as the project's own. An IRI that is
+``owl:sameAs`` a project entity (under ``id/``) lends that entity its names and is
+never a candidate of its own: the project's IRI is the canonical one.
+
+**Ranking.** :meth:`Matcher.match` scores every name of every entity against the text
+on the normalised keys with :func:`score`, the mean of rapidfuzz's ``WRatio`` (which
+forgives a partial name) and ``token_set_ratio`` (which asks the words typed to be words
+of the name), 0 to 100, 100 only when the keys are equal; it keeps the best name per
+entity. A candidate is a *match* when its key
+equals the text's, or when it scores at least :data:`MATCH_SCORE` and no other comes
+within ten points.
+
+**Slugs.** :func:`slugify` makes the last segment of an entity's IRI from a name: the
+normalised key with spaces as hyphens (``UAB Termosnaigė ir ko`` gives
+``uab-termosnaige-ir-ko``). For organisations a legal form written as a word of its
+own before or after the name (``UAB``, ``AB``, ``MB``, ``VšĮ``, ``IĮ``, ``KŪB``, ``TŪB``,
+``Ltd``, ``GmbH``, ...) is dropped with ``drop_legal_form=True``, as the project's
+organisations are named (``o:ismanus-inzineriniai-sprendimai``); the legal form is a
+fact of its own (``rov:orgType``).
+
+Examples
+--------
+>>> import unicodedata
+>>> search_key("PAUŽOLIS") == search_key("pauzolis") == search_key(
+...     unicodedata.normalize("NFD", "Paužolis"))
+True
+>>> slugify("UAB Termosnaigė ir ko")
+'uab-termosnaige-ir-ko'
+>>> slugify("UAB Termosnaigė ir ko", drop_legal_form=True)
+'termosnaige-ir-ko'
+>>> from clustergraph.project.vocab import RDF
+>>> from clustergraph.store import open_store
+>>> store = open_store("memory:")
+>>> person = "<https://w3id.org/clustergraph/id/person/julius-pauzolis>"
+>>> store.replace_graphs({"https://w3id.org/clustergraph/graph/source/a": (
+...     f"{person} <{RDF.type}> <{FOAF.Person}> .\n"
+...     f'{person} <{FOAF.name}> "Julius Paužolis" .').encode()})
+>>> best = Matcher.from_store(store).match("pauzolis")[0]
+>>> best.name, best.kind, best.score >= 90
+('Julius Paužolis', 'person', True)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from clustergraph.project.layout import (
+    ID_NS,
+    MANIFEST_GRAPH,
+    is_derived_graph,
+)
+from clustergraph.project.prefixes import PREFIXES, compact
+from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, RDFS, ROV, SCHEMA, SKOS
+from clustergraph.store.base import SelectResult, Store
+
+__all__ = [
+    "KINDS",
+    "MATCH_SCORE",
+    "NAME_PROPERTIES",
+    "Candidate",
+    "Matcher",
+    "search_key",
+    "slugify",
+    "ReconciliationService",
+]
+
+NAME_PROPERTIES: tuple[str, ...] = (
+    SKOS.prefLabel,
+    FOAF.name,
+    RDFS.label,
+    SCHEMA.name,
+    DCTERMS.title,
+    SKOS.altLabel,
+)
+"""Literal properties that name an entity, the preferred first (the last are aliases)."""
+
+MATCH_SCORE = 95.0
+"""A candidate scoring this much, with no other within ten points, is a match."""
+
+KINDS: Mapping[str, str] = {
+    "org": "organisation",
+    "person": "person",
+    "membership": "membership",
+    "post": "post",
+    "award": "excellence label award",
+    "project": "project",
+    "programme": "funding programme",
+    "document": "document",
+    "event": "event",
+    "place": "place",
+    "sector": "sector",
+    "role": "role",
+}
+"""Kinds of entity (the segment of the IRI after ``id/``) a search may be narrowed to."""
+
+# Letters NFKD leaves whole.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "ı": "i",
+     "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "ð": "d", "ß": "ss"}
+)  # fmt: skip
+_NOT_WORD = re.compile(r"[\W_]+")
+
+LEGAL_FORMS: frozenset[str] = frozenset(
+    {"uab", "ab", "mb", "vsi", "ii", "kub", "tub", "ltd", "gmbh", "sa", "sia", "as", "oy",
+     "plc", "llc", "inc", "bv", "nv", "srl", "spa", "sp z o o"}
+)  # fmt: skip
+"""Legal forms (as search keys) that :func:`slugify` drops from organisations' names."""
+
+# Kinds left out of a search unless asked for: facts about entities, and the nodes named
+# after what they join (a membership, a post, an award), which would crowd out their
+# organisation.
+_NOT_CANDIDATES = frozenset({"source", "figure", "time", "other", "membership", "post", "award"})
+
+# Kinds a new article's text is searched for.
+_MENTIONED = frozenset({"org", "person", "project", "programme", "event", "document", "place"})
+
+_PERSON_CLASSES = frozenset({FOAF.Person, SCHEMA.Person})
+_ORG_CLASSES = frozenset(
+    {ORG.Organization, ORG.FormalOrganization, ORG.OrganizationalUnit,
+     ORG.OrganizationalCollaboration, ROV.RegisteredOrganization, SCHEMA.Organization,
+     FOAF.Organization}
+)  # fmt: skip
+
+
+def search_key(text: str) -> str:
+    """Return ``text`` as compared when searching: no accents, case folded, words spaced.
+
+    Examples
+    --------
+    >>> search_key("  Lithuanian  Clusters' Association ")
+    'lithuanian clusters association'
+    >>> search_key("Łódź  ŠIAULIAI")
+    'lodz siauliai'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", bare.casefold().translate(_UNDECOMPOSED)).strip()
+
+
+def slugify(name: str, *, drop_legal_form: bool = False) -> str:
+    """Return the slug the project's rules make from ``name`` (see the module docstring).
+
+    Examples
+    --------
+    >>> slugify("MB Išmanūs inžineriniai sprendimai", drop_legal_form=True)
+    'ismanus-inzineriniai-sprendimai'
+    >>> slugify("Julius Paužolis")
+    'julius-pauzolis'
+    >>> slugify("VšĮ „Žalias“", drop_legal_form=True)
+    'zalias'
+    """
+    key = search_key(name)
+    if drop_legal_form:
+        words = key.split()
+        for form in sorted(LEGAL_FORMS, key=len, reverse=True):
+            parts = form.split()
+            if len(words) > len(parts) and words[: len(parts)] == parts:
+                words = words[len(parts) :]
+            if len(words) > len(parts) and words[-len(parts) :] == parts:
+                words = words[: -len(parts)]
+        key = " ".join(words)
+    return key.replace(" ", "-")
+
+
+def score(a: str, b: str, **_kwargs: Any) -> float:
+    """Return how close two search keys are, 0 to 100 (see the module docstring).
+
+    Examples
+    --------
+    >>> score("pauzolis", "julius pauzolis") >= 90, score("testing cluster", "ftd lt cluster") < 80
+    (True, True)
+    """
+    from rapidfuzz import fuzz
+
+    return (fuzz.WRatio(a, b) + fuzz.token_set_ratio(a, b)) / 2
+
+
+def kind_of(iri: str, types: Iterable[str] = ()) -> str:
+    """Return the kind of an entity: its IRI's segment after ``id/``, else one by class.
+
+    Examples
+    --------
+    >>> kind_of(ID_NS + "org/lcn"), kind_of("http://example.org/x", [FOAF.Person])
+    ('org', 'person')
+    """
+    if iri.startswith(ID_NS):
+        return iri[len(ID_NS) :].split("/", 1)[0]
+    found = set(types)
+    if found & _PERSON_CLASSES:
+        return "person"
+    if found & _ORG_CLASSES:
+        return "org"
+    return "other"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entity ranked against a name.
+
+    Attributes
+    ----------
+    iri
+        The entity (the project's IRI when several are ``owl:sameAs``).
+    name
+        Its preferred name.
+    score
+        0 to 100.
+    matched
+        The name of it that scored best (an alias, maybe).
+    kind
+        Its kind (``org``, ``person``, ...).
+    types
+        Its classes.
+    match
+        Whether the matcher takes it for the entity meant.
+    """
+
+    iri: str
+    name: str
+    score: float
+    matched: str
+    kind: str
+    types: tuple[str, ...]
+    match: bool = False
+
+    def as_json(self, prefixes: Mapping[str, str] = PREFIXES) -> dict[str, Any]:
+        """Return the candidate as the reconciliation API writes one."""
+        return {
+            "id": self.iri,
+            "name": self.name,
+            "score": round(self.score, 1),
+            "match": self.match,
+            "type": [{"id": self.kind, "name": KINDS.get(self.kind, self.kind)}],
+            "description": f"{compact(self.iri, prefixes)}; matched {self.matched!r}",
+        }
+
+
+@dataclass
+class Matcher:
+    """Every name of every entity of a store, normalised once, to rank and search.
+
+    Build it with :meth:`from_store`.
+
+    Attributes
+    ----------
+    names
+        Entity to its ``(property, text)`` names.
+    types
+        Entity to its classes.
+    graphs
+        Entity to the source graphs describing it.
+    same
+        An IRI ``owl:sameAs`` a project entity, to that entity.
+    """
+
+    names: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    graphs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    same: dict[str, str] = field(default_factory=dict)
+    _keys: list[tuple[str, str, str]] | None = None
+
+    @classmethod
+    def from_store(cls, store: Store, *, graphs: Sequence[str] | None = None) -> Matcher:
+        """Read the names, classes and ``owl:sameAs`` links of the stated graphs of ``store``.
+
+        Parameters
+        ----------
+        store
+            The store.
+        graphs
+            The graphs to read (default: every graph but the derived ones and the manifest).
+        """
+        matcher = cls()
+        values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
+        rows = _select(
+            store,
+            f"SELECT ?g ?e ?p ?n WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?e ?p ?n }} "
+            "FILTER(isIRI(?e) && isLiteral(?n)) }",
+        )
+        wanted = set(graphs) if graphs is not None else None
+
+        def keep(graph: str) -> bool:
+            if wanted is not None:
+                return graph in wanted
+            return not is_derived_graph(graph) and graph != MANIFEST_GRAPH
+
+        for g, e, p, n in rows:
+            if keep(g.value):
+                matcher.names[e.value].append((p.value, n.value))
+                matcher.graphs[e.value].add(g.value)
+        for g, e, c in _select(
+            store, "SELECT ?g ?e ?c WHERE { GRAPH ?g { ?e a ?c } FILTER(isIRI(?e) && isIRI(?c)) }"
+        ):
+            if keep(g.value):
+                matcher.types[e.value].add(c.value)
+                matcher.graphs[e.value].add(g.value)
+        for g, a, b in _select(
+            store,
+            f"SELECT ?g ?a ?b WHERE {{ GRAPH ?g {{ ?a <{OWL.sameAs}> ?b }} "
+            "FILTER(isIRI(?a) && isIRI(?b)) }",
+        ):
+            if not keep(g.value):
+                continue
+            a_in, b_in = a.value.startswith(ID_NS), b.value.startswith(ID_NS)
+            if a_in and not b_in:
+                matcher.same[b.value] = a.value
+            elif b_in and not a_in:
+                matcher.same[a.value] = b.value
+        for other, canonical in matcher.same.items():
+            matcher.names[canonical].extend(matcher.names.pop(other, []))
+            matcher.types[canonical].update(matcher.types.pop(other, set()))
+            matcher.graphs[canonical].update(matcher.graphs.pop(other, set()))
+        return matcher
+
+    # -- names --------------------------------------------------------------------------
+
+    def entities(self) -> list[str]:
+        """Return every named entity that some graph types, sorted."""
+        return sorted(e for e in self.names if e in self.types)
+
+    def name(self, iri: str) -> str:
+        """Return the preferred name of ``iri``: English first, then the order of the properties."""
+        found = self.names.get(iri)
+        if not found:
+            return compact(iri, PREFIXES)
+        rank = {p: i for i, p in enumerate(NAME_PROPERTIES)}
+        return min(found, key=lambda pn: (rank[pn[0]], pn[1]))[1]
+
+    def kind(self, iri: str) -> str:
+        """Return the kind of ``iri`` (see :func:`kind_of`)."""
+        return kind_of(iri, self.types.get(iri, ()))
+
+    def keys(self) -> list[tuple[str, str, str]]:
+        """Return ``(search key, entity, name)`` for every name of every typed entity."""
+        if self._keys is None:
+            self._keys = sorted(
+                {
+                    (search_key(text), entity, text)
+                    for entity in self.entities()
+                    for _p, text in self.names[entity]
+                    if search_key(text)
+                }
+            )
+        return self._keys
+
+    def canonical(self, iri: str) -> str:
+        """Return the project entity ``iri`` is ``owl:sameAs``, else ``iri``."""
+        return self.same.get(iri, iri)
+
+    # -- ranking ------------------------------------------------------------------------
+
+    def match(
+        self, text: str, *, kind: str | None = None, limit: int = 5, cutoff: float = 70.0
+    ) -> list[Candidate]:
+        """Rank the entities whose names are close to ``text``, best first.
+
+        Parameters
+        ----------
+        text
+            What the user typed.
+        kind
+            Only entities of this kind (:data:`KINDS`: ``org``, ``person``, ...).
+        limit
+            At most this many candidates.
+        cutoff
+            Leave out candidates scoring less.
+
+        Examples
+        --------
+        >>> matcher = Matcher()
+        >>> matcher.names[ID_NS + "org/lca"] = [(SKOS.prefLabel, "Lithuanian Clusters Association")]
+        >>> matcher.types[ID_NS + "org/lca"] = {ORG.FormalOrganization}
+        >>> [(c.name, c.score, c.match) for c in matcher.match("lithuanian clusters association")]
+        [('Lithuanian Clusters Association', 100.0, True)]
+        >>> matcher.match("lithuanian clusters association", kind="person")
+        []
+        """
+        from rapidfuzz import fuzz, process
+
+        key = search_key(text)
+        if not key:
+            return []
+        rows = [
+            r
+            for r in self.keys()
+            if (kind_of(r[1], self.types[r[1]]) == kind)
+            or (kind is None and kind_of(r[1], self.types[r[1]]) not in _NOT_CANDIDATES)
+        ]
+        best: dict[str, tuple[float, float, str]] = {}
+        for choice, found_score, index in process.extract(
+            key, [r[0] for r in rows], scorer=score, limit=None, score_cutoff=cutoff
+        ):
+            entity, name = rows[index][1], rows[index][2]
+            found_score = 100.0 if choice == key else round(min(float(found_score), 99.0), 1)
+            # Ties broken by the plain ratio: the name closest in length wins.
+            found = (found_score, fuzz.ratio(key, choice), name)
+            if found[:2] > best.get(entity, (-1.0, -1.0, ""))[:2]:
+                best[entity] = found
+        ranked = sorted(
+            best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], self.name(kv[0]), kv[0])
+        )
+        candidates = []
+        for position, (entity, (best_score, _ratio, name)) in enumerate(ranked[:limit]):
+            runner_up = ranked[position + 1][1][0] if position + 1 < len(ranked) else 0.0
+            is_match = position == 0 and (
+                (best_score == 100.0 and runner_up < 100.0)
+                or (best_score >= MATCH_SCORE and best_score - runner_up >= 10)
+            )
+            candidates.append(
+                Candidate(
+                    entity,
+                    self.name(entity),
+                    best_score,
+                    name,
+                    self.kind(entity),
+                    tuple(sorted(self.types.get(entity, ()))),
+                    is_match,
+                )
+            )
+        return candidates
+
+    def mentioned_in(self, text: str, *, shortest: int = 3) -> list[tuple[str, str]]:
+        """Return ``(entity, name)`` for every entity a name of which occurs in ``text``.
+
+        Accent- and case-insensitive, whole words only; names whose key is shorter than
+        ``shortest`` characters are skipped (``AB``). Sorted by entity.
+
+        Examples
+        --------
+        >>> matcher = Matcher()
+        >>> matcher.names[ID_NS + "org/mita"] = [(SKOS.altLabel, "MITA")]
+        >>> matcher.types[ID_NS + "org/mita"] = {ORG.FormalOrganization}
+        >>> matcher.mentioned_in("Supported by the agency (Mita).")
+        [('https://w3id.org/clustergraph/id/org/mita', 'MITA')]
+        """
+        haystack = f" {search_key(text)} "
+        found: dict[str, str] = {}
+        for key, entity, name in self.keys():
+            if self.kind(entity) not in _MENTIONED:
+                continue
+            if len(key) >= shortest and f" {key} " in haystack:
+                if entity not in found or len(name) > len(found[entity]):
+                    found[entity] = name
+        return sorted(found.items())
+
+
+def _select(store: Store, text: str) -> list[tuple[Any, ...]]:
+    result = store.query(text)
+    assert isinstance(result, SelectResult)
+    return [tuple(row) for row in result.rows if all(t is not None for t in row)]
+
+
+# -- the W3C Entity Reconciliation Service API ------------------------------------------------
+
+
+class ReconciliationService:
+    """The W3C Entity Reconciliation Service API over a :class:`Matcher`.
+
+    The handlers take and return JSON-able values, so that any HTTP server can mount
+    them: :meth:`manifest` (``GET /``), :meth:`reconcile` (``queries=`` of ``GET`` or
+    ``POST /``: a batch ``{"q0": {"query": ..., "type": ..., "limit": ...}}``, answered
+    ``{"q0": {"result": [candidates]}}``) and :meth:`suggest` (``GET
+    /suggest/entity?prefix=...``). :meth:`server` serves them with the standard
+    library's HTTP server.
+
+    Examples
+    --------
+    >>> matcher = Matcher()
+    >>> matcher.names[ID_NS + "org/lca"] = [(SKOS.prefLabel, "Lithuanian Clusters Association")]
+    >>> matcher.types[ID_NS + "org/lca"] = {ORG.FormalOrganization}
+    >>> service = ReconciliationService(matcher)
+    >>> service.manifest()["defaultTypes"][0]
+    {'id': 'org', 'name': 'organisation'}
+    >>> answer = service.reconcile({"q0": {"query": "Lithuanian clusters assoc.", "type": "org"}})
+    >>> [(c["id"].rsplit("/", 1)[-1], c["match"]) for c in answer["q0"]["result"]]
+    [('lca', False)]
+    >>> service.suggest("lithuanian cl")["result"][0]["name"]
+    'Lithuanian Clusters Association'
+    """
+
+    def __init__(self, matcher: Matcher, *, name: str = "clustergraph") -> None:
+        self.matcher = matcher
+        self.name = name
+
+    def manifest(self, base_url: str = "") -> dict[str, Any]:
+        """Return the service manifest (``GET /``)."""
+        return {
+            "versions": ["0.2"],
+            "name": f"{self.name} reconciliation",
+            "identifierSpace": ID_NS,
+            "schemaSpace": ID_NS,
+            "defaultTypes": [
+                {"id": kind, "name": KINDS[kind]} for kind in ("org", "person", "project", "event")
+            ],
+            "view": {"url": "{{id}}"},
+            "suggest": {
+                "entity": {
+                    "service_url": base_url.rstrip("/"),
+                    "service_path": "/suggest/entity",
+                }
+            },
+        }
+
+    def reconcile(self, queries: Mapping[str, Any]) -> dict[str, Any]:
+        """Answer a batch of reconciliation queries.
+
+        Raises
+        ------
+        ValueError
+            If a query has no ``query`` text.
+        """
+        answers: dict[str, Any] = {}
+        for key, query in queries.items():
+            if not isinstance(query, Mapping) or not isinstance(query.get("query"), str):
+                raise ValueError(f"query {key!r} needs a 'query' text")
+            kind = query.get("type")
+            if isinstance(kind, list):
+                kind = kind[0] if kind else None
+            if isinstance(kind, Mapping):
+                kind = kind.get("id")
+            limit = query.get("limit", 5)
+            limit = limit if isinstance(limit, int) and limit > 0 else 5
+            found = self.matcher.match(
+                query["query"], kind=kind if isinstance(kind, str) else None, limit=limit
+            )
+            answers[key] = {"result": [c.as_json() for c in found]}
+        return answers
+
+    def suggest(self, prefix: str, *, kind: str | None = None, limit: int = 10) -> dict[str, Any]:
+        """Return the entities a name of which starts with (or holds) ``prefix``."""
+        key = search_key(prefix)
+        found: dict[str, tuple[int, str]] = {}
+        for name_key, entity, _name in self.matcher.keys():
+            if kind is not None and self.matcher.kind(entity) != kind:
+                continue
+            if self.matcher.kind(entity) in _NOT_CANDIDATES:
+                continue
+            rank = 0 if name_key.startswith(key) else 1 if key in name_key else None
+            if key and rank is not None and rank < found.get(entity, (2, ""))[0]:
+                found[entity] = (rank, self.matcher.name(entity))
+        ordered = sorted(found.items(), key=lambda kv: (kv[1][0], kv[1][1]))[:limit]
+        return {
+            "result": [
+                {"id": e, "name": n, "description": compact(e, PREFIXES)} for e, (_r, n) in ordered
+            ]
+        }
+
+    def handle(
+        self, method: str, path: str, query: str, body: bytes, *, base_url: str = ""
+    ) -> tuple[int, dict[str, Any]]:
+        """Answer one HTTP request: ``(status, JSON value)``.
+
+        ``query`` is the URL's query string, ``body`` a form-encoded ``POST`` body,
+        ``base_url`` where the service is served (for the manifest's suggest service).
+        """
+        from urllib.parse import parse_qs, urlsplit
+
+        params = parse_qs(query)
+        if method == "POST":
+            params.update(parse_qs(body.decode("utf-8", "replace")))
+        route = urlsplit(path).path.rstrip("/")
+        try:
+            if route == "" and "queries" in params:
+                batch = json.loads(params["queries"][0])
+                if not isinstance(batch, dict):
+                    raise ValueError("queries must be a JSON object")
+                return 200, self.reconcile(batch)
+            if route == "":
+                return 200, self.manifest(base_url)
+            if route == "/suggest/entity":
+                prefix = params.get("prefix", [""])[0]
+                kind = params.get("type", [None])[0]
+                return 200, self.suggest(prefix, kind=kind)
+        except ValueError as exc:  # json.JSONDecodeError too
+            return 400, {"error": str(exc)}
+        return 404, {"error": f"no such resource: {route or '/'}"}
+
+    def server(self, *, host: str = "127.0.0.1", port: int = 0) -> Any:
+        """Return a standard-library HTTP server answering the API (``port=0``: any free port)."""
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self, method: str) -> None:
+                path, _, query = self.path.partition("?")
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                address = self.server.server_address
+                base = f"http://{address[0]!s}:{address[1]!s}"  # type: ignore[index]
+                status, value = service.handle(method, path, query, body, base_url=base)
+                callback = dict(
+                    p.split("=", 1) for p in query.split("&") if p.startswith("callback=")
+                ).get("callback")
+                data = json.dumps(value, ensure_ascii=False).encode("utf-8")
+                kind = "application/json"
+                if callback and re.fullmatch(r"[A-Za-z_$][\w$.]*", callback):
+                    data = f"{callback}(".encode() + data + b")"
+                    kind = "application/javascript"
+                self.send_response(status)
+                self.send_header("Content-Type", f"{kind}; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+                self._answer("GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                self._answer("POST")
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        return ThreadingHTTPServer((host, port), Handler)
