@@ -177,7 +177,7 @@ def test_timeline_is_in_order(browser, site_build):
         dated = [text for (known, _k), (_o, text) in zip(keys, rows, strict=True) if known == 0]
         years = [int(re.findall(r"\d{4}", text)[-1]) for text in dated]
         assert years == sorted(years)
-        assert rows[-1][1] == "6 June (year not stated)"
+        assert rows[-1][1] == "6 June, year not stated"
     finally:
         page.close()
 

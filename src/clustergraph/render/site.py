@@ -49,7 +49,9 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import re
 import time
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -75,14 +77,15 @@ from clustergraph.project.layout import (
     is_derived_graph,
     stated_graph,
 )
+from clustergraph.project.namespace import CG
 from clustergraph.project.prefixes import compact
-from clustergraph.project.vocab import PROV
+from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, PROV, SCHEMA, SKOS
 from clustergraph.queries.library import QueryFile, QueryForm
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
-from clustergraph.render.catalogue import Catalogue, Link, entity_path
+from clustergraph.render.catalogue import NAME_PROPERTIES, Catalogue, Link, entity_path
 from clustergraph.render.ontodoc import ontology_doc
-from clustergraph.render.views import write_view, write_vis_network
+from clustergraph.render.views import json_for_html, write_view, write_vis_network
 from clustergraph.store.base import AskResult, GraphResult, Result, SelectResult, Store
 
 if TYPE_CHECKING:
@@ -108,6 +111,9 @@ SITE_DIR = "site"
 VIS_PATH = "views/lib/vis-network.min.js"
 """The one copy of vis-network the views share (relative to the site's root)."""
 
+VIEW_MAX_NODES = 1500
+"""Most nodes a view draws at once; a larger graph opens as parts (level of detail)."""
+
 NEIGHBOURHOOD_DEPTH = 2
 """Hops drawn around an entity in its neighbourhood view."""
 
@@ -123,7 +129,8 @@ NAV: tuple[tuple[str, str], ...] = (
 """The site's main navigation: (page, text)."""
 
 _CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-src 'self'; "
     "base-uri 'none'; form-action 'none'"
 )
 
@@ -358,6 +365,206 @@ class SiteSummary:
     paths: tuple[str, ...] = ()
 
 
+def normalise(text: str) -> str:
+    """Return ``text`` as search compares it: no accents, lower case, words of a-z and 0-9.
+
+    The same as ``normalise`` in ``assets/search.js``: NFKD, combining marks dropped.
+
+    Examples
+    --------
+    >>> import unicodedata
+    >>> normalise("Julius PAUŽOLIS"), normalise(unicodedata.normalize("NFD", "Paužolis"))
+    ('julius pauzolis', 'pauzolis')
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", stripped).split())
+
+
+def search_rows(catalogue: Catalogue) -> dict[str, list[list[str]]]:
+    """Return the search index: for each first letter of a word, the entities having one.
+
+    A row is ``[words, label, kind, href]``, ``words`` every name and alias of the entity
+    and its slug, normalised (:func:`normalise`). Rows are in entity order, so the same
+    data gives the same files.
+    """
+    shards: dict[str, list[list[str]]] = {}
+    name_properties = set(NAME_PROPERTIES)
+    for iri in catalogue.entities:
+        names = [catalogue.label(iri)]
+        names += sorted(
+            {
+                o.value
+                for (p, o) in catalogue.out.get(iri, {})
+                if p in name_properties and isinstance(o, ox.Literal)
+            }
+        )
+        names.append(catalogue.name(iri).partition(":")[2].replace("-", " "))
+        words = list(dict.fromkeys(w for n in names for w in normalise(n).split()))
+        row = [
+            " ".join(normalise(n) for n in dict.fromkeys(names)),
+            catalogue.label(iri),
+            catalogue.kind(iri),
+            entity_path(iri),
+        ]
+        for key in sorted({w[0] if w[0].isalnum() else "_" for w in words}):
+            shards.setdefault(key, []).append(row)
+    return shards
+
+
+def write_search(site: Path, catalogue: Catalogue) -> int:
+    """Write the search index (``search/<letter>.js``) and its script; return the files."""
+    shards = search_rows(catalogue)
+    folder = site / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, rows in sorted(shards.items()):
+        text = f"cgSearch.add({json_for_html(key)},{json_for_html(rows)});\n"
+        _write(folder / f"{key}.js", text)
+    _write(site / "assets" / "search.js", _asset_text("search.js"))
+    return len(shards) + 1
+
+
+def _asset_text(name: str) -> str:
+    return resources.files("clustergraph.render").joinpath("assets", name).read_text("utf-8")
+
+
+def _write(path: Path, text: str | bytes) -> None:
+    """Write a file of the site (readable by a web server), only if its bytes changed."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o644)
+
+
+_SCHEMA_TYPES = (
+    (CG.Cluster, "Organization"),
+    (ORG.Organization, "Organization"),
+    (FOAF.Person, "Person"),
+    (CG.Event, "Event"),
+    (CG.Project, "Project"),
+    (CG.Source, "Article"),
+    (CG.Agreement, "CreativeWork"),
+    (CG.Order, "CreativeWork"),
+    (ORG.Membership, "OrganizationRole"),
+    (ORG.Post, "Role"),
+)
+
+
+def schema_org(catalogue: Catalogue, iri: str) -> dict[str, Any]:
+    r"""Return an entity's main facts as schema.org JSON-LD, for its page.
+
+    Examples
+    --------
+    >>> from clustergraph.project.vocab import RDF
+    >>> from clustergraph.store import open_store
+    >>> store = open_store("memory:")
+    >>> a = "https://w3id.org/clustergraph/id/org/a"
+    >>> store.replace_graphs({"https://w3id.org/clustergraph/graph/source/x": (
+    ...     f'<{a}> <{RDF.type}> <{ORG.FormalOrganization}> .\n'
+    ...     f'<{a}> <{SKOS.prefLabel}> "A" .').encode()})
+    >>> c = Catalogue.from_store(store, GraphIndex.from_store(store))
+    >>> schema_org(c, a)["@type"], schema_org(c, a)["name"]
+    ('Organization', 'A')
+    """
+    kind = next((t for cls, t in _SCHEMA_TYPES if catalogue.is_a(iri, cls)), "Thing")
+    data: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@id": iri,
+        "@type": kind,
+        "name": catalogue.label(iri),
+        "identifier": catalogue.name(iri),
+    }
+    out = catalogue.out.get(iri, {})
+
+    def literals(predicate: str) -> list[str]:
+        return sorted(
+            {o.value for (p, o), g in out.items() if p == predicate and isinstance(o, ox.Literal)}
+        )
+
+    def iris(predicate: str) -> list[str]:
+        return sorted(
+            {o.value for (p, o), g in out.items() if p == predicate and isinstance(o, ox.NamedNode)}
+        )
+
+    alternate = sorted(set(literals(SKOS.altLabel) + literals(FOAF.name)) - {data["name"]})
+    if alternate:
+        data["alternateName"] = alternate
+    for predicate, key in (
+        (DCTERMS.description, "description"),
+        (SCHEMA.foundingDate, "foundingDate"),
+    ):
+        found = literals(predicate)
+        if found:
+            data[key] = found[0]
+    member_of = iris(ORG.memberOf)
+    if member_of:
+        data["memberOf"] = [{"@id": o, "name": catalogue.label(o)} for o in member_of]
+    same = iris(OWL.sameAs)
+    if same:
+        data["sameAs"] = same
+    sources = sorted(
+        {
+            catalogue.graph_source[g]
+            for gs in out.values()
+            for g in gs
+            if g in catalogue.graph_source
+        }
+    )
+    if sources:
+        data["subjectOf"] = [{"@id": s, "name": catalogue.label(s)} for s in sources]
+    return data
+
+
+def linked_data_paths(iri: str) -> dict[str, str]:
+    """Return the site paths of an entity's Turtle and JSON-LD files, beside its page.
+
+    Examples
+    --------
+    >>> linked_data_paths("https://w3id.org/clustergraph/id/org/lcn")
+    {'ttl': 'entity/org/lcn.ttl', 'jsonld': 'entity/org/lcn.jsonld'}
+    """
+    stem = entity_path(iri).removesuffix(".html")
+    return {"ttl": stem + ".ttl", "jsonld": stem + ".jsonld"}
+
+
+def write_linked_data(site: Path, catalogue: Catalogue, iri: str) -> dict[str, str]:
+    """Write ``entity/<kind>/<slug>.ttl`` and ``.jsonld``: the stated facts about the entity.
+
+    The triples whose subject is the entity, from the stated graphs, sorted, so that the
+    same data gives the same bytes.
+    """
+    triples = sorted(
+        (
+            ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o)
+            for (p, o), graphs in catalogue.out.get(iri, {}).items()
+            if _is_stated(graphs)
+        ),
+        key=str,
+    )
+    paths = linked_data_paths(iri)
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(catalogue.prefixes))
+    _write(site / paths["ttl"], turtle or b"")
+    _write(site / paths["jsonld"], ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"")
+    return paths
+
+
+def _is_stated(graphs: set[str]) -> bool:
+    return any(not is_derived_graph(g) for g in graphs)
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """Return a count in words: ``1 row``, ``2 rows``, ``1,204 nodes``.
+
+    Examples
+    --------
+    >>> _count(1, "row"), _count(0, "row"), _count(1204, "node"), _count(2, "body", "bodies")
+    ('1 row', '0 rows', '1,204 nodes', '2 bodies')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def relative_root(path: str) -> str:
     """Return the relative URL of the site's root from the page at ``path``."""
     return "../" * path.count("/")
@@ -378,13 +585,72 @@ def _view_path(page_path: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+def _words(iri: str) -> str:
+    """Return the local name of an IRI in words: ``coordinates``, ``awarded by``."""
+    local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
+
+
+def role_label(index: GraphIndex, a: str, b: str, statements: Sequence[Any]) -> str:
+    """Return what an edge of the actor network stands for, in words: ``member``, ``president``.
+
+    A membership or a post between the two names its role (``associate member``,
+    ``president``), an excellence label award says ``label awarded``, another mediator
+    its class, and a direct statement its predicate in words.
+    """
+    found: list[str] = []
+    for st in statements:
+        for node in (st.subject, st.object):
+            if node in (a, b):
+                continue
+            roles = sorted(
+                index.label(o) for o, s2 in index.neighbours(node) if s2.predicate == ORG.role
+            )
+            if roles:
+                found.extend(roles)
+            elif index.is_a(node, ORG.Membership):
+                found.append("member")
+            elif index.is_a(node, CG.ExcellenceLabelAward):
+                found.append("label awarded")
+            else:
+                cls = index.primary_class(node)
+                found.append(index.class_label(cls) if cls else "linked")
+        if st.subject in (a, b) and st.object in (a, b):
+            found.append(_words(st.predicate))
+    unique = list(dict.fromkeys(w for w in found if w))
+    return ", ".join(unique[:3]) + (", …" if len(unique) > 3 else "")
+
+
+def _prepare(graph: nx.Graph, index: GraphIndex, *, roles: bool = False) -> nx.Graph:
+    """Give a projection what its view needs: class ancestors, and role labels on edges."""
+    classes = {graph.nodes[n].get("cls") for n in graph.nodes}
+    graph.graph["class_ancestors"] = {
+        name: [index.name(c) for c in sorted(index.ancestors(_expand(index, name)))]
+        for name in classes
+        if name
+    }
+    if roles:
+        for a, b, attrs in graph.edges(data=True):
+            attrs["label"] = role_label(index, a, b, attrs.get("statements", ()))
+    return graph
+
+
+def _expand(index: GraphIndex, name: str) -> str:
+    """Return the IRI of a prefixed name with the index's prefixes."""
+    prefix, _, local = name.partition(":")
+    base = index.prefixes.get(prefix)
+    return base + local if base is not None else name
+
+
 def write_views(inputs: SiteInputs) -> int:
     """Write the interactive views into ``<build>/site/views/`` and return how many.
 
-    The whole ecosystem (the entity network), the organisations and the actors, one
-    neighbourhood (:data:`NEIGHBOURHOOD_DEPTH` hops) per entity of the entity network,
-    and the graph of every CONSTRUCT or DESCRIBE query. ``inputs.views`` records the
-    site path of each view by key (``ecosystem``, an entity IRI, ``query:<name>``).
+    The ecosystem (the actors network, organisations and people, edges labelled by
+    role), the full entity network and the organisations; one neighbourhood
+    (:data:`NEIGHBOURHOOD_DEPTH` hops) per entity of the entity network, and the graph
+    of every CONSTRUCT or DESCRIBE query. ``inputs.views`` records the site path of each
+    view by key (``ecosystem``, ``entities``, ``organisations``, an entity IRI,
+    ``query:<name>``).
     """
     from clustergraph.network.projections import project as projection
 
@@ -392,7 +658,7 @@ def write_views(inputs: SiteInputs) -> int:
     write_vis_network(site / VIS_PATH)
     index = inputs.index
     catalogue = inputs.get_catalogue()
-    whole = projection(index, "entities")
+    whole = _prepare(projection(index, "entities"), index)
     count = 0
 
     def view(key: str, path: str, graph: nx.Graph, title: str, subtitle: str, **kw: Any) -> None:
@@ -403,25 +669,48 @@ def write_views(inputs: SiteInputs) -> int:
             title=title,
             subtitle=subtitle,
             vis_src=relative_root(path) + VIS_PATH,
+            max_nodes=VIEW_MAX_NODES,
             **kw,
         )
         inputs.views[key] = path
         count += 1
 
-    for name, path, title in (
-        ("entities", "views/ecosystem.html", "The cluster ecosystem"),
-        ("organisations", "views/organisations.html", "The organisations"),
-        ("actors", "views/actors.html", "The actors: organisations and people"),
+    for key, name, path, title, other in (
+        (
+            "ecosystem",
+            "actors",
+            "views/ecosystem.html",
+            "The cluster ecosystem: organisations and people",
+            ("entities.html", "Every entity (memberships, posts, awards…)"),
+        ),
+        (
+            "entities",
+            "entities",
+            "views/entities.html",
+            "The cluster ecosystem: every entity",
+            ("ecosystem.html", "Organisations and people only"),
+        ),
+        (
+            "organisations",
+            "organisations",
+            "views/organisations.html",
+            "The organisations",
+            ("ecosystem.html", "Organisations and people"),
+        ),
     ):
-        graph = whole if name == "entities" else projection(index, name)
+        graph = (
+            whole if name == "entities" else _prepare(projection(index, name), index, roles=True)
+        )
         view(
-            name if name != "entities" else "ecosystem",
+            key,
             path,
             graph,
             title,
-            f"The {name} network: {graph.number_of_nodes()} nodes, "
-            f"{graph.number_of_edges()} edges. {DESCRIPTIONS[name]}",
+            f"The {name} network: {_count(graph.number_of_nodes(), 'node')}, "
+            f"{_count(graph.number_of_edges(), 'edge')}. {DESCRIPTIONS[name]}",
+            links=[other],
         )
+    inputs.views["actors"] = inputs.views["ecosystem"]
     for iri in catalogue.entities:
         if iri not in whole:
             continue
@@ -431,8 +720,9 @@ def write_views(inputs: SiteInputs) -> int:
             _view_path(entity_path(iri)),
             sub,
             f"{catalogue.label(iri)}: its neighbourhood",
-            f"{sub.number_of_nodes()} nodes and {sub.number_of_edges()} edges within "
-            f"{NEIGHBOURHOOD_DEPTH} hops of {catalogue.name(iri)} in the entity network.",
+            f"{_count(sub.number_of_nodes(), 'node')} and "
+            f"{_count(sub.number_of_edges(), 'edge')} within {NEIGHBOURHOOD_DEPTH} hops of "
+            f"{catalogue.name(iri)} in the entity network.",
             focus=iri,
         )
     for run in inputs.runs:
@@ -607,6 +897,7 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
     (site / "assets").mkdir(parents=True, exist_ok=True)
     css = resources.files("clustergraph.render").joinpath("templates", "site", "site.css")
     (site / "assets" / "site.css").write_text(css.read_text(encoding="utf-8"), encoding="utf-8")
+    write_search(site, catalogue)
     by_class = catalogue.by_class()
     counts = inputs.get_counts()
     ranked = [(score, catalogue.link(score.node)) for score in inputs.analysis.ranked[:10]]
@@ -637,11 +928,15 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
     )
     for iri in catalogue.entities:
         page = catalogue.entity_page(iri)
+        linked = write_linked_data(site, catalogue, iri)
         writer.page(
             "entity.html.j2",
             page.path,
             title=page.label,
             page=page,
+            facts=catalogue.key_facts(iri),
+            linked=linked,
+            jsonld=json_for_html(schema_org(catalogue, iri)),
             view=inputs.views.get(iri),
         )
     writer.page(
