@@ -49,7 +49,9 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -69,6 +71,7 @@ from clustergraph.network.measures import Analysis
 from clustergraph.network.projections import DESCRIPTIONS, construct_network, neighbourhood
 from clustergraph.project.layout import (
     DERIVED_NS,
+    ID_NS,
     MANIFEST_GRAPH,
     ONTOLOGY_GRAPH,
     SOURCE_GRAPHS,
@@ -79,13 +82,13 @@ from clustergraph.project.layout import (
 )
 from clustergraph.project.namespace import CG
 from clustergraph.project.prefixes import compact
-from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, PROV, SCHEMA, SKOS
+from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, PROV, SCHEMA, SKOS, XSD
 from clustergraph.queries.library import QueryFile, QueryForm
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
 from clustergraph.render.catalogue import NAME_PROPERTIES, Catalogue, Link, entity_path
 from clustergraph.render.ontodoc import ontology_doc
-from clustergraph.render.views import json_for_html, write_view, write_vis_network
+from clustergraph.render.views import json_for_html, lib_files, write_view, write_vis_network
 from clustergraph.store.base import AskResult, GraphResult, Result, SelectResult, Store
 
 if TYPE_CHECKING:
@@ -121,6 +124,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("index.html", "Home"),
     ("entities.html", "Entities"),
     ("queries.html", "Queries"),
+    ("workbench.html", "Workbench"),
     ("timeline.html", "Timeline"),
     ("analysis.html", "Analysis"),
     ("ontology.html", "Ontology"),
@@ -554,6 +558,111 @@ def _is_stated(graphs: set[str]) -> bool:
     return any(not is_derived_graph(g) for g in graphs)
 
 
+WORKBENCH_MAX_QUADS = 300_000
+"""Above this many quads the site carries no data for the in-browser workbench."""
+
+_WORKBENCH_CSP = (
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+_PARAM = "urn:x-clustergraph-param:"
+
+
+def workbench_config(
+    runs: Sequence[QueryRun], prefixes: Mapping[str, str], data: str | None, note: str = ""
+) -> dict[str, Any]:
+    """Return what the workbench page needs: the library's queries, prefixes, data file.
+
+    Each query carries its text and, for its parameters, the text with a placeholder
+    IRI bound where the command line binds the value (a ``VALUES`` block, see
+    :func:`clustergraph.store.sparql.bind_values`), so that the page puts the value the
+    user typed exactly where the command line would.
+    """
+    from clustergraph.queries.library import _LEXICAL, ParamType
+    from clustergraph.store.sparql import bind_values
+
+    queries = []
+    for run in runs:
+        q = run.query
+        placeholders = {p.name: ox.NamedNode(_PARAM + p.name) for p in q.params}
+        params = []
+        for p in q.params:
+            default = p.default
+            shown = (
+                compact(default.value, prefixes)
+                if isinstance(default, ox.NamedNode)
+                else default.value
+            )
+            pattern, datatype = _LEXICAL.get(p.type, ("", "string"))
+            params.append(
+                {
+                    "name": p.name,
+                    "type": p.type.value,
+                    "shown": shown,
+                    "placeholder": f"<{_PARAM}{p.name}>",
+                    "pattern": pattern if p.type is not ParamType.STRING else "",
+                    "datatype": f"{XSD}{datatype}",
+                }
+            )
+        queries.append(
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "check": q.is_check,
+                "form": q.form.value,
+                "text": q.text,
+                "bound": bind_values(q.text, placeholders) if placeholders else q.text,
+                "params": params,
+            }
+        )
+    return {
+        "queries": queries,
+        "prefixes": dict(sorted(prefixes.items())),
+        "idBase": ID_NS,
+        "engine": "assets/lib/oxigraph.min.js",
+        "data": data,
+        "dataNote": note,
+    }
+
+
+def write_workbench_data(site: Path, nquads: Path | None) -> tuple[str | None, str]:
+    """Write the data the in-browser engine loads (``assets/workbench-data.js``).
+
+    The N-Quads export as a JavaScript string (a script, since pages opened from disk
+    cannot fetch). Returns the site path, or ``None`` and why when there is none.
+    """
+    if nquads is None or not nquads.is_file():
+        return None, "this build has no N-Quads export for the browser; use clustergraph serve"
+    lines = nquads.read_bytes().count(b"\n")
+    if lines > WORKBENCH_MAX_QUADS:
+        return None, (
+            f"the graph ({lines:,} quads) is too large to load into a browser: run "
+            "clustergraph serve and open this page from the server"
+        )
+    text = nquads.read_text(encoding="utf-8")
+    _write(site / "assets" / "workbench-data.js", f"cgWorkbenchData={json_for_html(text)};\n")
+    return "assets/workbench-data.js", ""
+
+
+def copy_libraries(site: Path) -> None:
+    """Copy the bundled libraries the pages use into ``assets/lib/``, with their licences."""
+    for name in ("yasgui.min.js", "yasgui.min.css", "oxigraph.min.js", "LICENSES.txt"):
+        _write(site / "assets" / "lib" / name, lib_files().joinpath(name).read_bytes())
+
+
+def readable(folder: Path) -> None:
+    """Let a web server read the site: folders ``rwxr-xr-x``, files ``rw-r--r--``."""
+    folder.chmod(0o755)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o755)
+        for name in files:
+            path = os.path.join(root, name)
+            if os.stat(path).st_mode & 0o777 != 0o644:
+                os.chmod(path, 0o644)
+
+
 def _count(n: int, noun: str, plural: str | None = None) -> str:
     """Return a count in words: ``1 row``, ``2 rows``, ``1,204 nodes``.
 
@@ -758,6 +867,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["num"] = lambda n: f"{n:,}"
+    environment.globals["count"] = _count
     environment.filters["size"] = _size
     return environment
 
@@ -781,6 +891,7 @@ class _Writer:
         self.paths: list[str] = []
 
     def page(self, template: str, path: str, *, title: str, **context: Any) -> None:
+        csp = context.pop("csp", _CSP)
         html = self.environment.get_template(template).render(
             **self.common,
             **context,
@@ -789,12 +900,10 @@ class _Writer:
             root=relative_root(path),
             current=path,
             nav=NAV,
-            csp=_CSP,
+            csp=csp,
             version=__version__,
         )
-        target = self.site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        _write(self.site / path, html)
         self.paths.append(path)
 
 
@@ -852,17 +961,89 @@ def _term_cell(term: object, catalogue: Catalogue) -> Link:
     return Link(str(term))
 
 
+DOWNLOADS = "downloads"
+"""The site's folder of downloads: copies of the build's exports, analysis and results."""
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet runs as a formula at the start of a cell (OWASP, CSV injection)."""
+
+
+def neutralise_csv(data: bytes) -> bytes:
+    r"""Return a CSV file with every formula-leading cell written with a leading ``'``.
+
+    Cells are read and written back with :mod:`csv` (quoting as needed, ``
+    `` line
+    ends, as the W3C SPARQL CSV format has them); other cells are left as they were.
+
+    Examples
+    --------
+    >>> neutralise_csv(b'name,value
+    =HYPERLINK("x"),-3
+    plain,@me
+    ')
+    b'name,value
+    "'=HYPERLINK(""x"")",'-3
+    plain,'@me
+    '
+    """
+    import csv
+    import io
+
+    text = data.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    changed = False
+    for row in rows:
+        for k, cell in enumerate(row):
+            if cell.startswith(FORMULA_START):
+                row[k] = "'" + cell
+                changed = True
+    if not changed:
+        return data
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def publish(build: Path, rel: str) -> str | None:
+    """Put the build's file ``rel`` into the site's downloads; return its site path.
+
+    CSV files are neutralised for spreadsheets (:func:`neutralise_csv`); other files are
+    hard-linked where the file system allows (no second copy of a large export), else
+    copied. Returns ``None`` if the build has no such file.
+    """
+    source = build / rel
+    if not source.is_file():
+        return None
+    href = f"{DOWNLOADS}/{rel}"
+    target = build / SITE_DIR / href
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.suffix == ".csv":
+        _write(target, neutralise_csv(source.read_bytes()))
+        return href
+    if target.exists():
+        if target.read_bytes() == source.read_bytes():
+            return href
+        target.unlink()
+    source.chmod(0o644)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+        target.chmod(0o644)
+    return href
+
+
 def _file_rows(build: Path, paths: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """Describe files of the build: (path relative to the build, title, description)."""
+    """Describe files of the build, published in the site: (path in the build, title, what)."""
     rows = []
     for rel, title, description in paths:
-        path = build / rel
-        if not path.is_file():
+        href = publish(build, rel)
+        if href is None:
             continue
-        data = path.read_bytes()
+        data = (build / SITE_DIR / href).read_bytes()
         rows.append(
             {
-                "href": "../" + rel,
+                "href": href,
                 "name": Path(rel).name,
                 "title": title,
                 "description": description,
@@ -896,13 +1077,20 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
     catalogue = inputs.get_catalogue()
     (site / "assets").mkdir(parents=True, exist_ok=True)
     css = resources.files("clustergraph.render").joinpath("templates", "site", "site.css")
-    (site / "assets" / "site.css").write_text(css.read_text(encoding="utf-8"), encoding="utf-8")
+    _write(site / "assets" / "site.css", css.read_text(encoding="utf-8"))
     write_search(site, catalogue)
     by_class = catalogue.by_class()
     counts = inputs.get_counts()
     ranked = [(score, catalogue.link(score.node)) for score in inputs.analysis.ranked[:10]]
     sources = [(catalogue.link(_iri(s.source)), s) for s in inputs.stats.sources]
-    writer = _Writer(site, {"counts": counts})
+    published: dict[str, str] = {}
+
+    def download(rel: str) -> str:
+        if rel not in published:
+            published[rel] = publish(inputs.build, rel) or rel
+        return published[rel]
+
+    writer = _Writer(site, {"counts": counts, "download": download})
     runs = sorted(inputs.runs, key=lambda r: (r.query.is_check, r.query.name))
     writer.page(
         "index.html.j2",
@@ -964,6 +1152,16 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
             if run.query.path.is_absolute()
             else str(run.query.path),
         )
+    copy_libraries(site)
+    _write(site / "assets" / "workbench.js", _asset_text("workbench.js"))
+    data, note = write_workbench_data(site, inputs.exports.get(RdfFormat.NQUADS))
+    writer.page(
+        "workbench.html.j2",
+        "workbench.html",
+        title="Query workbench",
+        config=json_for_html(workbench_config(runs, catalogue.prefixes, data, note)),
+        csp=_WORKBENCH_CSP,
+    )
     timeline = catalogue.timeline()
     writer.page("timeline.html.j2", "timeline.html", title="Timeline", entries=timeline)
     analysis = inputs.analysis
@@ -1046,9 +1244,10 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         query_files=query_files,
         query_path=query_path,
     )
+    readable(site)
     return SiteSummary(
         pages=len(writer.paths),
-        views=len(inputs.views),
+        views=len(set(inputs.views.values())),
         entities=len(catalogue.entities),
         seconds=time.perf_counter() - started,
         paths=tuple(writer.paths),
