@@ -17,6 +17,7 @@
     interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: true, multiselect: false },
     nodes: {
       shape: "dot",
+      labelHighlightBold: false,
       borderWidth: 1,
       font: { size: 14, face: "system-ui, sans-serif", color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" },
       scaling: { label: { drawThreshold: 6 } }
