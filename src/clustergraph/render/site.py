@@ -114,6 +114,9 @@ SITE_DIR = "site"
 VIS_PATH = "views/lib/vis-network.min.js"
 """The one copy of vis-network the views share (relative to the site's root)."""
 
+ENTITY_VIEWS_UP_TO = 2000
+"""Up to this many entities, each gets a full-page view of its neighbourhood."""
+
 VIEW_MAX_NODES = 1500
 """Most nodes a view draws at once; a larger graph opens as parts (level of detail)."""
 
@@ -336,6 +339,9 @@ class SiteInputs:
     views: dict[str, str] = field(default_factory=dict)
     catalogue: Catalogue | None = None
     counts: GraphCounts | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0
+    reused: int = 0
 
     def get_catalogue(self) -> Catalogue:
         """Return the catalogue of the store, read once."""
@@ -360,13 +366,96 @@ class SiteInputs:
 
 @dataclass(frozen=True)
 class SiteSummary:
-    """What was written: HTML pages (views aside), views, and the time it took."""
+    """What was written: HTML pages (views aside), views, and the time it took.
+
+    ``rendered`` counts the files (pages, views, entity data files) made anew, ``reused``
+    those taken unchanged from the previous site (see :func:`write_site`).
+    """
 
     pages: int
     views: int
     entities: int
     seconds: float
     paths: tuple[str, ...] = ()
+    rendered: int = 0
+    reused: int = 0
+
+
+KEYS_FILE = "keys.json"
+"""The site's record of what each keyed file shows (a hash), for incremental builds."""
+
+KEY_VERSION = f"{__version__}/1"
+"""Part of every key: a new clustergraph (or a new page design) renders everything."""
+
+
+def content_key(*parts: object) -> str:
+    """Return the key of a file: a hash of what it shows (``repr`` of its model).
+
+    Examples
+    --------
+    >>> content_key("a", (1, 2)) == content_key("a", (1, 2)) != content_key("a", (2, 1))
+    True
+    """
+    digest = hashlib.sha256(KEY_VERSION.encode("utf-8"))
+    for part in parts:
+        digest.update(b"\x00")
+        digest.update(repr(part).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def read_keys(site: Path | None) -> dict[str, str]:
+    """Return the keys a site was written with (none if there is no such site)."""
+    import json
+
+    if site is None:
+        return {}
+    try:
+        data = json.loads((site / KEYS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+class _Reuse:
+    """Takes unchanged files from the previous site instead of making them again."""
+
+    def __init__(self, inputs: SiteInputs, previous: Path | None) -> None:
+        self.inputs = inputs
+        self.previous = previous
+        self.site = inputs.build / SITE_DIR
+        self.old = read_keys(previous)
+
+    def take(self, path: str, key: str) -> bool:
+        """Record ``key`` for ``path``; link the previous file and say so if it is unchanged."""
+        self.inputs.keys[path] = key
+        if self.previous is None or self.old.get(path) != key:
+            self.inputs.rendered += 1
+            return False
+        source = self.previous / path
+        target = self.site / path
+        if not source.is_file():
+            self.inputs.rendered += 1
+            return False
+        if target.resolve() == source.resolve():  # writing over the same site
+            self.inputs.reused += 1
+            return True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.inputs.reused += 1
+        return True
+
+
+def write_keys(inputs: SiteInputs) -> None:
+    """Write the keys of the site's files (sorted, so the same site gives the same bytes)."""
+    import json
+
+    text = json.dumps(dict(sorted(inputs.keys.items())), indent=0, sort_keys=True)
+    _write(inputs.build / SITE_DIR / KEYS_FILE, text + "\n")
 
 
 def normalise(text: str) -> str:
@@ -533,7 +622,9 @@ def linked_data_paths(iri: str) -> dict[str, str]:
     return {"ttl": stem + ".ttl", "jsonld": stem + ".jsonld"}
 
 
-def write_linked_data(site: Path, catalogue: Catalogue, iri: str) -> dict[str, str]:
+def write_linked_data(
+    site: Path, catalogue: Catalogue, iri: str, reuse: _Reuse | None = None
+) -> dict[str, str]:
     """Write ``entity/<kind>/<slug>.ttl`` and ``.jsonld``: the stated facts about the entity.
 
     The triples whose subject is the entity, from the stated graphs, sorted, so that the
@@ -548,6 +639,10 @@ def write_linked_data(site: Path, catalogue: Catalogue, iri: str) -> dict[str, s
         key=str,
     )
     paths = linked_data_paths(iri)
+    if reuse is not None:
+        key = content_key("data", [str(t) for t in triples])
+        if reuse.take(paths["ttl"], key) & reuse.take(paths["jsonld"], key):
+            return paths
     turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(catalogue.prefixes))
     _write(site / paths["ttl"], turtle or b"")
     _write(site / paths["jsonld"], ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"")
@@ -751,7 +846,17 @@ def _expand(index: GraphIndex, name: str) -> str:
     return base + local if base is not None else name
 
 
-def write_views(inputs: SiteInputs) -> int:
+def _graph_key(graph: nx.Graph, *extra: object) -> str:
+    """Return the key of a view: its nodes and edges with every attribute, and options."""
+    nodes = sorted((n, sorted(a.items())) for n, a in graph.nodes(data=True))
+    edges = sorted((min(a, b), max(a, b), sorted(d.items())) for a, b, d in graph.edges(data=True))
+    meta = sorted((k, v) for k, v in graph.graph.items() if k not in ("source_titles",))
+    titles = graph.graph.get("source_titles") or {}
+    used = sorted({g for _n, a in graph.nodes(data=True) for g in a.get("sources", ())})
+    return content_key(nodes, edges, meta, [(g, titles.get(g)) for g in used], extra)
+
+
+def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
     """Write the interactive views into ``<build>/site/views/`` and return how many.
 
     The ecosystem (the actors network, organisations and people, edges labelled by
@@ -770,8 +875,14 @@ def write_views(inputs: SiteInputs) -> int:
     whole = _prepare(projection(index, "entities"), index)
     count = 0
 
+    reuse = _Reuse(inputs, previous)
+
     def view(key: str, path: str, graph: nx.Graph, title: str, subtitle: str, **kw: Any) -> None:
         nonlocal count
+        inputs.views[key] = path
+        count += 1
+        if reuse.take(path, _graph_key(graph, title, subtitle, kw)):
+            return
         write_view(
             graph,
             site / path,
@@ -781,8 +892,6 @@ def write_views(inputs: SiteInputs) -> int:
             max_nodes=VIEW_MAX_NODES,
             **kw,
         )
-        inputs.views[key] = path
-        count += 1
 
     for key, name, path, title, other in (
         (
@@ -820,7 +929,8 @@ def write_views(inputs: SiteInputs) -> int:
             links=[other],
         )
     inputs.views["actors"] = inputs.views["ecosystem"]
-    for iri in catalogue.entities:
+    per_entity = len(catalogue.entities) <= ENTITY_VIEWS_UP_TO
+    for iri in catalogue.entities if per_entity else ():
         if iri not in whole:
             continue
         sub = neighbourhood(whole, iri, NEIGHBOURHOOD_DEPTH)
@@ -893,8 +1003,7 @@ class _Writer:
     def page(self, template: str, path: str, *, title: str, **context: Any) -> None:
         csp = context.pop("csp", _CSP)
         html = self.environment.get_template(template).render(
-            **self.common,
-            **context,
+            **{**self.common, **context},
             title=title,
             path=path,
             root=relative_root(path),
@@ -971,20 +1080,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def neutralise_csv(data: bytes) -> bytes:
     r"""Return a CSV file with every formula-leading cell written with a leading ``'``.
 
-    Cells are read and written back with :mod:`csv` (quoting as needed, ``
-    `` line
-    ends, as the W3C SPARQL CSV format has them); other cells are left as they were.
+    Cells are read and written back with :mod:`csv` (quoting as needed, CRLF line ends,
+    as the W3C SPARQL CSV format has them); a file with no such cell is left as it was.
 
     Examples
     --------
-    >>> neutralise_csv(b'name,value
-    =HYPERLINK("x"),-3
-    plain,@me
-    ')
-    b'name,value
-    "'=HYPERLINK(""x"")",'-3
-    plain,'@me
-    '
+    >>> neutralise_csv(b'name,value\r\n=HYPERLINK("x"),-3\r\nplain,@me\r\n')
+    b'name,value\r\n"\'=HYPERLINK(""x"")",\'-3\r\nplain,\'@me\r\n'
+    >>> neutralise_csv(b"a,b\r\n1,2\r\n")
+    b'a,b\r\n1,2\r\n'
     """
     import csv
     import io
@@ -1059,18 +1163,28 @@ def _iri(node: object) -> str:
     return node.value if isinstance(node, ox.NamedNode) else str(node)
 
 
-def write_site(inputs: SiteInputs) -> SiteSummary:
+def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSummary:
     """Write the pages of the explorer into ``<build>/site/`` (views: :func:`write_views`).
 
     Parameters
     ----------
     inputs
         The store, its index and analysis, the query results and the exports.
+    previous
+        The site of an earlier build (``build/site``), to build incrementally: each
+        entity page, its ``.ttl`` and ``.jsonld``, and each view has a key computed from
+        what it shows (:func:`content_key` of its page model: its facts, the labels and
+        articles it names); the keys are kept in the site (``keys.json``). A file whose
+        key is the one recorded in ``previous`` is taken from there (hard-linked, else
+        copied) instead of being rendered again; the other files are rendered. The
+        pages about the whole graph (home, lists, queries, timeline, analysis,
+        ontology, downloads) are always rendered: there are few of them.
 
     Returns
     -------
     SiteSummary
-        The number of pages written and the time it took.
+        The number of pages written, how many files were rendered and how many reused,
+        and the time it took.
     """
     started = time.perf_counter()
     site = inputs.build / SITE_DIR
@@ -1090,7 +1204,7 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
             published[rel] = publish(inputs.build, rel) or rel
         return published[rel]
 
-    writer = _Writer(site, {"counts": counts, "download": download})
+    writer = _Writer(site, {"counts": counts, "download": download, "show_counts": True})
     runs = sorted(inputs.runs, key=lambda r: (r.query.is_check, r.query.name))
     writer.page(
         "index.html.j2",
@@ -1114,18 +1228,26 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         by_class=by_class,
         entity_count=len(catalogue.entities),
     )
+    reuse = _Reuse(inputs, previous)
     for iri in catalogue.entities:
         page = catalogue.entity_page(iri)
-        linked = write_linked_data(site, catalogue, iri)
+        linked = write_linked_data(site, catalogue, iri, reuse)
+        facts = catalogue.key_facts(iri)
+        jsonld = json_for_html(schema_org(catalogue, iri))
+        view = inputs.views.get(iri)
+        if reuse.take(page.path, content_key("entity", page, facts, jsonld, view, linked)):
+            writer.paths.append(page.path)
+            continue
         writer.page(
             "entity.html.j2",
             page.path,
             title=page.label,
             page=page,
-            facts=catalogue.key_facts(iri),
+            facts=facts,
             linked=linked,
-            jsonld=json_for_html(schema_org(catalogue, iri)),
-            view=inputs.views.get(iri),
+            jsonld=jsonld,
+            view=view,
+            show_counts=False,
         )
     writer.page(
         "queries.html.j2",
@@ -1154,6 +1276,7 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         )
     copy_libraries(site)
     _write(site / "assets" / "workbench.js", _asset_text("workbench.js"))
+    _write(site / "w3id" / ".htaccess", _asset_text("w3id.htaccess"))
     data, note = write_workbench_data(site, inputs.exports.get(RdfFormat.NQUADS))
     writer.page(
         "workbench.html.j2",
@@ -1244,6 +1367,7 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         query_files=query_files,
         query_path=query_path,
     )
+    write_keys(inputs)
     readable(site)
     return SiteSummary(
         pages=len(writer.paths),
@@ -1251,4 +1375,6 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         entities=len(catalogue.entities),
         seconds=time.perf_counter() - started,
         paths=tuple(writer.paths),
+        rendered=inputs.rendered,
+        reused=inputs.reused,
     )

@@ -62,6 +62,8 @@ __all__ = [
     "GROUPS",
     "PALETTE",
     "class_style",
+    "notebook_library_html",
+    "notebook_view_html",
     "ViewSummary",
     "render_view",
     "to_pyvis",
@@ -456,7 +458,8 @@ def render_view(
         focus=focus,
         source_title=source_title or (lambda iri: titles.get(iri, iri)),
     )
-    vis_js = "\n" + _vis_network_js() + "\n"
+    from_parent = vis_src == FROM_PARENT
+    vis_js = _PARENT_SHIM if from_parent else "\n" + _vis_network_js() + "\n"
     view_js = "\n" + _asset("view.js") + "\n"
     html = _template().render(
         version=__version__,
@@ -466,12 +469,12 @@ def render_view(
         css=_asset("view.css"),
         data_json=json_for_html(data),
         vis_js=vis_js,
-        vis_src=vis_src,
+        vis_src=None if from_parent else vis_src,
         view_js=view_js,
         links=list(links),
         script_hashes=(
             f"'self' {_script_hash(view_js)}"
-            if vis_src is not None
+            if vis_src is not None and not from_parent
             else f"{_script_hash(vis_js)} {_script_hash(view_js)}"
         ),
     )
@@ -483,6 +486,63 @@ def render_view(
         leaves=sum(1 for p in parts if not p["children"]),
     )
     return html, summary
+
+
+FROM_PARENT = "parent"
+"""``vis_src`` for a view inside a notebook: vis-network is the notebook page's own."""
+
+_PARENT_SHIM = (
+    "\nwindow.vis = window.vis || (window.parent && window.parent.cgVisNetwork) || undefined;\n"
+)
+
+
+def notebook_library_html() -> str:
+    """Return a ``<script>`` that loads vis-network into a notebook page, once.
+
+    Show it once per notebook (for instance with the first view); every view written by
+    :func:`notebook_view_html` after it draws with that copy instead of carrying its own
+    650 kB. It sets ``window.cgVisNetwork`` and leaves ``window.vis`` as it was.
+
+    Examples
+    --------
+    >>> html = notebook_library_html()
+    >>> html.startswith("<script>") and "cgVisNetwork" in html
+    True
+    """
+    return (
+        "<script>(function(){var before=window.vis;"
+        + _vis_network_js()
+        + "\nwindow.cgVisNetwork=window.vis;window.vis=before;}());</script>"
+    )
+
+
+def notebook_view_html(
+    graph: nx.Graph, *, height: int = 600, shared: bool = True, **options: Any
+) -> str:
+    """Return a view of ``graph`` for a notebook cell: an ``<iframe srcdoc>``.
+
+    With ``shared`` (the default) the view takes vis-network from the notebook page
+    (shown once with :func:`notebook_library_html`), so a notebook loads the library
+    once, not once per view; without it, the view carries its own copy. The frame keeps
+    the view's page, its Content-Security-Policy and its script apart from the notebook.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_edge("a", "b")
+    >>> html = notebook_view_html(g, title="t")
+    >>> html.startswith("<iframe") and len(html) < 100_000
+    True
+    """
+    import html as html_module
+
+    options.setdefault("title", "")
+    page, _summary = render_view(graph, vis_src=FROM_PARENT if shared else None, **options)
+    return (
+        f'<iframe srcdoc="{html_module.escape(page, quote=True)}" '
+        f'style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
+        'title="network view"></iframe>'
+    )
 
 
 def write_vis_network(path: Path | str) -> Path:
