@@ -591,6 +591,10 @@ class Catalogue:
         self.entities: list[str] = []
         self._entity_set: frozenset[str] = frozenset()
         self._network: frozenset[str] = frozenset()
+        self._name_cache: dict[str, str] = {}
+        self._term_cache: dict[str, Link] = {}
+        self._group_cache: dict[str, tuple[str, str]] = {}
+        self._cites_cache: dict[frozenset[str], tuple[Link, ...]] = {}
 
     @classmethod
     def from_store(cls, store: Store, index: GraphIndex) -> Catalogue:
@@ -672,8 +676,11 @@ class Catalogue:
         return self.index.label(iri)
 
     def name(self, iri: str) -> str:
-        """Return the prefixed name of an IRI."""
-        return compact(iri, self.prefixes)
+        """Return the prefixed name of an IRI (remembered: pages ask for the same ones)."""
+        found = self._name_cache.get(iri)
+        if found is None:
+            found = self._name_cache[iri] = compact(iri, self.prefixes)
+        return found
 
     def kind(self, iri: str) -> str:
         """Return the label of the most specific class of ``iri`` (``resource`` if none)."""
@@ -692,9 +699,12 @@ class Catalogue:
 
     def term(self, iri: str) -> Link:
         """Return a property or class, labelled, linked to the ontology page for ``cg:``."""
-        label = self.term_labels.get(iri) or _TERM_LABELS.get(iri) or _words(iri)
-        href = f"ontology.html#{_anchor(iri)}" if iri in CG else None
-        return Link(label, href, self.name(iri))
+        found = self._term_cache.get(iri)
+        if found is None:
+            label = self.term_labels.get(iri) or _TERM_LABELS.get(iri) or _words(iri)
+            href = f"ontology.html#{_anchor(iri)}" if iri in CG else None
+            found = self._term_cache[iri] = Link(label, href, self.name(iri))
+        return found
 
     def value(self, node: Term) -> Link:
         """Return an object of a statement as a link or as text."""
@@ -734,8 +744,14 @@ class Catalogue:
         A derived graph is cited as ``derived by reasoning``, followed by the articles
         of the stated graphs it follows from.
         """
+        chosen = frozenset(graphs)
+        found = self._cites_cache.get(chosen)
+        if found is None:
+            found = self._cites_cache[chosen] = self._cites(chosen)
+        return found
+
+    def _cites(self, chosen: frozenset[str]) -> tuple[Link, ...]:
         links: list[Link] = []
-        chosen = set(graphs)
         derived = sorted(g for g in chosen if is_derived_graph(g))
         stated = sorted(g for g in chosen if not is_derived_graph(g))
         if derived:
@@ -1015,10 +1031,18 @@ class Catalogue:
         group.rows.append(row)
 
     def _group_of(self, iri: str) -> tuple[str, str]:
-        for key, title, classes in _GROUPS:
-            if any(self.is_a(iri, cls) for cls in classes):
-                return key, title
-        return _OTHER_GROUP
+        found = self._group_cache.get(iri)
+        if found is None:
+            found = next(
+                (
+                    (key, title)
+                    for key, title, classes in _GROUPS
+                    if any(self.is_a(iri, cls) for cls in classes)
+                ),
+                _OTHER_GROUP,
+            )
+            self._group_cache[iri] = found
+        return found
 
     def _relation(
         self, iri: str, predicate: str, other: str, graphs: Iterable[str], *, outgoing: bool

@@ -117,7 +117,7 @@ VIS_PATH = "views/lib/vis-network.min.js"
 ENTITY_VIEWS_UP_TO = 2000
 """Up to this many entities, each gets a full-page view of its neighbourhood."""
 
-VIEW_MAX_NODES = 1500
+VIEW_MAX_NODES = 600
 """Most nodes a view draws at once; a larger graph opens as parts (level of detail)."""
 
 NEIGHBOURHOOD_DEPTH = 2

@@ -3,6 +3,7 @@
  * labels, or string tooltips (which vis-network shows as text): never as HTML. */
 (function () {
   "use strict";
+  var started = performance.now();
   var DATA = JSON.parse(document.getElementById("cg-data").textContent);
   var N = DATA.nodes, E = DATA.edges, P = DATA.parts, C = DATA.classes, S = DATA.sources;
   var hiddenClasses = new Set();
@@ -244,6 +245,7 @@
     shownNode.clear();
     shownEdge.clear();
     if (part.children.length === 0) {
+      part.nodes.forEach(function (i) { shownNode.set(i, ""); });
       nodes.add(part.nodes.map(nodeItem));
       edges.add(part.edges.map(edgeItem));
     } else {
@@ -456,8 +458,10 @@
     if (window.matchMedia("(max-width: 700px)").matches) document.body.classList.add("cg-panel-open");
   });
 
+  var parsed = performance.now();
   renderLegend();
   showPart(0);
   if (DATA.focus !== null) goTo(DATA.focus);
+  api.timings = { scriptStart: started, dataParsed: parsed, shown: performance.now() };
   api.ready = true;
 }());
