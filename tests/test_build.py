@@ -143,7 +143,7 @@ def test_entity_page_cites_the_articles(site_build):
 
 def test_timeline_shows_precision_and_inferred_years(site_build):
     html = (site_build.site / "timeline.html").read_text(encoding="utf-8")
-    assert "6 June (year not stated)" in html
+    assert "6 June, year not stated" in html
     assert "2019 (inferred)" in html and "2017 (inferred)" in html
     orders = re.findall(r'data-order="(\d)\|([^"]*)"', html)
     keys = [(int(a), b) for a, b in orders]

@@ -228,4 +228,28 @@ def test_a_class_has_one_colour_in_every_view(ecosystem):
     shared = colours[0].keys() & colours[1].keys()
     assert {"cg:ClusterNetwork", "cg:Post", "foaf:Person"} <= shared
     assert all(colours[0][c] == colours[1][c] for c in shared)
-    assert len(set(colours[0].values())) == len(colours[0])  # no two classes look alike
+    # Colour groups: organisations, people and ties never share a colour.
+    assert len({colours[0][c][0] for c in ("cg:ClusterNetwork", "cg:Post", "foaf:Person")}) == 3
+
+
+def test_colours_are_keyed_on_the_class_not_the_data(ecosystem):
+    """A made-up source full of new posts does not change any class's colour or shape."""
+    from clustergraph.render.views import GROUPS, class_style
+
+    before = {
+        c["name"]: (c["color"], c["shape"])
+        for c in page_data(render_view(ecosystem, title="x")[0])["classes"]
+    }
+    bigger = ecosystem.copy()
+    for k in range(60):  # a made-up article naming sixty posts and ten new kinds of thing
+        bigger.add_node(f"urn:x:post{k}", cls="cg:Post", label=f"post {k}")
+        bigger.add_node(f"urn:x:thing{k}", cls=f"ex:Kind{k % 10}", label=f"thing {k}")
+        bigger.add_edge(f"urn:x:post{k}", f"urn:x:thing{k}")
+    after = {
+        c["name"]: (c["color"], c["shape"])
+        for c in page_data(render_view(bigger, title="x")[0])["classes"]
+    }
+    assert all(after[c] == before[c] for c in before)
+    palette = {colour for colour, _text in GROUPS.values()}
+    assert {colour for colour, _shape in after.values()} <= palette
+    assert class_style("cg:Post") == ("tie", GROUPS["tie"][0], "square")

@@ -246,3 +246,32 @@ def test_large_graph_opens_in_parts(browser, tmp_path):
         page.check_clean()
     finally:
         page.close()
+
+
+def test_notebook_views_share_one_copy_of_vis_network(browser, ecosystem, tmp_path):
+    """Views in a notebook: the library is loaded once by the page, each view draws with it."""
+    from clustergraph.render.views import notebook_library_html, notebook_view_html
+
+    small = neighbourhood(ecosystem, "https://w3id.org/clustergraph/id/org/lcn", 1)
+    views = [notebook_view_html(small, title=f"view {k}", height=300) for k in range(2)]
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(
+        "<!DOCTYPE html><html><body>" + notebook_library_html() + "".join(views) + "</body></html>",
+        encoding="utf-8",
+    )
+    assert all(len(v) < len(notebook_library_html()) / 3 for v in views)  # no copy inside
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(notebook.resolve().as_uri())
+        for frame in page.frames[1:]:
+            frame.wait_for_function(
+                "() => window.cgView && window.cgView.ready && window.cgView.drawCount > 0",
+                timeout=20_000,
+            )
+        assert len(page.frames) == 3
+        assert page.evaluate("typeof window.vis") == "undefined"  # the page's own vis untouched
+    finally:
+        page.close()
+    assert errors == []

@@ -39,10 +39,18 @@ from clustergraph.cli import curate as curate_commands
 from clustergraph.cli import data as data_commands
 from clustergraph.cli import network as network_commands
 from clustergraph.cli import query as query_commands
+from clustergraph.cli import serve as serve_commands
 from clustergraph.cli.common import Context
 from clustergraph.errors import ClusterGraphError, DataError, ExitCode
 
-GROUPS = (data_commands, query_commands, network_commands, build_commands, curate_commands)
+GROUPS = (
+    data_commands,
+    query_commands,
+    network_commands,
+    build_commands,
+    curate_commands,
+    serve_commands,
+)
 """The modules that add commands: each has ``register(commands)`` and ``COMMANDS``."""
 
 EXIT_CODES = """\

@@ -18,7 +18,7 @@ an entity page answers:
 
 It also lists every dated fact for the timeline (:meth:`Catalogue.timeline`), in
 order, with the precision the source gives: a year, a month, a day, or a day or month
-without a year (``6 June (year not stated)``), with the curator's inferred year marked
+without a year (``6 June, year not stated``), with the curator's inferred year marked
 as such.
 
 An entity is an IRI under ``id/`` that some stated graph types (``rdf:type``); its page
@@ -33,7 +33,7 @@ Examples
 --------
 >>> d = format_date(ox.Literal("--06-06", datatype=ox.NamedNode(XSD.gMonthDay)))
 >>> d.text, d.precision, d.sort_key, d.year_known
-('6 June (year not stated)', 'day and month, no year', '--06-06', False)
+('6 June, year not stated', 'day and month, no year', '--06-06', False)
 >>> format_date(ox.Literal("2019-10", datatype=ox.NamedNode(XSD.gYearMonth))).text
 'October 2019'
 >>> entity_path("https://w3id.org/clustergraph/id/org/lcn")
@@ -85,6 +85,9 @@ __all__ = [
     "DateText",
     "EntityPage",
     "FactRow",
+    "KeyFact",
+    "KeyFacts",
+    "KeyValue",
     "FigureRow",
     "Group",
     "Link",
@@ -335,6 +338,30 @@ class EntityPage:
 
 
 @dataclass(frozen=True)
+class KeyValue:
+    """One value of a key fact: its parts (links and words) and its footnotes."""
+
+    parts: tuple[Link, ...]
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class KeyFact:
+    """One line of the key-facts box: what (``Founded``) and its values."""
+
+    label: str
+    values: tuple[KeyValue, ...]
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """The key-facts box of an entity page, and its footnotes (the articles, numbered)."""
+
+    rows: tuple[KeyFact, ...]
+    notes: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     """One dated fact."""
 
@@ -391,7 +418,7 @@ def format_date(value: ox.Literal) -> DateText:
     >>> format_date(ox.Literal("2017-06-16", datatype=ox.NamedNode(XSD.date))).text
     '16 June 2017'
     >>> format_date(ox.Literal("--10", datatype=ox.NamedNode(XSD.gMonth))).text
-    'October (year not stated)'
+    'October, year not stated'
     >>> format_date(ox.Literal("2019", datatype=ox.NamedNode(XSD.gYear))).precision
     'year'
     """
@@ -410,7 +437,7 @@ def format_date(value: ox.Literal) -> DateText:
     m = re.fullmatch(r"--(\d{2})-(\d{2})", text)
     if m and datatype == XSD.gMonthDay:
         return DateText(
-            f"{int(m[2])} {_month(m[1])} (year not stated)",
+            f"{int(m[2])} {_month(m[1])}, year not stated",
             "day and month, no year",
             f"{m[1]}-{m[2]}",
             text,
@@ -419,9 +446,33 @@ def format_date(value: ox.Literal) -> DateText:
     m = re.fullmatch(r"--(\d{2})", text)
     if m and datatype == XSD.gMonth:
         return DateText(
-            f"{_month(m[1])} (year not stated)", "month, no year", "", text, year_known=False
+            f"{_month(m[1])}, year not stated", "month, no year", "", text, year_known=False
         )
     return DateText(text, "as given", "", text, year_known=not text.startswith("--"))
+
+
+def duration_text(value: str) -> str:
+    """Return an ``xsd:duration`` for people: ``P2Y`` is ``2 years``.
+
+    Examples
+    --------
+    >>> duration_text("P2Y"), duration_text("P1Y6M"), duration_text("PT3H")
+    ('2 years', '1 year and 6 months', 'PT3H')
+    """
+    m = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", value.strip())
+    if not m or not any(m.groups()):
+        return value
+    parts = [
+        _plural(int(n), unit)
+        for n, unit in zip(m.groups(), ("year", "month", "day"), strict=True)
+        if n
+    ]
+    return " and ".join(parts)
+
+
+def _plural(n: int, noun: str) -> str:
+    """Return ``1 year``, ``2 years``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _month(number: str) -> str:
@@ -540,6 +591,10 @@ class Catalogue:
         self.entities: list[str] = []
         self._entity_set: frozenset[str] = frozenset()
         self._network: frozenset[str] = frozenset()
+        self._name_cache: dict[str, str] = {}
+        self._term_cache: dict[str, Link] = {}
+        self._group_cache: dict[str, tuple[str, str]] = {}
+        self._cites_cache: dict[frozenset[str], tuple[Link, ...]] = {}
 
     @classmethod
     def from_store(cls, store: Store, index: GraphIndex) -> Catalogue:
@@ -621,8 +676,11 @@ class Catalogue:
         return self.index.label(iri)
 
     def name(self, iri: str) -> str:
-        """Return the prefixed name of an IRI."""
-        return compact(iri, self.prefixes)
+        """Return the prefixed name of an IRI (remembered: pages ask for the same ones)."""
+        found = self._name_cache.get(iri)
+        if found is None:
+            found = self._name_cache[iri] = compact(iri, self.prefixes)
+        return found
 
     def kind(self, iri: str) -> str:
         """Return the label of the most specific class of ``iri`` (``resource`` if none)."""
@@ -641,9 +699,12 @@ class Catalogue:
 
     def term(self, iri: str) -> Link:
         """Return a property or class, labelled, linked to the ontology page for ``cg:``."""
-        label = self.term_labels.get(iri) or _TERM_LABELS.get(iri) or _words(iri)
-        href = f"ontology.html#{_anchor(iri)}" if iri in CG else None
-        return Link(label, href, self.name(iri))
+        found = self._term_cache.get(iri)
+        if found is None:
+            label = self.term_labels.get(iri) or _TERM_LABELS.get(iri) or _words(iri)
+            href = f"ontology.html#{_anchor(iri)}" if iri in CG else None
+            found = self._term_cache[iri] = Link(label, href, self.name(iri))
+        return found
 
     def value(self, node: Term) -> Link:
         """Return an object of a statement as a link or as text."""
@@ -683,8 +744,14 @@ class Catalogue:
         A derived graph is cited as ``derived by reasoning``, followed by the articles
         of the stated graphs it follows from.
         """
+        chosen = frozenset(graphs)
+        found = self._cites_cache.get(chosen)
+        if found is None:
+            found = self._cites_cache[chosen] = self._cites(chosen)
+        return found
+
+    def _cites(self, chosen: frozenset[str]) -> tuple[Link, ...]:
         links: list[Link] = []
-        chosen = set(graphs)
         derived = sorted(g for g in chosen if is_derived_graph(g))
         stated = sorted(g for g in chosen if not is_derived_graph(g))
         if derived:
@@ -787,16 +854,195 @@ class Catalogue:
             in_network=self.in_network(iri),
         )
 
+    # -- key facts -------------------------------------------------------------------
+
+    def _objects(self, iri: str, predicate: str) -> list[tuple[Term, set[str]]]:
+        """Return the stated objects of ``iri``'s ``predicate`` with their stated graphs."""
+        found = [
+            (o, _stated(graphs))
+            for (p, o), graphs in self.out.get(iri, {}).items()
+            if p == predicate and _stated(graphs)
+        ]
+        return sorted(found, key=lambda og: (og[0].value,))
+
+    def _subjects(self, iri: str, predicate: str) -> list[tuple[str, set[str]]]:
+        """Return the subjects stating ``predicate`` ``iri``, with their stated graphs."""
+        found = [
+            (s, _stated(graphs))
+            for (s, p), graphs in self.into.get(iri, {}).items()
+            if p == predicate and _stated(graphs)
+        ]
+        return sorted(found)
+
+    def period_text(self, iri: str) -> str:
+        """Return an OWL-Time interval for people: ``since 2020``, ``2021 – 2023``, ``for 2 years``.
+
+        Read generically from OWL-Time: ``time:hasBeginning``, ``time:hasEnd``, their
+        ``time:inXSDDate`` (or any ``time:inXSD…``) and ``time:hasXSDDuration``.
+        """
+        begin = self._first(iri, TIME.hasBeginning)
+        end = self._first(iri, TIME.hasEnd)
+        durations = [
+            duration_text(o.value)
+            for (p, o) in self.out.get(iri, {})
+            if p == TIME.hasXSDDuration and isinstance(o, ox.Literal)
+        ]
+        parts = []
+        if begin is not None and end is not None:
+            parts.append(f"{self.time_text(begin)} – {self.time_text(end)}")
+        elif begin is not None:
+            parts.append(f"since {self.time_text(begin)}")
+        elif end is not None:
+            parts.append(f"until {self.time_text(end)}")
+        elif not durations:
+            parts.append(self.time_text(iri))
+        parts += [f"for {d}" for d in sorted(durations)]
+        return ", ".join(p for p in parts if p)
+
+    def key_facts(self, iri: str) -> KeyFacts:
+        """Return what an entity page shows first, each value footnoted to its articles.
+
+        Kind, country, sectors, founding date, who leads it and since when, posts held,
+        memberships, members, labels, figures with their dates.
+
+        Examples
+        --------
+        >>> from clustergraph.store import open_store
+        >>> store = open_store("memory:")
+        >>> a = "https://w3id.org/clustergraph/id/org/a"
+        >>> store.replace_graphs({"https://w3id.org/clustergraph/graph/source/x": f'''
+        ...     <{a}> <{RDF.type}> <{ORG.FormalOrganization}> .
+        ...     <{a}> <{SCHEMA.foundingDate}> "2019"^^<{XSD.gYear}> .'''.encode()})
+        >>> facts = Catalogue.from_store(store, GraphIndex.from_store(store)).key_facts(a)
+        >>> [(r.label, [v.parts[0].text for v in r.values]) for r in facts.rows]
+        [('Kind', ['formal organization']), ('Founded', ['2019'])]
+        """
+        notes: dict[str, int] = {}
+        note_links: list[Link] = []
+
+        def cite(graphs: Iterable[str]) -> tuple[int, ...]:
+            numbers = []
+            for link in self.cites(graphs):
+                key = link.title or link.text
+                if key not in notes:
+                    notes[key] = len(note_links) + 1
+                    note_links.append(link)
+                numbers.append(notes[key])
+            return tuple(sorted(set(numbers)))
+
+        rows: list[KeyFact] = [KeyFact("Kind", (KeyValue((Link(self.kind(iri)),), ()),))]
+
+        def simple(label: str, predicate: str) -> None:
+            values = tuple(
+                KeyValue((self.value(o),), cite(g)) for o, g in self._objects(iri, predicate)
+            )
+            if values:
+                rows.append(KeyFact(label, values))
+
+        simple("Country", CG.country)
+        simple("Sectors", ORG.classification)
+        simple("Founded", SCHEMA.foundingDate)
+        simple("Legal form", ROV.orgType)
+        if self.is_a(iri, CG.Source):
+            simple("Title", DCTERMS.title)
+            simple("Publisher", DCTERMS.publisher)
+            simple("Publisher", SCHEMA.publisher)
+            simple("Author", DCTERMS.creator)
+            simple("Published", DCTERMS.issued)
+            simple("Published", SCHEMA.datePublished)
+            simple("Original", SCHEMA.url)
+            simple("Original", FOAF.page)
+        simple("Date", CG.date)
+
+        def post_value(post: str, other: str, graphs: set[str]) -> KeyValue:
+            role = [self.label(o.value) for o, _g in self._objects(post, ORG.role)]
+            parts = [Link((role[0] if role else "post") + ": ")]
+            parts.append(self.link(other))
+            for period, _g in self._objects(post, CG.heldDuring):
+                parts.append(Link(" (" + self.period_text(period.value) + ")"))
+            return KeyValue(tuple(parts), cite(graphs))
+
+        leaders = []
+        for post, graphs in self._subjects(iri, ORG.postIn):
+            for holder, g2 in self._objects(post, ORG.heldBy):
+                leaders.append(post_value(post, holder.value, graphs | g2))
+        if leaders:
+            rows.append(KeyFact("Led by", tuple(leaders)))
+        posts = []
+        for post, graphs in self._subjects(iri, ORG.heldBy):
+            for org, g2 in self._objects(post, ORG.postIn):
+                posts.append(post_value(post, org.value, graphs | g2))
+        if posts:
+            rows.append(KeyFact("Posts held", tuple(posts)))
+
+        memberships = []
+        for membership, graphs in self._subjects(iri, ORG.member):
+            for org, g2 in self._objects(membership, ORG.organization):
+                role = [self.label(o.value) for o, _g in self._objects(membership, ORG.role)]
+                parts = [self.link(org.value)]
+                if role:
+                    parts.append(Link(f" ({role[0]})"))
+                for period, _g in self._objects(membership, ORG.memberDuring):
+                    parts.append(Link(", " + self.period_text(period.value)))
+                memberships.append(KeyValue(tuple(parts), cite(graphs | g2)))
+        if memberships:
+            rows.append(KeyFact("Member of", tuple(memberships)))
+        members = self._subjects(iri, ORG.organization)
+        if members:
+            graphs = set().union(*(g for _m, g in members))
+            rows.append(
+                KeyFact(
+                    "Members named",
+                    (KeyValue((Link(_plural(len(members), "membership")),), cite(graphs)),),
+                )
+            )
+        labels = []
+        for award, graphs in self._subjects(iri, CG.awardedTo):
+            parts = []
+            for level, _g in self._objects(award, CG.labelLevel):
+                parts.append(Link(self.label(level.value) + " label"))
+            if not parts:
+                parts.append(self.link(award))
+            for body, _g in self._objects(award, CG.awardedBy):
+                parts += [Link(" from "), self.link(body.value)]
+            for date, _g in self._objects(award, CG.date):
+                parts.append(
+                    Link(", " + format_literal(date) if isinstance(date, ox.Literal) else "")
+                )
+            for period, _g in self._objects(award, CG.validDuring):
+                parts.append(Link(", valid " + self.period_text(period.value)))
+            labels.append(KeyValue(tuple(parts), cite(graphs)))
+        if labels:
+            rows.append(KeyFact("Labels", tuple(labels)))
+        sizes = []
+        for figure, graphs in self._subjects(iri, CG.figureOf):
+            row = self._figure(figure, graphs)
+            parts = [Link(f"{row.value} {row.measure.text}")]
+            if row.as_of is not None:
+                parts.append(Link(f" (as of {row.as_of.text})"))
+            sizes.append(KeyValue(tuple(parts), cite(graphs)))
+        if sizes:
+            rows.append(KeyFact("Figures", tuple(sizes)))
+        return KeyFacts(tuple(rows), tuple(note_links))
+
     def _add(self, groups: dict[str, Group], row: RelationRow) -> None:
         key, title = self._group_of(row.iri)
         group = groups.setdefault(key, Group(key, title))
         group.rows.append(row)
 
     def _group_of(self, iri: str) -> tuple[str, str]:
-        for key, title, classes in _GROUPS:
-            if any(self.is_a(iri, cls) for cls in classes):
-                return key, title
-        return _OTHER_GROUP
+        found = self._group_cache.get(iri)
+        if found is None:
+            found = next(
+                (
+                    (key, title)
+                    for key, title, classes in _GROUPS
+                    if any(self.is_a(iri, cls) for cls in classes)
+                ),
+                _OTHER_GROUP,
+            )
+            self._group_cache[iri] = found
+        return found
 
     def _relation(
         self, iri: str, predicate: str, other: str, graphs: Iterable[str], *, outgoing: bool

@@ -49,7 +49,11 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import shutil
 import time
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -67,6 +71,7 @@ from clustergraph.network.measures import Analysis
 from clustergraph.network.projections import DESCRIPTIONS, construct_network, neighbourhood
 from clustergraph.project.layout import (
     DERIVED_NS,
+    ID_NS,
     MANIFEST_GRAPH,
     ONTOLOGY_GRAPH,
     SOURCE_GRAPHS,
@@ -75,14 +80,15 @@ from clustergraph.project.layout import (
     is_derived_graph,
     stated_graph,
 )
+from clustergraph.project.namespace import CG
 from clustergraph.project.prefixes import compact
-from clustergraph.project.vocab import PROV
+from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, PROV, SCHEMA, SKOS, XSD
 from clustergraph.queries.library import QueryFile, QueryForm
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
-from clustergraph.render.catalogue import Catalogue, Link, entity_path
+from clustergraph.render.catalogue import NAME_PROPERTIES, Catalogue, Link, entity_path
 from clustergraph.render.ontodoc import ontology_doc
-from clustergraph.render.views import write_view, write_vis_network
+from clustergraph.render.views import json_for_html, lib_files, write_view, write_vis_network
 from clustergraph.store.base import AskResult, GraphResult, Result, SelectResult, Store
 
 if TYPE_CHECKING:
@@ -108,6 +114,12 @@ SITE_DIR = "site"
 VIS_PATH = "views/lib/vis-network.min.js"
 """The one copy of vis-network the views share (relative to the site's root)."""
 
+ENTITY_VIEWS_UP_TO = 2000
+"""Up to this many entities, each gets a full-page view of its neighbourhood."""
+
+VIEW_MAX_NODES = 600
+"""Most nodes a view draws at once; a larger graph opens as parts (level of detail)."""
+
 NEIGHBOURHOOD_DEPTH = 2
 """Hops drawn around an entity in its neighbourhood view."""
 
@@ -115,6 +127,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("index.html", "Home"),
     ("entities.html", "Entities"),
     ("queries.html", "Queries"),
+    ("workbench.html", "Workbench"),
     ("timeline.html", "Timeline"),
     ("analysis.html", "Analysis"),
     ("ontology.html", "Ontology"),
@@ -123,7 +136,8 @@ NAV: tuple[tuple[str, str], ...] = (
 """The site's main navigation: (page, text)."""
 
 _CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-src 'self'; "
     "base-uri 'none'; form-action 'none'"
 )
 
@@ -325,6 +339,9 @@ class SiteInputs:
     views: dict[str, str] = field(default_factory=dict)
     catalogue: Catalogue | None = None
     counts: GraphCounts | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0
+    reused: int = 0
 
     def get_catalogue(self) -> Catalogue:
         """Return the catalogue of the store, read once."""
@@ -349,13 +366,407 @@ class SiteInputs:
 
 @dataclass(frozen=True)
 class SiteSummary:
-    """What was written: HTML pages (views aside), views, and the time it took."""
+    """What was written: HTML pages (views aside), views, and the time it took.
+
+    ``rendered`` counts the files (pages, views, entity data files) made anew, ``reused``
+    those taken unchanged from the previous site (see :func:`write_site`).
+    """
 
     pages: int
     views: int
     entities: int
     seconds: float
     paths: tuple[str, ...] = ()
+    rendered: int = 0
+    reused: int = 0
+
+
+KEYS_FILE = "keys.json"
+"""The site's record of what each keyed file shows (a hash), for incremental builds."""
+
+KEY_VERSION = f"{__version__}/1"
+"""Part of every key: a new clustergraph (or a new page design) renders everything."""
+
+
+def content_key(*parts: object) -> str:
+    """Return the key of a file: a hash of what it shows (``repr`` of its model).
+
+    Examples
+    --------
+    >>> content_key("a", (1, 2)) == content_key("a", (1, 2)) != content_key("a", (2, 1))
+    True
+    """
+    digest = hashlib.sha256(KEY_VERSION.encode("utf-8"))
+    for part in parts:
+        digest.update(b"\x00")
+        digest.update(repr(part).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def read_keys(site: Path | None) -> dict[str, str]:
+    """Return the keys a site was written with (none if there is no such site)."""
+    import json
+
+    if site is None:
+        return {}
+    try:
+        data = json.loads((site / KEYS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+class _Reuse:
+    """Takes unchanged files from the previous site instead of making them again."""
+
+    def __init__(self, inputs: SiteInputs, previous: Path | None) -> None:
+        self.inputs = inputs
+        self.previous = previous
+        self.site = inputs.build / SITE_DIR
+        self.old = read_keys(previous)
+
+    def take(self, path: str, key: str) -> bool:
+        """Record ``key`` for ``path``; link the previous file and say so if it is unchanged."""
+        self.inputs.keys[path] = key
+        if self.previous is None or self.old.get(path) != key:
+            self.inputs.rendered += 1
+            return False
+        source = self.previous / path
+        target = self.site / path
+        if not source.is_file():
+            self.inputs.rendered += 1
+            return False
+        if target.resolve() == source.resolve():  # writing over the same site
+            self.inputs.reused += 1
+            return True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.inputs.reused += 1
+        return True
+
+
+def write_keys(inputs: SiteInputs) -> None:
+    """Write the keys of the site's files (sorted, so the same site gives the same bytes)."""
+    import json
+
+    text = json.dumps(dict(sorted(inputs.keys.items())), indent=0, sort_keys=True)
+    _write(inputs.build / SITE_DIR / KEYS_FILE, text + "\n")
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` as search compares it: no accents, lower case, words of a-z and 0-9.
+
+    The same as ``normalise`` in ``assets/search.js``: NFKD, combining marks dropped.
+
+    Examples
+    --------
+    >>> import unicodedata
+    >>> normalise("Julius PAUŽOLIS"), normalise(unicodedata.normalize("NFD", "Paužolis"))
+    ('julius pauzolis', 'pauzolis')
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", stripped).split())
+
+
+def search_rows(catalogue: Catalogue) -> dict[str, list[list[str]]]:
+    """Return the search index: for each first letter of a word, the entities having one.
+
+    A row is ``[words, label, kind, href]``, ``words`` every name and alias of the entity
+    and its slug, normalised (:func:`normalise`). Rows are in entity order, so the same
+    data gives the same files.
+    """
+    shards: dict[str, list[list[str]]] = {}
+    name_properties = set(NAME_PROPERTIES)
+    for iri in catalogue.entities:
+        names = [catalogue.label(iri)]
+        names += sorted(
+            {
+                o.value
+                for (p, o) in catalogue.out.get(iri, {})
+                if p in name_properties and isinstance(o, ox.Literal)
+            }
+        )
+        names.append(catalogue.name(iri).partition(":")[2].replace("-", " "))
+        words = list(dict.fromkeys(w for n in names for w in normalise(n).split()))
+        row = [
+            " ".join(normalise(n) for n in dict.fromkeys(names)),
+            catalogue.label(iri),
+            catalogue.kind(iri),
+            entity_path(iri),
+        ]
+        for key in sorted({w[0] if w[0].isalnum() else "_" for w in words}):
+            shards.setdefault(key, []).append(row)
+    return shards
+
+
+def write_search(site: Path, catalogue: Catalogue) -> int:
+    """Write the search index (``search/<letter>.js``) and its script; return the files."""
+    shards = search_rows(catalogue)
+    folder = site / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, rows in sorted(shards.items()):
+        text = f"cgSearch.add({json_for_html(key)},{json_for_html(rows)});\n"
+        _write(folder / f"{key}.js", text)
+    _write(site / "assets" / "search.js", _asset_text("search.js"))
+    return len(shards) + 1
+
+
+def _asset_text(name: str) -> str:
+    return resources.files("clustergraph.render").joinpath("assets", name).read_text("utf-8")
+
+
+def _write(path: Path, text: str | bytes) -> None:
+    """Write a file of the site (readable by a web server), only if its bytes changed."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o644)
+
+
+_SCHEMA_TYPES = (
+    (CG.Cluster, "Organization"),
+    (ORG.Organization, "Organization"),
+    (FOAF.Person, "Person"),
+    (CG.Event, "Event"),
+    (CG.Project, "Project"),
+    (CG.Source, "Article"),
+    (CG.Agreement, "CreativeWork"),
+    (CG.Order, "CreativeWork"),
+    (ORG.Membership, "OrganizationRole"),
+    (ORG.Post, "Role"),
+)
+
+
+def schema_org(catalogue: Catalogue, iri: str) -> dict[str, Any]:
+    r"""Return an entity's main facts as schema.org JSON-LD, for its page.
+
+    Examples
+    --------
+    >>> from clustergraph.project.vocab import RDF
+    >>> from clustergraph.store import open_store
+    >>> store = open_store("memory:")
+    >>> a = "https://w3id.org/clustergraph/id/org/a"
+    >>> store.replace_graphs({"https://w3id.org/clustergraph/graph/source/x": (
+    ...     f'<{a}> <{RDF.type}> <{ORG.FormalOrganization}> .\n'
+    ...     f'<{a}> <{SKOS.prefLabel}> "A" .').encode()})
+    >>> c = Catalogue.from_store(store, GraphIndex.from_store(store))
+    >>> schema_org(c, a)["@type"], schema_org(c, a)["name"]
+    ('Organization', 'A')
+    """
+    kind = next((t for cls, t in _SCHEMA_TYPES if catalogue.is_a(iri, cls)), "Thing")
+    data: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@id": iri,
+        "@type": kind,
+        "name": catalogue.label(iri),
+        "identifier": catalogue.name(iri),
+    }
+    out = catalogue.out.get(iri, {})
+
+    def literals(predicate: str) -> list[str]:
+        return sorted(
+            {o.value for (p, o), g in out.items() if p == predicate and isinstance(o, ox.Literal)}
+        )
+
+    def iris(predicate: str) -> list[str]:
+        return sorted(
+            {o.value for (p, o), g in out.items() if p == predicate and isinstance(o, ox.NamedNode)}
+        )
+
+    alternate = sorted(set(literals(SKOS.altLabel) + literals(FOAF.name)) - {data["name"]})
+    if alternate:
+        data["alternateName"] = alternate
+    for predicate, key in (
+        (DCTERMS.description, "description"),
+        (SCHEMA.foundingDate, "foundingDate"),
+    ):
+        found = literals(predicate)
+        if found:
+            data[key] = found[0]
+    member_of = iris(ORG.memberOf)
+    if member_of:
+        data["memberOf"] = [{"@id": o, "name": catalogue.label(o)} for o in member_of]
+    same = iris(OWL.sameAs)
+    if same:
+        data["sameAs"] = same
+    sources = sorted(
+        {
+            catalogue.graph_source[g]
+            for gs in out.values()
+            for g in gs
+            if g in catalogue.graph_source
+        }
+    )
+    if sources:
+        data["subjectOf"] = [{"@id": s, "name": catalogue.label(s)} for s in sources]
+    return data
+
+
+def linked_data_paths(iri: str) -> dict[str, str]:
+    """Return the site paths of an entity's Turtle and JSON-LD files, beside its page.
+
+    Examples
+    --------
+    >>> linked_data_paths("https://w3id.org/clustergraph/id/org/lcn")
+    {'ttl': 'entity/org/lcn.ttl', 'jsonld': 'entity/org/lcn.jsonld'}
+    """
+    stem = entity_path(iri).removesuffix(".html")
+    return {"ttl": stem + ".ttl", "jsonld": stem + ".jsonld"}
+
+
+def write_linked_data(
+    site: Path, catalogue: Catalogue, iri: str, reuse: _Reuse | None = None
+) -> dict[str, str]:
+    """Write ``entity/<kind>/<slug>.ttl`` and ``.jsonld``: the stated facts about the entity.
+
+    The triples whose subject is the entity, from the stated graphs, sorted, so that the
+    same data gives the same bytes.
+    """
+    triples = sorted(
+        (
+            ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o)
+            for (p, o), graphs in catalogue.out.get(iri, {}).items()
+            if _is_stated(graphs)
+        ),
+        key=str,
+    )
+    paths = linked_data_paths(iri)
+    if reuse is not None:
+        key = content_key("data", [str(t) for t in triples])
+        if reuse.take(paths["ttl"], key) & reuse.take(paths["jsonld"], key):
+            return paths
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(catalogue.prefixes))
+    _write(site / paths["ttl"], turtle or b"")
+    _write(site / paths["jsonld"], ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"")
+    return paths
+
+
+def _is_stated(graphs: set[str]) -> bool:
+    return any(not is_derived_graph(g) for g in graphs)
+
+
+WORKBENCH_MAX_QUADS = 300_000
+"""Above this many quads the site carries no data for the in-browser workbench."""
+
+_WORKBENCH_CSP = (
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+_PARAM = "urn:x-clustergraph-param:"
+
+
+def workbench_config(
+    runs: Sequence[QueryRun], prefixes: Mapping[str, str], data: str | None, note: str = ""
+) -> dict[str, Any]:
+    """Return what the workbench page needs: the library's queries, prefixes, data file.
+
+    Each query carries its text and, for its parameters, the text with a placeholder
+    IRI bound where the command line binds the value (a ``VALUES`` block, see
+    :func:`clustergraph.store.sparql.bind_values`), so that the page puts the value the
+    user typed exactly where the command line would.
+    """
+    from clustergraph.queries.library import _LEXICAL, ParamType
+    from clustergraph.store.sparql import bind_values
+
+    queries = []
+    for run in runs:
+        q = run.query
+        placeholders = {p.name: ox.NamedNode(_PARAM + p.name) for p in q.params}
+        params = []
+        for p in q.params:
+            default = p.default
+            shown = (
+                compact(default.value, prefixes)
+                if isinstance(default, ox.NamedNode)
+                else default.value
+            )
+            pattern, datatype = _LEXICAL.get(p.type, ("", "string"))
+            params.append(
+                {
+                    "name": p.name,
+                    "type": p.type.value,
+                    "shown": shown,
+                    "placeholder": f"<{_PARAM}{p.name}>",
+                    "pattern": pattern if p.type is not ParamType.STRING else "",
+                    "datatype": f"{XSD}{datatype}",
+                }
+            )
+        queries.append(
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "check": q.is_check,
+                "form": q.form.value,
+                "text": q.text,
+                "bound": bind_values(q.text, placeholders) if placeholders else q.text,
+                "params": params,
+            }
+        )
+    return {
+        "queries": queries,
+        "prefixes": dict(sorted(prefixes.items())),
+        "idBase": ID_NS,
+        "engine": "assets/lib/oxigraph.min.js",
+        "data": data,
+        "dataNote": note,
+    }
+
+
+def write_workbench_data(site: Path, nquads: Path | None) -> tuple[str | None, str]:
+    """Write the data the in-browser engine loads (``assets/workbench-data.js``).
+
+    The N-Quads export as a JavaScript string (a script, since pages opened from disk
+    cannot fetch). Returns the site path, or ``None`` and why when there is none.
+    """
+    if nquads is None or not nquads.is_file():
+        return None, "this build has no N-Quads export for the browser; use clustergraph serve"
+    lines = nquads.read_bytes().count(b"\n")
+    if lines > WORKBENCH_MAX_QUADS:
+        return None, (
+            f"the graph ({lines:,} quads) is too large to load into a browser: run "
+            "clustergraph serve and open this page from the server"
+        )
+    text = nquads.read_text(encoding="utf-8")
+    _write(site / "assets" / "workbench-data.js", f"cgWorkbenchData={json_for_html(text)};\n")
+    return "assets/workbench-data.js", ""
+
+
+def copy_libraries(site: Path) -> None:
+    """Copy the bundled libraries the pages use into ``assets/lib/``, with their licences."""
+    for name in ("yasgui.min.js", "yasgui.min.css", "oxigraph.min.js", "LICENSES.txt"):
+        _write(site / "assets" / "lib" / name, lib_files().joinpath(name).read_bytes())
+
+
+def readable(folder: Path) -> None:
+    """Let a web server read the site: folders ``rwxr-xr-x``, files ``rw-r--r--``."""
+    folder.chmod(0o755)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o755)
+        for name in files:
+            path = os.path.join(root, name)
+            if os.stat(path).st_mode & 0o777 != 0o644:
+                os.chmod(path, 0o644)
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """Return a count in words: ``1 row``, ``2 rows``, ``1,204 nodes``.
+
+    Examples
+    --------
+    >>> _count(1, "row"), _count(0, "row"), _count(1204, "node"), _count(2, "body", "bodies")
+    ('1 row', '0 rows', '1,204 nodes', '2 bodies')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def relative_root(path: str) -> str:
@@ -378,13 +789,82 @@ def _view_path(page_path: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def write_views(inputs: SiteInputs) -> int:
+def _words(iri: str) -> str:
+    """Return the local name of an IRI in words: ``coordinates``, ``awarded by``."""
+    local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
+
+
+def role_label(index: GraphIndex, a: str, b: str, statements: Sequence[Any]) -> str:
+    """Return what an edge of the actor network stands for, in words: ``member``, ``president``.
+
+    A membership or a post between the two names its role (``associate member``,
+    ``president``), an excellence label award says ``label awarded``, another mediator
+    its class, and a direct statement its predicate in words.
+    """
+    found: list[str] = []
+    for st in statements:
+        for node in (st.subject, st.object):
+            if node in (a, b):
+                continue
+            roles = sorted(
+                index.label(o) for o, s2 in index.neighbours(node) if s2.predicate == ORG.role
+            )
+            if roles:
+                found.extend(roles)
+            elif index.is_a(node, ORG.Membership):
+                found.append("member")
+            elif index.is_a(node, CG.ExcellenceLabelAward):
+                found.append("label awarded")
+            else:
+                cls = index.primary_class(node)
+                found.append(index.class_label(cls) if cls else "linked")
+        if st.subject in (a, b) and st.object in (a, b):
+            found.append(_words(st.predicate))
+    unique = list(dict.fromkeys(w for w in found if w))
+    return ", ".join(unique[:3]) + (", …" if len(unique) > 3 else "")
+
+
+def _prepare(graph: nx.Graph, index: GraphIndex, *, roles: bool = False) -> nx.Graph:
+    """Give a projection what its view needs: class ancestors, and role labels on edges."""
+    classes = {graph.nodes[n].get("cls") for n in graph.nodes}
+    graph.graph["class_ancestors"] = {
+        name: [index.name(c) for c in sorted(index.ancestors(_expand(index, name)))]
+        for name in classes
+        if name
+    }
+    if roles:
+        for a, b, attrs in graph.edges(data=True):
+            attrs["label"] = role_label(index, a, b, attrs.get("statements", ()))
+    return graph
+
+
+def _expand(index: GraphIndex, name: str) -> str:
+    """Return the IRI of a prefixed name with the index's prefixes."""
+    prefix, _, local = name.partition(":")
+    base = index.prefixes.get(prefix)
+    return base + local if base is not None else name
+
+
+def _graph_key(graph: nx.Graph, *extra: object) -> str:
+    """Return the key of a view: its nodes and edges with every attribute, and options."""
+    nodes = sorted((n, sorted(a.items())) for n, a in graph.nodes(data=True))
+    edges = sorted((min(a, b), max(a, b), sorted(d.items())) for a, b, d in graph.edges(data=True))
+    meta = sorted((k, v) for k, v in graph.graph.items() if k not in ("source_titles",))
+    titles = graph.graph.get("source_titles") or {}
+    used = sorted({g for _n, a in graph.nodes(data=True) for g in a.get("sources", ())})
+    return content_key(nodes, edges, meta, [(g, titles.get(g)) for g in used], extra)
+
+
+def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
     """Write the interactive views into ``<build>/site/views/`` and return how many.
 
-    The whole ecosystem (the entity network), the organisations and the actors, one
-    neighbourhood (:data:`NEIGHBOURHOOD_DEPTH` hops) per entity of the entity network,
-    and the graph of every CONSTRUCT or DESCRIBE query. ``inputs.views`` records the
-    site path of each view by key (``ecosystem``, an entity IRI, ``query:<name>``).
+    The ecosystem (the actors network, organisations and people, edges labelled by
+    role), the full entity network and the organisations; one neighbourhood
+    (:data:`NEIGHBOURHOOD_DEPTH` hops) per entity of the entity network, and the graph
+    of every CONSTRUCT or DESCRIBE query. ``inputs.views`` records the site path of each
+    view by key (``ecosystem``, ``entities``, ``organisations``, an entity IRI,
+    ``query:<name>``).
     """
     from clustergraph.network.projections import project as projection
 
@@ -392,37 +872,65 @@ def write_views(inputs: SiteInputs) -> int:
     write_vis_network(site / VIS_PATH)
     index = inputs.index
     catalogue = inputs.get_catalogue()
-    whole = projection(index, "entities")
+    whole = _prepare(projection(index, "entities"), index)
     count = 0
+
+    reuse = _Reuse(inputs, previous)
 
     def view(key: str, path: str, graph: nx.Graph, title: str, subtitle: str, **kw: Any) -> None:
         nonlocal count
+        inputs.views[key] = path
+        count += 1
+        if reuse.take(path, _graph_key(graph, title, subtitle, kw)):
+            return
         write_view(
             graph,
             site / path,
             title=title,
             subtitle=subtitle,
             vis_src=relative_root(path) + VIS_PATH,
+            max_nodes=VIEW_MAX_NODES,
             **kw,
         )
-        inputs.views[key] = path
-        count += 1
 
-    for name, path, title in (
-        ("entities", "views/ecosystem.html", "The cluster ecosystem"),
-        ("organisations", "views/organisations.html", "The organisations"),
-        ("actors", "views/actors.html", "The actors: organisations and people"),
+    for key, name, path, title, other in (
+        (
+            "ecosystem",
+            "actors",
+            "views/ecosystem.html",
+            "The cluster ecosystem: organisations and people",
+            ("entities.html", "Every entity (memberships, posts, awards…)"),
+        ),
+        (
+            "entities",
+            "entities",
+            "views/entities.html",
+            "The cluster ecosystem: every entity",
+            ("ecosystem.html", "Organisations and people only"),
+        ),
+        (
+            "organisations",
+            "organisations",
+            "views/organisations.html",
+            "The organisations",
+            ("ecosystem.html", "Organisations and people"),
+        ),
     ):
-        graph = whole if name == "entities" else projection(index, name)
+        graph = (
+            whole if name == "entities" else _prepare(projection(index, name), index, roles=True)
+        )
         view(
-            name if name != "entities" else "ecosystem",
+            key,
             path,
             graph,
             title,
-            f"The {name} network: {graph.number_of_nodes()} nodes, "
-            f"{graph.number_of_edges()} edges. {DESCRIPTIONS[name]}",
+            f"The {name} network: {_count(graph.number_of_nodes(), 'node')}, "
+            f"{_count(graph.number_of_edges(), 'edge')}. {DESCRIPTIONS[name]}",
+            links=[other],
         )
-    for iri in catalogue.entities:
+    inputs.views["actors"] = inputs.views["ecosystem"]
+    per_entity = len(catalogue.entities) <= ENTITY_VIEWS_UP_TO
+    for iri in catalogue.entities if per_entity else ():
         if iri not in whole:
             continue
         sub = neighbourhood(whole, iri, NEIGHBOURHOOD_DEPTH)
@@ -431,8 +939,9 @@ def write_views(inputs: SiteInputs) -> int:
             _view_path(entity_path(iri)),
             sub,
             f"{catalogue.label(iri)}: its neighbourhood",
-            f"{sub.number_of_nodes()} nodes and {sub.number_of_edges()} edges within "
-            f"{NEIGHBOURHOOD_DEPTH} hops of {catalogue.name(iri)} in the entity network.",
+            f"{_count(sub.number_of_nodes(), 'node')} and "
+            f"{_count(sub.number_of_edges(), 'edge')} within {NEIGHBOURHOOD_DEPTH} hops of "
+            f"{catalogue.name(iri)} in the entity network.",
             focus=iri,
         )
     for run in inputs.runs:
@@ -468,6 +977,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["num"] = lambda n: f"{n:,}"
+    environment.globals["count"] = _count
     environment.filters["size"] = _size
     return environment
 
@@ -491,20 +1001,18 @@ class _Writer:
         self.paths: list[str] = []
 
     def page(self, template: str, path: str, *, title: str, **context: Any) -> None:
+        csp = context.pop("csp", _CSP)
         html = self.environment.get_template(template).render(
-            **self.common,
-            **context,
+            **{**self.common, **context},
             title=title,
             path=path,
             root=relative_root(path),
             current=path,
             nav=NAV,
-            csp=_CSP,
+            csp=csp,
             version=__version__,
         )
-        target = self.site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        _write(self.site / path, html)
         self.paths.append(path)
 
 
@@ -562,17 +1070,84 @@ def _term_cell(term: object, catalogue: Catalogue) -> Link:
     return Link(str(term))
 
 
+DOWNLOADS = "downloads"
+"""The site's folder of downloads: copies of the build's exports, analysis and results."""
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet runs as a formula at the start of a cell (OWASP, CSV injection)."""
+
+
+def neutralise_csv(data: bytes) -> bytes:
+    r"""Return a CSV file with every formula-leading cell written with a leading ``'``.
+
+    Cells are read and written back with :mod:`csv` (quoting as needed, CRLF line ends,
+    as the W3C SPARQL CSV format has them); a file with no such cell is left as it was.
+
+    Examples
+    --------
+    >>> neutralise_csv(b'name,value\r\n=HYPERLINK("x"),-3\r\nplain,@me\r\n')
+    b'name,value\r\n"\'=HYPERLINK(""x"")",\'-3\r\nplain,\'@me\r\n'
+    >>> neutralise_csv(b"a,b\r\n1,2\r\n")
+    b'a,b\r\n1,2\r\n'
+    """
+    import csv
+    import io
+
+    text = data.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    changed = False
+    for row in rows:
+        for k, cell in enumerate(row):
+            if cell.startswith(FORMULA_START):
+                row[k] = "'" + cell
+                changed = True
+    if not changed:
+        return data
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def publish(build: Path, rel: str) -> str | None:
+    """Put the build's file ``rel`` into the site's downloads; return its site path.
+
+    CSV files are neutralised for spreadsheets (:func:`neutralise_csv`); other files are
+    hard-linked where the file system allows (no second copy of a large export), else
+    copied. Returns ``None`` if the build has no such file.
+    """
+    source = build / rel
+    if not source.is_file():
+        return None
+    href = f"{DOWNLOADS}/{rel}"
+    target = build / SITE_DIR / href
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.suffix == ".csv":
+        _write(target, neutralise_csv(source.read_bytes()))
+        return href
+    if target.exists():
+        if target.read_bytes() == source.read_bytes():
+            return href
+        target.unlink()
+    source.chmod(0o644)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+        target.chmod(0o644)
+    return href
+
+
 def _file_rows(build: Path, paths: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """Describe files of the build: (path relative to the build, title, description)."""
+    """Describe files of the build, published in the site: (path in the build, title, what)."""
     rows = []
     for rel, title, description in paths:
-        path = build / rel
-        if not path.is_file():
+        href = publish(build, rel)
+        if href is None:
             continue
-        data = path.read_bytes()
+        data = (build / SITE_DIR / href).read_bytes()
         rows.append(
             {
-                "href": "../" + rel,
+                "href": href,
                 "name": Path(rel).name,
                 "title": title,
                 "description": description,
@@ -588,30 +1163,48 @@ def _iri(node: object) -> str:
     return node.value if isinstance(node, ox.NamedNode) else str(node)
 
 
-def write_site(inputs: SiteInputs) -> SiteSummary:
+def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSummary:
     """Write the pages of the explorer into ``<build>/site/`` (views: :func:`write_views`).
 
     Parameters
     ----------
     inputs
         The store, its index and analysis, the query results and the exports.
+    previous
+        The site of an earlier build (``build/site``), to build incrementally: each
+        entity page, its ``.ttl`` and ``.jsonld``, and each view has a key computed from
+        what it shows (:func:`content_key` of its page model: its facts, the labels and
+        articles it names); the keys are kept in the site (``keys.json``). A file whose
+        key is the one recorded in ``previous`` is taken from there (hard-linked, else
+        copied) instead of being rendered again; the other files are rendered. The
+        pages about the whole graph (home, lists, queries, timeline, analysis,
+        ontology, downloads) are always rendered: there are few of them.
 
     Returns
     -------
     SiteSummary
-        The number of pages written and the time it took.
+        The number of pages written, how many files were rendered and how many reused,
+        and the time it took.
     """
     started = time.perf_counter()
     site = inputs.build / SITE_DIR
     catalogue = inputs.get_catalogue()
     (site / "assets").mkdir(parents=True, exist_ok=True)
     css = resources.files("clustergraph.render").joinpath("templates", "site", "site.css")
-    (site / "assets" / "site.css").write_text(css.read_text(encoding="utf-8"), encoding="utf-8")
+    _write(site / "assets" / "site.css", css.read_text(encoding="utf-8"))
+    write_search(site, catalogue)
     by_class = catalogue.by_class()
     counts = inputs.get_counts()
     ranked = [(score, catalogue.link(score.node)) for score in inputs.analysis.ranked[:10]]
     sources = [(catalogue.link(_iri(s.source)), s) for s in inputs.stats.sources]
-    writer = _Writer(site, {"counts": counts})
+    published: dict[str, str] = {}
+
+    def download(rel: str) -> str:
+        if rel not in published:
+            published[rel] = publish(inputs.build, rel) or rel
+        return published[rel]
+
+    writer = _Writer(site, {"counts": counts, "download": download, "show_counts": True})
     runs = sorted(inputs.runs, key=lambda r: (r.query.is_check, r.query.name))
     writer.page(
         "index.html.j2",
@@ -635,14 +1228,26 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         by_class=by_class,
         entity_count=len(catalogue.entities),
     )
+    reuse = _Reuse(inputs, previous)
     for iri in catalogue.entities:
         page = catalogue.entity_page(iri)
+        linked = write_linked_data(site, catalogue, iri, reuse)
+        facts = catalogue.key_facts(iri)
+        jsonld = json_for_html(schema_org(catalogue, iri))
+        view = inputs.views.get(iri)
+        if reuse.take(page.path, content_key("entity", page, facts, jsonld, view, linked)):
+            writer.paths.append(page.path)
+            continue
         writer.page(
             "entity.html.j2",
             page.path,
             title=page.label,
             page=page,
-            view=inputs.views.get(iri),
+            facts=facts,
+            linked=linked,
+            jsonld=jsonld,
+            view=view,
+            show_counts=False,
         )
     writer.page(
         "queries.html.j2",
@@ -669,6 +1274,17 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
             if run.query.path.is_absolute()
             else str(run.query.path),
         )
+    copy_libraries(site)
+    _write(site / "assets" / "workbench.js", _asset_text("workbench.js"))
+    _write(site / "w3id" / ".htaccess", _asset_text("w3id.htaccess"))
+    data, note = write_workbench_data(site, inputs.exports.get(RdfFormat.NQUADS))
+    writer.page(
+        "workbench.html.j2",
+        "workbench.html",
+        title="Query workbench",
+        config=json_for_html(workbench_config(runs, catalogue.prefixes, data, note)),
+        csp=_WORKBENCH_CSP,
+    )
     timeline = catalogue.timeline()
     writer.page("timeline.html.j2", "timeline.html", title="Timeline", entries=timeline)
     analysis = inputs.analysis
@@ -751,10 +1367,14 @@ def write_site(inputs: SiteInputs) -> SiteSummary:
         query_files=query_files,
         query_path=query_path,
     )
+    write_keys(inputs)
+    readable(site)
     return SiteSummary(
         pages=len(writer.paths),
-        views=len(inputs.views),
+        views=len(set(inputs.views.values())),
         entities=len(catalogue.entities),
         seconds=time.perf_counter() - started,
         paths=tuple(writer.paths),
+        rendered=inputs.rendered,
+        reused=inputs.reused,
     )

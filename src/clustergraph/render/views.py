@@ -1,20 +1,25 @@
 """Interactive graph views: self-contained HTML pages that open from disk, offline.
 
-A view is one HTML file carrying everything it needs: vis-network 9.1.2 inlined, the
+A view is one HTML file carrying everything it needs: vis-network inlined, the
 page's own script and style, and the graph as JSON. It loads nothing from the network
 (no CDN, no Bootstrap, no web font) and says so in its Content-Security-Policy, which
 lets only its own two scripts run (by hash) and no request leave the page.
 
-In each view: nodes coloured (and, past 20 classes, shaped) by class, with a legend
-that is also a filter by class; sized by a centrality measure; edges labelled with
+In each view: nodes coloured by the colour group of their class (organisations,
+people, ties, documents, events: :data:`GROUPS`, colour-blind safe) and shaped by the
+finer class (:func:`class_style`, fixed by the class, never by the data), with a legend
+that is also a filter by class (folded away on a phone); labels placed so that none
+overlaps another at the first frame, the most central first, more shown as one zooms
+in; sized by a centrality measure; edges labelled with
 their predicates; tooltips giving the entity's class, label, key facts and sources; a
 search box over labels and prefixed names; a details panel. Positions come from
 :mod:`clustergraph.render.drawing`: physics is off and the first frame is the final one. A
 graph of more than ``max_nodes`` nodes is drawn as parts (communities) that the user
 opens one at a time.
 
-Why not pyvis's own page. pyvis 0.3.2 (the project's dependency) is used only as the
-package that ships ``vis-network.min.js``. Its template links Bootstrap and, by default,
+Why not pyvis's own page. vis-network comes from npm, bundled with clustergraph
+(``render/assets/lib/``, built by ``web/build.mjs``); pyvis is needed only for
+:func:`to_pyvis`. pyvis's template links Bootstrap and, by default,
 vis-network from CDNs (blank offline); it writes ``heading`` and, with ``select_menu``
 or ``filter_menu``, node ids into the page as raw HTML; and ``Network.from_nx`` scans
 lists for duplicates (1.8 s at 5,000 nodes). Here the page is a small Jinja2 template
@@ -39,7 +44,7 @@ import base64
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -53,39 +58,136 @@ from clustergraph.project.files import write_atomic
 from clustergraph.project.prefixes import DEFAULT_PREFIXES
 from clustergraph.render.drawing import draw
 
-__all__ = ["PALETTE", "ViewSummary", "render_view", "to_pyvis", "write_view", "write_vis_network"]
+__all__ = [
+    "GROUPS",
+    "PALETTE",
+    "class_style",
+    "notebook_library_html",
+    "notebook_view_html",
+    "ViewSummary",
+    "render_view",
+    "to_pyvis",
+    "write_view",
+    "write_vis_network",
+]
 
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#59a14f",
-    "#b6992d",
-    "#499894",
-    "#d37295",
-    "#b07aa1",
-    "#9d7660",
-    "#79706e",
-    "#a0cbe8",
-    "#ffbe7d",
-    "#ff9d9a",
-    "#8cd17d",
-    "#f1ce63",
-    "#86bcb6",
-    "#fabfd2",
-    "#d4a6c8",
-    "#d7b5a6",
-    "#bab0ac",
-)
-"""Class colours, most frequent class first (Tableau 20, dark shades first)."""
+GROUPS: Mapping[str, tuple[str, str]] = {
+    "organisation": ("#0072B2", "organisations"),
+    "person": ("#D55E00", "people"),
+    "tie": ("#009E73", "ties: memberships, posts, awards"),
+    "document": ("#CC79A7", "documents and articles"),
+    "event": ("#E69F00", "events, projects and programmes"),
+    "other": ("#8C8C8C", "concepts, figures and the rest"),
+}
+"""Colour groups, each one colour of the Okabe–Ito palette (colour-blind safe).
 
-SHAPES = ("dot", "diamond", "square", "triangle")
-"""Node shapes: past the 20 colours, classes differ by shape too."""
+A class keeps its group, so its colour, whatever the data holds: the colour is keyed on
+the class, never on how often it occurs.
+"""
+
+PALETTE = tuple(colour for colour, _text in GROUPS.values())
+"""The colours of :data:`GROUPS`, in order."""
+
+SHAPES = ("dot", "diamond", "square", "triangle", "triangleDown", "hexagon", "star")
+"""Node shapes: within a colour group, finer classes differ by shape."""
+
+_CLASS_STYLE: Mapping[str, tuple[str, str]] = {
+    # organisations
+    "cg:Cluster": ("organisation", "dot"),
+    "cg:ClusterNetwork": ("organisation", "diamond"),
+    "cg:ClusterAlliance": ("organisation", "diamond"),
+    "cg:Consortium": ("organisation", "diamond"),
+    "cg:Association": ("organisation", "square"),
+    "cg:Company": ("organisation", "triangle"),
+    "cg:ResearchInstitution": ("organisation", "triangleDown"),
+    "cg:PublicInstitution": ("organisation", "hexagon"),
+    "cg:Agency": ("organisation", "hexagon"),
+    "cg:GovernmentBody": ("organisation", "hexagon"),
+    "cg:Ministry": ("organisation", "hexagon"),
+    "cg:Parliament": ("organisation", "hexagon"),
+    "cg:EUInstitution": ("organisation", "star"),
+    "cg:Platform": ("organisation", "square"),
+    "cg:GovernanceBody": ("organisation", "triangleDown"),
+    "cg:ExecutiveBoard": ("organisation", "triangleDown"),
+    "cg:GeneralAssembly": ("organisation", "triangleDown"),
+    "cg:WorkingGroup": ("organisation", "triangleDown"),
+    "org:Organization": ("organisation", "dot"),
+    "org:FormalOrganization": ("organisation", "dot"),
+    "org:OrganizationalUnit": ("organisation", "triangleDown"),
+    "org:OrganizationalCollaboration": ("organisation", "diamond"),
+    "rov:RegisteredOrganization": ("organisation", "triangle"),
+    "schema:Organization": ("organisation", "dot"),
+    "foaf:Organization": ("organisation", "dot"),
+    # people
+    "foaf:Person": ("person", "dot"),
+    "schema:Person": ("person", "dot"),
+    "foaf:Agent": ("person", "square"),
+    # ties
+    "cg:Membership": ("tie", "dot"),
+    "org:Membership": ("tie", "dot"),
+    "cg:Post": ("tie", "square"),
+    "org:Post": ("tie", "square"),
+    "cg:ExcellenceLabelAward": ("tie", "star"),
+    # documents
+    "cg:Agreement": ("document", "square"),
+    "cg:FoundingAgreement": ("document", "diamond"),
+    "cg:Memorandum": ("document", "triangle"),
+    "cg:LetterOfIntent": ("document", "triangleDown"),
+    "cg:JointInitiative": ("document", "hexagon"),
+    "cg:Order": ("document", "star"),
+    "cg:Source": ("document", "dot"),
+    "cg:NewsArticle": ("document", "dot"),
+    "cg:ProfilePage": ("document", "dot"),
+    "cg:GoodPracticeDescription": ("document", "dot"),
+    "schema:CreativeWork": ("document", "dot"),
+    "foaf:Document": ("document", "dot"),
+    # events and activities
+    "cg:Event": ("event", "dot"),
+    "cg:Conference": ("event", "diamond"),
+    "cg:Forum": ("event", "square"),
+    "cg:Announcement": ("event", "triangle"),
+    "cg:EventSeries": ("event", "hexagon"),
+    "cg:Project": ("event", "star"),
+    "cg:FundingProgramme": ("event", "triangleDown"),
+    "schema:Event": ("event", "dot"),
+    "schema:Project": ("event", "star"),
+    "prov:Activity": ("event", "dot"),
+}
+"""Colour group and shape of the classes the project knows, by prefixed name."""
+
+GROUP_RANK = {name: rank for rank, name in enumerate(GROUPS)}
+"""Order of the groups in legends, and of their labels when labels compete for room."""
+
+
+def class_style(cls: str, ancestors: Sequence[str] = ()) -> tuple[str, str, str]:
+    """Return ``(group, colour, shape)`` of a class (prefixed name), fixed by the class.
+
+    A class the project knows has its own group and shape; another takes the group of
+    its nearest known superclass in ``ancestors`` (nearest first) and a shape picked from
+    its name, so adding data never changes a class's colour.
+
+    Examples
+    --------
+    >>> class_style("cg:Cluster")
+    ('organisation', '#0072B2', 'dot')
+    >>> class_style("ex:Startup", ["cg:Company"])[:2]
+    ('organisation', '#0072B2')
+    >>> class_style("ex:Thing")[:2]
+    ('other', '#8C8C8C')
+    """
+    known = _CLASS_STYLE.get(cls)
+    if known is None:
+        group = next((_CLASS_STYLE[a][0] for a in ancestors if a in _CLASS_STYLE), "other")
+        digest = hashlib.sha256(cls.encode("utf-8")).digest()
+        known = (group, SHAPES[digest[0] % len(SHAPES)])
+    return known[0], GROUPS[known[0]][0], known[1]
+
 
 EDGE_LABEL_LIMIT = 600
 """Above this many edges in one drawing, edge labels are left to tooltips."""
 
-_VIS_JS = "templates/lib/vis-9.1.2/vis-network.min.js"
+VIS_NETWORK_VERSION = "10.1.2"
+"""The vis-network build bundled in ``render/assets/lib/`` (from npm, see ``web/``)."""
 _JSON_ESCAPES = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
@@ -104,8 +206,24 @@ class ViewSummary:
 
 @functools.cache
 def _vis_network_js() -> str:
-    """Return vis-network's standalone build, as pyvis ships it."""
-    return resources.files("pyvis").joinpath(_VIS_JS).read_text(encoding="utf-8")
+    """Return vis-network's standalone build, as bundled with clustergraph."""
+    return asset_text("vis-network.min.js")
+
+
+def asset_text(name: str) -> str:
+    """Return a bundled front-end file of ``render/assets/lib/`` (a library, its licences).
+
+    Examples
+    --------
+    >>> "vis-network" in asset_text("LICENSES.txt")
+    True
+    """
+    return str(lib_files().joinpath(name).read_text(encoding="utf-8"))
+
+
+def lib_files() -> Any:
+    """Return the folder of bundled front-end libraries (an importlib resource)."""
+    return resources.files("clustergraph.render").joinpath("assets", "lib")
 
 
 @functools.cache
@@ -183,14 +301,12 @@ def _view_data(
     counts: dict[str, int] = {}
     for cls in class_of:
         counts[cls] = counts.get(cls, 0) + 1
-    classes = sorted(counts, key=lambda c: (-counts[c], c))
+    # Colours and shapes are keyed on the class (see class_style), never on the data:
+    # a class looks the same in every view, whatever was added.
+    ancestors: Mapping[str, Sequence[str]] = graph.graph.get("class_ancestors") or {}
+    styles = {c: class_style(c, ancestors.get(c, ())) for c in counts}
+    classes = sorted(counts, key=lambda c: (GROUP_RANK[styles[c][0]], -counts[c], c))
     class_index = {c: k for k, c in enumerate(classes)}
-    # Colours follow the dataset's class order (graph attribute ``class_order``), so
-    # that a class has the same colour in every view; other classes come after it.
-    palette_order = list(graph.graph.get("class_order") or ())
-    known = set(palette_order)
-    palette_order += [c for c in classes if c not in known]
-    style = {c: k for k, c in enumerate(palette_order)}
     sources: list[str] = []
     source_index: dict[str, int] = {}
 
@@ -217,7 +333,7 @@ def _view_data(
     edge_label_index: dict[str, int] = {}
     edge_label_of = []
     for a in edge_attrs:
-        text = ", ".join(a.get("predicates") or a.get("relations") or ())
+        text = a.get("label") or ", ".join(a.get("predicates") or a.get("relations") or ())
         if text not in edge_label_index:
             edge_label_index[text] = len(edge_labels)
             edge_labels.append(text)
@@ -234,8 +350,10 @@ def _view_data(
             {
                 "name": c,
                 "label": class_labels[c],
-                "color": PALETTE[style[c] % len(PALETTE)],
-                "shape": SHAPES[(style[c] // len(PALETTE)) % len(SHAPES)],
+                "color": styles[c][1],
+                "shape": styles[c][2],
+                "group": styles[c][0],
+                "rank": GROUP_RANK[styles[c][0]],
                 "count": counts[c],
             }
             for c in classes
@@ -267,6 +385,7 @@ def _view_data(
             ],
         },
         "edgeLabels": edge_labels,
+        "groups": [{"name": g, "color": c, "label": t} for g, (c, t) in GROUPS.items()],
         "sources": [{"iri": iri, "title": source_title(iri)} for iri in sources],
         "parts": [
             {
@@ -297,6 +416,7 @@ def render_view(
     focus: str | None = None,
     source_title: Callable[[str], str] | None = None,
     vis_src: str | None = None,
+    links: Sequence[tuple[str, str]] = (),
 ) -> tuple[str, ViewSummary]:
     """Return the HTML page of a view of ``graph`` and what it holds.
 
@@ -324,6 +444,8 @@ def render_view(
         page's Content-Security-Policy then allows scripts from its own origin
         (``'self'``, which for a page opened from disk means local files) and its own
         inline script by hash. Default: vis-network is inlined.
+    links
+        ``(href, text)`` links shown in the toolbar (to another view, say).
     """
     titles: Mapping[str, str] = graph.graph.get("source_titles") or {}
     data = _view_data(
@@ -336,7 +458,8 @@ def render_view(
         focus=focus,
         source_title=source_title or (lambda iri: titles.get(iri, iri)),
     )
-    vis_js = "\n" + _vis_network_js() + "\n"
+    from_parent = vis_src == FROM_PARENT
+    vis_js = _PARENT_SHIM if from_parent else "\n" + _vis_network_js() + "\n"
     view_js = "\n" + _asset("view.js") + "\n"
     html = _template().render(
         version=__version__,
@@ -346,11 +469,12 @@ def render_view(
         css=_asset("view.css"),
         data_json=json_for_html(data),
         vis_js=vis_js,
-        vis_src=vis_src,
+        vis_src=None if from_parent else vis_src,
         view_js=view_js,
+        links=list(links),
         script_hashes=(
             f"'self' {_script_hash(view_js)}"
-            if vis_src is not None
+            if vis_src is not None and not from_parent
             else f"{_script_hash(vis_js)} {_script_hash(view_js)}"
         ),
     )
@@ -362,6 +486,63 @@ def render_view(
         leaves=sum(1 for p in parts if not p["children"]),
     )
     return html, summary
+
+
+FROM_PARENT = "parent"
+"""``vis_src`` for a view inside a notebook: vis-network is the notebook page's own."""
+
+_PARENT_SHIM = (
+    "\nwindow.vis = window.vis || (window.parent && window.parent.cgVisNetwork) || undefined;\n"
+)
+
+
+def notebook_library_html() -> str:
+    """Return a ``<script>`` that loads vis-network into a notebook page, once.
+
+    Show it once per notebook (for instance with the first view); every view written by
+    :func:`notebook_view_html` after it draws with that copy instead of carrying its own
+    650 kB. It sets ``window.cgVisNetwork`` and leaves ``window.vis`` as it was.
+
+    Examples
+    --------
+    >>> html = notebook_library_html()
+    >>> html.startswith("<script>") and "cgVisNetwork" in html
+    True
+    """
+    return (
+        "<script>(function(){var before=window.vis;"
+        + _vis_network_js()
+        + "\nwindow.cgVisNetwork=window.vis;window.vis=before;}());</script>"
+    )
+
+
+def notebook_view_html(
+    graph: nx.Graph, *, height: int = 600, shared: bool = True, **options: Any
+) -> str:
+    """Return a view of ``graph`` for a notebook cell: an ``<iframe srcdoc>``.
+
+    With ``shared`` (the default) the view takes vis-network from the notebook page
+    (shown once with :func:`notebook_library_html`), so a notebook loads the library
+    once, not once per view; without it, the view carries its own copy. The frame keeps
+    the view's page, its Content-Security-Policy and its script apart from the notebook.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_edge("a", "b")
+    >>> html = notebook_view_html(g, title="t")
+    >>> html.startswith("<iframe") and len(html) < 100_000
+    True
+    """
+    import html as html_module
+
+    options.setdefault("title", "")
+    page, _summary = render_view(graph, vis_src=FROM_PARENT if shared else None, **options)
+    return (
+        f'<iframe srcdoc="{html_module.escape(page, quote=True)}" '
+        f'style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
+        'title="network view"></iframe>'
+    )
 
 
 def write_vis_network(path: Path | str) -> Path:

@@ -3,6 +3,7 @@
  * labels, or string tooltips (which vis-network shows as text): never as HTML. */
 (function () {
   "use strict";
+  var started = performance.now();
   var DATA = JSON.parse(document.getElementById("cg-data").textContent);
   var N = DATA.nodes, E = DATA.edges, P = DATA.parts, C = DATA.classes, S = DATA.sources;
   var hiddenClasses = new Set();
@@ -17,6 +18,7 @@
     interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: true, multiselect: false },
     nodes: {
       shape: "dot",
+      labelHighlightBold: false,
       borderWidth: 1,
       font: { size: 14, face: "system-ui, sans-serif", color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" },
       scaling: { label: { drawThreshold: 6 } }
@@ -25,14 +27,15 @@
       smooth: false,
       width: 1,
       color: { color: "#a3acb7", highlight: "#2f3a48", hover: "#2f3a48" },
-      font: { size: 10, face: "system-ui, sans-serif", color: "#4a5361", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
+      font: { size: 10, face: "system-ui, sans-serif", color: "#4a5361", strokeWidth: 3, strokeColor: "#ffffff", align: "horizontal" },
       selectionWidth: 2
     }
   };
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   var api = {
     network: network, nodes: nodes, edges: edges, data: DATA, drawCount: 0,
-    showPart: showPart, goTo: goTo, current: function () { return current; }
+    showPart: showPart, goTo: goTo, current: function () { return current; },
+    labelsPlaced: 0, placeLabels: function () { placeLabels(); }
   };
   window.cgView = api;
   network.on("afterDrawing", function () { api.drawCount += 1; });
@@ -80,21 +83,129 @@
     var c = C[N.cls[i]];
     var focus = DATA.focus === i;
     return {
-      id: i, label: N.label[i], x: N.x[i], y: N.y[i], size: N.size[i], shape: c.shape,
+      id: i, x: N.x[i], y: N.y[i], size: N.size[i], shape: c.shape,
       color: { background: c.color, border: focus ? "#111111" : "#4b5563",
                highlight: { background: c.color, border: "#000000" },
                hover: { background: c.color, border: "#000000" } },
-      font: { size: Math.round(9 + 0.7 * N.size[i]) },
+      label: "", font: { size: baseFont(i) },
       borderWidth: focus ? 4 : 1, title: nodeTitle(i), hidden: hiddenClasses.has(N.cls[i])
     };
   }
 
-  function edgeItem(e, withLabels) {
-    return {
-      id: "e" + e, from: E.from[e], to: E.to[e], title: edgeTitle(e),
-      label: withLabels ? DATA.edgeLabels[E.label[e]] : undefined
-    };
+  function edgeItem(e) {
+    return { id: "e" + e, from: E.from[e], to: E.to[e], title: edgeTitle(e), label: "" };
   }
+
+  /* Labels: placed so that no two overlap and none is cut at the edge of the canvas.
+   * Nodes of the main groups (organisations, people) first, then by centrality; then
+   * edge labels. Each label is drawn at least MIN_PX pixels high whatever the zoom; a
+   * label that would overlap one already placed waits until one zooms in (it shows in
+   * the node's tooltip meanwhile). Re-placed after each zoom or drag. */
+  var MIN_PX = 11, EDGE_PX = 10, PAD = 3, CELL = 64;
+  var measure = document.createElement("canvas").getContext("2d");
+  var widths = new Map();
+  var shownNode = new Map(), shownEdge = new Map();
+  function baseFont(i) { return Math.round(9 + 0.7 * N.size[i]); }
+  function textWidth(text) {
+    var w = widths.get(text);
+    if (w === undefined) {
+      measure.font = "100px system-ui, sans-serif";
+      w = measure.measureText(text).width / 100;
+      widths.set(text, w);
+    }
+    return w;
+  }
+  function shorten(text, n) { return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
+  function placeLabels() {
+    var part = P[current];
+    if (!part || part.children.length) return;
+    var scale = network.getScale();
+    var W = container.clientWidth, H = container.clientHeight;
+    var grid = new Map();
+    var boxes = [];
+    function cells(b, fn) {
+      for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx += 1) {
+        for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy += 1) {
+          if (fn(gx + ":" + gy) === false) return false;
+        }
+      }
+      return true;
+    }
+    function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+    function tryPlace(b) {
+      if (b[0] < 0 || b[1] < 0 || b[2] > W || b[3] > H) return false;
+      var free = cells(b, function (key) {
+        var list = grid.get(key);
+        if (!list) return true;
+        for (var k = 0; k < list.length; k += 1) if (overlaps(boxes[list[k]], b)) return false;
+        return true;
+      });
+      if (!free) return false;
+      var id = boxes.length;
+      boxes.push(b);
+      cells(b, function (key) { var list = grid.get(key); if (list) list.push(id); else grid.set(key, [id]); });
+      return true;
+    }
+    var order = part.nodes.filter(function (i) { return !hiddenClasses.has(N.cls[i]); });
+    order.sort(function (a, b) {
+      return C[N.cls[a]].rank - C[N.cls[b]].rank || N.score[b] - N.score[a] || a - b;
+    });
+    var nodeUpdates = [], edgeUpdates = [];
+    var placed = new Set();
+    order.forEach(function (i) {
+      var px = Math.max(baseFont(i) * scale, MIN_PX);
+      var text = shorten(N.label[i], 40);
+      var p = network.canvasToDOM({ x: N.x[i], y: N.y[i] });
+      var w = textWidth(text) * px, h = px * 1.2;
+      var top = p.y + (N.size[i] + 3) * scale;
+      var ok = tryPlace([p.x - w / 2 - PAD, top - PAD, p.x + w / 2 + PAD, top + h + PAD]);
+      var size = Math.round(px / scale * 100) / 100;
+      var want = ok ? text + "|" + size : "";
+      if (ok) placed.add(i);
+      if (shownNode.get(i) !== want) {
+        shownNode.set(i, want);
+        nodeUpdates.push({ id: i, label: ok ? text : "", font: { size: ok ? size : baseFont(i) } });
+      }
+    });
+    if (part.edges.length <= DATA.edgeLabelLimit) {
+      var edgeOrder = part.edges.filter(function (e) { return placed.has(E.from[e]) || placed.has(E.to[e]); });
+      edgeOrder.sort(function (a, b) {
+        return (N.score[E.from[b]] + N.score[E.to[b]]) - (N.score[E.from[a]] + N.score[E.to[a]]) || a - b;
+      });
+      var edgeSet = new Set();
+      edgeOrder.forEach(function (e) {
+        var a = E.from[e], b = E.to[e];
+        if (hiddenClasses.has(N.cls[a]) || hiddenClasses.has(N.cls[b])) return;
+        var px = Math.max(EDGE_PX * scale, EDGE_PX);
+        var text = shorten(DATA.edgeLabels[E.label[e]], 36);
+        if (!text) return;
+        var p = network.canvasToDOM({ x: (N.x[a] + N.x[b]) / 2, y: (N.y[a] + N.y[b]) / 2 });
+        var w = textWidth(text) * px, h = px * 1.2;
+        if (tryPlace([p.x - w / 2 - PAD, p.y - h / 2 - PAD, p.x + w / 2 + PAD, p.y + h / 2 + PAD])) {
+          edgeSet.add(e);
+          var size = Math.round(px / scale * 100) / 100;
+          if (shownEdge.get(e) !== text + "|" + size) {
+            shownEdge.set(e, text + "|" + size);
+            edgeUpdates.push({ id: "e" + e, label: text, font: { size: size } });
+          }
+        }
+      });
+      shownEdge.forEach(function (v, e) {
+        if (v && !edgeSet.has(e)) { shownEdge.set(e, ""); edgeUpdates.push({ id: "e" + e, label: "" }); }
+      });
+    }
+    if (nodeUpdates.length) nodes.update(nodeUpdates);
+    if (edgeUpdates.length) edges.update(edgeUpdates);
+    api.labelsPlaced += 1;
+  }
+  var placeTimer = null;
+  function placeSoon() {
+    if (placeTimer !== null) clearTimeout(placeTimer);
+    placeTimer = setTimeout(function () { placeTimer = null; placeLabels(); }, 120);
+  }
+  network.on("zoom", placeSoon);
+  network.on("dragEnd", placeSoon);
+  network.on("resize", placeSoon);
 
   function dominantClass(p) {
     var best = null;
@@ -131,10 +242,12 @@
     var part = P[p];
     nodes.clear();
     edges.clear();
+    shownNode.clear();
+    shownEdge.clear();
     if (part.children.length === 0) {
-      var withLabels = part.edges.length <= DATA.edgeLabelLimit;
+      part.nodes.forEach(function (i) { shownNode.set(i, ""); });
       nodes.add(part.nodes.map(nodeItem));
-      edges.add(part.edges.map(function (e) { return edgeItem(e, withLabels); }));
+      edges.add(part.edges.map(edgeItem));
     } else {
       var biggest = Math.max.apply(null, part.children.map(function (c) { return P[c].size; }));
       nodes.add(part.children.map(function (c) { return partItem(c, biggest); }));
@@ -145,6 +258,7 @@
       }));
     }
     network.fit({ animation: false });
+    placeLabels();
     renderCrumbs();
     renderStatus();
   }
@@ -200,6 +314,7 @@
     if (part.children.length === 0) {
       nodes.update(part.nodes.filter(function (i) { return N.cls[i] === k; })
         .map(function (i) { return { id: i, hidden: hidden }; }));
+      placeLabels();
     } else {
       nodes.update(part.children.map(function (c) { return { id: "p" + c, hidden: partHidden(c) }; }));
     }
@@ -275,6 +390,7 @@
     }
     network.selectNodes([i]);
     network.focus(i, { scale: Math.max(network.getScale(), 0.9), animation: false });
+    placeLabels();
     showNodeDetails(i);
   }
 
@@ -333,8 +449,19 @@
     }
   });
 
+  var toggle = document.getElementById("cg-panel-toggle");
+  toggle.addEventListener("click", function () {
+    var open = document.body.classList.toggle("cg-panel-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  search.addEventListener("focus", function () {
+    if (window.matchMedia("(max-width: 700px)").matches) document.body.classList.add("cg-panel-open");
+  });
+
+  var parsed = performance.now();
   renderLegend();
   showPart(0);
   if (DATA.focus !== null) goTo(DATA.focus);
+  api.timings = { scriptStart: started, dataParsed: parsed, shown: performance.now() };
   api.ready = true;
 }());

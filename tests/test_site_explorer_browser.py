@@ -1,0 +1,237 @@
+"""The explorer as an analyst uses it, in headless Chromium from disk, network cut off.
+
+Readable views (no two visible labels overlap at the first frame, none cut at the edge),
+pages that fit a desktop and a phone, search that finds names however they are typed,
+and the query workbench running every query of the library in the browser (Oxigraph
+compiled to WebAssembly) with the same rows as the command line.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+
+from clustergraph.store import AskResult, GraphResult, SelectResult
+from tests.support.browser import chromium_context
+from tests.support.site import WrittenSite, write_whole_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+LABEL_BOXES = """() => {
+  const v = window.cgView, net = v.network, out = [];
+  function box(size, text, kind) {
+    const a = net.canvasToDOM({x: size.left, y: size.top});
+    const b = net.canvasToDOM({x: size.left + size.width, y: size.top + size.height});
+    out.push({kind: kind, text: text, x0: a.x, y0: a.y, x1: b.x, y1: b.y});
+  }
+  for (const id of v.nodes.getIds()) {
+    const n = net.body.nodes[id];
+    if (n && n.options.label && !n.options.hidden && n.labelModule.size.width > 0)
+      box(n.labelModule.size, n.options.label, "node");
+  }
+  for (const id of v.edges.getIds()) {
+    const e = net.body.edges[id];
+    if (e && e.options.label && e.labelModule.size.width > 0)
+      box(e.labelModule.size, e.options.label, "edge");
+  }
+  const c = document.getElementById("cg-network");
+  return {boxes: out, width: c.clientWidth, height: c.clientHeight};
+}"""
+
+
+@pytest.fixture(scope="module")
+def site_build(project, store, tmp_path_factory) -> WrittenSite:
+    return write_whole_site(project, store, tmp_path_factory.mktemp("site") / "build")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with chromium_context(tmp_path_factory.mktemp("chromium-profile")) as context:
+
+        def route(r):
+            if r.request.url.startswith(("file://", "data:")):
+                r.continue_()
+            else:
+                r.abort()
+
+        context.route("**/*", route)
+        yield context
+
+
+def open_page(browser, site_build, rel: str, size: str):
+    page = browser.new_page()
+    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site_build.site / rel).resolve().as_uri(), wait_until="load")
+    return page, errors
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize(
+    "rel", ["views/ecosystem.html", "views/entities.html", "views/entity/org/lcn.html"]
+)
+def test_no_two_visible_labels_overlap_at_the_first_frame(browser, site_build, rel, size):
+    page, errors = open_page(browser, site_build, rel, size)
+    try:
+        page.wait_for_function(
+            "window.cgView && window.cgView.ready && window.cgView.drawCount > 0"
+        )
+        page.wait_for_timeout(200)
+        found = page.evaluate(LABEL_BOXES)
+    finally:
+        page.close()
+    assert errors == []
+    boxes = found["boxes"]
+    named = sum(1 for b in boxes if b["kind"] == "node")
+    assert named >= (5 if size == "desktop" else 2), "the most central nodes are named"
+    slack = 1.0
+    for b in boxes:  # none cut at the edge of the drawing
+        assert b["x0"] >= -slack and b["y0"] >= -slack, b
+        assert b["x1"] <= found["width"] + slack and b["y1"] <= found["height"] + slack, b
+    overlapping = [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x0"] + slack < b["x1"]
+        and b["x0"] + slack < a["x1"]
+        and a["y0"] + slack < b["y1"]
+        and b["y0"] + slack < a["y1"]
+    ]
+    assert overlapping == []
+
+
+def test_the_ecosystem_view_is_the_actors_with_roles_on_edges(browser, site_build):
+    page, errors = open_page(browser, site_build, "views/ecosystem.html", "desktop")
+    try:
+        page.wait_for_function("window.cgView && window.cgView.ready")
+        data = page.evaluate("window.cgView.data")
+        link = page.evaluate("document.querySelector('.cg-link').getAttribute('href')")
+    finally:
+        page.close()
+    groups = {c["group"] for c in data["classes"]}
+    assert groups <= {"organisation", "person"}
+    assert "member" in " ".join(data["edgeLabels"]) and "president" in " ".join(data["edgeLabels"])
+    assert link == "entities.html"  # the full entity network, one click away
+    assert errors == []
+
+
+def test_the_legend_folds_away_on_a_phone(browser, site_build):
+    page, _errors = open_page(browser, site_build, "views/ecosystem.html", "phone")
+    try:
+        page.wait_for_function("window.cgView && window.cgView.ready")
+        assert not page.is_visible("#cg-legend")
+        width = page.evaluate("document.getElementById('cg-network').clientWidth")
+        assert width >= 380  # the canvas takes the screen
+        page.click("#cg-panel-toggle")
+        assert page.is_visible("#cg-legend")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_pages_fit_the_screen(browser, site_build, size):
+    site = site_build.site
+    pages = [p.name for p in site.glob("*.html")]
+    pages += ["entity/org/lcn.html", "entity/person/julius-pauzolis.html", "entity/org/ftd-lt.html"]
+    pages += sorted(str(p.relative_to(site)) for p in (site / "query").glob("*.html"))[:5]
+    pages += ["views/ecosystem.html", "views/entity/org/lcn.html"]
+    wide = []
+    for rel in pages:
+        page, errors = open_page(browser, site_build, rel, size)
+        try:
+            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+                wide.append(rel)
+            assert errors == [], rel
+        finally:
+            page.close()
+    assert wide == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["pauzolis", "PAUŽOLIS", unicodedata.normalize("NFD", "Paužolis"), "julius pau"],
+)
+def test_search_finds_a_name_however_it_is_typed(browser, site_build, typed):
+    page, errors = open_page(browser, site_build, "entity/org/lcn.html", "desktop")
+    try:
+        page.fill("#site-search", typed)
+        page.wait_for_selector(".search-results li a")
+        found = page.evaluate(
+            "Array.from(document.querySelectorAll('.search-results a'),"
+            " a => [a.textContent, a.getAttribute('href')])"
+        )
+    finally:
+        page.close()
+    assert ["Julius Paužolis", "../../entity/person/julius-pauzolis.html"] in found
+    assert errors == []
+
+
+def _key(term) -> tuple[str, str, str]:
+    """Return a term as the workbench and the command line can both give it."""
+    if term is None:
+        return ("", "", "")
+    if isinstance(term, dict):
+        kind = {"uri": "iri", "bnode": "bnode", "literal": "literal", "typed-literal": "literal"}[
+            term["type"]
+        ]
+        if kind == "bnode":
+            return ("bnode", "", "")
+        extra = term.get("xml:lang", "").lower() or term.get("datatype", "")
+        return (kind, term["value"], "" if extra == XSD_STRING else extra)
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value, "")
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", "", "")
+    datatype = term.datatype.value
+    extra = (term.language or "").lower() or (
+        "" if datatype in (XSD_STRING, RDF_LANG) else datatype
+    )
+    return ("literal", term.value, extra)
+
+
+def test_the_workbench_runs_every_library_query_as_the_command_line(browser, site_build):
+    page, errors = open_page(browser, site_build, "workbench.html", "desktop")
+    differ = []
+    try:
+        page.wait_for_function("window.cgWorkbench && window.cgWorkbench.ready")
+        for run in site_build.inputs.runs:
+            got = page.evaluate(
+                """name => window.cgWorkbench.runQuery(name).then(
+                     r => r.kind === 'boolean' ? {kind: 'boolean', value: r.value} :
+                          {kind: r.kind, variables: r.variables, rows: r.rows})""",
+                run.query.name,
+            )
+            expected = run.result
+            if isinstance(expected, AskResult):
+                ok = got["kind"] == "boolean" and got["value"] == expected.value
+            elif isinstance(expected, GraphResult):
+                want = Counter(
+                    tuple(_key(t) for t in (tr.subject, tr.predicate, tr.object))
+                    for tr in expected.triples
+                )
+                ok = (
+                    got["kind"] == "graph"
+                    and Counter(tuple(_key(t) for t in r) for r in got["rows"]) == want
+                )
+            else:
+                assert isinstance(expected, SelectResult)
+                want = Counter(tuple(_key(t) for t in row) for row in expected.rows)
+                ok = (
+                    got["variables"] == list(expected.variables)
+                    and Counter(tuple(_key(t) for t in r) for r in got["rows"]) == want
+                )
+            if not ok:
+                differ.append(run.query.name)
+    finally:
+        page.close()
+    assert errors == []
+    assert differ == []
+    assert len(site_build.inputs.runs) > 40
