@@ -554,6 +554,7 @@ def test_push_to_a_port_that_refuses_is_quick_and_says_unchanged(tmp_path: Path,
     root = tmp_path / "p"
     small_project(root, [FILES / "good" / "numbers.ttl"])
     url = f"http://127.0.0.1:{free_port()}/store"
+    assert run(capsys, "--root", str(root), "load")[0] == 0  # the store in step first
     started = time.perf_counter()
     code, _, err = run(capsys, "--root", str(root), "push", "--graph-store", url)
     seconds = time.perf_counter() - started

@@ -32,26 +32,22 @@ import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from clustergraph import __version__
-from clustergraph.cli import build as build_commands
-from clustergraph.cli import curate as curate_commands
-from clustergraph.cli import data as data_commands
-from clustergraph.cli import network as network_commands
-from clustergraph.cli import query as query_commands
-from clustergraph.cli import serve as serve_commands
-from clustergraph.cli.common import Context
 from clustergraph.errors import ClusterGraphError, DataError, ExitCode
 
-GROUPS = (
-    data_commands,
-    query_commands,
-    network_commands,
-    build_commands,
-    curate_commands,
-    serve_commands,
-)
-"""The modules that add commands: each has ``register(commands)`` and ``COMMANDS``."""
+
+def groups() -> tuple[ModuleType, ...]:
+    """Return the modules that add commands: each has ``register(commands)`` and ``COMMANDS``.
+
+    They are imported when the command line runs, not when this module is imported, so
+    that a Ctrl-C while they load is answered by :func:`main` in one line.
+    """
+    from clustergraph.cli import build, curate, data, network, query, serve
+
+    return (data, query, network, build, curate, serve)
+
 
 EXIT_CODES = """\
 exit codes (every command):
@@ -83,15 +79,17 @@ def parser() -> argparse.ArgumentParser:
         help="project root (default: the nearest directory up holding ontology/clustergraph.ttl)",
     )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in GROUPS:
+    for group in groups():
         group.register(commands)
     return top
 
 
 def _run(args: argparse.Namespace) -> int:
+    from clustergraph.cli.common import Context
+
     context = Context(args, root=args.root)
     try:
-        for group in GROUPS:
+        for group in groups():
             if args.command in group.COMMANDS:
                 return int(group.run(context))
         raise AssertionError(f"no handler for {args.command}")  # pragma: no cover
