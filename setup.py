@@ -42,4 +42,6 @@ class BuildWithBundle(build_py):  # type: ignore[misc]
                     shutil.copyfile(path, destination)
 
 
-setup(cmdclass={"build_py": BuildWithBundle})
+# setuptools' work files go to .setuptools/, not build/: build/ is the project's output,
+# which `clustergraph build` replaces whole.
+setup(cmdclass={"build_py": BuildWithBundle}, options={"build": {"build_base": ".setuptools"}})

@@ -78,7 +78,7 @@ def test_stages_print_a_line_each_and_a_summary(site_build):
     ]
     for number, (name, line) in enumerate(zip(names, lines, strict=False), 1):
         assert re.match(rf"\[{number}/{len(names)}\] {name} +\d+\.\d\d s  \S", line), line
-    assert lines[len(names)].startswith("built ")
+    assert lines[len(names)].startswith("build finished in ")
     assert lines[-1].endswith("/site/index.html")
     assert [t.name for t in site_build.report.stages] == names
     assert leftovers(site_build.out.parent) == []

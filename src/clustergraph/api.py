@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clustergraph.errors import InputError
+from clustergraph.errors import InputError, StoreBusyError
 from clustergraph.project.layout import SOURCE_GRAPHS, Project
 
 if TYPE_CHECKING:
@@ -82,7 +82,9 @@ def open(  # noqa: A001 - the front door's name
     store
         ``memory:``, ``oxigraph:PATH`` or a SPARQL endpoint's URL (default: the
         project's own store, ``.clustergraph/store``). A local store is brought in step
-        with the files first; a remote one is read as it is.
+        with the files first; a remote one is read as it is. A local store another
+        process holds open (a build, another notebook) is opened read-only as it stands,
+        with a warning.
 
     Returns
     -------
@@ -104,7 +106,17 @@ def open(  # noqa: A001 - the front door's name
             project = Project.discover()
         except InputError:
             project = Project.bundled()
-    opened = open_store(store, default=project.store_dir)
+    try:
+        opened = open_store(store, default=project.store_dir)
+    except StoreBusyError:
+        import warnings
+
+        opened = open_store(store, default=project.store_dir, read_only=True)
+        warnings.warn(
+            f"{opened.location} is in use by another process: opened read-only, as it stands",
+            stacklevel=2,
+        )
+        return KnowledgeGraph(project, opened)
     if is_local(store):
         from clustergraph.pipeline.sync import sync
 

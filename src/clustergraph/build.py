@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from clustergraph.errors import BuildError, ClusterGraphError, DataError
+from clustergraph.errors import BuildError, ClusterGraphError, DataError, InputError
 from clustergraph.project.files import replace_directory, staging_directory
 from clustergraph.project.layout import Project
 
@@ -113,8 +113,8 @@ class BuildReport:
     def summary(self, shown: str) -> str:
         """Return the closing lines: what was built, where, and what to open."""
         return (
-            f"built {shown} in {self.seconds:.1f} s: {self.pages} pages "
-            f"({self.entities} entities, {self.queries} queries) and {self.views} views "
+            f"build finished in {self.seconds:.1f} s: {self.pages} pages "
+            f"({self.entities} entities, {self.queries} query pages) and {self.views} views "
             f"in {shown}/site, {self.exports} export files in {shown}/exports\n"
             f"open {shown}/site/index.html"
         )
@@ -336,6 +336,22 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+BUILD_MARK = ".clustergraph-build"
+"""The file that marks a directory as a build's, which the next build may replace whole."""
+
+
+def _refuse_foreign(target: Path) -> None:
+    """Refuse to replace a directory that holds files and is not a build's."""
+    if not target.is_dir() or (target / BUILD_MARK).exists():
+        return
+    if (target / "site" / "index.html").exists() or not any(target.iterdir()):
+        return  # empty, or a build from before the mark
+    raise InputError(
+        f"{target}: holds files that are not a build; a build replaces its directory whole: "
+        "give a new or empty directory with --out"
+    )
+
+
 def build(
     project: Project,
     *,
@@ -389,7 +405,11 @@ def build(
         else store
     )
     remote = not is_local(opened.location)
+    _refuse_foreign(target)
     staging = staging_directory(target)  # also cleans up what killed builds left
+    (staging / BUILD_MARK).write_text(
+        "A clustergraph build: the next build replaces this directory whole.\n", encoding="utf-8"
+    )
     state = _State(project=project, staging=staging, store=opened, remote=remote)
     times: list[StageTime] = []
     try:

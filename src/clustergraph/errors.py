@@ -114,6 +114,13 @@ class StoreUnreachableError(StoreError):
     answer_lost = False
 
 
+class StoreBusyError(StoreError):
+    """An on-disk store another process holds open for writing (a build, a notebook).
+
+    It can still be opened read-only, as it stands.
+    """
+
+
 class AuthError(StoreError):
     """The store refused the credentials, or asked for some and none were given."""
 

@@ -57,14 +57,13 @@ def run(context: Context) -> int:
         from clustergraph.store import open_store
 
         store = open_store(store, timeout=args.timeout, retries=args.retries)
+    out = args.out if args.out is not None else context.project.build_dir
+    kept = "the previous build was left as it was" if out.exists() else "nothing was written"
     try:
         build(context.project, out=args.out, quiet=args.quiet, store=store)
     except DataError as exc:
         print(exc.report)
-        print(
-            f"clustergraph: build stopped: {exc}; the previous build was left as it was",
-            file=sys.stderr,
-        )
+        print(f"clustergraph: build stopped: {exc}; {kept}", file=sys.stderr)
         return ExitCode.NONCONFORMING
     except BuildError as exc:
         cause = exc.__cause__
@@ -76,5 +75,5 @@ def run(context: Context) -> int:
             import traceback
 
             traceback.print_exception(cause, file=sys.stderr)  # a bug: show where
-        raise BuildError(f"{exc}; the previous build was left as it was", exc.stage) from cause
+        raise BuildError(f"{exc}; {kept}", exc.stage) from cause
     return ExitCode.OK

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clustergraph.errors import InputError
+from clustergraph.errors import InputError, ParamError, StoreBusyError
 from clustergraph.project.layout import Project
 
 if TYPE_CHECKING:
@@ -90,6 +90,54 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def query_params(query: QueryFile, pairs: Sequence[str]) -> dict[str, str]:
+    """Read ``NAME=VALUE`` pairs for ``query`` and check them before any store opens.
+
+    Parameters other than IRIs are checked against the query's header here; IRIs may be
+    slugs, which only the store can resolve (:func:`resolve_params`).
+
+    Raises
+    ------
+    InputError, ParamError
+        For a malformed pair, a name given twice, an unknown or ill-typed parameter.
+    """
+    from clustergraph.queries.library import ParamType
+
+    params = parse_params(pairs)
+    iris = {p.name for p in query.params if p.type is ParamType.IRI}
+    query.bindings({k: v for k, v in params.items() if k not in iris})
+    return params
+
+
+def resolve_params(store: Store, query: QueryFile, params: dict[str, str]) -> dict[str, str]:
+    """Return ``params`` with each IRI parameter resolved to ``<IRI>`` (slugs included).
+
+    An IRI that names nothing in the store is kept, with a warning naming the closest
+    entities.
+
+    Raises
+    ------
+    ParamError
+        If a value is no IRI, prefixed name or slug of one entity.
+    """
+    from clustergraph.queries.entities import closest, is_known, resolve
+    from clustergraph.queries.library import ParamType
+
+    iris = {p.name for p in query.params if p.type is ParamType.IRI}
+    resolved = dict(params)
+    for name in iris & params.keys():
+        try:
+            iri = resolve(store, params[name])
+        except InputError as exc:
+            raise ParamError(f"parameter {name!r}: {exc}") from None
+        if not is_known(store, iri):
+            hint = closest(store, iri)
+            near = f"; closest: {', '.join(hint)}" if hint else ""
+            warn(f"parameter {name!r}: <{iri}> names nothing in the store{near}")
+        resolved[name] = f"<{iri}>"
+    return resolved
+
+
 def warn(message: str) -> None:
     """Print a warning line on standard error."""
     print(f"clustergraph: warning: {message}", file=sys.stderr)
@@ -139,7 +187,9 @@ class Context:
                     if not self.remote:
                         note(
                             "no project here or above: using the graph shipped with "
-                            "clustergraph ('clustergraph init DIR' starts a project of your own)"
+                            f"clustergraph (its store: {self._project.store_dir}; a build "
+                            "goes to ./build; 'clustergraph init DIR' starts a project of "
+                            "your own)"
                         )
         return self._project
 
@@ -167,8 +217,18 @@ class Context:
                 from clustergraph.pipeline.sync import sync
 
                 project = self.project
-                store = open_store(spec, default=project.store_dir)
-                sync(project, store)
+                try:
+                    store = open_store(spec, default=project.store_dir)
+                except StoreBusyError:
+                    if write:
+                        raise
+                    store = open_store(spec, default=project.store_dir, read_only=True)
+                    note(
+                        f"{store.location} is in use by another process: answering from it "
+                        "as it stands, without bringing it in step with the files"
+                    )
+                else:
+                    sync(project, store)
             self._store = store
         return self._store
 

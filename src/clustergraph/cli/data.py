@@ -163,7 +163,8 @@ def _load(context: Context) -> int:
     )
     try:
         report = load(context.project, store, force=context.args.force)
-        loaded = f"{len(report.loaded)} graphs loaded ({report.triples:,} triples)"
+        graphs = "graph" if len(report.loaded) == 1 else "graphs"
+        loaded = f"{len(report.loaded)} {graphs} loaded ({report.triples:,} triples)"
         removed = f", {len(report.removed)} removed" if report.removed else ""
         print(f"{loaded}{removed}, {report.unchanged} unchanged")
         if context.remote:

@@ -58,6 +58,7 @@ exit codes (every command):
        an unknown query, entity or parameter, a store that cannot be reached or
        answers an error, a failed push or build stage (nothing half-written is left)
   130  interrupted (Ctrl-C)
+  141  the reader of standard output went away (| head): quietly, as SIGPIPE would
   143  terminated (SIGTERM)
 """
 

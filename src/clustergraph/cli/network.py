@@ -29,10 +29,17 @@ path of a ``.rq`` file. Files are written atomically.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clustergraph.cli.common import Context, add_param_option, add_store_options, parse_params
+from clustergraph.cli.common import (
+    Context,
+    add_param_option,
+    add_store_options,
+    query_params,
+    resolve_params,
+)
 from clustergraph.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -195,7 +202,7 @@ def _path(index: GraphIndex, args: argparse.Namespace) -> int:
 
 
 def _query_graph(
-    context: Context, store: Store, index: GraphIndex, name: str, params: dict[str, str]
+    context: Context, store: Store, index: GraphIndex, name: str, params: Sequence[str]
 ) -> tuple[nx.Graph, str]:
     """Run a query of the library (or a ``.rq`` file) and return its graph and a title."""
     from clustergraph.network.projections import construct_network, select_network
@@ -203,7 +210,8 @@ def _query_graph(
     from clustergraph.store.base import GraphResult, SelectResult
 
     query = context.query_file(name)
-    result = run(store, query, params=params, graphs=context.graphs(store))
+    bound = resolve_params(store, query, query_params(query, params))
+    result = run(store, query, params=bound, graphs=context.graphs(store))
     if isinstance(result, GraphResult):
         graph = construct_network(result.triples, index)
     elif isinstance(result, SelectResult):
@@ -227,7 +235,7 @@ def _view(context: Context, store: Store, index: GraphIndex, args: argparse.Name
         raise InputError(f"{args.out}: the view is an HTML page; name it FILE.html")
     focus = None
     if args.query is not None:
-        graph, title = _query_graph(context, store, index, args.query, parse_params(args.param))
+        graph, title = _query_graph(context, store, index, args.query, args.param)
         what = "query result"
     else:
         whole = projection(index, args.network)

@@ -19,8 +19,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from clustergraph.cli.common import Context, add_param_option, add_store_options, parse_params, warn
-from clustergraph.errors import ExitCode, InputError, ParamError
+from clustergraph.cli.common import (
+    Context,
+    add_param_option,
+    add_store_options,
+    query_params,
+    resolve_params,
+)
+from clustergraph.errors import ExitCode, InputError
 
 COMMANDS = frozenset({"queries", "query", "check"})
 """The commands this module adds."""
@@ -95,25 +101,23 @@ def _show(term: object) -> str:
 
 def _query(context: Context) -> int:
     from clustergraph.project.prefixes import PREFIXES
-    from clustergraph.queries.library import ParamType, QueryForm
+    from clustergraph.queries.library import QueryForm
     from clustergraph.queries.output import Format, check_format, write_result
     from clustergraph.queries.run import run, run_serialized
 
     args = context.args
     query = context.query_file(args.name)
-    params = parse_params(args.param)
-    iri_params = {p.name for p in query.params if p.type is ParamType.IRI}
-    # An unknown or ill-typed parameter fails before the store opens (IRIs may be slugs,
-    # which only the store can resolve).
-    query.bindings({k: v for k, v in params.items() if k not in iri_params})
+    params = query_params(query, args.param)
     graph_form = query.form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
     fmt = Format(args.format) if args.format else Format.TTL if graph_form else Format.TABLE
     check_format(query.form.value, fmt)
     store = context.store()
-    params = {k: _entity(store, k, v) if k in iri_params else v for k, v in params.items()}
+    params = resolve_params(store, query, params)
     graphs = context.graphs(store)
     if fmt.results_format is not None and not graph_form:
         data = run_serialized(store, query, fmt.results_format, params=params, graphs=graphs)
+        if fmt in (Format.JSON, Format.XML) and not data.endswith(b"\n"):
+            data += b"\n"
     else:
         result = run(store, query, params=params, graphs=graphs)
         data = write_result(result, fmt, prefixes={**PREFIXES, **dict(query.prefixes)})
@@ -123,21 +127,6 @@ def _query(context: Context) -> int:
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
     return ExitCode.OK
-
-
-def _entity(store: object, name: str, value: str) -> str:
-    """Resolve an IRI parameter typed as a slug; warn when an IRI names nothing."""
-    from clustergraph.queries.entities import closest, is_known, resolve
-
-    try:
-        iri = resolve(store, value)  # type: ignore[arg-type]
-    except InputError as exc:
-        raise ParamError(f"parameter {name!r}: {exc}") from None
-    if not is_known(store, iri):  # type: ignore[arg-type]
-        hint = closest(store, iri)  # type: ignore[arg-type]
-        near = f"; closest: {', '.join(hint)}" if hint else ""
-        warn(f"parameter {name!r}: <{iri}> names nothing in the store{near}")
-    return f"<{iri}>"
 
 
 def _check(context: Context) -> int:

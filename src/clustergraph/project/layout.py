@@ -340,9 +340,10 @@ class Project:
         """Return the project shipped with the package: the curated graph and its queries.
 
         In an installed package it is the package's own copy, which is never written:
-        its store is kept in the user's cache (``$XDG_CACHE_HOME/clustergraph``) and
-        its build goes to ``work`` (default: the working directory) ``/build``. In a
-        checkout, it is the checkout itself.
+        its store is kept in the user's cache (``$XDG_CACHE_HOME/clustergraph``). In an
+        editable install it is the checkout's files and store. Either way its build goes
+        to ``work`` (default: the working directory) ``/build``, never into the package or
+        the checkout.
 
         Raises
         ------
@@ -353,16 +354,16 @@ class Project:
 
         here = Path(__file__).resolve().parent
         packaged = here / "bundle"
+        out = (work if work is not None else Path.cwd()) / "build"
         if (packaged / ONTOLOGY_FILE).is_file():
             from clustergraph import __version__
 
             cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
             store = cache / "clustergraph" / __version__ / "store"
-            out = (work if work is not None else Path.cwd()) / "build"
             return cls(packaged, store_path=store, build_path=out)
         checkout = here.parents[2]
         if (checkout / ONTOLOGY_FILE).is_file():
-            return cls(checkout)
+            return cls(checkout, build_path=out)
         raise InputError("this installation ships no project: give --root DIR")
 
     @classmethod
@@ -383,6 +384,8 @@ class Project:
 
         source = template if template is not None else cls.bundled()
         target = Path(directory)
+        if target.exists() and not target.is_dir():
+            raise InputError(f"{target}: is a file; init creates a project in a directory")
         if (target / ONTOLOGY_FILE).exists():
             raise InputError(f"{target}: already a project (it has {ONTOLOGY_FILE})")
         copies = [source.ontology_file, source.shapes_file]
@@ -393,14 +396,17 @@ class Project:
             rel = path.relative_to(source.root)
             if (target / rel).exists():
                 raise InputError(f"{target / rel}: exists; init writes into a new directory")
-        for path in copies:
-            destination = target / path.relative_to(source.root)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
-        (target / SOURCES_DIR).mkdir(parents=True, exist_ok=True)
-        ignore = target / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text(".clustergraph/\nbuild/\n", encoding="utf-8")
+        try:
+            for path in copies:
+                destination = target / path.relative_to(source.root)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, destination)
+            (target / SOURCES_DIR).mkdir(parents=True, exist_ok=True)
+            ignore = target / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text(".clustergraph/\nbuild/\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{target}: cannot create the project: {exc.strerror or exc}") from exc
         return cls(target)
 
     def relpath(self, path: Path) -> str:

@@ -296,7 +296,7 @@ def _check_syntax(text: str, path: Path) -> None:
         return
 
 
-def parse_query_file(text: str, *, name: str, path: Path) -> QueryFile:
+def parse_query_file(text: str, *, name: str, path: Path, strict: bool = True) -> QueryFile:
     """Parse the text of a query file: its header and its SPARQL.
 
     Parameters
@@ -307,6 +307,10 @@ def parse_query_file(text: str, *, name: str, path: Path) -> QueryFile:
         The query's name in the library.
     path
         How to name the file in errors.
+    strict
+        Whether the header is required (the library's files). A file outside the library
+        with no ``#+`` line at all is read as plain SPARQL: no parameters, its file name
+        as its summary.
 
     Raises
     ------
@@ -314,7 +318,11 @@ def parse_query_file(text: str, *, name: str, path: Path) -> QueryFile:
         ``path:line:column: message`` for a malformed header, a SPARQL syntax error,
         a parameter that is not a variable of the query, or an update instead of a query.
     """
-    scalars, lists = _parse_header(text, path)
+    if not strict and not any(line.startswith("#+") for line in text.splitlines()):
+        no_tags: dict[str, list[tuple[int, str]]] = {"tags": []}
+        scalars, lists = {"summary": f"SPARQL of {path.name}"}, no_tags
+    else:
+        scalars, lists = _parse_header(text, path)
     try:
         form = QueryForm(query_form(text))
     except InputError:
@@ -356,7 +364,9 @@ def parse_query_file(text: str, *, name: str, path: Path) -> QueryFile:
     )
 
 
-def read_query_file(path: Path, *, name: str | None = None, shown: str | None = None) -> QueryFile:
+def read_query_file(
+    path: Path, *, name: str | None = None, shown: str | None = None, strict: bool = True
+) -> QueryFile:
     """Read and parse one query file (see :func:`parse_query_file`)."""
     shown_path = Path(shown) if shown is not None else path
     try:
@@ -365,7 +375,7 @@ def read_query_file(path: Path, *, name: str | None = None, shown: str | None = 
         raise QueryFileError(f"{shown_path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryFileError(f"{shown_path}: cannot read: {exc}") from exc
-    return parse_query_file(text, name=name or path.stem, path=shown_path)
+    return parse_query_file(text, name=name or path.stem, path=shown_path, strict=strict)
 
 
 # ---------------------------------------------------------------------------
@@ -403,6 +413,9 @@ class Library:
     def get(self, name: str) -> QueryFile:
         """Return the query called ``name``, or read ``name`` as a path to a ``.rq`` file.
 
+        A file outside the library may be plain SPARQL, with no header (it then takes no
+        parameters).
+
         Raises
         ------
         QueryLookupError
@@ -414,8 +427,8 @@ class Library:
             if known == name:
                 return read_query_file(path, name=name, shown=self.project.relpath(path))
         as_path = Path(name)
-        if as_path.suffix == ".rq" and as_path.is_file():
-            return read_query_file(as_path, name=as_path.stem)
+        if as_path.suffix == ".rq":
+            return read_query_file(as_path, name=as_path.stem, strict=False)
         close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.5)
         hint = (
             f"; did you mean {', '.join(close)}?"

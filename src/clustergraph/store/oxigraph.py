@@ -24,7 +24,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from clustergraph.errors import InputError, QueryError, StoreError
+from clustergraph.errors import InputError, QueryError, StoreBusyError, StoreError
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
@@ -59,10 +59,14 @@ class OxigraphStore:
             elif read_only:
                 self._store = ox.Store.read_only(str(self.path))
             else:
+                if self.path.exists() and not self.path.is_dir():
+                    raise StoreError(f"{self.location}: is a file, not a store's directory")
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
-            raise StoreError(f"{self.location}: cannot open the store: {_open_error(exc)}") from exc
+            reason = _open_error(exc)
+            kind = StoreBusyError if reason == _BUSY else StoreError
+            raise kind(f"{self.location}: cannot open the store: {reason}") from exc
 
     def __repr__(self) -> str:
         """Show where the store is."""
@@ -313,10 +317,13 @@ def _scoped(triples: list[ox.Triple], prefix: str) -> str:
     return (ox.serialize(renamed, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
+_BUSY = "another process is using it (a running build, 'clustergraph serve' or notebook?)"
+
+
 def _open_error(exc: OSError) -> str:
     text = _one_line(exc)
     if "lock" in text.lower():
-        return "another process is using it (a running 'clustergraph serve' or build?)"
+        return _BUSY
     return text
 
 
