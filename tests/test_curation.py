@@ -305,6 +305,8 @@ def test_a_third_party_file_that_does_not_conform_is_reported_totals_first(
     lines = report.format().splitlines()
     assert lines[0].startswith("does not conform: ")
     assert "cgsh:LabelledEntity" in lines[1]
+    capped = report.format(limit=1).splitlines()
+    assert capped[-1].endswith("more results not shown") and len(capped) < len(lines)
 
 
 # -- a made-up sixth article, end to end ---------------------------------------------------
