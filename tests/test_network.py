@@ -277,8 +277,8 @@ def test_real_store_projections(store):
         assert "post holder per:giedrius-bagusinskas" in data["relations"]
     esca = "https://w3id.org/clustergraph/id/org/esca"
     # the ten Bronze labels it awarded (a later article may add more neighbours)
-    labelled = ("fetek", "litcare", "litek", "laugea", "lithuanian-plastic-cluster", "ltfood",
-                "prefablt", "smart-food-cluster", "vilnius-film-cluster", "ivita")  # fmt: skip
+    labelled = ("ivita", "vilnius-film-cluster", "smart-food-cluster", "prefablt", "ltfood",
+                "lithuanian-plastic-cluster", "laugea", "litek", "litcare", "fetek")  # fmt: skip
     assert {f"https://w3id.org/clustergraph/id/org/{o}" for o in labelled} <= set(orgs[esca])
     entities = entity_network(index)
     assert not any("/figure/" in n or "/source/" in n for n in entities)
