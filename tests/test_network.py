@@ -276,7 +276,10 @@ def test_real_store_projections(store):
         data = orgs.edges[lcn, f"https://w3id.org/clustergraph/id/org/{other}"]
         assert "post holder per:giedrius-bagusinskas" in data["relations"]
     esca = "https://w3id.org/clustergraph/id/org/esca"
-    assert orgs.degree(esca) == 10  # the ten Bronze labels it awarded
+    # the ten Bronze labels it awarded (a later article may add more neighbours)
+    labelled = ("ivita", "vilnius-film-cluster", "smart-food-cluster", "prefablt", "ltfood",
+                "lithuanian-plastic-cluster", "laugea", "litek", "litcare", "fetek")  # fmt: skip
+    assert {f"https://w3id.org/clustergraph/id/org/{o}" for o in labelled} <= set(orgs[esca])
     entities = entity_network(index)
     assert not any("/figure/" in n or "/source/" in n for n in entities)
     assert all(data["sources"] for _a, _b, data in entities.edges(data=True))

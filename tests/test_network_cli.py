@@ -12,24 +12,45 @@ from clustergraph.cli.main import main
 from clustergraph.cli.network import NETWORKS
 from clustergraph.network.projections import PROJECTIONS
 
-CONSTRUCT = """\
+# The five articles' graphs: what the counts below are about, whatever is added later.
+FIVE = " ".join(
+    f"<https://w3id.org/clustergraph/graph/source/{stem}>"
+    for stem in (
+        "esca-bronze-labels-lithuania",
+        "ftd-lt-joins-eacn",
+        "laugea-good-practice",
+        "lithuanian-cluster-network-established",
+        "lithuanian-clusters-association-profile",
+    )
+)
+
+CONSTRUCT = (
+    """\
 #+ summary: Who holds a post in which organisation.
 #+ tags:
 #+   - test
 
 PREFIX org: <http://www.w3.org/ns/org#>
 CONSTRUCT { ?person <urn:test:worksIn> ?org }
-WHERE { ?post org:heldBy ?person ; org:postIn ?org }
+WHERE { VALUES ?g { """
+    + FIVE
+    + """ } GRAPH ?g { ?post org:heldBy ?person ; org:postIn ?org } }
 """
+)
 
-SELECT = """\
+SELECT = (
+    """\
 #+ summary: Members and the organisations they belong to.
 #+ tags:
 #+   - test
 
 PREFIX org: <http://www.w3.org/ns/org#>
-SELECT ?member ?organisation WHERE { ?m org:member ?member ; org:organization ?organisation }
+SELECT DISTINCT ?member ?organisation
+WHERE { VALUES ?g { """
+    + FIVE
+    + """ } GRAPH ?g { ?m org:member ?member ; org:organization ?organisation } }
 """
+)
 
 ASK = """\
 #+ summary: Is there a membership?
@@ -96,10 +117,26 @@ def test_path_in_the_organisation_network(root, capsys):
     assert "1 shortest path of 1 hop" in out and "via post holder per:giedrius-bagusinskas" in out
 
 
+ISOLATED = """\
+@prefix cg: <https://w3id.org/clustergraph/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/clustergraph/graph/source/zz-isolated> a cg:SourceGraph ;
+    prov:wasDerivedFrom <https://w3id.org/clustergraph/id/source/zz-isolated> .
+<https://w3id.org/clustergraph/id/source/zz-isolated> a cg:NewsArticle ;
+    dcterms:title "A made-up note about an organisation linked to nothing"@en ;
+    skos:prefLabel "A made-up note"@en ; cg:seedFile "zz-isolated.txt" .
+<https://w3id.org/clustergraph/id/org/zz-isolated> a cg:Association ;
+    skos:prefLabel "Isolated Test Association"@en .
+"""
+
+
 def test_no_path_exits_1(root, capsys):
-    code, out, err = run(capsys, "--root", root, "path", "o:lcn", "o:ftd-lt")
+    (Path(root) / "data" / "sources" / "zz-isolated.ttl").write_text(ISOLATED, encoding="utf-8")
+    code, out, err = run(capsys, "--root", root, "path", "o:lcn", "o:zz-isolated")
     assert (code, err) == (1, "")
-    assert out.startswith("no path between Lithuanian Cluster Network (o:lcn) and FTD LT")
+    assert out.startswith("no path between Lithuanian Cluster Network (o:lcn) and Isolated Test")
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,12 @@ def derived_graphs(store: Store) -> list[str]:
     return [g for g in store.graphs() if is_derived_graph(g)]
 
 
+def derived_quads(store: Store, predicate: str) -> int:
+    """Return how many quads of the derived graphs have ``predicate`` (a fact per graph)."""
+    quads = store.quads(None, ox.NamedNode(predicate), None, None)
+    return sum(1 for q in quads if is_derived_graph(q.graph_name.value))  # type: ignore[union-attr]
+
+
 def derived_facts(store: Store) -> set[Triple]:
     return {t for g in derived_graphs(store) for t in triples_of(store, g)}
 
@@ -289,7 +295,7 @@ def test_a_second_derivation_does_nothing(seed: Store) -> None:
     assert sorted(str(q) for q in seed.quads()) == before
     assert first.triples == sum(n for _p, n in first.by_predicate)
     assert first.triples == sum(len(triples_of(seed, g)) for g in derived_graphs(seed))
-    assert dict(first.by_predicate)["org:memberOf"] == 16
+    assert dict(first.by_predicate)["org:memberOf"] == derived_quads(seed, ORG.memberOf)
 
 
 def test_the_report_counts_per_predicate_most_first() -> None:
@@ -674,4 +680,4 @@ def test_sync_leaves_the_store_derived(store: Store, project: Project) -> None:
     assert {derived_graph(g) for g in stated_graphs(store)} <= set(store.graphs())
     again = sync(project, store)
     assert not again.load.changed and again.derive.graphs == ()
-    assert dict(again.derive.by_predicate)["cg:holdsPostIn"] == 12
+    assert dict(again.derive.by_predicate)["cg:holdsPostIn"] == derived_quads(store, CG.holdsPostIn)

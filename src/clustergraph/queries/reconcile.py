@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustergraph.project.layout import (
+    DERIVED_NS,
     ID_NS,
     MANIFEST_GRAPH,
     is_derived_graph,
@@ -308,7 +309,9 @@ class Matcher:
                 matcher.names[e.value].append((p.value, n.value))
                 matcher.graphs[e.value].add(g.value)
         for g, e, c in _select(
-            store, "SELECT ?g ?e ?c WHERE { GRAPH ?g { ?e a ?c } FILTER(isIRI(?e) && isIRI(?c)) }"
+            store,
+            "SELECT ?g ?e ?c WHERE { GRAPH ?g { ?e a ?c } FILTER(isIRI(?e) && isIRI(?c)"
+            f' && !STRSTARTS(STR(?g), "{DERIVED_NS}")) }}',  # derived types add no entity
         ):
             if keep(g.value):
                 matcher.types[e.value].add(c.value)
@@ -406,10 +409,17 @@ class Matcher:
             or (kind is None and kind_of(r[1], self.types[r[1]]) not in _NOT_CANDIDATES)
         ]
         best: dict[str, tuple[float, float, str]] = {}
-        for choice, found_score, index in process.extract(
-            key, [r[0] for r in rows], scorer=score, limit=None, score_cutoff=cutoff
-        ):
-            entity, name = rows[index][1], rows[index][2]
+        choices = [r[0] for r in rows]
+        # score() for every name at once, in rapidfuzz's compiled code
+        wratio = process.cdist([key], choices, scorer=fuzz.WRatio, workers=1)[0] if rows else []
+        token_set = (
+            process.cdist([key], choices, scorer=fuzz.token_set_ratio, workers=1)[0] if rows else []
+        )
+        for index, (w, t) in enumerate(zip(wratio, token_set, strict=True)):
+            found_score = (float(w) + float(t)) / 2
+            if found_score < cutoff:
+                continue
+            choice, entity, name = rows[index]
             found_score = 100.0 if choice == key else round(min(float(found_score), 99.0), 1)
             # Ties broken by the plain ratio: the name closest in length wins.
             found = (found_score, fuzz.ratio(key, choice), name)
