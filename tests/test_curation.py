@@ -279,7 +279,8 @@ def test_a_third_party_org_file_validates_and_merges_into_the_project_entity(
     _add_third_party(project_copy)
     store = open_store("memory:")
     sync(project_copy, store)
-    assert validate(project_copy, store).conforms
+    report = validate(project_copy, store)
+    assert report.conforms, report.format()
     assert run_checks(store, Library.of(project_copy)).passed
     index = GraphIndex.from_store(store)
     graph = SOURCE_GRAPHS + "third-party-org"
@@ -354,7 +355,8 @@ def test_a_made_up_sixth_article_from_scaffold_to_facts(
     assert "dcterms:publisher o:lcn" in scaffold
     store = open_store("memory:")
     sync(project_copy, store)
-    assert validate(project_copy, store).conforms
+    report = validate(project_copy, store)
+    assert report.conforms, report.format()
     assert run_checks(store, Library.of(project_copy)).passed
     library = Library.of(project_copy)
     result = run(
