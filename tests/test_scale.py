@@ -146,6 +146,7 @@ def test_the_build_validates_again_only_what_changed(tmp_path: Path) -> None:
     assert "nothing changed" in validated()
     _source(project.root, "b", "x:k a ex:K ; ex:note 1 .")
     assert validated().endswith("conforms; 1 changed graphs")
+    assert "nothing changed" in validated()
 
 
 def test_every_shape_of_the_project_compiles() -> None:

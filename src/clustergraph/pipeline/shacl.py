@@ -757,8 +757,9 @@ def restriction(graphs: Sequence[str], nodes: Sequence[str] = ()) -> str:
             f"UNION {{ ?cg_s ?cg_p ?this }} }} }}"
         )
         parts.append(
-            f"{{ VALUES ?cg_g {{ {listed} }} GRAPH ?cg_g {{ ?cg_n ?cg_p ?cg_o }} "
-            f"?this ?cg_q ?cg_n . FILTER(isIRI(?cg_n)) }}"
+            f"{{ {{ SELECT DISTINCT ?cg_n WHERE {{ VALUES ?cg_g {{ {listed} }} "
+            f"GRAPH ?cg_g {{ ?cg_n ?cg_p ?cg_o }} FILTER(isIRI(?cg_n)) }} }} "
+            f"?this ?cg_q ?cg_n }}"
         )
     if nodes:
         listed = " ".join(f"<{n}>" for n in nodes)
@@ -837,17 +838,28 @@ def scratch(
             "GRAPH ?g { ?s ?p ?o } }",
             graphs,
         )
+    # Each step once per node (DISTINCT), never once per copy of a hub's statements.
+    hop1 = (
+        f"SELECT DISTINCT ?cg_m WHERE {{ {focus} ?this ?cg_q1 ?cg_m . FILTER(!isLiteral(?cg_m)) }}"
+    )
+    hop2 = (
+        f"SELECT DISTINCT ?cg_k WHERE {{ {{ {hop1} }} ?cg_m ?cg_q2 ?cg_k . "
+        "FILTER(!isLiteral(?cg_k)) }"
+    )
+    nodes_text = (
+        f"SELECT DISTINCT ?s WHERE {{ {{ {focus} BIND(?this AS ?s) }} "
+        f"UNION {{ {{ {hop1} }} BIND(?cg_m AS ?s) }} UNION {{ {{ {hop2} }} BIND(?cg_k AS ?s) }} }}"
+    )
     _copy(
         store,
         mem,
-        f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-            {{ {{ SELECT DISTINCT ?s WHERE {{
-                {{ {focus} BIND(?this AS ?s) }}
-                UNION {{ {focus} ?this ?cg_q1 ?s }}
-                UNION {{ {focus} ?this ?cg_q1 ?cg_m . ?cg_m ?cg_q2 ?s }} }} }}
-              ?s ?p ?o }}
-            UNION {{ {focus} ?s ?p ?this BIND(?this AS ?o) }}
-        }}""",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ {nodes_text} }} ?s ?p ?o }}",
+        graphs,
+    )
+    _copy(
+        store,
+        mem,
+        f"CONSTRUCT {{ ?s ?p ?this }} WHERE {{ {focus} ?s ?p ?this }}",
         graphs,
     )
     _copy(
