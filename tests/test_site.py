@@ -164,3 +164,58 @@ o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
 
 def project_of(index: GraphIndex):
     return project(index, "actors")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_a_second_site_is_byte_identical_and_made_of_reused_files(written, tmp_path):
+    """The same store gives the same bytes; with previous=, no keyed file is rendered again."""
+    import dataclasses
+    import shutil
+
+    first = written.inputs
+    build = tmp_path / "build"
+    for folder in ("exports", "analysis", "queries"):
+        if (first.build / folder).is_dir():
+            shutil.copytree(first.build / folder, build / folder)
+    second = dataclasses.replace(first, build=build, views={}, keys={}, rendered=0, reused=0)
+    write_views(second, previous=written.site)
+    summary = write_site(second, previous=written.site)
+    assert summary.rendered == 0 and summary.reused > 3 * len(first.get_catalogue().entities)
+    before, after = _files(written.site), _files(build / "site")
+    assert before.keys() == after.keys()
+    assert [name for name in before if before[name] != after[name]] == []
+    assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in (build / "site").rglob("*.html"))
+
+
+def test_csv_downloads_are_neutralised_for_spreadsheets(written):
+    from clustergraph.render.site import neutralise_csv
+
+    hostile = b"name\r\n=1+2\r\n+SUM(A1)\r\n-3\r\n@cmd\r\n\tx\r\nsafe\r\n"
+    cells = neutralise_csv(hostile).decode().split("\r\n")
+    assert cells[1:6] == ["'=1+2", "'+SUM(A1)", "'-3", "'@cmd", "'\tx"] and cells[6] == "safe"
+    csvs = list((written.site / "downloads").rglob("*.csv"))
+    assert csvs, "the site carries its CSV downloads"
+    for path in csvs:
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            for cell in line.split(","):
+                assert not cell.lstrip('"').startswith(("=", "+", "-", "@", "\t")), (path, cell)
+    assert "leading apostrophe" in text_of(written.site / "downloads.html")
+
+
+def test_entity_pages_answer_first(written):
+    page = text_of(written.site / "entity" / "org" / "lcn.html")
+    facts = page[page.index("Kind") : page.index("This entity as data")]
+    assert "Founded 27 May 2020 [1]" in facts
+    assert "president: Giedrius Bagušinskas" in facts
+    assert "The Lithuanian Cluster Network making national clusters visible in Europe" in facts
+    assert page.index("Kind") < page.index("Names and aliases")
+    html_text = (written.site / "entity" / "org" / "lcn.html").read_text(encoding="utf-8")
+    assert '<script type="application/ld+json">' in html_text
+    assert (written.site / "entity" / "org" / "lcn.ttl").read_text().count("skos:prefLabel") >= 1
+    assert '"@id"' in (written.site / "entity" / "org" / "lcn.jsonld").read_text()
+    event = text_of(written.site / "entity" / "event" / "ftd-lt-eacn-announcement.html")
+    assert "Date 6 June, year not stated [1]" in event and "--06-06" not in event

@@ -827,7 +827,7 @@ def role_label(index: GraphIndex, a: str, b: str, statements: Sequence[Any]) -> 
 
 def _prepare(graph: nx.Graph, index: GraphIndex, *, roles: bool = False) -> nx.Graph:
     """Give a projection what its view needs: class ancestors, and role labels on edges."""
-    classes = {graph.nodes[n].get("cls") for n in graph.nodes}
+    classes = sorted({graph.nodes[n].get("cls") or "" for n in graph.nodes})
     graph.graph["class_ancestors"] = {
         name: [index.name(c) for c in sorted(index.ancestors(_expand(index, name)))]
         for name in classes

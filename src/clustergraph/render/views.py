@@ -291,7 +291,9 @@ def _view_data(
     source_title: Callable[[str], str],
 ) -> dict[str, Any]:
     """Return the JSON the page draws (see ``templates/view.js``)."""
-    order = list(graph.nodes)
+    # Nodes and edges in a fixed order (not the graph's insertion order, which follows
+    # how it was walked): the same graph gives the same layout and the same bytes.
+    order = sorted(graph.nodes, key=str)
     index = {node: i for i, node in enumerate(order)}
     attrs = [graph.nodes[node] for node in order]
     class_of = [_text(a.get("cls"), "rdfs:Resource") for a in attrs]
@@ -316,8 +318,11 @@ def _view_data(
             sources.append(iri)
         return source_index[iri]
 
-    edge_list = [(index[a], index[b]) for a, b in graph.edges]
-    edge_attrs = [graph.edges[a, b] for a, b in graph.edges]
+    pairs = sorted(
+        (min(index[a], index[b]), max(index[a], index[b]), a, b) for a, b in graph.edges
+    )
+    edge_list = [(i, j) for i, j, _a, _b in pairs]
+    edge_attrs = [graph.edges[a, b] for _i, _j, a, b in pairs]
     labels = [_text(a.get("label"), str(node)) for node, a in zip(order, attrs, strict=True)]
     drawing = draw(
         len(order),
