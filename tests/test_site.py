@@ -219,3 +219,45 @@ def test_entity_pages_answer_first(written):
     assert '"@id"' in (written.site / "entity" / "org" / "lcn.jsonld").read_text()
     event = text_of(written.site / "entity" / "event" / "ftd-lt-eacn-announcement.html")
     assert "Date 6 June, year not stated [1]" in event and "--06-06" not in event
+
+
+def test_a_large_site_draws_neighbourhoods_on_the_entity_pages(tmp_path, project, monkeypatch):
+    """Past ENTITY_VIEWS_UP_TO entities: no view file per entity, a JSON island per page."""
+    import json
+
+    from clustergraph.render import site as site_module
+
+    monkeypatch.setattr(site_module, "ENTITY_VIEWS_UP_TO", 0)
+    store = small_store(
+        {
+            "one": f"""
+<https://w3id.org/clustergraph/graph/source/one> prov:wasDerivedFrom src:one .
+src:one a cg:NewsArticle ; dcterms:title "One"@en .
+o:a a cg:Cluster ; skos:prefLabel {PAYLOAD!r}@en .
+o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
+"""
+        }
+    )
+    index = GraphIndex.from_store(store)
+    inputs = SiteInputs(
+        project=project,
+        store=store,
+        index=index,
+        analysis=analyze(project_of(index)),
+        stats=stats(store),
+        runs=(),
+        exports={},
+        build=tmp_path,
+    )
+    assert write_views(inputs) == 3  # the three whole-graph views only
+    write_site(inputs)
+    assert not (tmp_path / "site" / "views" / "entity").exists()
+    page = (tmp_path / "site" / "entity/org/b.html").read_text(encoding="utf-8")
+    assert "<img" not in page
+    island = re.search(r'<script type="application/json" id="ego-data">(.*?)</script>', page, re.S)
+    assert island
+    data = json.loads(island.group(1))
+    assert [n["label"] for n in data["nodes"]] == ["B", PAYLOAD]
+    assert data["nodes"][1]["href"] == "entity/org/a.html" and data["edges"] == [
+        [0, 1, "cg:coordinates"]
+    ]
