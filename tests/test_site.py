@@ -261,3 +261,46 @@ o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
     assert data["nodes"][1]["href"] == "entity/org/a.html" and data["edges"] == [
         [0, 1, "cg:coordinates"]
     ]
+
+
+def test_entities_from_any_source_get_pages_and_names(tmp_path, project):
+    """Third-party data: its own IRIs, foaf:name only, owl:sameAs out: a page, a name, search."""
+    import json
+
+    from clustergraph.render.site import search_rows
+
+    person = "http://data.example.org/person/1"
+    store = small_store(
+        {
+            "third": f"""
+<https://w3id.org/clustergraph/graph/source/third> prov:wasDerivedFrom src:third .
+src:third a cg:NewsArticle ; dcterms:title "Third"@en .
+<{person}> a foaf:Person ; foaf:name "Jonas Jonaitis" ;
+    <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q1> .
+o:a a cg:Cluster ; skos:prefLabel "A"@en .
+o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
+"""
+        }
+    )
+    index = GraphIndex.from_store(store)
+    catalogue = Catalogue.from_store(store, index)
+    assert person in catalogue.entities
+    assert catalogue.label(person) == "Jonas Jonaitis"
+    rows = search_rows(catalogue)
+    assert any(r[1] == "Jonas Jonaitis" and r[3] == entity_path(person) for r in rows["j"])
+    inputs = SiteInputs(
+        project=project,
+        store=store,
+        index=index,
+        analysis=analyze(project_of(index)),
+        stats=stats(store),
+        runs=(),
+        exports={},
+        build=tmp_path,
+    )
+    write_views(inputs)
+    write_site(inputs)
+    page = tmp_path / "site" / entity_path(person)
+    assert "Jonas Jonaitis" in text_of(page)
+    jsonld = json.loads(page.with_suffix(".jsonld").read_text())
+    assert jsonld[0]["@id"] == person
