@@ -304,3 +304,41 @@ o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
     assert "Jonas Jonaitis" in text_of(page)
     jsonld = json.loads(page.with_suffix(".jsonld").read_text())
     assert jsonld[0]["@id"] == person
+
+
+def test_periods_and_durations_from_owl_time():
+    """A post held since a date, a membership's period, a label valid for two years."""
+    store = small_store(
+        {
+            "one": """
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix t: <https://w3id.org/clustergraph/id/time/> .
+@prefix post: <https://w3id.org/clustergraph/id/post/> .
+@prefix mem: <https://w3id.org/clustergraph/id/membership/> .
+@prefix award: <https://w3id.org/clustergraph/id/award/> .
+<https://w3id.org/clustergraph/graph/source/one> prov:wasDerivedFrom src:one .
+src:one a cg:NewsArticle ; dcterms:title "One"@en .
+o:a a cg:Cluster ; skos:prefLabel "A"@en .
+o:n a cg:ClusterNetwork ; skos:prefLabel "N"@en .
+per:p a foaf:Person ; foaf:name "P" .
+post:p a cg:Post ; org:postIn o:a ; org:heldBy per:p ; cg:heldDuring t:since .
+t:since a time:Interval ; time:hasBeginning t:start .
+t:start a time:Instant ; time:inXSDDate "2021-03-01"^^xsd:date .
+mem:a a cg:Membership ; org:member o:a ; org:organization o:n ; org:memberDuring t:span .
+t:span a time:Interval ; time:hasBeginning t:b ; time:hasEnd t:e .
+t:b a time:Instant ; time:inXSDGYear "2019"^^xsd:gYear .
+t:e a time:Instant ; time:inXSDGYear "2023"^^xsd:gYear .
+award:a a cg:ExcellenceLabelAward ; cg:awardedTo o:a ; cg:validDuring t:two .
+t:two a time:Interval ; time:hasXSDDuration "P2Y"^^xsd:duration .
+"""
+        }
+    )
+    catalogue = Catalogue.from_store(store, GraphIndex.from_store(store))
+    facts = catalogue.key_facts(ID + "org/a")
+    shown = {
+        r.label: " ".join("".join(p.text for p in v.parts) for v in r.values) for r in facts.rows
+    }
+    assert "since 1 March 2021" in shown["Led by"]
+    assert "2019 – 2023" in shown["Member of"]
+    assert "valid for 2 years" in shown["Labels"]
+    assert all(v.notes == (1,) for r in facts.rows[1:] for v in r.values)
