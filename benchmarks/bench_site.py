@@ -128,6 +128,10 @@ def main() -> int:
             target.write_text(changed, encoding="utf-8")
             second = _site(project, work / "second", work / "first" / "site", queries=queries)
             print(f"after changing {target.name}:", second, flush=True)
+            old = {p.relative_to(work / "first") for p in (work / "first" / "site").rglob("*")}
+            new = {p.relative_to(work / "second") for p in (work / "second" / "site").rglob("*")}
+            print("only in the first:", sorted(map(str, old - new))[:10], flush=True)
+            print("only in the second:", sorted(map(str, new - old))[:10], flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

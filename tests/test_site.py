@@ -342,3 +342,44 @@ t:two a time:Interval ; time:hasXSDDuration "P2Y"^^xsd:duration .
     assert "2019 – 2023" in shown["Member of"]
     assert "valid for 2 years" in shown["Labels"]
     assert all(v.notes == (1,) for r in facts.rows[1:] for v in r.values)
+
+
+def test_a_reused_view_in_parts_keeps_its_part_scripts(tmp_path, project, monkeypatch):
+    import dataclasses
+
+    from clustergraph.render import site as site_module
+
+    monkeypatch.setattr(site_module, "VIEW_MAX_NODES", 2)
+    clusters = "\n".join(
+        f'o:c{k} a cg:Cluster ; skos:prefLabel "C{k}"@en ; cg:coordinates o:c{(k + 1) % 6} .'
+        for k in range(6)
+    )
+    store = small_store(
+        {
+            "one": "<https://w3id.org/clustergraph/graph/source/one>"
+            " prov:wasDerivedFrom src:one .\n"
+            'src:one a cg:NewsArticle ; dcterms:title "One"@en .\n' + clusters
+        }
+    )
+    index = GraphIndex.from_store(store)
+    first = SiteInputs(
+        project=project,
+        store=store,
+        index=index,
+        analysis=analyze(project_of(index)),
+        stats=stats(store),
+        runs=(),
+        exports={},
+        build=tmp_path / "one",
+    )
+    write_views(first)
+    write_site(first)
+    scripts = sorted(p.name for p in (tmp_path / "one/site/views/entities.parts").iterdir())
+    assert scripts
+    second = dataclasses.replace(
+        first, build=tmp_path / "two", views={}, keys={}, rendered=0, reused=0
+    )
+    write_views(second, previous=tmp_path / "one" / "site")
+    write_site(second, previous=tmp_path / "one" / "site")
+    again = sorted(p.name for p in (tmp_path / "two/site/views/entities.parts").iterdir())
+    assert again == scripts and second.rendered == 0

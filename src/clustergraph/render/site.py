@@ -440,6 +440,13 @@ class _Reuse:
         if target.resolve() == source.resolve():  # writing over the same site
             self.inputs.reused += 1
             return True
+        self.link(source, target)
+        self.inputs.reused += 1
+        return True
+
+    @staticmethod
+    def link(source: Path, target: Path) -> None:
+        """Put ``source`` at ``target``: a hard link where possible, else a copy."""
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             target.unlink()
@@ -447,8 +454,6 @@ class _Reuse:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-        self.inputs.reused += 1
-        return True
 
 
 def write_keys(inputs: SiteInputs) -> None:
@@ -952,6 +957,11 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
         inputs.views[key] = path
         count += 1
         if reuse.take(path, _graph_key(graph, title, subtitle, kw)):
+            # A view drawn in parts keeps each part's details beside it: take them too.
+            parts = Path(path).with_suffix(".parts")
+            if previous is not None and (previous / parts).is_dir():
+                for script in sorted((previous / parts).iterdir()):
+                    reuse.link(script, site / parts / script.name)
             return
         write_view(
             graph,
