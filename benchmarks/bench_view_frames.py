@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support.browser import CHROMIUM, FLAGS  # noqa: E402
+
 from clustergraph.network.index import GraphIndex  # noqa: E402
 from clustergraph.network.projections import project  # noqa: E402
 from clustergraph.pipeline.load import load  # noqa: E402
@@ -35,11 +37,12 @@ from clustergraph.project.layout import Project  # noqa: E402
 from clustergraph.render.site import VIEW_MAX_NODES, VIS_PATH, _prepare  # noqa: E402
 from clustergraph.render.views import write_view, write_vis_network  # noqa: E402
 from clustergraph.store import open_store  # noqa: E402
-from tests.support.browser import FLAGS, CHROMIUM  # noqa: E402
 
 REDRAW = """() => {
   const net = window.cgView.network, times = [];
-  for (let i = 0; i < 10; i += 1) { const t = performance.now(); net.redraw(); times.push(performance.now() - t); }
+  for (let i = 0; i < 10; i += 1) {
+    const t = performance.now(); net.redraw(); times.push(performance.now() - t);
+  }
   times.sort((a, b) => a - b);
   return times[5];
 }"""
@@ -84,17 +87,27 @@ def main() -> int:
                 timeout=120_000,
             )
             first = page.evaluate("performance.now()")
-            print(name, "timings (ms since navigation):", page.evaluate("window.cgView.timings"), flush=True)
+            print(
+                name,
+                "timings (ms since navigation):",
+                page.evaluate("window.cgView.timings"),
+                flush=True,
+            )
             redraw = page.evaluate(REDRAW)
             parts = page.evaluate("window.cgView.data.parts.length")
             leaf = None
             if parts > 1:
                 biggest = page.evaluate(
                     "(() => { const P = window.cgView.data.parts; let b = 0;"
-                    " P.forEach((p, i) => { if (!p.children.length && p.nodes.length > P[b].nodes.length) b = i; });"
+                    " P.forEach((p, i) => {"
+                    " if (!p.children.length && p.nodes.length > P[b].nodes.length) b = i; });"
                     " return b; })()"
                 )
-                t = page.evaluate("(b => { const t = performance.now(); window.cgView.showPart(b); return performance.now() - t; })", biggest)
+                t = page.evaluate(
+                    "(b => { const t = performance.now(); window.cgView.showPart(b);"
+                    " return performance.now() - t; })",
+                    biggest,
+                )
                 nodes = page.evaluate("window.cgView.nodes.length")
                 leaf = (nodes, t, page.evaluate(REDRAW))
             timings = [page.evaluate(REDRAW) for _ in range(3)]
@@ -102,7 +115,8 @@ def main() -> int:
                 f"{name}: first frame {first / 1000:.2f} s; redraw {redraw:.1f} ms "
                 f"(median of 3 more rounds {statistics.median(timings):.1f} ms)"
                 + (
-                    f"; largest part: {leaf[0]:,} nodes opened in {leaf[1]:.0f} ms, redraw {leaf[2]:.1f} ms"
+                    f"; largest part: {leaf[0]:,} nodes opened in {leaf[1]:.0f} ms, "
+                    f"redraw {leaf[2]:.1f} ms"
                     if leaf
                     else ""
                 ),

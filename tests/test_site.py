@@ -164,3 +164,222 @@ o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
 
 def project_of(index: GraphIndex):
     return project(index, "actors")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_a_second_site_is_byte_identical_and_made_of_reused_files(written, tmp_path):
+    """The same store gives the same bytes; with previous=, no keyed file is rendered again."""
+    import dataclasses
+    import shutil
+
+    first = written.inputs
+    build = tmp_path / "build"
+    for folder in ("exports", "analysis", "queries"):
+        if (first.build / folder).is_dir():
+            shutil.copytree(first.build / folder, build / folder)
+    second = dataclasses.replace(first, build=build, views={}, keys={}, rendered=0, reused=0)
+    write_views(second, previous=written.site)
+    summary = write_site(second, previous=written.site)
+    assert summary.rendered == 0 and summary.reused > 3 * len(first.get_catalogue().entities)
+    before, after = _files(written.site), _files(build / "site")
+    assert before.keys() == after.keys()
+    assert [name for name in before if before[name] != after[name]] == []
+    assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in (build / "site").rglob("*.html"))
+
+
+def test_csv_downloads_are_neutralised_for_spreadsheets(written):
+    from clustergraph.render.site import neutralise_csv
+
+    hostile = b"name\r\n=1+2\r\n+SUM(A1)\r\n-3\r\n@cmd\r\n\tx\r\nsafe\r\n"
+    cells = neutralise_csv(hostile).decode().split("\r\n")
+    assert cells[1:6] == ["'=1+2", "'+SUM(A1)", "'-3", "'@cmd", "'\tx"] and cells[6] == "safe"
+    csvs = list((written.site / "downloads").rglob("*.csv"))
+    assert csvs, "the site carries its CSV downloads"
+    for path in csvs:
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            for cell in line.split(","):
+                assert not cell.lstrip('"').startswith(("=", "+", "-", "@", "\t")), (path, cell)
+    assert "leading apostrophe" in text_of(written.site / "downloads.html")
+
+
+def test_entity_pages_answer_first(written):
+    page = text_of(written.site / "entity" / "org" / "lcn.html")
+    facts = page[page.index("Kind") : page.index("This entity as data")]
+    assert "Founded 27 May 2020 [1]" in facts
+    assert "president: Giedrius Bagušinskas" in facts
+    assert "The Lithuanian Cluster Network making national clusters visible in Europe" in facts
+    assert page.index("Kind") < page.index("Names and aliases")
+    html_text = (written.site / "entity" / "org" / "lcn.html").read_text(encoding="utf-8")
+    assert '<script type="application/ld+json">' in html_text
+    assert (written.site / "entity" / "org" / "lcn.ttl").read_text().count("skos:prefLabel") >= 1
+    assert '"@id"' in (written.site / "entity" / "org" / "lcn.jsonld").read_text()
+    event = text_of(written.site / "entity" / "event" / "ftd-lt-eacn-announcement.html")
+    assert "Date 6 June, year not stated [1]" in event and "--06-06" not in event
+
+
+def test_a_large_site_draws_neighbourhoods_on_the_entity_pages(tmp_path, project, monkeypatch):
+    """Past ENTITY_VIEWS_UP_TO entities: no view file per entity, a JSON island per page."""
+    import json
+
+    from clustergraph.render import site as site_module
+
+    monkeypatch.setattr(site_module, "ENTITY_VIEWS_UP_TO", 0)
+    store = small_store(
+        {
+            "one": f"""
+<https://w3id.org/clustergraph/graph/source/one> prov:wasDerivedFrom src:one .
+src:one a cg:NewsArticle ; dcterms:title "One"@en .
+o:a a cg:Cluster ; skos:prefLabel {PAYLOAD!r}@en .
+o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
+"""
+        }
+    )
+    index = GraphIndex.from_store(store)
+    inputs = SiteInputs(
+        project=project,
+        store=store,
+        index=index,
+        analysis=analyze(project_of(index)),
+        stats=stats(store),
+        runs=(),
+        exports={},
+        build=tmp_path,
+    )
+    assert write_views(inputs) == 3  # the three whole-graph views only
+    write_site(inputs)
+    assert not (tmp_path / "site" / "views" / "entity").exists()
+    page = (tmp_path / "site" / "entity/org/b.html").read_text(encoding="utf-8")
+    assert "<img" not in page
+    island = re.search(r'<script type="application/json" id="ego-data">(.*?)</script>', page, re.S)
+    assert island
+    data = json.loads(island.group(1))
+    assert [n["label"] for n in data["nodes"]] == ["B", PAYLOAD]
+    assert data["nodes"][1]["href"] == "entity/org/a.html" and data["edges"] == [
+        [0, 1, "cg:coordinates"]
+    ]
+
+
+def test_entities_from_any_source_get_pages_and_names(tmp_path, project):
+    """Third-party data: its own IRIs, foaf:name only, owl:sameAs out: a page, a name, search."""
+    import json
+
+    from clustergraph.render.site import search_rows
+
+    person = "http://data.example.org/person/1"
+    store = small_store(
+        {
+            "third": f"""
+<https://w3id.org/clustergraph/graph/source/third> prov:wasDerivedFrom src:third .
+src:third a cg:NewsArticle ; dcterms:title "Third"@en .
+<{person}> a foaf:Person ; foaf:name "Jonas Jonaitis" ;
+    <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q1> .
+o:a a cg:Cluster ; skos:prefLabel "A"@en .
+o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
+"""
+        }
+    )
+    index = GraphIndex.from_store(store)
+    catalogue = Catalogue.from_store(store, index)
+    assert person in catalogue.entities
+    assert catalogue.label(person) == "Jonas Jonaitis"
+    rows = search_rows(catalogue)
+    assert any(r[1] == "Jonas Jonaitis" and r[3] == entity_path(person) for r in rows["j"])
+    inputs = SiteInputs(
+        project=project,
+        store=store,
+        index=index,
+        analysis=analyze(project_of(index)),
+        stats=stats(store),
+        runs=(),
+        exports={},
+        build=tmp_path,
+    )
+    write_views(inputs)
+    write_site(inputs)
+    page = tmp_path / "site" / entity_path(person)
+    assert "Jonas Jonaitis" in text_of(page)
+    jsonld = json.loads(page.with_suffix(".jsonld").read_text())
+    assert jsonld[0]["@id"] == person
+
+
+def test_periods_and_durations_from_owl_time():
+    """A post held since a date, a membership's period, a label valid for two years."""
+    store = small_store(
+        {
+            "one": """
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix t: <https://w3id.org/clustergraph/id/time/> .
+@prefix post: <https://w3id.org/clustergraph/id/post/> .
+@prefix mem: <https://w3id.org/clustergraph/id/membership/> .
+@prefix award: <https://w3id.org/clustergraph/id/award/> .
+<https://w3id.org/clustergraph/graph/source/one> prov:wasDerivedFrom src:one .
+src:one a cg:NewsArticle ; dcterms:title "One"@en .
+o:a a cg:Cluster ; skos:prefLabel "A"@en .
+o:n a cg:ClusterNetwork ; skos:prefLabel "N"@en .
+per:p a foaf:Person ; foaf:name "P" .
+post:p a cg:Post ; org:postIn o:a ; org:heldBy per:p ; cg:heldDuring t:since .
+t:since a time:Interval ; time:hasBeginning t:start .
+t:start a time:Instant ; time:inXSDDate "2021-03-01"^^xsd:date .
+mem:a a cg:Membership ; org:member o:a ; org:organization o:n ; org:memberDuring t:span .
+t:span a time:Interval ; time:hasBeginning t:b ; time:hasEnd t:e .
+t:b a time:Instant ; time:inXSDGYear "2019"^^xsd:gYear .
+t:e a time:Instant ; time:inXSDGYear "2023"^^xsd:gYear .
+award:a a cg:ExcellenceLabelAward ; cg:awardedTo o:a ; cg:validDuring t:two .
+t:two a time:Interval ; time:hasXSDDuration "P2Y"^^xsd:duration .
+"""
+        }
+    )
+    catalogue = Catalogue.from_store(store, GraphIndex.from_store(store))
+    facts = catalogue.key_facts(ID + "org/a")
+    shown = {
+        r.label: " ".join("".join(p.text for p in v.parts) for v in r.values) for r in facts.rows
+    }
+    assert "since 1 March 2021" in shown["Led by"]
+    assert "2019 – 2023" in shown["Member of"]
+    assert "valid for 2 years" in shown["Labels"]
+    assert all(v.notes == (1,) for r in facts.rows[1:] for v in r.values)
+
+
+def test_a_reused_view_in_parts_keeps_its_part_scripts(tmp_path, project, monkeypatch):
+    import dataclasses
+
+    from clustergraph.render import site as site_module
+
+    monkeypatch.setattr(site_module, "VIEW_MAX_NODES", 2)
+    clusters = "\n".join(
+        f'o:c{k} a cg:Cluster ; skos:prefLabel "C{k}"@en ; cg:coordinates o:c{(k + 1) % 6} .'
+        for k in range(6)
+    )
+    store = small_store(
+        {
+            "one": "<https://w3id.org/clustergraph/graph/source/one>"
+            " prov:wasDerivedFrom src:one .\n"
+            'src:one a cg:NewsArticle ; dcterms:title "One"@en .\n' + clusters
+        }
+    )
+    index = GraphIndex.from_store(store)
+    first = SiteInputs(
+        project=project,
+        store=store,
+        index=index,
+        analysis=analyze(project_of(index)),
+        stats=stats(store),
+        runs=(),
+        exports={},
+        build=tmp_path / "one",
+    )
+    write_views(first)
+    write_site(first)
+    scripts = sorted(p.name for p in (tmp_path / "one/site/views/entities.parts").iterdir())
+    assert scripts
+    second = dataclasses.replace(
+        first, build=tmp_path / "two", views={}, keys={}, rendered=0, reused=0
+    )
+    write_views(second, previous=tmp_path / "one" / "site")
+    write_site(second, previous=tmp_path / "one" / "site")
+    again = sorted(p.name for p in (tmp_path / "two/site/views/entities.parts").iterdir())
+    assert again == scripts and second.rendered == 0

@@ -183,7 +183,8 @@ def test_text_is_escaped_in_the_page():
     assert "<img" not in html
     assert "</script><script>window.__pwned" not in html
     assert "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;" in html  # title and heading
-    assert page_data(html)["nodes"]["label"][0] == PAYLOAD  # the data keep the text as it is
+    nodes = page_data(html)["nodes"]
+    assert nodes["label"][nodes["id"].index("urn:a")] == PAYLOAD  # the data keep the text
 
 
 def test_derived_statements_say_so_in_the_page():
@@ -253,3 +254,16 @@ def test_colours_are_keyed_on_the_class_not_the_data(ecosystem):
     palette = {colour for colour, _text in GROUPS.values()}
     assert {colour for colour, _shape in after.values()} <= palette
     assert class_style("cg:Post") == ("tie", GROUPS["tie"][0], "square")
+
+
+def test_a_large_view_keeps_its_details_in_one_script_per_part(tmp_path):
+    """Level of detail: the page carries what it draws; facts and statements come per part."""
+    g = synthetic(6, 30)
+    path = tmp_path / "big.html"
+    summary = write_view(g, path, title="parts", max_nodes=50, vis_src="lib/vis.js")
+    data = page_data(path.read_text(encoding="utf-8"))
+    assert "facts" not in data["nodes"] and "statements" not in data["edges"]
+    assert data["detailsSrc"] == "big.parts/"
+    scripts = sorted((tmp_path / "big.parts").glob("*.js"))
+    assert len(scripts) == summary.leaves
+    assert all(s.read_text().startswith(f"cgViewPart({s.stem},") for s in scripts)

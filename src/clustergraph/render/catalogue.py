@@ -54,6 +54,7 @@ import pyoxigraph as ox
 from clustergraph.network.index import GraphIndex
 from clustergraph.project.layout import (
     CG_NS,
+    GRAPH_NS,
     ID_NS,
     MANIFEST_GRAPH,
     ONTOLOGY_GRAPH,
@@ -644,8 +645,21 @@ class Catalogue:
                 stated = stated_graph(graph)
                 found = derived_from.get(graph) or ({stated} if stated else set())
                 catalogue.derived_from[graph] = tuple(sorted(found))
+        # Entities from any source get a page: the project's ``id/`` IRIs, and any other
+        # IRI a source graph types (third-party data keeps its own IRIs), but not the
+        # graph nodes and the vocabulary's or the ontology's own terms.
+        in_sources = {
+            m
+            for g, members in catalogue.graph_members.items()
+            if g.startswith(SOURCE_GRAPHS)
+            for m in members
+        }
         catalogue.entities = sorted(
-            s for s, classes in catalogue.types.items() if s.startswith(ID_NS) and classes
+            s
+            for s, classes in catalogue.types.items()
+            if classes
+            and (s.startswith(ID_NS) or (s in in_sources and not s.startswith(GRAPH_NS)))
+            and not s.startswith(CG_NS)
         )
         catalogue._entity_set = frozenset(catalogue.entities)
         catalogue._network = frozenset(index.entities())

@@ -342,6 +342,7 @@ class SiteInputs:
     keys: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    network: nx.Graph | None = None
 
     def get_catalogue(self) -> Catalogue:
         """Return the catalogue of the store, read once."""
@@ -439,6 +440,13 @@ class _Reuse:
         if target.resolve() == source.resolve():  # writing over the same site
             self.inputs.reused += 1
             return True
+        self.link(source, target)
+        self.inputs.reused += 1
+        return True
+
+    @staticmethod
+    def link(source: Path, target: Path) -> None:
+        """Put ``source`` at ``target``: a hard link where possible, else a copy."""
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             target.unlink()
@@ -446,8 +454,6 @@ class _Reuse:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-        self.inputs.reused += 1
-        return True
 
 
 def write_keys(inputs: SiteInputs) -> None:
@@ -653,6 +659,9 @@ def _is_stated(graphs: set[str]) -> bool:
     return any(not is_derived_graph(g) for g in graphs)
 
 
+_EGO_CSP = _CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+"""An entity page drawing its neighbourhood: vis-network sets styles on its elements."""
+
 WORKBENCH_MAX_QUADS = 300_000
 """Above this many quads the site carries no data for the in-browser workbench."""
 
@@ -827,7 +836,7 @@ def role_label(index: GraphIndex, a: str, b: str, statements: Sequence[Any]) -> 
 
 def _prepare(graph: nx.Graph, index: GraphIndex, *, roles: bool = False) -> nx.Graph:
     """Give a projection what its view needs: class ancestors, and role labels on edges."""
-    classes = {graph.nodes[n].get("cls") for n in graph.nodes}
+    classes = sorted({graph.nodes[n].get("cls") or "" for n in graph.nodes})
     graph.graph["class_ancestors"] = {
         name: [index.name(c) for c in sorted(index.ancestors(_expand(index, name)))]
         for name in classes
@@ -844,6 +853,71 @@ def _expand(index: GraphIndex, name: str) -> str:
     prefix, _, local = name.partition(":")
     base = index.prefixes.get(prefix)
     return base + local if base is not None else name
+
+
+EGO_LIMIT = 40
+"""Most neighbours an entity page draws in its own neighbourhood (the most central)."""
+
+
+def neighbourhood_island(
+    whole: nx.Graph, iri: str, catalogue: Catalogue, score: Mapping[str, float]
+) -> dict[str, Any] | None:
+    """Return an entity's neighbourhood as the JSON its page draws (``assets/ego.js``).
+
+    The entity and its neighbours in the entity network (at most :data:`EGO_LIMIT`:
+    organisations and people first, then the most central), on a ring around it, in a
+    fixed order; the labels of the twelve first are shown, the others on hover. Cheap
+    enough for every page of a large site: no layout algorithm runs.
+    """
+    import math
+
+    from clustergraph.render.views import GROUP_RANK, class_style
+
+    if iri not in whole:
+        return None
+    ancestors = whole.graph.get("class_ancestors") or {}
+
+    def node(n: str) -> dict[str, Any]:
+        cls = whole.nodes[n].get("cls") or "rdfs:Resource"
+        group, colour, shape = class_style(cls, ancestors.get(cls, ()))
+        return {
+            "label": catalogue.label(n),
+            "kind": whole.nodes[n].get("cls_label") or cls,
+            "color": colour,
+            "shape": shape,
+            "group": GROUP_RANK[group],
+            "href": entity_path(n) if catalogue.is_entity(n) else None,
+        }
+
+    around = sorted(
+        whole.neighbors(iri),
+        key=lambda n: (node(n)["group"], -score.get(n, 0.0), catalogue.label(n), n),
+    )[:EGO_LIMIT]
+    if not around:
+        return None
+    radius = max(200.0, 24.0 * len(around))
+    nodes = [{**node(iri), "x": 0.0, "y": 0.0, "size": 22, "shown": True}]
+    for k, n in enumerate(around):
+        angle = 2 * math.pi * k / len(around) - math.pi / 2
+        nodes.append(
+            {
+                **node(n),
+                "x": round(radius * math.cos(angle), 1),
+                "y": round(radius * math.sin(angle), 1),
+                "size": 12,
+                "shown": k < 12,
+            }
+        )
+    edges = [
+        [
+            0,
+            k + 1,
+            whole.edges[iri, n].get("label")
+            or ", ".join(whole.edges[iri, n].get("predicates", ())),
+        ]
+        for k, n in enumerate(around)
+    ]
+    return {"nodes": nodes, "edges": edges, "more": max(0, whole.degree(iri) - len(around))}
 
 
 def _graph_key(graph: nx.Graph, *extra: object) -> str:
@@ -873,6 +947,7 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
     index = inputs.index
     catalogue = inputs.get_catalogue()
     whole = _prepare(projection(index, "entities"), index)
+    inputs.network = whole
     count = 0
 
     reuse = _Reuse(inputs, previous)
@@ -882,6 +957,11 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
         inputs.views[key] = path
         count += 1
         if reuse.take(path, _graph_key(graph, title, subtitle, kw)):
+            # A view drawn in parts keeps each part's details beside it: take them too.
+            parts = Path(path).with_suffix(".parts")
+            if previous is not None and (previous / parts).is_dir():
+                for script in sorted((previous / parts).iterdir()):
+                    reuse.link(script, site / parts / script.name)
             return
         write_view(
             graph,
@@ -1229,13 +1309,22 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
         entity_count=len(catalogue.entities),
     )
     reuse = _Reuse(inputs, previous)
+    whole = inputs.network
+    degree = dict(whole.degree()) if whole is not None else {}
     for iri in catalogue.entities:
         page = catalogue.entity_page(iri)
         linked = write_linked_data(site, catalogue, iri, reuse)
         facts = catalogue.key_facts(iri)
         jsonld = json_for_html(schema_org(catalogue, iri))
         view = inputs.views.get(iri)
-        if reuse.take(page.path, content_key("entity", page, facts, jsonld, view, linked)):
+        island = (
+            neighbourhood_island(whole, iri, catalogue, degree)
+            if view is None and whole is not None
+            else None
+        )
+        ego = json_for_html(island) if island is not None else None
+        key = content_key("entity", page, facts, jsonld, view, linked, ego)
+        if reuse.take(page.path, key):
             writer.paths.append(page.path)
             continue
         writer.page(
@@ -1247,7 +1336,10 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
             linked=linked,
             jsonld=jsonld,
             view=view,
+            ego=ego,
+            ego_more=island["more"] if island is not None else 0,
             show_counts=False,
+            csp=_EGO_CSP if ego is not None else _CSP,
         )
     writer.page(
         "queries.html.j2",
@@ -1277,6 +1369,7 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
     copy_libraries(site)
     _write(site / "assets" / "workbench.js", _asset_text("workbench.js"))
     _write(site / "w3id" / ".htaccess", _asset_text("w3id.htaccess"))
+    _write(site / "assets" / "ego.js", _asset_text("ego.js"))
     data, note = write_workbench_data(site, inputs.exports.get(RdfFormat.NQUADS))
     writer.page(
         "workbench.html.j2",

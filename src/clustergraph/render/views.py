@@ -291,7 +291,9 @@ def _view_data(
     source_title: Callable[[str], str],
 ) -> dict[str, Any]:
     """Return the JSON the page draws (see ``templates/view.js``)."""
-    order = list(graph.nodes)
+    # Nodes and edges in a fixed order (not the graph's insertion order, which follows
+    # how it was walked): the same graph gives the same layout and the same bytes.
+    order = sorted(graph.nodes, key=str)
     index = {node: i for i, node in enumerate(order)}
     attrs = [graph.nodes[node] for node in order]
     class_of = [_text(a.get("cls"), "rdfs:Resource") for a in attrs]
@@ -316,8 +318,9 @@ def _view_data(
             sources.append(iri)
         return source_index[iri]
 
-    edge_list = [(index[a], index[b]) for a, b in graph.edges]
-    edge_attrs = [graph.edges[a, b] for a, b in graph.edges]
+    pairs = sorted((min(index[a], index[b]), max(index[a], index[b]), a, b) for a, b in graph.edges)
+    edge_list = [(i, j) for i, j, _a, _b in pairs]
+    edge_attrs = [graph.edges[a, b] for _i, _j, a, b in pairs]
     labels = [_text(a.get("label"), str(node)) for node, a in zip(order, attrs, strict=True)]
     drawing = draw(
         len(order),
@@ -405,6 +408,31 @@ def _view_data(
     }
 
 
+def split_details(data: dict[str, Any], prefix: str) -> dict[int, str]:
+    """Move the details of a view in parts out of its page: one script per leaf part.
+
+    The page keeps what draws (labels, classes, positions, sizes); each leaf part's
+    nodes' facts and sources and its edges' relations and statements go into a script
+    ``cgViewPart(k, {...})``, loaded when the part is opened. Returns the scripts by part.
+    """
+    nodes, edges = data["nodes"], data["edges"]
+    scripts: dict[int, str] = {}
+    for k, part in enumerate(data["parts"]):
+        if part["children"]:
+            continue
+        body = {
+            "nodes": [[i, nodes["facts"][i], nodes["sources"][i]] for i in part["nodes"]],
+            "edges": [[e, edges["relations"][e], edges["statements"][e]] for e in part["edges"]],
+        }
+        scripts[k] = f"cgViewPart({k},{json_for_html(body)});\n"
+    for key in ("facts", "sources"):
+        del nodes[key]
+    for key in ("relations", "statements"):
+        del edges[key]
+    data["detailsSrc"] = prefix
+    return scripts
+
+
 def render_view(
     graph: nx.Graph,
     *,
@@ -417,6 +445,8 @@ def render_view(
     source_title: Callable[[str], str] | None = None,
     vis_src: str | None = None,
     links: Sequence[tuple[str, str]] = (),
+    details: dict[int, str] | None = None,
+    details_prefix: str = "parts/",
 ) -> tuple[str, ViewSummary]:
     """Return the HTML page of a view of ``graph`` and what it holds.
 
@@ -446,6 +476,11 @@ def render_view(
         inline script by hash. Default: vis-network is inlined.
     links
         ``(href, text)`` links shown in the toolbar (to another view, say).
+    details
+        With ``vis_src`` and a graph drawn in parts, a dictionary to fill with the
+        scripts of :func:`split_details` (by part), which the caller writes where
+        ``details_prefix`` (relative to the page) says; the page then carries only
+        what it draws.
     """
     titles: Mapping[str, str] = graph.graph.get("source_titles") or {}
     data = _view_data(
@@ -458,6 +493,8 @@ def render_view(
         focus=focus,
         source_title=source_title or (lambda iri: titles.get(iri, iri)),
     )
+    if details is not None and vis_src is not None and len(data["parts"]) > 1:
+        details.update(split_details(data, details_prefix))
     from_parent = vis_src == FROM_PARENT
     vis_js = _PARENT_SHIM if from_parent else "\n" + _vis_network_js() + "\n"
     view_js = "\n" + _asset("view.js") + "\n"
@@ -564,8 +601,16 @@ def write_view(graph: nx.Graph, path: Path | str, **options: Any) -> ViewSummary
     ViewSummary
         What the page holds, with its path.
     """
-    html, summary = render_view(graph, **options)
-    written = write_atomic(Path(path), html)
+    path = Path(path)
+    details: dict[int, str] = {}
+    html, summary = render_view(
+        graph, details=details, details_prefix=f"{path.stem}.parts/", **options
+    )
+    if details:
+        folder = path.parent / f"{path.stem}.parts"
+        for k, text in sorted(details.items()):
+            write_atomic(folder / f"{k}.js", text)
+    written = write_atomic(path, html)
     return ViewSummary(summary.nodes, summary.edges, summary.parts, summary.leaves, written)
 
 

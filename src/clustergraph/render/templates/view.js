@@ -6,6 +6,31 @@
   var started = performance.now();
   var DATA = JSON.parse(document.getElementById("cg-data").textContent);
   var N = DATA.nodes, E = DATA.edges, P = DATA.parts, C = DATA.classes, S = DATA.sources;
+  /* A large view keeps the details of its nodes and edges (facts, sources, statements)
+   * in one small script per part, loaded when the part is opened (level of detail). */
+  var split = !N.facts;
+  var D = { facts: {}, sources: {}, relations: {}, statements: {} };
+  var loadedParts = {};
+  function facts(i) { return split ? D.facts[i] || [] : N.facts[i]; }
+  function sourcesOf(i) { return split ? D.sources[i] || [] : N.sources[i]; }
+  function relations(e) { return split ? D.relations[e] || [] : E.relations[e]; }
+  function statements_(e) { return split ? D.statements[e] || [] : E.statements[e]; }
+  window.cgViewPart = function (p, d) {
+    d.nodes.forEach(function (r) { D.facts[r[0]] = r[1]; D.sources[r[0]] = r[2]; });
+    d.edges.forEach(function (r) { D.relations[r[0]] = r[1]; D.statements[r[0]] = r[2]; });
+    loadedParts[p] = true;
+    if (p === current) {
+      nodes.update(P[p].nodes.map(function (i) { return { id: i, title: nodeTitle(i) }; }));
+      edges.update(P[p].edges.map(function (e) { return { id: "e" + e, title: edgeTitle(e) }; }));
+    }
+  };
+  function loadPart(p) {
+    if (!split || loadedParts[p] || P[p].children.length) return;
+    loadedParts[p] = "loading";
+    var s = document.createElement("script");
+    s.src = DATA.detailsSrc + p + ".js";
+    document.head.appendChild(s);
+  }
   var hiddenClasses = new Set();
   var nodes = new vis.DataSet();
   var edges = new vis.DataSet();
@@ -56,19 +81,19 @@
 
   function nodeTitle(i) {
     var lines = [N.label[i], kindOf(i) + " · " + N.name[i]];
-    N.facts[i].forEach(function (kv) { lines.push(kv[0] + ": " + kv[1]); });
+    facts(i).forEach(function (kv) { lines.push(kv[0] + ": " + kv[1]); });
     lines.push(DATA.sizeBy + ": " + N.score[i].toPrecision(3));
-    if (N.sources[i].length) {
+    if (sourcesOf(i).length) {
       lines.push("Sources:");
-      N.sources[i].forEach(function (s) { lines.push("  " + S[s].title); });
+      sourcesOf(i).forEach(function (s) { lines.push("  " + S[s].title); });
     }
     return lines.join("\n");
   }
 
   function edgeTitle(e) {
     var lines = [N.label[E.from[e]] + " — " + N.label[E.to[e]]];
-    E.relations[e].forEach(function (r) { lines.push("via " + r); });
-    var statements = E.statements[e];
+    relations(e).forEach(function (r) { lines.push("via " + r); });
+    var statements = statements_(e);
     statements.slice(0, 6).forEach(function (st) {
       lines.push(st[0]);
       if (st[1].length) {
@@ -259,6 +284,7 @@
     }
     network.fit({ animation: false });
     placeLabels();
+    loadPart(p);
     renderCrumbs();
     renderStatus();
   }
@@ -332,11 +358,11 @@
     box.appendChild(el("h3", N.label[i]));
     box.appendChild(el("p", kindOf(i), "cg-kind"));
     box.appendChild(el("p", N.id[i], "cg-iri"));
-    box.appendChild(dl(N.facts[i].concat([[DATA.sizeBy, N.score[i].toPrecision(3)]])));
-    if (N.sources[i].length) {
+    box.appendChild(dl(facts(i).concat([[DATA.sizeBy, N.score[i].toPrecision(3)]])));
+    if (sourcesOf(i).length) {
       box.appendChild(el("strong", "Sources"));
       var ul = el("ul");
-      N.sources[i].forEach(function (s) {
+      sourcesOf(i).forEach(function (s) {
         var li = el("li", S[s].title);
         li.title = S[s].iri;
         ul.appendChild(li);
@@ -349,8 +375,8 @@
     var box = document.getElementById("cg-details");
     clear(box);
     box.appendChild(el("h3", N.label[E.from[e]] + " — " + N.label[E.to[e]]));
-    E.relations[e].forEach(function (r) { box.appendChild(el("p", "via " + r, "cg-kind")); });
-    E.statements[e].forEach(function (st) {
+    relations(e).forEach(function (r) { box.appendChild(el("p", "via " + r, "cg-kind")); });
+    statements_(e).forEach(function (st) {
       box.appendChild(el("pre", st[0]));
       if (st[1].length) {
         box.appendChild(el("p", "stated in: " + st[1].map(function (s) { return S[s].title; }).join("; "), "cg-hint"));
