@@ -555,6 +555,7 @@ class Ecosystem:
         self.org_mentions = 0
         self.org_reused = 0
         self.projects: list[str] = []
+        self.namesakes: dict[str, list[str]] = {}
         self._seed_hubs()
 
     # -- making entities ------------------------------------------------------
@@ -571,6 +572,9 @@ class Ecosystem:
         n = 2
         while f"{slug}-{n}" in registry:
             n += 1
+        # A namesake: its articles say it is not the entity first given the name, as a
+        # curator would (cg:distinctFrom with a note), so the duplicate check is silent.
+        self.namesakes[f"{slug}-{n}"] = [slug] + [f"{slug}-{k}" for k in range(2, n)]
         return f"{slug}-{n}"
 
     def _seed_hubs(self) -> None:
@@ -903,7 +907,16 @@ class Ecosystem:
         if org.unit_of:
             add(curie, "org:unitOf", f"o:{org.unit_of}")
             self.describe_org(article, self.orgs[org.unit_of])
+        self._namesake(article, curie, org.slug, "o")
         return curie
+
+    def _namesake(self, article: Article, curie: str, slug: str, prefix: str) -> None:
+        """Say that a namesake is none of the entities given its name before."""
+        earlier = self.namesakes.get(slug, [])
+        for other in earlier:
+            article.add(curie, "cg:distinctFrom", f"{prefix}:{other}")
+        if earlier:
+            article.add(curie, "skos:editorialNote", _lit("A namesake, not the same.", "en"))
 
     def describe_person(self, article: Article, person: Person) -> str:
         """Type and name ``person`` in ``article`` (once)."""
@@ -915,6 +928,7 @@ class Ecosystem:
             add(curie, "foaf:name", _lit(person.name))
             add(curie, "foaf:givenName", _lit(person.given))
             add(curie, "foaf:familyName", _lit(person.family))
+            self._namesake(article, curie, person.slug, "per")
         return curie
 
     def describe_keyed(self, article: Article, curie: str) -> str:

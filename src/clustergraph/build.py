@@ -200,6 +200,11 @@ def _check(state: _State) -> str:
         )
     runs = [QueryRun(r.query, r.result, r.seconds) for r in report.runs]
     state.runs.extend(_write_results(state, runs))
+    warned = report.warned
+    if warned:
+        rows = sum(len(r.result.rows) for r in warned)
+        names = ", ".join(r.query.name for r in warned)
+        return f"{report.summary()} ({names}: {rows} rows to review in queries/)"
     return f"{len(report.runs)} of {len(report.runs)} checks return no rows"
 
 

@@ -43,7 +43,11 @@ from clustergraph.queries.output import Format, write_result
 from clustergraph.queries.run import run
 from clustergraph.store.base import SelectResult, Store
 
-__all__ = ["CheckReport", "CheckRun", "run_checks"]
+__all__ = ["WARNING_TAG", "CheckReport", "CheckRun", "run_checks"]
+
+WARNING_TAG = "warning"
+"""The tag of a check whose rows are a warning, not a failure: a heuristic whose finds a
+curator reviews (``check`` exits 0 and ``build`` goes on; both list the rows)."""
 
 
 @dataclass(frozen=True)
@@ -55,17 +59,28 @@ class CheckRun:
     seconds: float
 
     @property
+    def advisory(self) -> bool:
+        """Whether the check only warns (tagged ``warning``: a heuristic, such as names alike)."""
+        return WARNING_TAG in self.query.tags
+
+    @property
     def failed(self) -> bool:
-        """Whether the check returned rows."""
-        return bool(self.result.rows)
+        """Whether the check returned rows, and is not one that only warns."""
+        return bool(self.result.rows) and not self.advisory
+
+    @property
+    def warned(self) -> bool:
+        """Whether a check that only warns returned rows."""
+        return bool(self.result.rows) and self.advisory
 
     def format(self, prefixes: Mapping[str, str] = PREFIXES) -> str:
-        """Return ``ok   name``, or ``FAIL name: summary (n rows)`` and the rows as a table."""
-        if not self.failed:
+        """Return ``ok   name``, or ``FAIL``/``WARN name: summary (n rows)`` and the rows."""
+        if not self.result.rows:
             return f"ok   {self.query.name}"
         count = len(self.result.rows)
         rows = f"{count} row{'' if count == 1 else 's'}"
-        head = f"FAIL {self.query.name}: {self.query.summary} ({rows})"
+        word = "WARN" if self.advisory else "FAIL"
+        head = f"{word} {self.query.name}: {self.query.summary} ({rows})"
         table = write_result(self.result, Format.TABLE, prefixes=prefixes).decode("utf-8")
         return f"{head}\n{table}"
 
@@ -91,9 +106,16 @@ class CheckReport:
         """Time spent running the checks."""
         return sum(r.seconds for r in self.runs)
 
+    @property
+    def warned(self) -> tuple[CheckRun, ...]:
+        """The checks that only warn and returned rows."""
+        return tuple(r for r in self.runs if r.warned)
+
     def summary(self) -> str:
-        """Return ``N of M checks passed``."""
-        return f"{len(self.runs) - len(self.failed)} of {len(self.runs)} checks passed"
+        """Return ``N of M checks passed`` (and how many warned)."""
+        passed = f"{len(self.runs) - len(self.failed)} of {len(self.runs)} checks passed"
+        count = len(self.warned)
+        return f"{passed}, {count} with a warning" if count else passed
 
     def format(self, *, failures_only: bool = False, prefixes: Mapping[str, str] = PREFIXES) -> str:
         """Return a line per check (a failed one with its rows as a table), then the summary.
