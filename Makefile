@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install system validate stats test test-fast notebook lint namespace bench clean
+.PHONY: all install system validate stats test test-fast notebook lint namespace bench assets clean
 
 # The main job, `clustergraph build`: bring the store in step with the files, validate,
 # derive, check, run every query, analyse the network, export every format, and write the
@@ -60,6 +60,11 @@ bench: $(STAMP)
 # Regenerate src/clustergraph/project/namespace.py after editing ontology/clustergraph.ttl.
 namespace: $(STAMP)
 	$(BIN)/python -m clustergraph.rdf.codegen
+
+# Rebuild the bundled JavaScript (vis-network, YASGUI, the Oxigraph WASM build) from npm
+# into src/clustergraph/render/assets/lib/ (committed, so neither make nor the wheel needs npm).
+assets:
+	cd web && npm ci && npm run build
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -120,3 +120,16 @@ def test_importing_the_command_line_loads_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_site_and_the_views_need_no_pyvis():
+    """The pages bundle their own vis-network: pyvis is an optional extra, for ``to_pyvis``."""
+    code = (
+        "import sys, clustergraph.build, clustergraph.render.site, clustergraph.render.views;"
+        "from clustergraph.render.views import notebook_library_html, render_view;"
+        "import networkx as nx; g = nx.Graph(); g.add_edge('a', 'b');"
+        "render_view(g, title='t'); notebook_library_html();"
+        "print('pyvis' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -124,13 +124,23 @@ def open(  # noqa: A001 - the front door's name
     return KnowledgeGraph(project, opened)
 
 
+_LIBRARY_SHOWN = False
+"""Whether a view has put vis-network into the notebook page yet (once per kernel)."""
+
+
 @dataclass
 class View:
-    """An interactive view of a network: shown inline in Jupyter, or saved as a page."""
+    """An interactive view of a network: shown inline in Jupyter, or saved as a page.
+
+    ``html`` is the self-contained page (vis-network inlined) that :meth:`save` writes;
+    ``frame`` the notebook's ``<iframe>``, which takes vis-network from the notebook page:
+    the first view shown in a kernel puts the library there, the others reuse it.
+    """
 
     html: str
     nodes: int
     edges: int
+    frame: str = ""
 
     def save(self, path: Path | str) -> Path:
         """Write the view as a self-contained HTML page (atomically); return its path."""
@@ -139,11 +149,18 @@ class View:
         return write_atomic(Path(path), self.html)
 
     def _repr_html_(self) -> str:
-        """Show the view in a notebook, in a frame of its own."""
-        from html import escape
+        """Show the view in a notebook, in a frame of its own; the library once per kernel."""
+        global _LIBRARY_SHOWN
+        from clustergraph.render.views import notebook_library_html
 
-        style = "width: 100%; height: 560px; border: 1px solid #ccc"
-        return f'<iframe srcdoc="{escape(self.html)}" style="{style}"></iframe>'
+        if not self.frame:
+            from html import escape
+
+            style = "width: 100%; height: 560px; border: 1px solid #ccc"
+            return f'<iframe srcdoc="{escape(self.html)}" style="{style}"></iframe>'
+        library = "" if _LIBRARY_SHOWN else notebook_library_html()
+        _LIBRARY_SHOWN = True
+        return library + self.frame
 
 
 @dataclass
@@ -329,11 +346,13 @@ class KnowledgeGraph:
         The view shows inline in Jupyter; ``.save(path)`` writes it as a page that opens
         from disk with no network.
         """
-        from clustergraph.render.views import render_view
+        from clustergraph.render.views import notebook_view_html, render_view
 
         graph, default_title, focus = self._graph_of(kind, entity, depth, query, params)
-        html, summary = render_view(graph, title=title or default_title, focus=focus)
-        return View(html, summary.nodes, summary.edges)
+        shown = title or default_title
+        html, summary = render_view(graph, title=shown, focus=focus)
+        frame = notebook_view_html(graph, height=560, title=shown, focus=focus)
+        return View(html, summary.nodes, summary.edges, frame)
 
     def to_pyvis(
         self,
