@@ -13,8 +13,22 @@ from clustergraph.build import STAGES, BuildError, Stage, build
 from clustergraph.cli.main import main
 from clustergraph.project.layout import DERIVED_NS, ID_NS, Project
 from clustergraph.project.vocab import ORG, PROV, RDF
-from clustergraph.render.catalogue import EntityPage, FactRow, Link, entity_path
-from clustergraph.render.site import NAV, GraphCounts, _environment, relative_root
+from clustergraph.render.catalogue import (
+    EntityPage,
+    FactRow,
+    KeyFact,
+    KeyFacts,
+    KeyValue,
+    Link,
+    entity_path,
+)
+from clustergraph.render.site import (
+    NAV,
+    GraphCounts,
+    _environment,
+    linked_data_paths,
+    relative_root,
+)
 from clustergraph.store import SelectResult, Store
 from tests.conftest import REPO
 
@@ -166,7 +180,7 @@ def test_downloads_list_every_export_with_checksums(site_build):
     html = (site_build.site / "downloads.html").read_text(encoding="utf-8")
     for path in (site_build.out / "exports").iterdir():
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        assert f'href="../exports/{path.name}"' in html, path.name
+        assert f'href="downloads/exports/{path.name}"' in html, path.name
         assert digest in html, path.name
 
 
@@ -206,7 +220,7 @@ def test_nonconforming_data_stops_with_the_report(project, tmp_path, capsys):
     code = main(["--root", str(copy.root), "build", "--quiet"])
     out, err = capsys.readouterr()
     assert code == 1
-    assert "data/sources/zz-nameless.ttl:" in out and "sh:MinCountConstraintComponent" in out
+    assert "data/sources/zz-nameless.ttl:" in out and "sh:OrConstraintComponent" in out
     assert "does not conform" in err
     assert not (copy.root / "build").exists()
     assert leftovers(copy.root) == []
@@ -236,6 +250,12 @@ def test_pages_escape_text_from_the_data():
         .get_template("entity.html.j2")
         .render(
             page=page,
+            facts=KeyFacts((KeyFact(payload, (KeyValue((text,), (1,)),)),), (text,)),
+            linked=linked_data_paths(page.iri),
+            jsonld="{}",
+            ego=None,
+            ego_more=0,
+            show_counts=False,
             view=None,
             title=payload,
             path=page.path,

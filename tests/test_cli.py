@@ -48,8 +48,8 @@ def test_validate_reports_the_file_and_constraint(project_copy, capsys):
     code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
     assert (code, err) == (1, "")
     line = (
-        r"^data/sources/zz-nameless\.ttl: \S+nameless skos:prefLabel: .+"
-        r" \[sh:MinCountConstraintComponent\]$"
+        r"^data/sources/zz-nameless\.ttl: \S+nameless: An entity needs a name.+"
+        r" \[sh:OrConstraintComponent\]$"
     )
     assert re.search(line, out, re.MULTILINE), out
     assert "conforms:" not in out
@@ -62,7 +62,7 @@ def test_violation_fields(project_copy):
     sync(project_copy, store)
     report = validate(project_copy, store, shapes=project_copy.shapes_file)
     assert not report.conforms
-    missing = [v for v in report.results if v.component == "MinCountConstraintComponent"]
+    missing = [v for v in report.results if v.component == "OrConstraintComponent"]
     assert missing
     assert {v.files for v in missing} == {("data/sources/zz-nameless.ttl",)}
     assert all(v.focus.value.endswith("/id/org/nameless") for v in missing)

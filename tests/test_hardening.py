@@ -335,6 +335,8 @@ def test_ctrl_c_during_build_is_one_line_and_130(
         out, err = process.communicate(timeout=120)
         if process.returncode == 0:
             continue  # it finished first
+        if process.returncode == -sent and "build finished" in out:
+            continue  # it finished, and the signal came as the interpreter exited
         assert first.startswith("[1/"), first + out + err
         assert process.returncode == code, err
         assert one_error_line(err) == f"clustergraph: {said}"

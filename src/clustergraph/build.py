@@ -418,7 +418,8 @@ def build(
         else store
     )
     remote = not is_local(opened.location)
-    _refuse_foreign(target)
+    if target.resolve() != project.build_dir.resolve():
+        _refuse_foreign(target)  # the project's own build/ is always the build's
     staging = staging_directory(target)  # also cleans up what killed builds left
     (staging / BUILD_MARK).write_text(
         "A clustergraph build: the next build replaces this directory whole.\n", encoding="utf-8"
