@@ -37,7 +37,7 @@ test: $(STAMP) system
 
 # The quick subset (under a minute): no builds, browsers or triple store servers.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not browser and not store"
+	$(BIN)/python -m pytest -n auto -m "not slow and not browser and not store"
 
 # Open the walkthrough notebook in JupyterLab (the notebook extra is installed with the rest).
 notebook: $(STAMP)
