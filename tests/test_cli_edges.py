@@ -115,3 +115,33 @@ def test_view_of_a_query_takes_slugs_as_query_does(
     assert out.is_file() and "UAB Aksonas" in out.read_text(encoding="utf-8")
     code, _, err = run(capsys, *argv, "--param", "org=lca", "--store", "memory:")
     assert code == 2 and "given twice" in err
+
+
+def test_a_long_validation_report_gives_its_totals_and_caps_its_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    root = tmp_path / "p"
+    assert main(["init", str(root)]) == 0
+    source = "https://w3id.org/clustergraph/id/source/many"
+    lines = [
+        "@prefix cg: <https://w3id.org/clustergraph/ontology#> .",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+        f"<https://w3id.org/clustergraph/graph/source/many> a cg:SourceGraph ;"
+        f" prov:wasDerivedFrom <{source}> .",
+        f"<{source}> a cg:Source .",
+    ]
+    lines += [f"<https://w3id.org/clustergraph/id/org/n{i}> a cg:Cluster ." for i in range(80)]
+    (root / "data" / "sources" / "many.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    code, out, _ = run(capsys, "--root", str(root), "validate", "--store", "memory:")
+    assert code == 1
+    said = out.splitlines()
+    assert said[0].startswith("does not conform: ")
+    count, *constraint = said[1].split()  # the totals, most first
+    assert constraint == ["cgsh:LabelledEntity", "sh:OrConstraintComponent"] and int(count) >= 80
+    assert sum(line.startswith("data/sources/many.ttl: ") for line in said) == 50
+    assert said[-1].startswith("... and ") and said[-1].endswith(" more results not shown")
+    code, out, _ = run(
+        capsys, "--root", str(root), "validate", "--store", "memory:", "--lines", "0"
+    )
+    assert sum(line.startswith("data/sources/many.ttl: ") for line in out.splitlines()) > 80

@@ -168,7 +168,7 @@ def _validate(state: _State) -> str:
     if not report.conforms:
         raise DataError(
             f"the data does not conform to the shapes ({report.violations} violations)",
-            report=report.format(),
+            report=report.format(limit=REPORT_LINES),
         )
     if not state.remote:
         remember(state.project, state.store)
@@ -348,6 +348,10 @@ def _shown(path: Path) -> str:
     except ValueError:
         return str(path)
 
+
+REPORT_LINES = 50
+"""How many result lines the build shows of a validation report (the totals come first);
+``clustergraph validate --lines 0`` shows them all."""
 
 BUILD_MARK = ".clustergraph-build"
 """The file that marks a directory as a build's, which the next build may replace whole."""

@@ -26,6 +26,9 @@ from pathlib import Path
 from clustergraph.cli.common import Context, add_store_options
 from clustergraph.errors import ExitCode, InputError
 
+REPORT_LINES = 50
+"""How many result lines a validation report shows after its totals, by default."""
+
 COMMANDS = frozenset({"init", "load", "validate", "stats", "export", "push"})
 """The commands this module adds."""
 
@@ -57,6 +60,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     validate.add_argument(
         "--shapes", type=Path, metavar="FILE", help="shapes file (default: ontology/shapes.ttl)"
+    )
+    validate.add_argument(
+        "--lines",
+        type=int,
+        default=REPORT_LINES,
+        metavar="N",
+        help=f"show at most N result lines after the totals (default: {REPORT_LINES}; 0: all)",
     )
     add_store_options(validate, read=False)
     stats = commands.add_parser(
@@ -182,7 +192,7 @@ def _validate(context: Context) -> int:
     store = context.store()
     report = validate(context.project, store, shapes=context.args.shapes)
     if report.results:
-        print(report.format())
+        print(report.format(limit=context.args.lines or None))
     if not report.conforms:
         return ExitCode.NONCONFORMING
     print(f"conforms: {store.count():,} triples in {len(store.graphs())} graphs")
