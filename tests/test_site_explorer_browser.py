@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -235,3 +236,29 @@ def test_the_workbench_runs_every_library_query_as_the_command_line(browser, sit
     assert errors == []
     assert differ == []
     assert len(site_build.inputs.runs) > 40
+
+
+def test_the_workbench_csv_has_its_header_and_a_failed_run_leaves_no_old_answer(
+    browser, site_build
+):
+    page, errors = open_page(browser, site_build, "workbench.html", "desktop")
+    try:
+        page.wait_for_function("window.cgWorkbench && window.cgWorkbench.ready")
+        result = page.evaluate(
+            "() => window.cgWorkbench.runQuery('members-of-organisation')"
+            ".then(r => ({variables: r.variables, rows: r.rows.length}))"
+        )
+        assert result["rows"] > 0
+        with page.expect_download() as caught:
+            page.click("#wb-csv")
+        text = Path(caught.value.path()).read_text(encoding="utf-8")
+        lines = text.splitlines()
+        assert lines[0] == ",".join(result["variables"])
+        assert len([line for line in lines if line]) == result["rows"] + 1
+        page.fill("#wb-params input[data-param]", "not an IRI at all")
+        page.click("#wb-run")
+        page.wait_for_timeout(300)
+        assert page.locator("#wb-result table").count() == 0, "the old answer is gone"
+    finally:
+        page.close()
+    assert errors == []

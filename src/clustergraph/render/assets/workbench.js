@@ -273,7 +273,7 @@
     if (!last || last.kind === "boolean" && kind === "csv") return;
     var text, type, name = (current ? current.name.replace("/", "-") : "query") + "." + kind;
     if (kind === "csv") {
-      text = [last.variables.map(csvCell).join(",")].concat(last.rows.map(function (r) { return r.map(csvCell).join(","); })).join("\r\n") + "\r\n";
+      text = [last.variables.map(function (v) { return csvCell({ value: v }); }).join(",")].concat(last.rows.map(function (r) { return r.map(csvCell).join(","); })).join("\r\n") + "\r\n";
       type = "text/csv";
     } else {
       var json = last.kind === "boolean" ? { head: {}, boolean: last.value } : { head: { vars: last.variables }, results: { bindings: last.rows.map(function (r) {
@@ -315,8 +315,16 @@
     return false;
   }
 
+  function forget() {
+    /* An error or a new run: no earlier answer stays on show, or goes into a download. */
+    last = null;
+    clear($("wb-result"));
+    $("wb-graph").hidden = true;
+    $("wb-time").textContent = "";
+  }
   function runNow() {
     var q;
+    forget();
     try { q = queryToRun(); } catch (e) { status("Error: " + e.message); return Promise.resolve(null); }
     status(served ? "Asking the server…" : "Running in the browser…");
     var started = performance.now();
