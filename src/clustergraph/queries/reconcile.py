@@ -590,9 +590,12 @@ class ReconciliationService:
         route = urlsplit(path).path.rstrip("/")
         try:
             if route == "" and "queries" in params:
-                batch = json.loads(params["queries"][0])
+                try:
+                    batch = json.loads(params["queries"][0])
+                except ValueError as exc:
+                    raise ValueError(f"the queries parameter is not JSON: {exc}") from exc
                 if not isinstance(batch, dict):
-                    raise ValueError("queries must be a JSON object")
+                    raise ValueError("the queries parameter must be a JSON object of queries")
                 return 200, self.reconcile(batch)
             if route == "":
                 return 200, self.manifest(base_url)
