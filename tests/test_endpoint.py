@@ -34,37 +34,12 @@ from clustergraph.store import AskResult, RemoteStore, SelectResult, Store, open
 from clustergraph.store.client import Endpoints, RetryPolicy
 from tests.conftest import REPO
 from tests.support.compat import ALLOWED, compare
+from tests.support.injection import ECHO, PAYLOADS
 from tests.support.servers import OxigraphServer, free_port, oxigraph_server
 
 NAMES = Library.of(Project(REPO)).names
 
 pytestmark = pytest.mark.store
-
-ECHO = """#+ summary: The text given, and the labels that contain it.
-#+ tags:
-#+   - search
-#+ params:
-#+   - text: string = "Cluster"
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?text ?label WHERE {
-  OPTIONAL {
-    ?entity skos:prefLabel ?label .
-    FILTER (CONTAINS(LCASE(STR(?label)), LCASE(?text)))
-  }
-}
-"""
-
-PAYLOADS = [
-    '"} ; DROP ALL ; {"',
-    'x" ) } UNION { ?entity ?p ?label } #',
-    "}",
-    "\\",
-    "line\nbreak",
-    "'''",
-    '"""',
-    "> <urn:evil>",
-    "Agency",
-]
 
 
 @pytest.fixture(scope="module")

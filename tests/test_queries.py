@@ -21,6 +21,7 @@ from clustergraph.queries.run import run
 from clustergraph.store import AskResult, GraphResult, Result, SelectResult, Store
 from tests.conftest import REPO
 from tests.support.answers import compare_rows, expected_value, result_value
+from tests.support.injection import ECHO, PAYLOADS
 
 MANIFEST = tomllib.loads((REPO / "tests" / "queries" / "expected.toml").read_text("utf-8"))
 PREFIXES: dict[str, str] = MANIFEST["prefixes"]
@@ -100,32 +101,6 @@ def test_check_finds_nothing(name: str, answer: Callable[[str], Result]) -> None
 # ---------------------------------------------------------------------------
 # Parameters are bound as terms: an injection attempt stays a literal value
 # ---------------------------------------------------------------------------
-
-ECHO = """#+ summary: The text given, and the labels that contain it.
-#+ tags:
-#+   - search
-#+ params:
-#+   - text: string = "Cluster"
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?text ?label WHERE {
-  OPTIONAL {
-    ?entity skos:prefLabel ?label .
-    FILTER (CONTAINS(LCASE(STR(?label)), LCASE(?text)))
-  }
-}
-"""
-
-PAYLOADS = [
-    '"} ; DROP ALL ; {"',
-    'x" ) } UNION { ?entity ?p ?label } #',
-    "}",
-    "\\",
-    "line\nbreak",
-    "'''",
-    '"""',
-    "> <urn:evil>",
-    "Agency",
-]
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from clustergraph.pipeline.stats import stats
 from clustergraph.project.layout import Project, is_derived_graph
 from clustergraph.render.catalogue import Catalogue, entity_path
 from clustergraph.render.site import SiteInputs, graph_counts, write_site, write_views
+from clustergraph.store.base import Store
 from tests.support.site import WrittenSite, write_whole_site
 from tests.support.small_graphs import small_store
 
@@ -40,6 +41,21 @@ def text_of(path: Path) -> str:
 
 
 @pytest.mark.slow
+def _inputs(project: Project, store: Store, build: Path) -> SiteInputs:
+    """Return what the site is written from, for a small store made in a test."""
+    index = GraphIndex.from_store(store)
+    return SiteInputs(
+        project=project,
+        store=store,
+        index=index,
+        analysis=analyze(project_of(index)),
+        stats=stats(store),
+        runs=(),
+        exports={},
+        build=build,
+    )
+
+
 def test_every_entity_has_a_page_and_every_page_is_counted(written):
     catalogue = written.inputs.get_catalogue()
     site = written.site
@@ -238,17 +254,7 @@ o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
 """
         }
     )
-    index = GraphIndex.from_store(store)
-    inputs = SiteInputs(
-        project=project,
-        store=store,
-        index=index,
-        analysis=analyze(project_of(index)),
-        stats=stats(store),
-        runs=(),
-        exports={},
-        build=tmp_path,
-    )
+    inputs = _inputs(project, store, tmp_path)
     assert write_views(inputs) == 3  # the three whole-graph views only
     write_site(inputs)
     assert not (tmp_path / "site" / "views" / "entity").exists()
@@ -361,17 +367,7 @@ def test_a_reused_view_in_parts_keeps_its_part_scripts(tmp_path, project, monkey
             'src:one a cg:NewsArticle ; dcterms:title "One"@en .\n' + clusters
         }
     )
-    index = GraphIndex.from_store(store)
-    first = SiteInputs(
-        project=project,
-        store=store,
-        index=index,
-        analysis=analyze(project_of(index)),
-        stats=stats(store),
-        runs=(),
-        exports={},
-        build=tmp_path / "one",
-    )
+    first = _inputs(project, store, tmp_path / "one")
     write_views(first)
     write_site(first)
     scripts = sorted(p.name for p in (tmp_path / "one/site/views/entities.parts").iterdir())

@@ -134,16 +134,6 @@ class Endpoints:
     ) -> Endpoints:
         """Fill in the endpoints that follow from the given ones on Oxigraph and Virtuoso.
 
-        given                           update endpoint    query endpoint  Graph Store
-        ==============================  =================  ==============  ===============
-        ``.../query`` (Oxigraph)        ``.../update``                     ``.../store``
-        ``.../store`` (Oxigraph)        ``.../update``     ``.../query``
-        ``.../update`` (Oxigraph)                          ``.../query``
-        ``.../sparql-graph-crud-auth``  ``.../sparql-auth``  ``.../sparql``
-        ``.../sparql-graph-crud``       ``.../sparql``     ``.../sparql``
-        ``.../sparql-auth``                                ``.../sparql``
-        ==============================  =================  ==============  ===============
-        =======
         ==============================  ===================  ==============  =============
         given                           update               query           Graph Store
         ==============================  ===================  ==============  =============
