@@ -44,6 +44,9 @@ def test_a_store_another_process_holds_is_read_as_it_stands(
             )
             assert code == 0 and "Giedrius Bagušinskas" in out
             assert "in use by another process: answering from it as it stands" in err
+            for verdict in ("validate", "check"):  # no pass on files it could not read
+                code, out, err = run(capsys, "--root", root, verdict)
+                assert code == 2 and "another process is using it" in err
             code, out, err = run(capsys, "--root", root, "load")
             assert code == 2
             assert err.count("\n") == 1 and "another process is using it" in err

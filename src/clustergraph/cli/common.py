@@ -193,8 +193,12 @@ class Context:
                         )
         return self._project
 
-    def store(self, *, write: bool = False) -> Store:
+    def store(self, *, write: bool = False, verdict: bool = False) -> Store:
         """Open the store; a local one is first brought up to date with the files.
+
+        A local store another process holds is read as it stands, with a note, unless
+        the command writes (``write``) or gives a verdict on the files (``verdict``:
+        ``validate`` and ``check`` must not pass data they could not read).
 
         Raises
         ------
@@ -220,7 +224,7 @@ class Context:
                 try:
                     store = open_store(spec, default=project.store_dir)
                 except StoreBusyError:
-                    if write:
+                    if write or verdict:
                         raise
                     store = open_store(spec, default=project.store_dir, read_only=True)
                     note(

@@ -189,7 +189,7 @@ def _load(context: Context) -> int:
 def _validate(context: Context) -> int:
     from clustergraph.pipeline.validate import validate
 
-    store = context.store()
+    store = context.store(verdict=True)
     report = validate(context.project, store, shapes=context.args.shapes)
     if report.results:
         print(report.format(limit=context.args.lines or None))

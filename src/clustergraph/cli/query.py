@@ -132,7 +132,7 @@ def _query(context: Context) -> int:
 def _check(context: Context) -> int:
     from clustergraph.pipeline.checks import run_checks
 
-    store = context.store()
+    store = context.store(verdict=True)
     report = run_checks(store, context.library(), graphs=context.graphs(store))
     print(report.format())
     return ExitCode.NONCONFORMING if report.failed else ExitCode.OK

@@ -68,9 +68,8 @@ _SHORTEST = 4  # keys shorter than this (acronyms such as "ACC") are weak eviden
 _SHORTEST_ALIAS = 8  # so are aliases shorter than this ("ACEC", "LAuGEA")
 
 
-def _query(name: str, summary: str, variables: str, *, warning: bool = False) -> QueryFile:
+def _query(name: str, summary: str, variables: str) -> QueryFile:
     text = f"#+ summary: {summary}\n#+ tags:\n#+   - check\n#+   - curation\n"
-    text += "#+   - warning\n" if warning else ""
     text += f"SELECT {variables} WHERE {{}}\n"
     return parse_query_file(text, name=name, path=PurePath(f"queries/{name}.rq"))  # type: ignore[arg-type]
 
@@ -193,9 +192,6 @@ def _stated(store: Store, graphs: Sequence[str] | None) -> list[str]:
     return [g for g in names if not is_derived_graph(g) and g != MANIFEST_GRAPH]
 
 
-WARNINGS = frozenset({"checks/probable-duplicates"})
-"""The checks that warn: names alike are a lead for a curator, not a fault in the data."""
-
 CHECKS: tuple[tuple[str, str, str, Callable[..., SelectResult]], ...] = (
     (
         "checks/probable-duplicates",
@@ -228,6 +224,5 @@ def curation_checks(
     for name, summary, variables, check in CHECKS:
         started = time.perf_counter()
         result = check(store, graphs=graphs)
-        query = _query(name, summary, variables, warning=name in WARNINGS)
-        runs.append((query, result, time.perf_counter() - started))
+        runs.append((_query(name, summary, variables), result, time.perf_counter() - started))
     return runs
