@@ -862,6 +862,15 @@ def derive(store: Store) -> DeriveReport:
     StoreError
         If the store refuses an update.
     """
+    from clustergraph.store.oxigraph import OxigraphStore
+
+    report = _derive(store)
+    if isinstance(store, OxigraphStore):
+        store.refresh_union()  # the default graph every query reads, each triple once
+    return report
+
+
+def _derive(store: Store) -> DeriveReport:
     present = _graph_names(store)
     stated = [g for g in present if is_stated_graph(g)]
     derived = [g for g in present if is_derived_graph(g)]
@@ -956,13 +965,15 @@ def _derive_in(store: Store, plan: _Plan, rules: Rules) -> list[str]:
     ]
     if masked:
         cleanup.append(_unstate(masked))
+    # What the requests delete, another graph still holds: only these graphs gain facts.
+    changed = sorted({*written, *masked})
     if not rules.recursive:
-        _run(store, [*per_graph, *across, *cleanup, _describe(written)])
+        _run(store, [*per_graph, *across, *cleanup, _describe(written)], changed)
     else:
         _fixpoint(store, per_graph, written)
         _fixpoint(store, across, [ACROSS_SOURCES_GRAPH])
-        _run(store, [*cleanup, _describe(written)])
-    return sorted({*written, *masked})
+        _run(store, [*cleanup, _describe(written)], changed)
+    return changed
 
 
 def _derive_in_scratch(store: Store, plan: _Plan, rules: Rules) -> DeriveReport:
@@ -997,7 +1008,7 @@ def _derive_in_scratch(store: Store, plan: _Plan, rules: Rules) -> DeriveReport:
         )
         store.drop_graphs(written)
         try:
-            store.native.bulk_extend(
+            store.bulk_extend(
                 quad
                 for graph in written
                 for quad in work.native.quads_for_pattern(None, None, None, ox.NamedNode(graph))
@@ -1008,17 +1019,20 @@ def _derive_in_scratch(store: Store, plan: _Plan, rules: Rules) -> DeriveReport:
     return _report(written, counts)
 
 
-def _run(store: Store, ops: Sequence[str]) -> None:
-    """Run update operations as one request (one transaction where the store allows)."""
+def _run(store: Store, ops: Sequence[str], graphs: Sequence[str]) -> None:
+    """Run update operations as one request (one transaction where the store allows).
+
+    ``graphs`` are the graphs they write (see :meth:`clustergraph.store.base.Store.update`).
+    """
     if ops:
-        store.update(" ;\n".join(ops))
+        store.update(" ;\n".join(ops), graphs=graphs)
 
 
 def _fixpoint(store: Store, ops: Sequence[str], graphs: Sequence[str]) -> None:
     """Run ``ops`` until the ``graphs`` they write stop growing."""
     before = -1
     while True:
-        _run(store, ops)
+        _run(store, ops, graphs)
         now = sum(store.count(g) for g in graphs)
         if now == before:
             return
@@ -1117,11 +1131,12 @@ def _write_summary(
             f"{node} <{VOID.property}> <{iri}> ; <{VOID.triples}> {count} ."
         )
     marks = " ".join(f"GRAPH <{g}> {{ <{g}> <{PROV.wasGeneratedBy}> <{a}> }}" for g, a in markers)
-    store.update(
+    request = (
         f"DELETE WHERE {{ GRAPH {_ACROSS} {{ {dataset} <{VOID.propertyPartition}> ?part . "
         f"?part ?p ?o }} }} ; DELETE WHERE {{ GRAPH {_ACROSS} {{ {dataset} ?p ?o }} }} ; "
         f"INSERT DATA {{ GRAPH {_ACROSS} {{ {' '.join(triples)} }} {marks} }}"
     )
+    store.update(request, graphs=[ACROSS_SOURCES_GRAPH, *(g for g, _ in markers)])
 
 
 def _read_summary(store: Store) -> dict[str, int] | None:

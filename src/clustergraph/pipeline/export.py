@@ -53,7 +53,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from clustergraph.project.files import write_atomic
-from clustergraph.project.layout import GRAPH_NS, is_derived_graph, is_stated_graph
+from clustergraph.project.layout import is_data_graph
 from clustergraph.project.prefixes import ENTITY_PREFIXES, VOCABULARY_PREFIXES
 from clustergraph.project.vocab import RDF, XSD
 from clustergraph.rdf.formats import RdfFormat
@@ -105,16 +105,13 @@ def data_graphs(store: Store) -> list[str]:
     --------
     >>> from clustergraph.store import open_store
     >>> store = open_store("memory:")
-    >>> store.replace_graphs({GRAPH_NS + "manifest": b"<urn:a> <urn:b> <urn:c> .",
-    ...                       GRAPH_NS + "source/x": b"<urn:a> <urn:b> <urn:c> ."})
+    >>> from clustergraph.project.layout import MANIFEST_GRAPH, SOURCE_GRAPHS
+    >>> store.replace_graphs({MANIFEST_GRAPH: b"<urn:a> <urn:b> <urn:c> .",
+    ...                       SOURCE_GRAPHS + "x": b"<urn:a> <urn:b> <urn:c> ."})
     >>> data_graphs(store)
     ['https://w3id.org/clustergraph/graph/source/x']
     """
-    return [
-        g
-        for g in store.graphs()
-        if is_stated_graph(g) or is_derived_graph(g) or not g.startswith(GRAPH_NS)
-    ]
+    return [g for g in store.graphs() if is_data_graph(g)]
 
 
 @functools.cache

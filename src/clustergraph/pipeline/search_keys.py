@@ -80,6 +80,6 @@ def write_search_keys(store: Store, derived: Sequence[str]) -> int:
         lines = [f"<{s}> <{CG.searchKey}> {_literal(k)} ." for s, k in keys if k]
         for start in range(0, len(lines), _CHUNK):
             chunk = "\n".join(lines[start : start + _CHUNK])
-            store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {chunk} }} }}")
+            store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {chunk} }} }}", graphs=[graph])
         added += len(lines)
     return added

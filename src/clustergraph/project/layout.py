@@ -225,6 +225,20 @@ def is_derived_graph(graph: str) -> bool:
     return graph.startswith(DERIVED_NS)
 
 
+def is_data_graph(graph: str) -> bool:
+    """Return whether ``graph`` holds data, not the store's bookkeeping (the manifest).
+
+    Data is stated or derived facts, or any graph outside the project's graph namespace.
+    The default graph of every query is the union of the data graphs.
+
+    Examples
+    --------
+    >>> is_data_graph(SOURCE_GRAPHS + "x"), is_data_graph(MANIFEST_GRAPH), is_data_graph("urn:g")
+    (True, False, True)
+    """
+    return is_stated_graph(graph) or is_derived_graph(graph) or not graph.startswith(GRAPH_NS)
+
+
 def derived_graph(stated: str) -> str:
     """Return the graph of the facts derived from the stated graph ``stated``.
 

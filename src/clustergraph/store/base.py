@@ -15,9 +15,10 @@ implementation                                  what it is
                                                 (and the Graph Store protocol)
 ==============================================  ==========================================
 
-The default graph of every query is the union of the named graphs (a remote store must
-be set up that way: Oxigraph with ``--union-default-graph``, Virtuoso by default, or the
-protocol's ``default-graph-uri``); ``graphs=`` narrows it to the given graphs, as
+The default graph of every query is the union of the data graphs, the named graphs but
+the manifest (a remote store must be set up that way: Oxigraph with
+``--union-default-graph``, Virtuoso by default, or the protocol's ``default-graph-uri``;
+the manifest is never pushed); ``graphs=`` narrows it to the given graphs, as
 ``--stated`` does. Terms are pyoxigraph terms (:data:`clustergraph.rdf.terms.Term`).
 
 Examples
@@ -265,8 +266,12 @@ class Store(Protocol):
         """Evaluate a SELECT or ASK query and return its results in a W3C format."""
         ...
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, *, graphs: Iterable[str] | None = None) -> None:
         """Run a SPARQL 1.1 Update request, as one transaction where the store allows.
+
+        ``graphs``, where the caller knows them, names every graph the request writes
+        (the embedded store then keeps its union of the data graphs current without
+        rebuilding it).
 
         Raises
         ------

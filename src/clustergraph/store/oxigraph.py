@@ -2,7 +2,21 @@
 
 On disk (the default, the project's ``.clustergraph/store``) the data is parsed once and
 every later command reads it without parsing anything; in memory it is for tests and
-notebooks. Queries run with the union of the named graphs as their default graph.
+notebooks.
+
+Queries run with the union of the data graphs as their default graph
+(:func:`~clustergraph.project.layout.is_data_graph`). Oxigraph's own union of the named
+graphs yields a triple once per graph that states it, and an organisation many sources
+name is stated hundreds of times: joins over it grow with the square of that number. So
+the store keeps the union itself, each triple once, in Oxigraph's default graph (which
+holds nothing else): :meth:`OxigraphStore.refresh_union` writes it whole, every write
+through this class keeps it current for the graphs it touches (what a graph no longer
+states leaves the union unless another data graph states it), and a mark in the manifest
+graph says it is current. A write it cannot follow (a SPARQL update that does not say
+which graphs it writes, or one that touches more than :data:`FOLLOW_LIMIT` triples)
+empties it and removes the mark; until the next refresh, queries read Oxigraph's union
+of every named graph (the manifest's too), with the same data, slower. The pipeline
+refreshes it after deriving, and a writable store on disk when it is closed.
 
 Examples
 --------
@@ -18,17 +32,32 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import contextlib
+import itertools
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
 from clustergraph.errors import InputError, QueryError, StoreBusyError, StoreError
+from clustergraph.project.layout import GRAPH_NS, MANIFEST_GRAPH, is_data_graph
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.sparql import bind_values
+
+FOLLOW_LIMIT = 100_000
+"""Most triples a write may touch (before and after) for the union to follow it."""
+
+_DEFAULT = ox.DefaultGraph()
+_MARK = ox.Quad(
+    ox.NamedNode(MANIFEST_GRAPH),
+    ox.NamedNode("http://www.w3.org/ns/sparql-service-description#defaultGraph"),
+    ox.NamedNode(GRAPH_NS + "union"),
+    ox.NamedNode(MANIFEST_GRAPH),
+)
+"""The mark that says the default graph holds the union of the data graphs."""
 
 
 class OxigraphStore:
@@ -96,8 +125,12 @@ class OxigraphStore:
         if bindings:
             text = bind_values(text, bindings)
         try:
-            if graphs is None:
+            if graphs is None and self.union_current:
+                return self._store.query(text)
+            if graphs is None and self._default_empty():
                 return self._store.query(text, use_default_graph_as_union=True)
+            if graphs is None:  # what a write that died while it followed the union left
+                graphs = self.graphs()
             names: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in graphs]
             default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(names)
             return self._store.query(text, default_graph=default, named_graphs=names)
@@ -105,6 +138,93 @@ class OxigraphStore:
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"Oxigraph could not evaluate the query: {_one_line(exc)}") from exc
+
+    @property
+    def union_current(self) -> bool:
+        """Whether the default graph holds the union of the data graphs, each triple once."""
+        return _MARK in self._store
+
+    def _default_empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, _DEFAULT)), None) is None
+
+    def refresh_union(self) -> None:
+        """Write the union of the data graphs into the default graph, unless it is current.
+
+        Each triple once, however many graphs state it (see the module's docstring).
+        Nothing to do for a store opened read-only.
+        """
+        if not self.writable or self.union_current:
+            return
+        self._store.clear_graph(_DEFAULT)
+        members = [
+            n
+            for n in self._store.named_graphs()
+            if isinstance(n, ox.NamedNode) and is_data_graph(n.value)
+        ]
+        quads = (
+            ox.Quad(q.subject, q.predicate, q.object, _DEFAULT)
+            for graph in members
+            for q in self._store.quads_for_pattern(None, None, None, graph)
+        )
+        try:
+            self._store.bulk_extend(quads)
+            self._store.add(_MARK)
+        except OSError as exc:
+            self._store.clear_graph(_DEFAULT)
+            raise StoreError(
+                f"{self.location}: writing the union failed: {_one_line(exc)}"
+            ) from exc
+
+    def _forget_union(self) -> None:
+        self._store.remove(_MARK)
+        self._store.clear_graph(_DEFAULT)
+
+    def _triples(self, graphs: Collection[str], limit: int) -> set[ox.Triple] | None:
+        """Return the triples of ``graphs``, or ``None`` if there are more than ``limit``."""
+        quads = itertools.chain.from_iterable(
+            self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in graphs
+        )
+        found = {q.triple for q in itertools.islice(quads, limit + 1)}
+        return None if len(found) > limit else found
+
+    def _stated(self, triple: ox.Triple) -> bool:
+        """Whether a data graph states ``triple``."""
+        return any(
+            isinstance(q.graph_name, ox.NamedNode) and is_data_graph(q.graph_name.value)
+            for q in self._store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
+        )
+
+    @contextlib.contextmanager
+    def _following(self, graphs: Iterable[str] | None) -> Iterator[None]:
+        """Keep the union current across a write to ``graphs`` (``None``: not known)."""
+        if not self.union_current:
+            yield
+            return
+        touched = None if graphs is None else sorted({g for g in graphs if is_data_graph(g)})
+        before = None if touched is None else self._triples(touched, FOLLOW_LIMIT)
+        if touched is None or before is None:
+            self._forget_union()
+            yield
+            return
+        self._store.remove(_MARK)
+        try:
+            yield
+            after = self._triples(touched, FOLLOW_LIMIT) if touched else set()
+            if after is None:
+                self._forget_union()
+                return
+            self._store.extend(
+                ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in after - before
+            )
+            for triple in before - after:
+                if not self._stated(triple):
+                    self._store.remove(
+                        ox.Quad(triple.subject, triple.predicate, triple.object, _DEFAULT)
+                    )
+        except BaseException:
+            self._store.clear_graph(_DEFAULT)
+            raise
+        self._store.add(_MARK)
 
     def query(
         self,
@@ -202,9 +322,17 @@ class OxigraphStore:
         if not self.writable:
             raise StoreError(f"{self.location} was opened read-only")
 
-    def update(self, text: str) -> None:
-        """Run a SPARQL 1.1 Update request, as one transaction."""
+    def update(self, text: str, *, graphs: Iterable[str] | None = None) -> None:
+        """Run a SPARQL 1.1 Update request, as one transaction.
+
+        ``graphs`` names every graph the request writes, if the caller knows them: the
+        union in the default graph then follows the update instead of being emptied.
+        """
         self._need_writes()
+        with self._following(graphs):
+            self._run_update(text)
+
+    def _run_update(self, text: str) -> None:
         try:
             self._store.update(text)
         except SyntaxError as exc:
@@ -237,13 +365,13 @@ class OxigraphStore:
                     lines = _scoped(triples, f"g{number}x")
                 parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}")
         if parts:
-            self.update(" ;\n".join(parts))
+            self.update(" ;\n".join(parts), graphs=data)
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Remove named graphs, in one transaction."""
-        parts = [f"DROP SILENT GRAPH <{ox.NamedNode(g).value}>" for g in graphs]
-        if parts:
-            self.update(" ;\n".join(parts))
+        names = [ox.NamedNode(g).value for g in graphs]
+        if names:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in names), graphs=names)
 
     def bulk_load(
         self,
@@ -268,6 +396,8 @@ class OxigraphStore:
         """
         self._need_writes()
         target = ox.NamedNode(graph) if graph is not None else None
+        if self.union_current:
+            self._forget_union()
         if isinstance(source, Path):
             self._store.bulk_load(
                 path=str(source), format=fmt.oxigraph, base_iri=base_iri, to_graph=target
@@ -284,7 +414,17 @@ class OxigraphStore:
             If the store cannot be written.
         """
         self._need_writes()
-        self._store.bulk_extend(quads)
+        if not self.union_current:
+            self._store.bulk_extend(quads)
+            return
+        # What is added joins the union; nothing leaves it.
+        self._store.remove(_MARK)
+        try:
+            self._store.bulk_extend(_with_union(quads))
+        except BaseException:
+            self._store.clear_graph(_DEFAULT)
+            raise
+        self._store.add(_MARK)
 
     def flush(self) -> None:
         """Write what is buffered to disk (nothing to do in memory)."""
@@ -297,10 +437,23 @@ class OxigraphStore:
             self._store.optimize()
 
     def close(self) -> None:
-        """Flush and release the store; its files are unlocked once it is collected."""
+        """Refresh the union (on disk), flush and release the store.
+
+        Its files are unlocked once it is collected.
+        """
         if hasattr(self, "_store"):
+            if self.path is not None:
+                self.refresh_union()
             self.flush()
             del self._store
+
+
+def _with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """Yield ``quads``, each of a data graph followed by its triple in the default graph."""
+    for quad in quads:
+        yield quad
+        if isinstance(quad.graph_name, ox.NamedNode) and is_data_graph(quad.graph_name.value):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, _DEFAULT)
 
 
 def _scoped(triples: list[ox.Triple], prefix: str) -> str:

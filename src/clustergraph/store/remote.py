@@ -373,8 +373,8 @@ class RemoteStore:
                 "endpoint) to write to it"
             )
 
-    def update(self, text: str) -> None:
-        """Send a SPARQL 1.1 Update request."""
+    def update(self, text: str, *, graphs: Iterable[str] | None = None) -> None:
+        """Send a SPARQL 1.1 Update request (``graphs``, what it writes, is not needed)."""
         self._need_writes()
         if self.endpoints.update is None:
             raise StoreError(f"{self.location}: no SPARQL Update endpoint is known")
