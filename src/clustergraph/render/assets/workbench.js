@@ -128,6 +128,9 @@
             var store = new ox.Store();
             store.load(window.cgWorkbenchData, { format: "application/n-quads" });
             window.cgWorkbenchData = null;
+            /* The default graph is the union of the graphs, each triple once, as in the
+             * project's store (Oxigraph's own union repeats a triple once per graph). */
+            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }");
             resolve(store);
           }, reject);
         });
@@ -186,11 +189,11 @@
     }
     return wasmEngine().then(function (store) {
       if (query.form === "CONSTRUCT" || query.form === "DESCRIBE") {
-        var quads = store.query(query.text, { use_default_graph_as_union: true });
+        var quads = store.query(query.text);
         return { kind: "graph", variables: ["subject", "predicate", "object"],
                  rows: quads.map(function (q) { return [ntTerm(q.subject), ntTerm(q.predicate), ntTerm(q.object)]; }) };
       }
-      var json = store.query(query.text, { use_default_graph_as_union: true, results_format: "application/sparql-results+json" });
+      var json = store.query(query.text, { results_format: "application/sparql-results+json" });
       return fromJson(JSON.parse(json));
     });
   }
