@@ -31,7 +31,15 @@ an event's date) is fixed when the entity is first made and repeated as it is by
 article that names it again; every article types and labels each entity it names, so
 each source graph is valid on its own together with the ontology and the vocabularies.
 
-The output depends only on the seed and ``N``: the same arguments write the same bytes.
+A made-up name (of a company, a cluster, a network, an institute, a person, a project)
+that the check for probable duplicates would pair with an earlier entity's is drawn
+again; what still looks like an earlier name (a namesake, or a name made of others: a
+working group, an announcement) says ``cg:distinctFrom`` the earlier entities, with a
+``skos:editorialNote``, as a curator would. So every check of the library returns no rows;
+:class:`Names` compares names as the check does, with its thresholds.
+
+The output depends only on the seed and ``N`` (and those thresholds): the same arguments
+write the same bytes.
 
 Examples
 --------
@@ -56,13 +64,27 @@ import shutil
 import sys
 import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from clustergraph.pipeline.curation_checks import (  # what the check counts as alike
+    _NUMBER,
+    _SHORTEST,
+    _SHORTEST_ALIAS,
+    NEAR,
+    NEAR_EDITS,
+)
+from clustergraph.queries.reconcile import search_key
 
 __all__ = [
     "GENERATOR_VERSION",
     "TRIPLES_PER_SOURCE",
+    "Names",
     "Summary",
     "edit_source",
     "generate",
@@ -70,8 +92,9 @@ __all__ = [
     "sources_digest",
 ]
 
-GENERATOR_VERSION = "2"
-"""Changes whenever the same seed would write different files (cache key)."""
+GENERATOR_VERSION = f"3 (near {NEAR:g}, {NEAR_EDITS} edits)"
+"""Changes whenever the same seed would write different files (cache key), as it does when
+the thresholds of the check for probable duplicates change (see :class:`Names`)."""
 
 TRIPLES_PER_SOURCE = 200
 """About how many triples one synthetic article holds."""
@@ -98,8 +121,21 @@ DETAILS = frozenset(
 )  # fmt: skip
 """Predicates of details: an article that names an entity again may leave them out."""
 
+TRIES = 12
+"""How many times a made-up name that looks like one given before is drawn again (see
+:class:`Names`); the last draw is kept, and said to be distinct from its look-alikes."""
+
+NAMESAKE = "A namesake, not the same."
+ALIKE = "Named alike, not the same."
+"""The editorial notes beside ``cg:distinctFrom``: same names, and names nearly the same."""
+
 FIRST_SUBJECTS = ("lca", "lcn", "eacn", "ftd-lt", "laugea", "smart-food-cluster")
 """What the first articles are about: the seed graph's hubs."""
+
+_KINDS = {"o": "org", "per": "person", "proj": "project", "prog": "programme", "ev": "event",
+          "doc": "document"}  # fmt: skip
+"""The kinds of entity (``clustergraph.queries.reconcile.kind_of``) the duplicate check
+compares, by prefix."""
 
 _DESCRIBED = ("o:", "per:", "t:", "place:", "mem:", "post:", "award:", "proj:", "prog:", "ev:")
 
@@ -366,6 +402,14 @@ def _female(surname: str, married: bool) -> str:
     return surname
 
 
+def _org_names(
+    labels: Iterable[tuple[str, str]], aliases: Iterable[tuple[str, str]] = ()
+) -> list[tuple[str, bool]]:
+    """Return an organisation's names as ``(text, preferred)``: its labels, then its aliases."""
+    texts = [text for text, _lang in labels]
+    return [(t, True) for t in texts] + [(t, t in texts) for t, _lang in aliases]
+
+
 # ---------------------------------------------------------------------------
 # Entities: what is fixed when an entity is first made
 # ---------------------------------------------------------------------------
@@ -419,6 +463,119 @@ class Keyed:
     slug: str
     statements: tuple[tuple[str, str], ...]
     stated: bool = False
+
+
+T = TypeVar("T")
+_Cluster = tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+class Names:
+    """The names given so far, compared as ``checks/probable-duplicates`` compares them.
+
+    The check (:mod:`clustergraph.pipeline.curation_checks`) pairs two entities of one
+    kind when a name of each, as a search key, starts with the same word, holds the same
+    numbers, scores at least ``NEAR`` (rapidfuzz ``ratio``) and is at most ``NEAR_EDITS``
+    edits from the other (keys shorter than ``_SHORTEST``, aliases shorter than
+    ``_SHORTEST_ALIAS``, left out), unless the two are said to be ``cg:distinctFrom``.
+    The generator asks before it gives a name: a made-up name that looks like one given
+    before is drawn again, and what still looks like an earlier name (a namesake, or a
+    name made of others: a working group, an announcement) is said to be distinct.
+
+    Only the names of one block, and of a length that can score ``NEAR``, are compared.
+
+    Examples
+    --------
+    >>> names = Names()
+    >>> keys = names.keys([("Vilnius Institute of Dairy Research", True), ("VIDR", False)])
+    >>> keys
+    ['vilnius institute of dairy research']
+    >>> names.add("org", "o:dairy", keys)
+    >>> names.near("org", names.keys([("Vilnius Institute of Bakery Research", True)]))
+    {'o:dairy': False}
+    >>> names.near("org", keys), names.near("person", keys)
+    ({'o:dairy': True}, {})
+    >>> names.near("org", names.keys([("Vilnius Institute of Laser Research", True)]))
+    {}
+    """
+
+    def __init__(self) -> None:
+        # (kind, first word, numbers) -> key length -> keys
+        self._blocks: dict[tuple[str, str, tuple[str, ...]], dict[int, list[str]]] = {}
+        # (kind, key) -> the entities that have it; and the other keys the check pairs it with
+        self._owners: dict[tuple[str, str], list[str]] = {}
+        self._alike: dict[tuple[str, str], list[str]] = {}
+        self._scanned: dict[tuple[str, str], list[str]] = {}  # keys not recorded, till one is
+        self._keys: dict[str, str] = {}  # name -> search key (names recur)
+
+    def keys(self, names: Iterable[tuple[str, bool]]) -> list[str]:
+        """Return the keys the check compares of ``names``, ``(text, preferred)`` pairs."""
+        keys = []
+        for text, preferred in names:
+            key = self._keys.get(text)
+            if key is None:
+                key = self._keys[text] = search_key(text)
+            if len(key) >= _SHORTEST and (preferred or len(key) >= _SHORTEST_ALIAS):
+                keys.append(key)
+        return list(dict.fromkeys(keys))
+
+    @staticmethod
+    def _block(kind: str, key: str) -> tuple[str, str, tuple[str, ...]]:
+        return kind, key.split(" ", 1)[0], tuple(_NUMBER.findall(key))
+
+    def _others(self, kind: str, key: str) -> list[str]:
+        """Return the keys recorded, ``key`` left out, that the check pairs with ``key``."""
+        known = self._alike.get((kind, key))
+        if known is None:
+            known = self._scanned.get((kind, key))
+        if known is not None:
+            return known
+        found: list[str] = []
+        block = self._blocks.get(self._block(kind, key), {})
+        size = len(key)
+        for length in range(size - NEAR_EDITS, size + NEAR_EDITS + 1):
+            bucket = block.get(length)
+            # ratio is 100 * (1 - d / (size + length)), d the Indel distance: at least the
+            # difference of the lengths, and as odd or even as it (so 2 for one length).
+            least = abs(length - size) or 2
+            if not bucket or least * 100 > (100 - NEAR) * (size + length):
+                continue
+            for other, _score, _i in process.extract(
+                key, bucket, scorer=fuzz.ratio, score_cutoff=NEAR, limit=None
+            ):
+                if other != key and Levenshtein.distance(key, other) <= NEAR_EDITS:
+                    found.append(other)
+        self._scanned[(kind, key)] = found
+        return found
+
+    def near(self, kind: str, keys: Sequence[str]) -> dict[str, bool]:
+        """Return the entities of ``kind`` the check would pair with a name of ``keys``.
+
+        Each maps to whether it has one of the names itself (a namesake).
+        """
+        found: dict[str, bool] = {}
+        for key in keys:
+            for other in self._others(kind, key):
+                for entity in self._owners[(kind, other)]:
+                    found.setdefault(entity, False)
+            for entity in self._owners.get((kind, key), ()):
+                found[entity] = True
+        return found
+
+    def add(self, kind: str, entity: str, keys: Sequence[str]) -> None:
+        """Record the names (``keys``) of ``entity``."""
+        for key in keys:
+            owners = self._owners.get((kind, key))
+            if owners is None:
+                others = self._others(kind, key)
+                self._alike[(kind, key)] = list(others)
+                for other in others:
+                    self._alike[(kind, other)].append(key)
+                owners = self._owners[(kind, key)] = []
+                block = self._blocks.setdefault(self._block(kind, key), {})
+                block.setdefault(len(key), []).append(key)
+                self._scanned.clear()
+            if entity not in owners:
+                owners.append(entity)
 
 
 @dataclass
@@ -555,26 +712,73 @@ class Ecosystem:
         self.org_mentions = 0
         self.org_reused = 0
         self.projects: list[str] = []
-        self.namesakes: dict[str, list[str]] = {}
+        self.names = Names()
+        # entity -> the look-alikes named before it, and the note that says why they differ
+        self.distinct: dict[str, tuple[tuple[str, ...], str]] = {}
+        # per registry, slug -> the least N for which slug-N may be free
+        self._suffixes: dict[int, dict[str, int]] = {}
         self._seed_hubs()
 
     # -- making entities ------------------------------------------------------
 
-    def _register(self, org: Org, weight: int = 1) -> Org:
+    def _draw(
+        self,
+        kind: str,
+        draw: Callable[[], tuple[T, Sequence[tuple[str, bool]]]],
+        *,
+        namesakes: bool = True,
+    ) -> tuple[T, dict[str, bool]]:
+        """Draw a made-up entity's names until no earlier entity looks like it.
+
+        That is, until the duplicate check would pair it with no entity named before, or
+        only with namesakes (the very same name) if ``namesakes``; at most :data:`TRIES`
+        times. ``draw`` returns what was drawn and its ``(name, preferred)`` pairs.
+
+        Returns what was drawn and its look-alikes (:meth:`Names.near`, for :meth:`_named`).
+        """
+        for _ in range(TRIES):
+            drawn, names = draw()
+            alike = self.names.near(kind, self.names.keys(names))
+            if all(alike.values()) and (namesakes or not alike):
+                break
+        return drawn, alike
+
+    def _named(
+        self, kind: str, curie: str, keys: Sequence[str], alike: Mapping[str, bool] | None = None
+    ) -> None:
+        """Record the names (``keys``) of a new entity, and say what it is not.
+
+        If the duplicate check would pair it with entities named before (``alike``, else
+        looked up), its articles say it is none of them, as a curator would
+        (``cg:distinctFrom`` with a note), so the check is silent.
+        """
+        if alike is None:
+            alike = self.names.near(kind, keys)
+        self.names.add(kind, curie, keys)
+        if alike:
+            note = NAMESAKE if all(alike.values()) else ALIKE
+            self.distinct[curie] = (tuple(sorted(alike)), note)
+
+    def _name_org(self, org: Org, alike: Mapping[str, bool] | None = None) -> None:
+        keys = self.names.keys(_org_names(org.labels, org.aliases))
+        self._named("org", f"o:{org.slug}", keys, alike)
+
+    def _register(self, org: Org, weight: int = 1, alike: Mapping[str, bool] | None = None) -> Org:
         self.orgs[org.slug] = org
         self.pool.setdefault(org.kind, []).append(org.slug)
         self.mentions.setdefault(org.kind, []).extend([org.slug] * weight)
+        self._name_org(org, alike)
         return org
 
     def _unique(self, registry: Mapping[str, object], slug: str) -> str:
+        """Return ``slug``, or if it is taken ``slug-N`` with the least N that is not."""
         if slug not in registry:
             return slug
-        n = 2
+        counters = self._suffixes.setdefault(id(registry), {})
+        n = counters.get(slug, 2)
         while f"{slug}-{n}" in registry:
             n += 1
-        # A namesake: its articles say it is not the entity first given the name, as a
-        # curator would (cg:distinctFrom with a note), so the duplicate check is silent.
-        self.namesakes[f"{slug}-{n}"] = [slug] + [f"{slug}-{k}" for k in range(2, n)]
+        counters[slug] = n + 1
         return f"{slug}-{n}"
 
     def _seed_hubs(self) -> None:
@@ -716,6 +920,9 @@ class Ecosystem:
             self._register(Org(slug, "public", (cls,), ((name, "en"),), "lt", aliases=aliases))
         bagusinskas = Person("giedrius-bagusinskas", "Giedrius", "Bagušinskas", "lt")
         self.people[bagusinskas.slug] = bagusinskas
+        self._named(
+            "person", f"per:{bagusinskas.slug}", self.names.keys([(bagusinskas.name, True)])
+        )
         self.person_mentions.extend([bagusinskas.slug] * 5)
 
     def _brand(self) -> str:
@@ -726,12 +933,17 @@ class Ecosystem:
     def new_company(self) -> Org:
         """Make a company with a Lithuanian name and legal form."""
         rng = self.rng
-        form, abbreviation = rng.choice(LEGAL_FORMS)
-        if rng.random() < 0.5:
-            legal = f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)}"
-        else:
-            legal = self._brand() + rng.choice(("", "", " LT", " ir ko", " Baltic", " group"))
-        label = f"{abbreviation} {legal}"
+
+        def draw() -> tuple[tuple[str, str, str], list[tuple[str, bool]]]:
+            form, abbreviation = rng.choice(LEGAL_FORMS)
+            if rng.random() < 0.5:
+                legal = f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)}"
+            else:
+                legal = self._brand() + rng.choice(("", "", " LT", " ir ko", " Baltic", " group"))
+            label = f"{abbreviation} {legal}"
+            return (form, legal, label), [(label, True)]
+
+        (form, legal, label), alike = self._draw("org", draw)
         slug = self._unique(self.orgs, slugify(legal))
         return self._register(
             Org(
@@ -742,27 +954,36 @@ class Ecosystem:
                 "lt",
                 legal=(legal, form),
                 sectors=(rng.choice(SECTOR_NAMES),),
-            )
+            ),
+            alike=alike,
         )
 
     def new_cluster(self) -> Org:
         """Make a cluster of a region and a sector."""
         rng = self.rng
-        sector = rng.choice(SECTOR_NAMES)
-        word = rng.choice(SECTORS[sector])
-        if rng.random() < 0.2:
-            name = self._brand() + rng.choice(("", " LT", "Tech"))
-            classes: tuple[str, ...] = ("cg:Cluster",)
-        else:
-            name = f"{rng.choice(REGIONS)} {word} Cluster"
-            classes = ("cg:Cluster", "cg:Association") if rng.random() < 0.15 else ("cg:Cluster",)
+
+        def draw() -> tuple[_Cluster, list[tuple[str, bool]]]:
+            sector = rng.choice(SECTOR_NAMES)
+            word = rng.choice(SECTORS[sector])
+            if rng.random() < 0.2:
+                name = self._brand() + rng.choice(("", " LT", "Tech"))
+                classes: tuple[str, ...] = ("cg:Cluster",)
+            else:
+                name = f"{rng.choice(REGIONS)} {word} Cluster"
+                classes = (
+                    ("cg:Cluster", "cg:Association") if rng.random() < 0.15 else ("cg:Cluster",)
+                )
+            words = [w for w in re.split(r"[\s-]+", name) if w and w[0].isupper()]
+            aliases: tuple[tuple[str, str], ...] = ()
+            if len(words) >= 3:
+                aliases = (("".join(w[0] for w in words).upper(), "en"),)
+            if rng.random() < 0.3:
+                aliases += ((f"{name} association", "en"),)
+            drawn = (sector, name, classes, aliases)
+            return drawn, _org_names([(name, "en")], aliases)
+
+        (sector, name, classes, aliases), alike = self._draw("org", draw)
         slug = self._unique(self.orgs, slugify(name))
-        words = [w for w in re.split(r"[\s-]+", name) if w and w[0].isupper()]
-        aliases: tuple[tuple[str, str], ...] = ()
-        if len(words) >= 3:
-            aliases = (("".join(w[0] for w in words).upper(), "en"),)
-        if rng.random() < 0.3:
-            aliases += ((f"{name} association", "en"),)
         sectors = (sector,) + ((rng.choice(SECTOR_NAMES),) if rng.random() < 0.3 else ())
         founded = str(rng.randint(2004, 2023)) if rng.random() < 0.6 else None
         if founded and rng.random() < 0.3:
@@ -782,53 +1003,74 @@ class Ecosystem:
                 aliases=aliases,
                 sectors=tuple(dict.fromkeys(sectors)),
                 coordinator=coordinator,
-            )
+            ),
+            alike=alike,
         )
 
     def new_network(self) -> Org:
         """Make an international cluster network or alliance."""
         rng = self.rng
-        sector = rng.choice(SECTOR_NAMES)
-        word = rng.choice(SECTORS[sector])
-        shape = rng.choice(
-            (
-                "European {} Cluster Network",
-                "Baltic Sea {} Cluster Alliance",
-                "Nordic-Baltic {} Network",
+
+        def draw() -> tuple[tuple[str, str], list[tuple[str, bool]]]:
+            sector = rng.choice(SECTOR_NAMES)
+            word = rng.choice(SECTORS[sector])
+            shape = rng.choice(
+                (
+                    "European {} Cluster Network",
+                    "Baltic Sea {} Cluster Alliance",
+                    "Nordic-Baltic {} Network",
+                )
             )
-        )
-        name = shape.format(word)
+            name = shape.format(word)
+            return (sector, name), [(name, True)]
+
+        (sector, name), alike = self._draw("org", draw)
         classes = ("cg:ClusterAlliance",) if "Alliance" in name else ("cg:ClusterNetwork",)
         slug = self._unique(self.orgs, slugify(name))
         founded = str(rng.randint(2008, 2022)) if rng.random() < 0.5 else None
         return self._register(
-            Org(slug, "network", classes, ((name, "en"),), None, founded, sectors=(sector,))
+            Org(slug, "network", classes, ((name, "en"),), None, founded, sectors=(sector,)),
+            alike=alike,
         )
 
     def new_research(self) -> Org:
         """Make a research institute of a city and a field."""
         rng = self.rng
-        place = PLACES[rng.choice(PLACE_NAMES[:6])][0]
-        name = f"{place} Institute of {rng.choice(SECTORS[rng.choice(SECTOR_NAMES)])} Research"
+
+        def draw() -> tuple[str, list[tuple[str, bool]]]:
+            place = PLACES[rng.choice(PLACE_NAMES[:6])][0]
+            topic = rng.choice(SECTORS[rng.choice(SECTOR_NAMES)])
+            name = f"{place} Institute of {topic} Research"
+            return name, [(name, True)]
+
+        name, alike = self._draw("org", draw)
         slug = self._unique(self.orgs, slugify(name))
         return self._register(
-            Org(slug, "research", ("cg:ResearchInstitution",), ((name, "en"),), "lt")
+            Org(slug, "research", ("cg:ResearchInstitution",), ((name, "en"),), "lt"),
+            alike=alike,
         )
 
     def new_person(self) -> Person:
         """Make a person, mostly Lithuanian (names keep their diacritics)."""
         rng = self.rng
-        if rng.random() < 0.06:
-            given, family, lang = rng.choice(FOREIGN_PEOPLE)
-        elif rng.random() < 0.5:
-            given, family, lang = rng.choice(GIVEN_MALE), rng.choice(SURNAMES), "lt"
-        else:
-            surname = _female(rng.choice(SURNAMES), rng.random() < 0.6)
-            given, family, lang = rng.choice(GIVEN_FEMALE), surname, "lt"
+
+        def draw() -> tuple[tuple[str, str, str], list[tuple[str, bool]]]:
+            if rng.random() < 0.06:
+                given, family, lang = rng.choice(FOREIGN_PEOPLE)
+            elif rng.random() < 0.5:
+                given, family, lang = rng.choice(GIVEN_MALE), rng.choice(SURNAMES), "lt"
+            else:
+                surname = _female(rng.choice(SURNAMES), rng.random() < 0.6)
+                given, family, lang = rng.choice(GIVEN_FEMALE), surname, "lt"
+            return (given, family, lang), [(f"{given} {family}", True)]
+
+        (given, family, lang), alike = self._draw("person", draw)
         slug = self._unique(self.people, slugify(f"{given} {family}"))
         person = Person(slug, given, family, lang)
         self.people[slug] = person
         self.person_mentions.append(slug)
+        keys = self.names.keys([(person.name, True)])
+        self._named("person", f"per:{slug}", keys, alike)
         return person
 
     # -- choosing entities ----------------------------------------------------
@@ -907,16 +1149,17 @@ class Ecosystem:
         if org.unit_of:
             add(curie, "org:unitOf", f"o:{org.unit_of}")
             self.describe_org(article, self.orgs[org.unit_of])
-        self._namesake(article, curie, org.slug, "o")
+        self._distinct(article, curie)
         return curie
 
-    def _namesake(self, article: Article, curie: str, slug: str, prefix: str) -> None:
-        """Say that a namesake is none of the entities given its name before."""
-        earlier = self.namesakes.get(slug, [])
-        for other in earlier:
-            article.add(curie, "cg:distinctFrom", f"{prefix}:{other}")
-        if earlier:
-            article.add(curie, "skos:editorialNote", _lit("A namesake, not the same.", "en"))
+    def _distinct(self, article: Article, curie: str) -> None:
+        """Say that ``curie`` is none of the look-alikes named before it (see :meth:`_named`)."""
+        found = self.distinct.get(curie)
+        if found is not None:
+            others, note = found
+            for other in others:
+                article.add(curie, "cg:distinctFrom", other)
+            article.add(curie, "skos:editorialNote", _lit(note, "en"))
 
     def describe_person(self, article: Article, person: Person) -> str:
         """Type and name ``person`` in ``article`` (once)."""
@@ -928,7 +1171,7 @@ class Ecosystem:
             add(curie, "foaf:name", _lit(person.name))
             add(curie, "foaf:givenName", _lit(person.given))
             add(curie, "foaf:familyName", _lit(person.family))
-            self._namesake(article, curie, person.slug, "per")
+            self._distinct(article, curie)
         return curie
 
     def describe_keyed(self, article: Article, curie: str) -> str:
@@ -946,6 +1189,7 @@ class Ecosystem:
                     article.add(curie, predicate, obj)
                     if obj.startswith(_DESCRIBED):
                         self.describe_ref(article, obj)
+            self._distinct(article, curie)
         return curie
 
     def describe_ref(self, article: Article, ref: str) -> None:
@@ -996,11 +1240,19 @@ class Ecosystem:
             add(curie, "cg:country", f"country:{country}")
         return curie
 
-    def keyed_entity(self, curie: str, statements: Sequence[tuple[str, str]]) -> Keyed:
-        """Return the entity ``curie``, making it with ``statements`` if it is new."""
+    def keyed_entity(
+        self, curie: str, statements: Sequence[tuple[str, str]], names: Sequence[str] = ()
+    ) -> Keyed:
+        """Return the entity ``curie``, making it with ``statements`` if it is new.
+
+        ``names`` are the names the statements give it (see :meth:`_named`).
+        """
         found = self.keyed.get(curie)
         if found is None:
             found = self.keyed[curie] = Keyed(curie, tuple(statements))
+            if names:
+                kind = _KINDS[curie.split(":", 1)[0]]
+                self._named(kind, curie, self.names.keys((n, True) for n in names))
         return found
 
     def interval(self, begin: str, end: str | None) -> str:
@@ -1182,7 +1434,7 @@ class Ecosystem:
             if period:
                 interval = self.interval(str(period[0]), str(period[1]))
                 statements.append(("cg:period", f"t:{interval}"))
-            self.keyed_entity(curie, statements)
+            self.keyed_entity(curie, statements, [name])
         return self.describe_keyed(article, curie)
 
     def project(self, article: Article, org: Org) -> None:
@@ -1192,22 +1444,29 @@ class Ecosystem:
         if self.projects and rng.random() < 0.2:
             self.describe_keyed(article, rng.choice(self.projects))
             return
-        brand = self._brand()
+
+        def draw() -> tuple[str, list[tuple[str, bool]]]:
+            brand = self._brand()
+            return brand, [(brand, True)]
+
+        # A project's name is its own: another's is drawn again, not a namesake.
+        brand, _alike = self._draw("project", draw, namesakes=False)
         curie = f"proj:{slugify(brand)}-{len(self.projects) + 1}"
         self.projects.append(curie)
         sector = rng.choice(org.sectors or SECTOR_NAMES)
         begin = rng.randint(2015, 2024)
         period = self.interval(str(begin), str(begin + rng.randint(1, 4)))
         topic = rng.choice(SECTORS[sector])
+        title = f"{brand}: {topic} for {org.name}"
         statements = [
             ("a", "cg:Project"),
             ("skos:prefLabel", _lit(brand, "en")),
-            ("dcterms:title", _lit(f"{brand}: {topic} for {org.name}", "en")),
+            ("dcterms:title", _lit(title, "en")),
             ("cg:coordinatedBy", f"o:{org.slug}"),
             ("org:classification", f"sector:{sector}"),
             ("cg:period", f"t:{period}"),
         ]
-        self.keyed_entity(curie, statements)
+        self.keyed_entity(curie, statements, [brand, title])
         self.describe_keyed(article, curie)
         for _ in range(rng.randint(1, 2)):
             add(curie, "cg:fundedUnder", self.programme(article))
@@ -1226,6 +1485,7 @@ class Ecosystem:
                 ((f"{brand} consortium", "en"),),
             )
             self.orgs[consortium.slug] = consortium
+            self._name_org(consortium)
             add(curie, "cg:implementedBy", self.describe_org(article, consortium))
             for _ in range(rng.randint(2, 3)):
                 member = self.pick_org(article, "company")
@@ -1288,7 +1548,7 @@ class Ecosystem:
             statements = [("a", "cg:EventSeries"), ("skos:prefLabel", _lit(name, "en"))]
             if organizer:
                 statements.append(("schema:organizer", f"o:{organizer}"))
-            self.keyed_entity(series, statements)
+            self.keyed_entity(series, statements, [name])
         year = rng.randint(2015, 2024)
         curie = f"ev:{slug}-{year}"
         if curie not in self.keyed:
@@ -1317,7 +1577,7 @@ class Ecosystem:
                         ),
                     ),
                 ]
-            self.keyed_entity(curie, statements)
+            self.keyed_entity(curie, statements, [f"{name} {year}"])
         self.describe_keyed(article, curie)
         if rng.random() < 0.5:
             article.add(f"o:{org.slug}", "cg:organizes", curie)
@@ -1344,8 +1604,10 @@ class Ecosystem:
             self.pick_org(article, rng.choice(("cluster", "network", "public")))
             for _ in range(rng.randint(1, 3))
         ]
-        names = ", ".join(p.name for p in parties[:3])
-        add(curie, "skos:prefLabel", _lit(f"{label} between {names}", "en"))
+        name = f"{label} between {', '.join(p.name for p in parties[:3])}"
+        add(curie, "skos:prefLabel", _lit(name, "en"))
+        self._named("document", curie, self.names.keys([(name, True)]))
+        self._distinct(article, curie)
         for party in parties:
             add(curie, "cg:signatory", f"o:{party.slug}")
         year = rng.randint(2014, 2024)
@@ -1372,6 +1634,7 @@ class Ecosystem:
         if body is None:
             body = Org(slug, "unit", (cls,), ((f"{org.name} {label}", "en"),), unit_of=org.slug)
             self.orgs[slug] = body
+            self._name_org(body)
         curie = self.describe_org(article, body)
         article.add(f"o:{org.slug}", "org:hasUnit", curie)
         if cls == "cg:WorkingGroup":
@@ -1399,14 +1662,13 @@ class Ecosystem:
         if not article.first(curie):
             return
         add(curie, "a", "cg:Announcement")
-        add(
-            curie,
-            "skos:prefLabel",
-            _lit(f"Announcement that {org.name} joins {network.name}", "en"),
-        )
+        name = f"Announcement that {org.name} joins {network.name}"
+        add(curie, "skos:prefLabel", _lit(name, "en"))
         add(curie, "cg:date", _date(f"--{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"))
         add(curie, "prov:wasAssociatedWith", f"per:{person.slug}")
         add(curie, "schema:about", membership)
+        self._named("event", curie, self.names.keys([(name, True)]))
+        self._distinct(article, curie)
 
     # -- the article ----------------------------------------------------------
 

@@ -230,6 +230,28 @@ def test_the_checks_of_the_query_library_return_no_rows(tmp_path: Path) -> None:
         assert rows == [], f"{path.stem}: {rows[:3]}"
 
 
+def test_look_alikes_are_said_to_be_distinct_so_the_duplicate_check_is_silent(
+    union: ox.Store,
+) -> None:
+    # Made-up names that look like earlier ones are drawn again; namesakes, and names made
+    # of others (a working group, an announcement), say cg:distinctFrom with a note.
+    from clustergraph.pipeline.curation_checks import probable_duplicates
+    from clustergraph.store.oxigraph import OxigraphStore
+
+    store = OxigraphStore()
+    store.bulk_extend(union.quads_for_pattern(None, None, None, None))
+    assert probable_duplicates(store).rows == ()
+    noted = _select(
+        union,
+        """
+        PREFIX cg: <https://w3id.org/clustergraph/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?a ?b ?note WHERE { GRAPH ?g { ?a cg:distinctFrom ?b ; skos:editorialNote ?note } }
+        """,
+    )
+    assert noted  # 50 articles already name namesakes
+
+
 def test_an_edit_adds_valid_facts_about_the_subject(tmp_path: Path) -> None:
     generate.generate(tmp_path, triples=600, seed=2)
     path = tmp_path / "data/sources/article-00002.ttl"
