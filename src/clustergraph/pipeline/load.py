@@ -275,6 +275,9 @@ def _write(
         # Every file was parsed and checked before: one pass of the bulk loader writes
         # them all (a load that dies here is redone, the manifest not naming them).
         store.drop_graphs([*touched, *derived])
+        # The union of what is left, so that the bulk load adds to it as it goes (the
+        # union of an empty store costs nothing; see clustergraph.store.oxigraph).
+        store.refresh_union()
         try:
             store.bulk_extend(_quads(parsed))
         except (SyntaxError, OSError, ValueError) as exc:

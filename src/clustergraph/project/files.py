@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import re
 import shutil
@@ -110,15 +111,27 @@ def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
 
 
 def _remove_stale_temporaries(target: Path) -> None:
-    """Remove the temporary files of ``target`` that killed processes left."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.(\d+)-[A-Za-z0-9_]+\.tmp")
+    """Remove the temporary files that killed processes left beside ``target``.
+
+    Once per directory and process: a site writes thousands of files into one directory,
+    and listing it for each of them would take time growing with the square of their
+    number.
+    """
+    _remove_stale_in(target.parent)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remove_stale_in(directory: Path) -> None:
+    pattern = re.compile(r"\..+\.(\d+)-[A-Za-z0-9_]+\.tmp")
     try:
-        names = [p for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")]
+        names = [p for p in directory.iterdir() if p.name.startswith(".")]
     except OSError:
         return
     for temp in names:
         match = pattern.fullmatch(temp.name)
-        pid = int(match.group(1)) if match else os.getpid()
+        if match is None:
+            continue
+        pid = int(match.group(1))
         if pid != os.getpid() and not _alive(pid) and temp.is_file():  # another thread's: kept
             with contextlib.suppress(OSError):
                 temp.unlink()
