@@ -7,6 +7,7 @@ pipeline does and compare the default graph with the set of the data graphs' tri
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from clustergraph.project.layout import MANIFEST_GRAPH, SOURCE_GRAPHS
+from clustergraph.rdf.formats import RdfFormat
+from clustergraph.store import oxigraph
 from clustergraph.store.base import SelectResult
 from clustergraph.store.oxigraph import OxigraphStore
 
@@ -174,3 +177,41 @@ def test_a_store_on_disk_is_left_with_its_union(tmp_path: Path) -> None:
     reader = OxigraphStore(tmp_path / "store", read_only=True)
     assert reader.union_current
     assert rows(reader) == [("<urn:hub>", "<urn:name>", '"Hub"')]
+
+
+def test_graphs_sharing_triples_past_the_limit_are_not_followed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(oxigraph, "FOLLOW_LIMIT", 10)
+    shared = nt(*(f"<urn:s{n}> <urn:p> <urn:o> ." for n in range(8)))  # 16 quads, 8 triples
+    for write in ("insert", "drop"):
+        store = OxigraphStore()
+        store.replace_graphs({A: shared, B: shared, C: nt("<urn:c> <urn:p> <urn:o> .")})
+        store.refresh_union()
+        if write == "insert":
+            store.update(
+                f"INSERT DATA {{ GRAPH <{C}> {{ <urn:new> <urn:p> <urn:o> }} }}", graphs=[A, B, C]
+            )
+        else:
+            store.drop_graphs([A, B, C])
+        assert not store.union_current  # given up, not half followed
+        assert sorted(set(rows(store))) == expected(store)
+
+
+def test_the_mark_is_bookkeeping_nobody_sees() -> None:
+    store = OxigraphStore()
+    store.replace_graphs({A: nt(SHARED)})
+    store.refresh_union()
+    assert store.union_current
+    assert store.graphs() == [A]  # no manifest holding only the mark
+    assert store.count() == 1 == len(list(store.quads()))
+    out = io.BytesIO()
+    store.dump(out, RdfFormat.NQUADS)
+    assert out.getvalue().decode().count("\n") == 1
+    store.replace_graphs({MANIFEST_GRAPH: nt('<urn:m> <urn:file> "a.ttl" .')})
+    assert store.union_current
+    assert store.graphs() == sorted([A, MANIFEST_GRAPH])
+    assert store.count(MANIFEST_GRAPH) == 1
+    out = io.BytesIO()
+    store.dump(out, RdfFormat.NTRIPLES, graphs=[MANIFEST_GRAPH])
+    assert "union" not in out.getvalue().decode()

@@ -997,7 +997,10 @@ def _derive_in_scratch(store: Store, plan: _Plan, rules: Rules) -> DeriveReport:
             q for g in whole for q in native.quads_for_pattern(None, None, None, ox.NamedNode(g))
         )
         work.native.bulk_extend(
-            q for p in read for q in native.quads_for_pattern(None, ox.NamedNode(p), None, None)
+            q
+            for p in read
+            for q in native.quads_for_pattern(None, ox.NamedNode(p), None, None)
+            if isinstance(q.graph_name, ox.NamedNode)  # not the union in the default graph
         )
         written = _derive_in(work, plan, rules)
         counts = _summarise(work, [*plan.kept, *plan.written])

@@ -180,12 +180,16 @@ class OxigraphStore:
         self._store.clear_graph(_DEFAULT)
 
     def _triples(self, graphs: Collection[str], limit: int) -> set[ox.Triple] | None:
-        """Return the triples of ``graphs``, or ``None`` if there are more than ``limit``."""
-        quads = itertools.chain.from_iterable(
-            self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in graphs
+        """Return the triples of ``graphs``, or ``None`` if they hold more than ``limit``."""
+        quads = list(
+            itertools.islice(
+                itertools.chain.from_iterable(
+                    self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in graphs
+                ),
+                limit + 1,
+            )
         )
-        found = {q.triple for q in itertools.islice(quads, limit + 1)}
-        return None if len(found) > limit else found
+        return None if len(quads) > limit else {q.triple for q in quads}
 
     def _stated(self, triple: ox.Triple) -> bool:
         """Whether a data graph states ``triple``."""
@@ -267,9 +271,13 @@ class OxigraphStore:
         """Return the named graphs, sorted.
 
         Oxigraph lists a graph from its first triple until it is dropped; every write
-        here drops a graph it empties, so a listed graph holds triples.
+        here drops a graph it empties, so a listed graph holds triples (the mark that
+        the union is current is not counted: a manifest holding only that is not listed).
         """
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        names = sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        if MANIFEST_GRAPH in names and not any(self.quads(graph=MANIFEST_GRAPH)):
+            names.remove(MANIFEST_GRAPH)
+        return names
 
     def quads(
         self,
@@ -281,7 +289,7 @@ class OxigraphStore:
         """Yield the quads of the named graphs that match a pattern (``None``: any)."""
         name = ox.NamedNode(graph) if graph is not None else None
         for quad in self._store.quads_for_pattern(subject, predicate, object, name):  # type: ignore[arg-type]
-            if name is not None or isinstance(quad.graph_name, ox.NamedNode):
+            if (name is not None or isinstance(quad.graph_name, ox.NamedNode)) and quad != _MARK:
                 yield quad
 
     def count(self, graph: str | None = None) -> int:
@@ -289,10 +297,13 @@ class OxigraphStore:
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         answer = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
         assert isinstance(answer, ox.QuerySolutions)
+        found = 0
         for solution in answer:
             value = solution["n"]
-            return int(value.value) if value is not None else 0
-        return 0
+            found = int(value.value) if value is not None else 0
+        if graph in (None, MANIFEST_GRAPH) and self.union_current:
+            found -= 1  # the mark is bookkeeping
+        return found
 
     def dump(
         self,
@@ -309,7 +320,7 @@ class OxigraphStore:
             quads = (q for g in names for q in self.quads(graph=g))
             ox.serialize(quads, output, fmt.oxigraph, prefixes=chosen)
             return
-        if len(names) == 1:
+        if len(names) == 1 and names[0] != MANIFEST_GRAPH:  # the manifest: without the mark
             graph = ox.NamedNode(names[0])
             self._store.dump(output, fmt.oxigraph, from_graph=graph, prefixes=chosen)
             return
