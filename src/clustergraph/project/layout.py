@@ -425,6 +425,8 @@ class Project:
 
     def relpath(self, path: Path) -> str:
         """Return ``path`` relative to the root, ``/``-separated (as given if outside)."""
+        if ".." not in path.parts and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()  # no look at the disk
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
