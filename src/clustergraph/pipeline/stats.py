@@ -178,7 +178,7 @@ def _file_of(graph: str, files: Mapping[str, str]) -> str:
     return "-"
 
 
-def _below(store: Store, relation: str, top: str, graphs: Sequence[str]) -> list[str]:
+def _below(store: Store, relation: str, top: str, graphs: Sequence[str] | None) -> list[str]:
     """Return ``top`` and everything below it by ``relation`` (``rdfs:subClassOf``, ...)."""
     result = _select(store, f"SELECT DISTINCT ?x WHERE {{ ?x <{relation}>* <{top}> }}", graphs)
     found = {row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode)}
@@ -232,7 +232,9 @@ def stats(store: Store, *, graphs: Sequence[str] | None = None) -> Stats:
             if isinstance(c, ox.NamedNode) and n is not None
         ]
     classes.sort(key=lambda c: (-c.entities, c.name))
-    sources = _sources(store, names, entity_graphs) if entity_graphs else []
+    # Every data graph: the store's own default graph (each triple once), not a list.
+    scope = None if graphs is None else names
+    sources = _sources(store, scope, entity_graphs) if entity_graphs else []
     return Stats(
         graphs=counts,
         classes=tuple(classes),
@@ -241,8 +243,13 @@ def stats(store: Store, *, graphs: Sequence[str] | None = None) -> Stats:
     )
 
 
-def _sources(store: Store, names: Sequence[str], entity_graphs: Sequence[str]) -> list[SourceInfo]:
-    """Return the sources typed in ``entity_graphs``, with what :class:`SourceInfo` holds."""
+def _sources(
+    store: Store, names: Sequence[str] | None, entity_graphs: Sequence[str]
+) -> list[SourceInfo]:
+    """Return the sources typed in ``entity_graphs``, with what :class:`SourceInfo` holds.
+
+    ``names`` are the graphs read (``None``: the default graph, every data graph).
+    """
     # Subclasses and sub-properties first, each by a query of its own: a path joined
     # with other patterns is where some stores (Virtuoso) lose rows.
     kinds = _below(store, RDFS.subClassOf, CG.Source, names)

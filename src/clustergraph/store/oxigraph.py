@@ -198,6 +198,16 @@ class OxigraphStore:
             for q in self._store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
         )
 
+    def _unite_less(self, triples: Sequence[ox.Triple]) -> None:
+        """Remove ``triples`` from the union: in one request, blank nodes' one by one."""
+        plain = [t for t in triples if not _has_blank(t)]
+        for triple in triples:
+            if _has_blank(triple):
+                self._store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
+        if plain:
+            text = (ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+            self._run_update(f"DELETE DATA {{ {text} }}")
+
     @contextlib.contextmanager
     def _following(self, graphs: Iterable[str] | None) -> Iterator[None]:
         """Keep the union current across a write to ``graphs`` (``None``: not known)."""
@@ -220,11 +230,7 @@ class OxigraphStore:
             self._store.extend(
                 ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in after - before
             )
-            for triple in before - after:
-                if not self._stated(triple):
-                    self._store.remove(
-                        ox.Quad(triple.subject, triple.predicate, triple.object, _DEFAULT)
-                    )
+            self._unite_less([t for t in before - after if not self._stated(t)])
         except BaseException:
             self._store.clear_graph(_DEFAULT)
             raise
@@ -457,6 +463,10 @@ class OxigraphStore:
                 self.refresh_union()
             self.flush()
             del self._store
+
+
+def _has_blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 def _with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
