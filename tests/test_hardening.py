@@ -403,6 +403,17 @@ sys.exit(main(["--root", sys.argv[1], "build", "--store", "memory:", "--quiet"])
 """
 
 
+def _kill_in_swap(root: Path, mode: str) -> None:
+    """Run a build of ``root`` that SIGKILLs itself inside the swap of build/."""
+    done = subprocess.run(
+        [sys.executable, "-c", _KILL_IN_SWAP, str(root), mode],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
 def test_a_build_killed_inside_the_swap_keeps_a_build(exchange: bool, tmp_path: Path) -> None:
@@ -412,13 +423,7 @@ def test_a_build_killed_inside_the_swap_keeps_a_build(exchange: bool, tmp_path: 
     (root / "build").mkdir()
     (root / "build" / "previous.txt").write_text("the previous build\n")
     mode = "exchange" if exchange else "renames"
-    done = subprocess.run(
-        [sys.executable, "-c", _KILL_IN_SWAP, str(root), mode],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    _kill_in_swap(root, mode)
     if exchange:  # killed after the exchange: the new build is in place
         assert (root / "build" / "site").is_dir()
     else:  # killed between the renames: no build/ for now, the old one aside
@@ -431,13 +436,7 @@ def test_a_build_killed_inside_the_swap_keeps_a_build(exchange: bool, tmp_path: 
         assert (root / "build" / "previous.txt").is_file()
     assert not [p for p in root.iterdir() if p.name.startswith(".build-")]
     # ... and the next build does it as it starts: leave the debris again, then build.
-    done = subprocess.run(
-        [sys.executable, "-c", _KILL_IN_SWAP, str(root), mode],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    _kill_in_swap(root, mode)
     done = subprocess.run(
         [*CLI, "--root", str(root), "build", "--store", "memory:", "--quiet"],
         capture_output=True,

@@ -40,7 +40,6 @@ def text_of(path: Path) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-@pytest.mark.slow
 def _inputs(project: Project, store: Store, build: Path) -> SiteInputs:
     """Return what the site is written from, for a small store made in a test."""
     index = GraphIndex.from_store(store)
@@ -56,6 +55,7 @@ def _inputs(project: Project, store: Store, build: Path) -> SiteInputs:
     )
 
 
+@pytest.mark.slow
 def test_every_entity_has_a_page_and_every_page_is_counted(written):
     catalogue = written.inputs.get_catalogue()
     site = written.site
@@ -294,16 +294,7 @@ o:b a cg:Cluster ; skos:prefLabel "B"@en ; cg:coordinates o:a .
     assert catalogue.label(person) == "Jonas Jonaitis"
     rows = search_rows(catalogue)
     assert any(r[1] == "Jonas Jonaitis" and r[3] == entity_path(person) for r in rows["j"])
-    inputs = SiteInputs(
-        project=project,
-        store=store,
-        index=index,
-        analysis=analyze(project_of(index)),
-        stats=stats(store),
-        runs=(),
-        exports={},
-        build=tmp_path,
-    )
+    inputs = _inputs(project, store, tmp_path)
     write_views(inputs)
     write_site(inputs)
     page = tmp_path / "site" / entity_path(person)
