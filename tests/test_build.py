@@ -214,6 +214,31 @@ def test_failed_build_leaves_the_previous_build(site_build, project, tmp_path, c
     assert leftovers(root) == []
 
 
+def test_a_rebuild_keeps_the_files_of_the_previous_site_that_did_not_change(
+    site_build, project, tmp_path
+):
+    """One name changed: its pages are written anew, the pages it does not touch are kept."""
+    root = tmp_path / "repo"
+    copy = copy_project(project, root)
+    shutil.copytree(site_build.out, root / "build")
+    site = root / "build" / "site"
+    inodes = {p: p.stat().st_ino for p in (site / "entity").rglob("*.html")}
+    source = copy.sources_dir / "ftd-lt-joins-eacn.ttl"
+    text = source.read_text(encoding="utf-8")
+    name = 'foaf:name "Bruno Grandjean"'
+    assert text.count(name) == 1
+    source.write_text(text.replace(name, name[:-1] + ' Jr"'), encoding="utf-8")
+    build(copy, quiet=True)
+    changed = [p for p, inode in inodes.items() if p.stat().st_ino != inode]
+    kept = len(inodes) - len(changed)
+    person = next(p for p in changed if "Bruno Grandjean Jr" in p.read_text(encoding="utf-8"))
+    assert person.parent.name == "person"
+    assert kept > len(changed) > 0, (kept, len(changed))
+    for page in changed:  # every page written again shows the change, or its neighbourhood
+        assert page.read_bytes() != (site_build.site / page.relative_to(site)).read_bytes()
+    assert snapshot(site) != snapshot(site_build.site)
+
+
 def test_nonconforming_data_stops_with_the_report(project, tmp_path, capsys):
     copy = copy_project(project, tmp_path / "repo")
     (copy.sources_dir / "zz-nameless.ttl").write_text(NAMELESS, encoding="utf-8")

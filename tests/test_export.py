@@ -181,6 +181,25 @@ def test_blank_nodes_are_labelled_from_the_content() -> None:
     assert b"_:c14n0" in serialize(one, RdfFormat.NQUADS)
 
 
+def test_blank_node_labels_are_those_of_the_whole_dataset_canonicalised() -> None:
+    """Only the quads with a blank node are canonicalised: the labels are RDFC-1.0's."""
+    data = (
+        b'<urn:a> <urn:p> _:x .\n_:x <urn:q> _:y .\n_:y <urn:q> "1" .\n_:z <urn:q> "1" .\n'
+        b'<urn:a> <urn:r> <urn:b> .\n<urn:b> <urn:p> _:z .\n<urn:c> <urn:p> "2" .\n'
+    )
+    graphs = {"urn:g": data, "urn:h": data.replace(b"_:", b"_:h").replace(b"_:hz", b"_:w")}
+    one = OxigraphStore()
+    one.replace_graphs(graphs)
+    whole = ox.Dataset()
+    for graph, text in graphs.items():
+        for triple in ox.parse(text, format=ox.RdfFormat.N_TRIPLES):
+            whole.add(ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(graph)))
+    whole.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    written = serialize(one, RdfFormat.NQUADS).decode().splitlines()
+    assert sorted(written) == sorted(str(q) + " ." for q in whole)
+    assert {"_:c14n0", "_:c14n5"} <= set(" ".join(written).split())
+
+
 def test_jsonld_is_compacted_with_the_published_context(exported: Path) -> None:
     doc = json.loads((exported / file_name(RdfFormat.JSONLD)).read_text("utf-8"))
     published = json.loads((exported / CONTEXT_FILE).read_text("utf-8"))

@@ -341,6 +341,37 @@ t:two a time:Interval ; time:hasXSDDuration "P2Y"^^xsd:duration .
     assert all(v.notes == (1,) for r in facts.rows[1:] for v in r.values)
 
 
+def test_a_date_many_articles_share_is_cited_from_the_article_that_uses_it():
+    """A membership from 2019 cites its article, not every article about something from 2019."""
+    prefixes = """
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix t: <https://w3id.org/clustergraph/id/time/> .
+@prefix mem: <https://w3id.org/clustergraph/id/membership/> .
+"""
+    year = "t:from-2019 a time:Interval ; time:hasBeginning t:y2019 .\n" + (
+        't:y2019 a time:Instant ; time:inXSDGYear "2019"^^xsd:gYear .\n'
+    )
+
+    def article(name: str, member: str) -> str:
+        return (
+            prefixes
+            + f"<https://w3id.org/clustergraph/graph/source/{name}>"
+            + f" prov:wasDerivedFrom src:{name} .\n"
+            + f'src:{name} a cg:NewsArticle ; dcterms:title "{name.title()}"@en .\n'
+            + f'o:{member} a cg:Cluster ; skos:prefLabel "{member.upper()}"@en .\n'
+            + 'o:n a cg:ClusterNetwork ; skos:prefLabel "N"@en .\n'
+            + f"mem:{member} a cg:Membership ; org:member o:{member} ; org:organization o:n ;"
+            + " org:memberDuring t:from-2019 .\n"
+            + year
+        )
+
+    store = small_store({"one": article("one", "a"), "two": article("two", "b")})
+    catalogue = Catalogue.from_store(store, GraphIndex.from_store(store))
+    entries = [e for e in catalogue.timeline() if e.what == "member during begins"]
+    cited = {e.entity.text: sorted(c.text for c in e.cites) for e in entries}
+    assert cited == {"mem:a": ["One"], "mem:b": ["Two"]}
+
+
 def test_a_reused_view_in_parts_keeps_its_part_scripts(tmp_path, project, monkeypatch):
     import dataclasses
 

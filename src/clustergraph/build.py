@@ -22,6 +22,10 @@ site        write the explorer's pages to ``site/``
 On a remote store (``store="http://..."``) the store is read as it is: ``load`` and
 ``derive`` are skipped, and nothing is written to it.
 
+The views and pages that show what they showed in the previous build (the same key in
+its ``site/keys.json``, see :func:`clustergraph.render.site.write_site`) are taken from
+it, hard-linked, instead of being rendered again.
+
 Everything is written into a staging directory beside the output directory
 (``.build-<pid>-XXXX.tmp``), which replaces the output directory only once every stage
 has succeeded (:func:`clustergraph.project.files.replace_directory`: one atomic exchange
@@ -78,6 +82,7 @@ class _State:
     inputs: SiteInputs | None = None
     site: SiteSummary | None = None
     views: int = 0
+    earlier: Path | None = None  # the previous build's site, whose unchanged files are reused
 
 
 @dataclass(frozen=True)
@@ -311,14 +316,14 @@ def _site_inputs(state: _State) -> SiteInputs:
 def _views(state: _State) -> str:
     from clustergraph.render.site import write_views
 
-    state.views = write_views(_site_inputs(state))
+    state.views = write_views(_site_inputs(state), previous=state.earlier)
     return f"{state.views} views sharing one copy of vis-network"
 
 
 def _site(state: _State) -> str:
     from clustergraph.render.site import write_site
 
-    state.site = write_site(_site_inputs(state))
+    state.site = write_site(_site_inputs(state), previous=state.earlier)
     return f"{state.site.pages} pages ({state.site.entities} entity pages)"
 
 
@@ -428,7 +433,16 @@ def build(
     (staging / BUILD_MARK).write_text(
         "A clustergraph build: the next build replaces this directory whole.\n", encoding="utf-8"
     )
-    state = _State(project=project, staging=staging, store=opened, remote=remote)
+    from clustergraph.render.site import KEYS_FILE, SITE_DIR
+
+    earlier = target / SITE_DIR  # the site the last build wrote: its unchanged files are kept
+    state = _State(
+        project=project,
+        staging=staging,
+        store=opened,
+        remote=remote,
+        earlier=earlier if (earlier / KEYS_FILE).is_file() else None,
+    )
     times: list[StageTime] = []
     try:
         for number, stage in enumerate(stages, 1):

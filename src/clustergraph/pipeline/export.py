@@ -161,17 +161,23 @@ def canonical_quads(store: Store, graphs: Sequence[str] | None = None) -> list[o
     if names:
         store.dump(buffer, RdfFormat.NQUADS, graphs=names)
     quads = list(ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_QUADS))
-    if any(
-        isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads
-    ):
-        dataset = ox.Dataset(quads)
+    blank = [q for q in quads if _has_blank_node(q)]
+    if blank:
+        # RDFC-1.0 labels a blank node from the quads it appears in, and only those: the
+        # quads without one are left out of the (costly) canonicalisation.
+        dataset = ox.Dataset(blank)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        quads = list(dataset)
+        quads = [q for q in quads if not _has_blank_node(q)]
+        quads.extend(dataset)
     quads.sort(key=str)  # by subject, predicate, object: the N-Quads line
     by_graph: dict[str, list[ox.Quad]] = {}
     for quad in quads:
         by_graph.setdefault(str(quad.graph_name), []).append(quad)
     return [quad for graph in sorted(by_graph) for quad in by_graph[graph]]
+
+
+def _has_blank_node(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

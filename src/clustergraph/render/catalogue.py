@@ -1200,7 +1200,9 @@ class Catalogue:
                 if not stated:
                     continue
                 what = f"{self.term(predicate).text} {word}"
-                yield self._entry(user, what, date, graphs | stated)
+                # The articles that state both the use and the date say it all; an
+                # instant many articles share (a year) is not cited from every one.
+                yield self._entry(user, what, date, (graphs & stated) or (graphs | stated))
 
     def _first_literal(self, iri: str, predicate: str) -> ox.Literal | None:
         found = sorted(

@@ -425,6 +425,8 @@ class _Reuse:
         self.previous = previous
         self.site = inputs.build / SITE_DIR
         self.old = read_keys(previous)
+        # Writing over the site being reused: an unchanged file is already in place.
+        self.in_place = previous is not None and previous.resolve() == self.site.resolve()
 
     def take(self, path: str, key: str) -> bool:
         """Record ``key`` for ``path``; link the previous file and say so if it is unchanged."""
@@ -437,10 +439,8 @@ class _Reuse:
         if not source.is_file():
             self.inputs.rendered += 1
             return False
-        if target.resolve() == source.resolve():  # writing over the same site
-            self.inputs.reused += 1
-            return True
-        self.link(source, target)
+        if not self.in_place:
+            self.link(source, target)
         self.inputs.reused += 1
         return True
 
