@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from clustergraph.cli.serve import make_server
+from clustergraph.cli.endpoint import make_server
 
 LCN = "https://w3id.org/clustergraph/id/org/lcn"
 

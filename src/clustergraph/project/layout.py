@@ -36,6 +36,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
@@ -159,17 +160,21 @@ def graph_for_file(path: str | PurePath) -> str:
     >>> graph_for_file("data/sources/x.TriG")
     'https://w3id.org/clustergraph/graph/source/x'
     """
-    rel = PurePosixPath(PurePath(path).as_posix())
-    if str(rel) == ONTOLOGY_FILE:
+    rel = path if isinstance(path, str) else PurePath(path).as_posix()
+    if "//" in rel or "/./" in rel or rel.startswith("./") or rel.endswith("/"):
+        rel = str(PurePosixPath(rel))  # as a path reads it: "data//x" is "data/x"
+    if rel == ONTOLOGY_FILE:
         return ONTOLOGY_GRAPH
-    segment = _DATA_DIRS.get(str(rel.parent))
+    parent, _, name = rel.rpartition("/")
+    segment = _DATA_DIRS.get(parent)
+    stem, dot, suffix = name.rpartition(".")
     allowed = SOURCE_EXTENSIONS if segment == "source" else {".ttl": "turtle"}
-    if segment is None or rel.suffix.lower() not in allowed:
+    if segment is None or not stem or dot + suffix.lower() not in allowed:
         raise LayoutError(
             f"{rel}: not a dataset file (expected {ONTOLOGY_FILE}, {VOCAB_DIR}/*.ttl or "
             f"{SOURCES_DIR}/*{{{','.join(SOURCE_EXTENSIONS)}}})"
         )
-    return f"{GRAPH_NS}{segment}/{_check_slug(rel.stem, 'file stem')}"
+    return f"{GRAPH_NS}{segment}/{_check_slug(stem, 'file stem')}"
 
 
 def file_for_graph(graph: str) -> str:
@@ -425,6 +430,11 @@ class Project:
 
     def relpath(self, path: Path) -> str:
         """Return ``path`` relative to the root, ``/``-separated (as given if outside)."""
+        text, root = str(path), str(self.root)
+        if os.sep == "/" and root not in (".", "/") and text.startswith(root + "/"):
+            rest = text[len(root) + 1 :]  # a path object's text: no "." or "//" in it
+            if ".." not in rest.split("/"):
+                return rest
         if ".." not in path.parts and path.is_relative_to(self.root):
             return path.relative_to(self.root).as_posix()  # no look at the disk
         try:
@@ -461,19 +471,22 @@ class Project:
             directory = self.root / rel
             if not directory.is_dir():
                 raise InputError(f"{rel}: no such directory (project root {self.root})")
-            stems: dict[str, Path] = {}
-            for path in sorted(directory.iterdir()):
-                if path.name.startswith(".") or path.is_dir():
-                    continue  # hidden files (editors' swap files) and folders are not data
-                graph_for_file(self.relpath(path))  # raises for an unknown format
-                other = stems.get(path.stem)
+            stems: dict[str, str] = {}
+            with os.scandir(directory) as entries:
+                names = sorted(
+                    e.name for e in entries if not e.name.startswith(".") and not e.is_dir()
+                )  # hidden files (editors' swap files) and folders are not data
+            for name in names:
+                graph_for_file(f"{rel}/{name}")  # raises for an unknown format
+                stem = name.rpartition(".")[0] or name
+                other = stems.get(stem)
                 if other is not None:
                     raise InputError(
-                        f"{self.relpath(path)}: {other.name} has the same name: one file "
-                        "per graph (rename one of them)"
+                        f"{rel}/{name}: {other} has the same name: one file per graph "
+                        "(rename one of them)"
                     )
-                stems[path.stem] = path
-                files.append(path)
+                stems[stem] = name
+                files.append(directory / name)
         return tuple(files)
 
     def graph_of(self, path: Path) -> str:
