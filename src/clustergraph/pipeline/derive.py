@@ -119,6 +119,7 @@ from clustergraph.project.layout import (
     is_stated_graph,
     stated_graph,
 )
+from clustergraph.project.namespace import CG
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.project.vocab import FOAF, ORG, OWL, PROV, RDF, RDFS, ROV, SCHEMA, VOID
 from clustergraph.store.base import SelectResult, Store
@@ -906,14 +907,13 @@ def _derive(store: Store) -> DeriveReport:
         return _report((), {})
     rules = read_rules(store)
     if _worth_scratch(store, plan):
-        report = _derive_in_scratch(store, plan, rules)
-    else:
-        written = _derive_in(store, plan, rules)
-        counts = _summarise(store, [*plan.kept, *plan.written])
-        _write_summary(store, counts)
-        report = _report(written, counts)
-    write_search_keys(store, report.graphs)  # names as people type them (search_keys)
-    return report
+        return _derive_in_scratch(store, plan, rules)
+    # Names as people type them (search_keys) first: the completion marks come last.
+    write_search_keys(store, plan.written)
+    written = _derive_in(store, plan, rules)
+    counts = _summarise(store, [*plan.kept, *plan.written])
+    _write_summary(store, counts)
+    return _report(written, counts)
 
 
 def _worth_scratch(store: Store, plan: _Plan) -> bool:
@@ -1002,6 +1002,7 @@ def _derive_in_scratch(store: Store, plan: _Plan, rules: Rules) -> DeriveReport:
             for q in native.quads_for_pattern(None, ox.NamedNode(p), None, None)
             if isinstance(q.graph_name, ox.NamedNode)  # not the union in the default graph
         )
+        write_search_keys(work, plan.written, names=store)  # the names are in the store
         written = _derive_in(work, plan, rules)
         counts = _summarise(work, [*plan.kept, *plan.written])
         markers = [(g, _activity(g)) for g in written]
@@ -1093,7 +1094,10 @@ def _masked(store: Store, plan: _Plan) -> list[str]:
 
 
 def _summarise(store: Store, graphs: Sequence[str]) -> dict[str, int]:
-    """Count the derived facts of ``graphs`` per predicate IRI (descriptions aside)."""
+    """Count the derived facts of ``graphs`` per predicate IRI.
+
+    Their descriptions and the search keys (names as typed, :mod:`search_keys`) aside.
+    """
     counts: dict[str, int] = {}
     if graphs:
         result = store.query(
@@ -1107,6 +1111,7 @@ def _summarise(store: Store, graphs: Sequence[str]) -> dict[str, int]:
                 p is not None
                 and n is not None
                 and (p.value == RDF.type or _kept_predicate(p.value))
+                and p.value != CG.searchKey
             ):
                 counts[p.value] = int(n.value)
     return counts

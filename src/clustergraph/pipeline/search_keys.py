@@ -44,7 +44,7 @@ def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_search_keys(store: Store, derived: Sequence[str]) -> int:
+def write_search_keys(store: Store, derived: Sequence[str], *, names: Store | None = None) -> int:
     """Add the search keys of the names each derived graph's stated graph gives.
 
     Parameters
@@ -53,6 +53,9 @@ def write_search_keys(store: Store, derived: Sequence[str]) -> int:
         A writable store.
     derived
         Derived graphs (those that follow from no single stated graph are skipped).
+    names
+        The store holding the stated graphs (default: ``store``), when the derived
+        graphs are made in another.
 
     Returns
     -------
@@ -65,7 +68,7 @@ def write_search_keys(store: Store, derived: Sequence[str]) -> int:
         stated = stated_graph(graph)
         if stated is None:
             continue
-        result = store.query(
+        result = (names or store).query(
             f"SELECT DISTINCT ?s ?n WHERE {{ VALUES ?p {{ {values} }} GRAPH <{stated}> "
             "{ ?s ?p ?n } FILTER(isIRI(?s) && isLiteral(?n)) }"
         )
