@@ -15,11 +15,17 @@ import pyoxigraph as ox
 import pytest
 
 from clustergraph.pipeline.load import BULK_THRESHOLD, load
-from clustergraph.pipeline.shacl import compile_shapes, restriction
+from clustergraph.pipeline.shacl import (
+    FOCUS,
+    compile_shapes,
+    query_neighbourhood,
+    restriction,
+    walk_neighbourhood,
+)
 from clustergraph.pipeline.validate import forget, plan, remember, validate
-from clustergraph.project.layout import SOURCE_GRAPHS, Project
+from clustergraph.project.layout import GRAPH_NS, ID_NS, SOURCE_GRAPHS, Project
 from clustergraph.rdf.parse import parse_file
-from clustergraph.store import OxigraphStore
+from clustergraph.store import OxigraphStore, Store
 from tests.conftest import REPO
 
 PREFIXES = """\
@@ -167,6 +173,24 @@ def test_restriction_reaches_the_nodes_given() -> None:
     text = restriction([SOURCE_GRAPHS + "a"], [X + "k"])
     assert f"<{X}k>" in text and f"<{SOURCE_GRAPHS}a>" in text
     assert restriction([], []) == "FILTER(false)"
+
+
+def test_walking_the_store_copies_what_the_queries_copy(store: Store) -> None:
+    """An embedded store's neighbourhood is read from its indexes: the same triples."""
+    assert isinstance(store, OxigraphStore)
+    graphs = [g for g in store.graphs() if g.startswith((SOURCE_GRAPHS, GRAPH_NS + "vocab"))]
+    graphs.append(GRAPH_NS + "ontology")
+    sources = sorted(g for g in graphs if g.startswith(SOURCE_GRAPHS))
+    for changed, nodes in (
+        (sources[:1], ()),
+        (sources[1:3], (ID_NS + "org/lka", ID_NS + "org/not-in-the-data")),
+        ([], (ID_NS + "org/ftd-lt",)),
+    ):
+        walked, queried = ox.Store(), ox.Store()
+        walk_neighbourhood(store.native, walked, graphs, changed, nodes)
+        query_neighbourhood(store, queried, graphs, changed, nodes)
+        assert set(walked) == set(queried), changed
+        assert len(walked) > 100 and any(q.graph_name == ox.NamedNode(FOCUS) for q in walked)
 
 
 @pytest.mark.slow

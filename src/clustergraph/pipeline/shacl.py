@@ -821,12 +821,29 @@ def scratch(
     period's instants), and the triples pointing at a focus node. The focus nodes are
     marked in the graph :data:`FOCUS`.
     """
-    from clustergraph.project.layout import SOURCE_GRAPHS
+    from clustergraph.store.oxigraph import OxigraphStore
 
     mem = ox.Store()
     if changed is None:
         _copy(store, mem, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graphs)
         return mem
+    if isinstance(store, OxigraphStore):
+        walk_neighbourhood(store.native, mem, graphs, changed, nodes)
+        return mem
+    query_neighbourhood(store, mem, graphs, changed, nodes)
+    return mem
+
+
+def query_neighbourhood(
+    store: Store, mem: ox.Store, graphs: Sequence[str], changed: Sequence[str], nodes: Sequence[str]
+) -> None:
+    """Copy what :func:`scratch` copies for ``changed`` into ``mem``, by SPARQL queries.
+
+    Any store (a remote one too); an embedded store is walked instead
+    (:func:`walk_neighbourhood`), with the same result.
+    """
+    from clustergraph.project.layout import SOURCE_GRAPHS
+
     focus = restriction(changed, nodes)
     background = [g for g in graphs if not g.startswith(SOURCE_GRAPHS) and g not in changed]
     if background:
@@ -869,7 +886,71 @@ def scratch(
         graphs,
         into=FOCUS,
     )
-    return mem
+
+
+_Resource = ox.NamedNode | ox.BlankNode | ox.Triple
+_Node = ox.NamedNode | ox.BlankNode | ox.Triple | ox.Literal
+
+
+def walk_neighbourhood(
+    native: ox.Store,
+    mem: ox.Store,
+    graphs: Sequence[str],
+    changed: Sequence[str],
+    nodes: Sequence[str],
+) -> None:
+    """Copy what :func:`scratch` copies, walking an embedded store's indexes.
+
+    The same nodes and triples as the queries of :func:`scratch` and :func:`restriction`,
+    read pattern by pattern: a SPARQL dataset of hundreds of named graphs is slow to
+    query, an index lookup filtered by graph is not.
+    """
+    from clustergraph.project.layout import SOURCE_GRAPHS
+
+    wanted = {ox.NamedNode(g) for g in graphs}
+    default = ox.DefaultGraph()
+
+    def stated(subject: _Resource | None, obj: _Node | None) -> Iterator[ox.Quad]:
+        for quad in native.quads_for_pattern(subject, None, obj, None):
+            if quad.graph_name in wanted:
+                yield quad
+
+    def resources(found: Iterable[_Node]) -> set[_Resource]:
+        return {n for n in found if isinstance(n, (ox.NamedNode, ox.BlankNode))}
+
+    touched: set[_Node] = set()
+    subjects: set[_Node] = set()
+    for graph in (ox.NamedNode(g) for g in changed):
+        if graph not in wanted:
+            continue
+        for quad in native.quads_for_pattern(None, None, None, graph):
+            touched.update((quad.subject, quad.object))
+            if isinstance(quad.subject, ox.NamedNode):
+                subjects.add(quad.subject)
+    given: set[_Node] = {ox.NamedNode(n) for n in nodes}
+    pointing = {q.subject for n in subjects | given for q in stated(None, n)}
+    everything = touched | given | pointing  # the ?this of restriction()
+    focus = resources(everything)
+    hop1 = resources(q.object for n in focus for q in stated(n, None))
+    hop2 = resources(q.object for n in hop1 for q in stated(n, None))
+    background = [
+        ox.NamedNode(g) for g in graphs if not g.startswith(SOURCE_GRAPHS) and g not in changed
+    ]
+
+    def triples() -> Iterator[ox.Quad]:
+        for graph in background:
+            for q in native.quads_for_pattern(None, None, None, graph):
+                yield ox.Quad(q.subject, q.predicate, q.object, default)
+        for node in focus | hop1 | hop2:
+            for q in stated(node, None):
+                yield ox.Quad(q.subject, q.predicate, q.object, default)
+        for target in everything:  # what points at a focus node (or at a literal of it)
+            for q in stated(None, target):
+                yield ox.Quad(q.subject, q.predicate, q.object, default)
+
+    mem.bulk_extend(triples())
+    mark, true = ox.NamedNode(FOCUS), ox.Literal(True)
+    mem.bulk_extend(ox.Quad(n, mark, true, mark) for n in focus)
 
 
 def _copy(
