@@ -200,6 +200,18 @@ def test_blank_node_labels_are_those_of_the_whole_dataset_canonicalised() -> Non
     assert {"_:c14n0", "_:c14n5"} <= set(" ".join(written).split())
 
 
+def test_a_blank_node_in_a_triple_term_is_labelled_with_the_rest() -> None:
+    """RDF 1.2: a blank node inside a triple term gets a canonical label too, every time."""
+    data = b"_:x <urn:p> <urn:o> .\n<urn:s> <urn:r> <<( _:x <urn:p> <urn:o> )>> .\n"
+    written = set()
+    for _ in range(2):  # each load gives the blank node another label in the store
+        one = OxigraphStore()
+        one.replace_graphs({"urn:g": data})
+        written.add(serialize(one, RdfFormat.NQUADS))
+    (text,) = written
+    assert b"<<( _:c14n" in text, text
+
+
 def test_jsonld_is_compacted_with_the_published_context(exported: Path) -> None:
     doc = json.loads((exported / file_name(RdfFormat.JSONLD)).read_text("utf-8"))
     published = json.loads((exported / CONTEXT_FILE).read_text("utf-8"))

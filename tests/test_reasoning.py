@@ -644,6 +644,24 @@ def test_the_counts_are_the_same_after_one_graph_is_derived_again() -> None:
     assert keys
 
 
+def test_a_source_keeps_the_search_key_of_a_name_a_vocabulary_also_gives() -> None:
+    """Keys live with the source that gives the name, even if the vocabulary gives it too."""
+    store = open_store("memory:")
+    load(Project(REPO), store)
+    graph = source("zz-role")
+    role = ID_NS + "role/member"
+    store.replace_graphs(
+        {graph: f'<{role}> <http://www.w3.org/2004/02/skos/core#prefLabel> "member"@en .'.encode()}
+    )
+    derive(store)
+    keys = {
+        (q.subject.value, q.object.value)
+        for q in store.quads(graph=derived_graph(graph))
+        if q.predicate.value == CG.searchKey
+    }
+    assert keys == {(role, "member")}
+
+
 def test_each_copy_of_a_source_derives_what_the_source_derives() -> None:
     store = open_store("memory:")
     copies(store, Project(REPO), 50)

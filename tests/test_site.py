@@ -8,9 +8,11 @@ browser tests of ``test_site_browser.py`` crawl the same site.
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from clustergraph.network.index import GraphIndex
@@ -365,11 +367,38 @@ def test_a_date_many_articles_share_is_cited_from_the_article_that_uses_it():
             + year
         )
 
-    store = small_store({"one": article("one", "a"), "two": article("two", "b")})
+    # A third article states the membership of "a" too, and leaves the year's value out.
+    third = article("three", "a").replace(year, "")
+    store = small_store({"one": article("one", "a"), "two": article("two", "b"), "three": third})
     catalogue = Catalogue.from_store(store, GraphIndex.from_store(store))
     entries = [e for e in catalogue.timeline() if e.what == "member during begins"]
     cited = {e.entity.text: sorted(c.text for c in e.cites) for e in entries}
-    assert cited == {"mem:a": ["One"], "mem:b": ["Two"]}
+    assert cited == {"mem:a": ["One", "Three"], "mem:b": ["Two"]}
+
+
+def test_a_view_key_covers_the_titles_of_the_articles_behind_its_edges():
+    """An edge cites articles its ends do not: their titles are part of the view's key."""
+    from clustergraph.network.index import Statement
+    from clustergraph.render.site import _graph_key
+
+    graph = nx.Graph(source_titles={"urn:g": "A title"})
+    graph.add_node("urn:a", sources=())
+    graph.add_node("urn:b", sources=())
+    graph.add_edge("urn:a", "urn:b", statements=(Statement("urn:a", "urn:p", "urn:b", ("urn:g",)),))
+    before = _graph_key(graph)
+    graph.graph["source_titles"] = {"urn:g": "Another title"}
+    assert _graph_key(graph) != before
+
+
+def test_a_site_file_written_again_leaves_its_hard_link_alone(tmp_path):
+    """A file taken from the previous build is a hard link: writing it anew breaks the link."""
+    from clustergraph.render.site import _write
+
+    old, new = tmp_path / "old.ttl", tmp_path / "new.ttl"
+    old.write_text("before")
+    os.link(old, new)
+    _write(new, "after")
+    assert (old.read_text(), new.read_text()) == ("before", "after")
 
 
 def test_a_reused_view_in_parts_keeps_its_part_scripts(tmp_path, project, monkeypatch):

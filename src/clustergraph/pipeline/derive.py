@@ -755,13 +755,14 @@ def _unbackground(background: Sequence[str]) -> str:
     """Remove from the sources' derived graphs what the background graphs already hold.
 
     The background is the ontology and the vocabularies, stated and derived: a fact that
-    follows from them alone is in their derived graphs, not again in every source's.
+    follows from them alone is in their derived graphs, not again in every source's. A
+    search key stays with the source that gives the name (:mod:`search_keys`).
     """
     graphs = [*background, *(derived_graph(g) for g in background)]
     return (
         "DELETE { GRAPH ?d { ?x ?p ?y } } WHERE { "
         f"{_values('?b', [(g,) for g in graphs])} GRAPH ?b {{ ?x ?p ?y }} "
-        f"FILTER({_entity('?x')}) GRAPH ?d {{ ?x ?p ?y }} "
+        f"FILTER({_entity('?x')} && ?p != <{CG.searchKey}>) GRAPH ?d {{ ?x ?p ?y }} "
         f'FILTER(STRSTARTS(STR(?d), "{DERIVED_NS}source/")) }}'
     )
 

@@ -176,8 +176,12 @@ def canonical_quads(store: Store, graphs: Sequence[str] | None = None) -> list[o
     return [quad for graph in sorted(by_graph) for quad in by_graph[graph]]
 
 
-def _has_blank_node(quad: ox.Quad) -> bool:
-    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+def _has_blank_node(quad: ox.Quad | ox.Triple) -> bool:
+    """Whether a blank node is the subject or object, or in a triple term there."""
+    return any(
+        isinstance(term, ox.BlankNode) or (isinstance(term, ox.Triple) and _has_blank_node(term))
+        for term in (quad.subject, quad.object)
+    )
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

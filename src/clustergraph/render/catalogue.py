@@ -1200,9 +1200,9 @@ class Catalogue:
                 if not stated:
                     continue
                 what = f"{self.term(predicate).text} {word}"
-                # The articles that state both the use and the date say it all; an
-                # instant many articles share (a year) is not cited from every one.
-                yield self._entry(user, what, date, (graphs & stated) or (graphs | stated))
+                # The articles that state the use; those that state the date only if none
+                # of them does (an instant many articles share is not cited from each).
+                yield self._entry(user, what, date, stated if graphs & stated else graphs | stated)
 
     def _first_literal(self, iri: str, predicate: str) -> ox.Literal | None:
         found = sorted(

@@ -48,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -88,7 +89,13 @@ from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
 from clustergraph.render.catalogue import NAME_PROPERTIES, Catalogue, Link, entity_path
 from clustergraph.render.ontodoc import ontology_doc
-from clustergraph.render.views import json_for_html, lib_files, write_view, write_vis_network
+from clustergraph.render.views import (
+    json_for_html,
+    lib_files,
+    statement_sources,
+    write_view,
+    write_vis_network,
+)
 from clustergraph.store.base import AskResult, GraphResult, Result, SelectResult, Store
 
 if TYPE_CHECKING:
@@ -386,7 +393,27 @@ KEYS_FILE = "keys.json"
 """The site's record of what each keyed file shows (a hash), for incremental builds."""
 
 KEY_VERSION = f"{__version__}/1"
-"""Part of every key: a new clustergraph (or a new page design) renders everything."""
+"""Part of every key, with :func:`renderer_digest`: a new clustergraph renders everything."""
+
+
+@functools.cache
+def renderer_digest() -> str:
+    """Return a hash of what draws the pages: this package's modules, templates and assets.
+
+    Part of every key, so that a changed template or renderer renders every file again.
+    """
+    digest = hashlib.sha256(KEY_VERSION.encode("utf-8"))
+    root = resources.files("clustergraph.render")
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        for item in sorted(folder.iterdir(), key=lambda i: i.name):
+            if item.is_dir():
+                if item.name != "__pycache__":
+                    pending.append(item)
+            elif not item.name.endswith(".pyc"):
+                digest.update(item.name.encode("utf-8") + b"\x00" + item.read_bytes())
+    return digest.hexdigest()
 
 
 def content_key(*parts: object) -> str:
@@ -397,7 +424,7 @@ def content_key(*parts: object) -> str:
     >>> content_key("a", (1, 2)) == content_key("a", (1, 2)) != content_key("a", (2, 1))
     True
     """
-    digest = hashlib.sha256(KEY_VERSION.encode("utf-8"))
+    digest = hashlib.sha256(renderer_digest().encode("utf-8"))
     for part in parts:
         digest.update(b"\x00")
         digest.update(repr(part).encode("utf-8"))
@@ -530,8 +557,10 @@ def _asset_text(name: str) -> str:
 def _write(path: Path, text: str | bytes) -> None:
     """Write a file of the site (readable by a web server), only if its bytes changed."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    if path.is_file() and path.read_bytes() == data:
-        return
+    if path.is_file():
+        if path.read_bytes() == data:
+            return
+        path.unlink()  # it may be a hard link to the previous build's file: never write through
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     path.chmod(0o644)
@@ -926,7 +955,15 @@ def _graph_key(graph: nx.Graph, *extra: object) -> str:
     edges = sorted((min(a, b), max(a, b), sorted(d.items())) for a, b, d in graph.edges(data=True))
     meta = sorted((k, v) for k, v in graph.graph.items() if k not in ("source_titles",))
     titles = graph.graph.get("source_titles") or {}
-    used = sorted({g for _n, a in graph.nodes(data=True) for g in a.get("sources", ())})
+    used = sorted(
+        {g for _n, a in graph.nodes(data=True) for g in a.get("sources", ())}
+        | {  # an edge cites the articles behind its statements, with their titles
+            str(g)
+            for _a, _b, d in graph.edges(data=True)
+            for statement in d.get("statements", ())
+            for g in statement_sources(statement)
+        }
+    )
     return content_key(nodes, edges, meta, [(g, titles.get(g)) for g in used], extra)
 
 
@@ -959,7 +996,7 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
         if reuse.take(path, _graph_key(graph, title, subtitle, kw)):
             # A view drawn in parts keeps each part's details beside it: take them too.
             parts = Path(path).with_suffix(".parts")
-            if previous is not None and (previous / parts).is_dir():
+            if previous is not None and not reuse.in_place and (previous / parts).is_dir():
                 for script in sorted((previous / parts).iterdir()):
                     reuse.link(script, site / parts / script.name)
             return

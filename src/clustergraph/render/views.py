@@ -273,7 +273,7 @@ def _statement_text(statement: object, prefixes: Mapping[str, str]) -> str:
     return shown + " (derived by reasoning)" if getattr(statement, "derived", False) else shown
 
 
-def _sources(statement: object) -> tuple[str, ...]:
+def statement_sources(statement: object) -> tuple[str, ...]:
     """Return the graphs behind a statement: those stating it, or it was derived from."""
     found = getattr(statement, "sources", None) or getattr(statement, "graphs", None) or ()
     return tuple(str(g) for g in found)
@@ -381,7 +381,7 @@ def _view_data(
             "relations": [[str(r) for r in a.get("relations", ())] for a in edge_attrs],
             "statements": [
                 [
-                    [_statement_text(s, prefixes), [source(g) for g in _sources(s)]]
+                    [_statement_text(s, prefixes), [source(g) for g in statement_sources(s)]]
                     for s in a.get("statements", ())
                 ]
                 for a in edge_attrs
