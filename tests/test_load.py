@@ -341,15 +341,6 @@ def test_nothing_is_parsed_when_nothing_changed(tiny: Project, monkeypatch) -> N
     assert quads(store) == before
 
 
-def test_the_manifest_read_quad_by_quad_is_the_queried_one(store: OxigraphStore) -> None:
-    """An embedded store's manifest is read from its quads: the same entries as the query."""
-    from clustergraph.pipeline.load import _queried_manifest
-
-    entries = manifest(store)
-    assert entries == _queried_manifest(store)
-    assert len(entries) >= 6 and all(len(e.sha256) == 64 for e in entries.values())
-
-
 def test_a_changed_source_is_reloaded_alone_and_its_derived_graphs_dropped(tiny: Project) -> None:
     write_source(tiny, "b", "<urn:x:b> <urn:x:p> 2 .")
     store = OxigraphStore()

@@ -57,6 +57,7 @@ from clustergraph.project.layout import is_data_graph
 from clustergraph.project.prefixes import ENTITY_PREFIXES, VOCABULARY_PREFIXES
 from clustergraph.project.vocab import RDF, XSD
 from clustergraph.rdf.formats import RdfFormat
+from clustergraph.rdf.terms import has_blank_node
 from clustergraph.store.base import Store
 
 __all__ = [
@@ -161,27 +162,19 @@ def canonical_quads(store: Store, graphs: Sequence[str] | None = None) -> list[o
     if names:
         store.dump(buffer, RdfFormat.NQUADS, graphs=names)
     quads = list(ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_QUADS))
-    blank = [q for q in quads if _has_blank_node(q)]
+    blank = [q for q in quads if has_blank_node(q)]
     if blank:
         # RDFC-1.0 labels a blank node from the quads it appears in, and only those: the
         # quads without one are left out of the (costly) canonicalisation.
         dataset = ox.Dataset(blank)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        quads = [q for q in quads if not _has_blank_node(q)]
+        quads = [q for q in quads if not has_blank_node(q)]
         quads.extend(dataset)
     quads.sort(key=str)  # by subject, predicate, object: the N-Quads line
     by_graph: dict[str, list[ox.Quad]] = {}
     for quad in quads:
         by_graph.setdefault(str(quad.graph_name), []).append(quad)
     return [quad for graph in sorted(by_graph) for quad in by_graph[graph]]
-
-
-def _has_blank_node(quad: ox.Quad | ox.Triple) -> bool:
-    """Whether a blank node is the subject or object, or in a triple term there."""
-    return any(
-        isinstance(term, ox.BlankNode) or (isinstance(term, ox.Triple) and _has_blank_node(term))
-        for term in (quad.subject, quad.object)
-    )
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

@@ -51,6 +51,23 @@ _PREFIXED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:([A-Za-z0-9_][A-Za-z0-9_./-]
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
+def has_blank_node(statement: ox.Triple | ox.Quad) -> bool:
+    """Whether a blank node is the subject or object, or inside a triple term there.
+
+    Examples
+    --------
+    >>> a, p = ox.NamedNode("urn:a"), ox.NamedNode("urn:p")
+    >>> has_blank_node(ox.Triple(a, p, a)), has_blank_node(ox.Triple(a, p, ox.BlankNode()))
+    (False, True)
+    >>> has_blank_node(ox.Triple(a, p, ox.Triple(ox.BlankNode(), p, a)))
+    True
+    """
+    return any(
+        isinstance(term, ox.BlankNode) or (isinstance(term, ox.Triple) and has_blank_node(term))
+        for term in (statement.subject, statement.object)
+    )
+
+
 def iri(value: str) -> ox.NamedNode:
     """Return the named node of ``value``.
 

@@ -43,7 +43,7 @@ import pyoxigraph as ox
 from clustergraph.errors import InputError, QueryError, StoreBusyError, StoreError
 from clustergraph.project.layout import GRAPH_NS, MANIFEST_GRAPH, is_data_graph
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.terms import Term
+from clustergraph.rdf.terms import Term, has_blank_node
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.sparql import bind_values
 
@@ -200,9 +200,9 @@ class OxigraphStore:
 
     def _unite_less(self, triples: Sequence[ox.Triple]) -> None:
         """Remove ``triples`` from the union: in one request, blank nodes' one by one."""
-        plain = [t for t in triples if not _has_blank(t)]
+        plain = [t for t in triples if not has_blank_node(t)]
         for triple in triples:
-            if _has_blank(triple):
+            if has_blank_node(triple):
                 self._store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
         if plain:
             text = (ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
@@ -463,10 +463,6 @@ class OxigraphStore:
                 self.refresh_union()
             self.flush()
             del self._store
-
-
-def _has_blank(triple: ox.Triple) -> bool:
-    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 def _with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
