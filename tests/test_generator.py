@@ -331,3 +331,28 @@ def test_the_bench_reads_the_library_defaults() -> None:
     members = queries["members-of-organisation"]
     assert members.bindings["org"]["value"] == "https://w3id.org/clustergraph/id/org/eacn"
     assert all(not q.problem for q in queries.values())
+
+
+def test_the_bench_times_the_analysis_in_parts(eco: tuple[Path, Any], tmp_path: Path) -> None:
+    import json
+
+    from clustergraph.pipeline.load import load
+    from clustergraph.project.layout import Project
+    from clustergraph.store import open_store
+
+    location = tmp_path / "store"
+    store = open_store(f"oxigraph:{location}")
+    try:
+        load(Project(eco[0]), store)
+    finally:
+        store.close()
+    found = bench._worker_analysis({"store": str(location), "network": "actors"})
+    assert found["network"] == "actors" and found["nodes"] > 100 and found["edges"] > 100
+    assert all(found[part] >= 0 for part in ("read", "project", "measure"))
+    run = bench.Run(["analysis"], seconds=1.0, lines=[(1.0, json.dumps(found))])
+    reading, projecting, measuring = bench._analysis_rows(run)
+    assert reading.seconds == found["read"] and projecting.seconds == found["project"]
+    assert measuring.step.startswith(f"analysis › measuring the {found['nodes']:,}-node")
+    assert measuring.target == "≤ 10 s" and measuring.note.startswith("meets; betweenness")
+    failed = bench.Run(["analysis"], ended="failed", returncode=1, message="boom")
+    assert [r.verdict() for r in bench._analysis_rows(failed)] == ["failed (exit 1): boom"]
