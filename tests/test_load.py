@@ -455,6 +455,25 @@ def test_blank_nodes_of_different_files_stay_distinct(tiny: Project) -> None:
     assert not subjects["bnodes-a"] & subjects["bnodes-b"]
 
 
+def test_a_blank_node_inside_a_triple_term_stays_one_node(tiny: Project) -> None:
+    """RDF 1.2: the node a triple term names is the node the graph describes."""
+    data = "_:x <urn:x:p> <urn:x:o> .\n<urn:x:s> <urn:x:r> <<( _:x <urn:x:p> <urn:x:o> )>> ."
+    write_source(tiny, "quoted", data)
+    loaded = OxigraphStore()
+    load(tiny, loaded)
+    replaced = OxigraphStore()
+    replaced.replace_graphs({"urn:x:a": data.encode(), "urn:x:b": data.encode()})
+    for store, graphs in ((loaded, [SOURCE_GRAPHS + "quoted"]), (replaced, ["urn:x:a", "urn:x:b"])):
+        nodes = []
+        for graph in graphs:
+            quads = list(store.quads(graph=graph))
+            described = {q.subject for q in quads if isinstance(q.subject, ox.BlankNode)}
+            quoted = {q.object.subject for q in quads if isinstance(q.object, ox.Triple)}
+            assert len(described) == 1 and described == quoted, (graph, quads)
+            nodes.append(described)
+        assert len(graphs) == 1 or not nodes[0] & nodes[1]  # each graph's node is its own
+
+
 # file name, content, the error (a regular expression)
 BAD_PROJECTS = [
     ("notes.txt", b"hello", r"data/sources/notes\.txt: not a dataset file"),

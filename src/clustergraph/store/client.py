@@ -47,7 +47,7 @@ from clustergraph.errors import (
     StoreError,
     StoreUnreachableError,
 )
-from clustergraph.rdf.terms import n3
+from clustergraph.rdf.terms import has_blank_node, n3
 
 USER_ENV = "CLUSTERGRAPH_USER"
 """Environment variable holding the user name for the store."""
@@ -464,8 +464,8 @@ class StoreClient:
             self.put_graph(graph, data)
             return
         triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-        with_bnodes = [t for t in triples if _has_bnode(t)]
-        ground = [t for t in triples if not _has_bnode(t)]
+        with_bnodes = [t for t in triples if has_blank_node(t)]
+        ground = [t for t in triples if not has_blank_node(t)]
         first, rest = ground[:_INSERT_CHUNK], ground[_INSERT_CHUNK:]
         requests = [f"DROP SILENT GRAPH <{graph}>"]
         if with_bnodes:
@@ -475,10 +475,6 @@ class StoreClient:
         self.update(" ;\n".join(requests))
         for start in range(0, len(rest), _INSERT_CHUNK):
             self.update(_insert(graph, rest[start : start + _INSERT_CHUNK]))
-
-
-def _has_bnode(triple: ox.Triple) -> bool:
-    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 def _transient(reason: object) -> bool:
@@ -515,6 +511,6 @@ def _insert(graph: str, triples: Sequence[ox.Triple]) -> str:
     nodes in ``INSERT DATA``).
     """
     lines = "\n".join(f"{n3(t.subject)} {n3(t.predicate)} {n3(t.object)} ." for t in triples)  # type: ignore[arg-type]
-    if any(_has_bnode(t) for t in triples):
+    if any(has_blank_node(t) for t in triples):
         return f"INSERT {{ GRAPH <{graph}> {{\n{lines}\n}} }} WHERE {{}}"
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}"

@@ -36,7 +36,7 @@ import contextlib
 import itertools
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -375,10 +375,7 @@ class OxigraphStore:
             parts.append(f"DROP SILENT GRAPH <{graph}>")
             if triples:
                 lines = body.decode("utf-8")
-                if any(
-                    isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-                    for t in triples
-                ):
+                if any(has_blank_node(t) for t in triples):
                     lines = _scoped(triples, f"g{number}x")
                 parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}")
         if parts:
@@ -477,13 +474,18 @@ def _scoped(triples: list[ox.Triple], prefix: str) -> str:
     """Write ``triples`` as N-Triples, each blank node label prefixed with ``prefix``.
 
     One update request may not use a label in two ``INSERT DATA`` blocks; prefixing
-    keeps each graph's blank nodes apart (each block's nodes are new nodes anyway).
+    keeps each graph's blank nodes apart (each block's nodes are new nodes anyway). A
+    blank node inside a triple term is renamed too, so it stays the node it is outside.
     """
 
-    def own(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
-        return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+    def own(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            return ox.BlankNode(prefix + term.value)
+        if isinstance(term, ox.Triple):
+            return ox.Triple(own(term.subject), term.predicate, own(term.object))
+        return term
 
-    renamed = [ox.Triple(own(t.subject), t.predicate, own(t.object)) for t in triples]  # type: ignore[arg-type]
+    renamed = [ox.Triple(own(t.subject), t.predicate, own(t.object)) for t in triples]
     return (ox.serialize(renamed, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
