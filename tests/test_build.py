@@ -83,6 +83,7 @@ def test_stages_print_a_line_each_and_a_summary(site_build):
         "load",
         "validate",
         "derive",
+        "copy",
         "check",
         "queries",
         "analyse",

@@ -155,6 +155,35 @@ def test_the_build_validates_again_only_what_changed(tmp_path: Path) -> None:
     assert "nothing changed" in validated()
 
 
+def test_the_stages_after_derive_read_a_copy_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clustergraph.build import STAGES, build
+
+    project = _project(tmp_path / "p", a="x:one a ex:C ; ex:q x:k .", b="x:k a ex:K .")
+    stages = [s for s in STAGES if s.name in ("load", "validate", "derive", "copy")]
+    on_disk = f"oxigraph:{tmp_path / 'store'}"
+
+    def copied(store: str, **options: bool) -> str:
+        report = build(
+            project, stages=stages, quiet=True, out=tmp_path / "out", store=store, **options
+        )
+        return {t.name: t.detail for t in report.stages}["copy"]
+
+    assert copied(on_disk).startswith("read on disk: ") and copied(on_disk).endswith("small enough")
+    monkeypatch.setattr("clustergraph.build.COPY_FLOOR", 0)
+    assert copied(on_disk).startswith("the later stages read a copy in memory (about 0.")
+    assert copied(on_disk, memory_copy=False) == "read on disk (no copy asked for)"
+    assert copied("memory:") == "read where it is: already in memory"
+    with OxigraphStore(tmp_path / "store") as store:
+        copy = store.copy_in_memory()
+        everything = (None, None, None, None)
+        quads = set(store.native.quads_for_pattern(*everything))
+        assert set(copy.native.quads_for_pattern(*everything)) == quads
+        assert copy.union_current and copy.graphs() == store.graphs()
+        assert copy.path is None and store.disk_bytes() > 0 == copy.disk_bytes()
+
+
 def test_every_shape_of_the_project_compiles() -> None:
     """The project's shapes need no pySHACL: every constraint becomes a query."""
     project = Project(REPO)

@@ -9,6 +9,9 @@ stage       what it does
 load        bring the store in step with the files: (re)load only what changed
 validate    check the stated facts against the SHACL shapes; stop if they do not conform
 derive      derive the shortcut facts, one derived graph per stated graph
+copy        copy a store on disk into memory for the stages that only read it, when
+            it is worth it and fits (:data:`COPY_FLOOR`, :data:`MEMORY_SHARE`;
+            ``memory_copy=False`` never copies)
 check       run the checks of ``queries/checks/``; stop if one returns rows
 queries     run every query of the library with its defaults, over the stated and
             derived facts; write each result to ``queries/``
@@ -62,6 +65,14 @@ __all__ = ["STAGES", "BuildReport", "Stage", "build"]
 ANALYSED_NETWORK = "actors"
 """The network the analysis stage measures."""
 
+MEMORY_SHARE = 0.25
+"""The share of the machine's memory a copy of the store may take (the copy stage):
+about twice the store's size on disk."""
+
+COPY_FLOOR = 16_000_000
+"""The size on disk (bytes) below which the copy stage leaves the store on disk: the
+copy would cost more than it saves."""
+
 
 @dataclass
 class _State:
@@ -83,6 +94,7 @@ class _State:
     site: SiteSummary | None = None
     views: int = 0
     earlier: Path | None = None  # the previous build's site, whose unchanged files are reused
+    memory_copy: bool = True  # whether the copy stage may copy the store into memory
 
 
 @dataclass(frozen=True)
@@ -190,6 +202,34 @@ def _derive(state: _State) -> str:
     top = ", ".join(f"{name} {n}" for name, n in report.by_predicate[:4])
     fresh = f"{len(report.graphs)} graphs derived" if report.graphs else "nothing new to derive"
     return f"{report.triples:,} derived triples ({top}, ...); {fresh}"
+
+
+def _copy(state: _State) -> str:
+    from clustergraph.store.oxigraph import OxigraphStore
+
+    store = state.store
+    if not isinstance(store, OxigraphStore) or store.path is None:
+        return "read where it is: " + ("remote" if state.remote else "already in memory")
+    if not state.memory_copy:
+        return "read on disk (no copy asked for)"
+    size = store.disk_bytes()
+    needed, memory = 2 * size, _physical_memory()
+    if size < COPY_FLOOR:
+        return f"read on disk: {size / 1e6:.1f} MB, small enough"
+    if memory is None or needed > MEMORY_SHARE * memory:
+        return f"read on disk: a copy in memory would take about {needed / 1e9:.1f} GB"
+    state.store = store.copy_in_memory()
+    return f"the later stages read a copy in memory (about {needed / 1e9:.2f} GB)"
+
+
+def _physical_memory() -> int | None:
+    """Return the machine's memory in bytes, or ``None`` where it cannot be told."""
+    import os
+
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def _check(state: _State) -> str:
@@ -331,6 +371,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("load", _load),
     Stage("validate", _validate),
     Stage("derive", _derive),
+    Stage("copy", _copy),
     Stage("check", _check),
     Stage("queries", _queries),
     Stage("analyse", _analyse),
@@ -382,6 +423,7 @@ def build(
     stream: TextIO | None = None,
     stages: Sequence[Stage] = STAGES,
     store: Store | str | None = None,
+    memory_copy: bool = True,
 ) -> BuildReport:
     """Build ``out`` (default ``<root>/build``) from ``project``: see the module docstring.
 
@@ -400,6 +442,9 @@ def build(
         Where progress lines and the summary go (default: standard output).
     stages
         The stages to run (default: all of :data:`STAGES`).
+    memory_copy
+        Let the ``copy`` stage read a store on disk into memory when it fits
+        (:data:`MEMORY_SHARE` of the machine's memory); ``False`` reads it on disk.
 
     Returns
     -------
@@ -442,6 +487,7 @@ def build(
         store=opened,
         remote=remote,
         earlier=earlier if (earlier / KEYS_FILE).is_file() else None,
+        memory_copy=memory_copy,
     )
     times: list[StageTime] = []
     try:

@@ -38,6 +38,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--quiet", action="store_true", help="print nothing but errors and the data's report"
     )
+    parser.add_argument(
+        "--no-memory-copy",
+        dest="memory_copy",
+        action="store_false",
+        help="read the store on disk in every stage (default: the stages after derive read "
+        "a copy in memory when it takes at most a quarter of the memory)",
+    )
     add_store_options(parser, read=False)
 
 
@@ -60,7 +67,13 @@ def run(context: Context) -> int:
     out = args.out if args.out is not None else context.project.build_dir
     kept = "the previous build was left as it was" if out.exists() else "nothing was written"
     try:
-        build(context.project, out=args.out, quiet=args.quiet, store=store)
+        build(
+            context.project,
+            out=args.out,
+            quiet=args.quiet,
+            store=store,
+            memory_copy=args.memory_copy,
+        )
     except DataError as exc:
         print(exc.report)
         print(f"clustergraph: build stopped: {exc}; {kept}", file=sys.stderr)

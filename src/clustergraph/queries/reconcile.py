@@ -355,14 +355,17 @@ class Matcher:
     def keys(self) -> list[tuple[str, str, str]]:
         """Return ``(search key, entity, name)`` for every name of every typed entity."""
         if self._keys is None:
-            self._keys = sorted(
-                {
-                    (search_key(text), entity, text)
-                    for entity in self.entities()
-                    for _p, text in self.names[entity]
-                    if search_key(text)
-                }
-            )
+            # Each name once: every source that names an entity restates its names.
+            keyed: dict[str, str] = {}
+            found = set()
+            for entity in self.entities():
+                for text in {text for _p, text in self.names[entity]}:
+                    key = keyed.get(text)
+                    if key is None:
+                        key = keyed[text] = search_key(text)
+                    if key:
+                        found.add((key, entity, text))
+            self._keys = sorted(found)
         return self._keys
 
     def canonical(self, iri: str) -> str:
