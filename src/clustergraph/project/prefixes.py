@@ -111,9 +111,43 @@ def compact(
             return f'"{text}"'
         return f'"{text}"^^{compact(datatype, prefixes)}'
     iri = term.value if isinstance(term, ox.NamedNode) else str(term)
-    best: tuple[int, str] | None = None
-    for prefix, namespace in prefixes.items():
-        if namespace and iri.startswith(namespace) and _LOCAL.fullmatch(iri[len(namespace) :]):
-            if best is None or len(namespace) > best[0]:
-                best = (len(namespace), f"{prefix}:{iri[len(namespace) :]}")
-    return best[1] if best is not None else f"<{iri}>"
+    return _compactor(prefixes).iri(iri)
+
+
+class _Compactor:
+    """Compact IRIs with one set of prefixes, longest namespace first, remembering answers."""
+
+    _LIMIT = 1 << 17  # answers kept; past that the memory starts again
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        found = [(namespace, prefix) for prefix, namespace in prefixes.items() if namespace]
+        # Longest first; of two as long, the one the mapping gives first (sort is stable).
+        self.namespaces = sorted(found, key=lambda pair: -len(pair[0]))
+        self.answers: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        answer = self.answers.get(iri)
+        if answer is None:
+            answer = f"<{iri}>"
+            for namespace, prefix in self.namespaces:
+                if iri.startswith(namespace) and _LOCAL.fullmatch(iri[len(namespace) :]):
+                    answer = f"{prefix}:{iri[len(namespace) :]}"
+                    break
+            if len(self.answers) >= self._LIMIT:
+                self.answers.clear()
+            self.answers[iri] = answer
+        return answer
+
+
+_COMPACTORS: dict[tuple[tuple[str, str], ...], _Compactor] = {}
+
+
+def _compactor(prefixes: Mapping[str, str]) -> _Compactor:
+    """Return the compactor of ``prefixes`` (by content: a changed mapping gets its own)."""
+    key = tuple(prefixes.items())
+    found = _COMPACTORS.get(key)
+    if found is None:
+        if len(_COMPACTORS) >= 64:
+            _COMPACTORS.clear()
+        found = _COMPACTORS[key] = _Compactor(prefixes)
+    return found

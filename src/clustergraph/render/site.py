@@ -1003,6 +1003,7 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
         write_view(
             graph,
             site / path,
+            atomic=False,  # the staging directory replaces the site whole
             title=title,
             subtitle=subtitle,
             vis_src=relative_root(path) + VIS_PATH,
