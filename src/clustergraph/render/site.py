@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import networkx as nx
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from clustergraph import __version__
 from clustergraph.errors import InputError, LayoutError
@@ -1096,8 +1097,62 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["num"] = lambda n: f"{n:,}"
     environment.globals["count"] = _count
+    environment.globals["link_html"] = _link_html
+    environment.globals["term_html"] = _term_html
+    environment.globals["cites_html"] = _cites_html
     environment.filters["size"] = _size
     return environment
+
+
+# The three pieces every page repeats most (a link, a property, the sources cited), in
+# Python: a Jinja2 macro call costs tens of microseconds, and an entity page makes
+# dozens. Their HTML is what the macros of ``macros.html.j2`` wrote, escaped the same way.
+
+
+def _field(item: Any, name: str) -> Any:
+    """Read ``item.name`` (or ``item[name]``) as a template does, strictly."""
+    try:
+        return getattr(item, name)
+    except AttributeError:
+        try:
+            return item[name]
+        except (KeyError, TypeError):
+            raise jinja2.UndefinedError(f"{item!r} has no attribute {name!r}") from None
+
+
+@jinja2.pass_context
+def _link_html(context: jinja2.runtime.Context, link: Any) -> Markup:
+    """Return a :class:`~clustergraph.render.catalogue.Link` as HTML: linked or plain."""
+    href, title, text, note = (_field(link, k) for k in ("href", "title", "text", "note"))
+    hint = f' title="{escape(title)}"' if title else ""
+    if href:
+        html = f'<a href="{escape(context["root"])}{escape(href)}"{hint}>{escape(text)}</a>'
+    else:
+        html = f"<span{hint}>{escape(text)}</span>"
+    if note:
+        html += f' <span class="note">{escape(note)}</span>'
+    return Markup(html)
+
+
+@jinja2.pass_context
+def _term_html(context: jinja2.runtime.Context, link: Any) -> Markup:
+    """Return a property (or class) as HTML, its prefixed name as the hint."""
+    href, title, text = (_field(link, k) for k in ("href", "title", "text"))
+    if href:
+        return Markup(
+            f'<a class="term" href="{escape(context["root"])}{escape(href)}" '
+            f'title="{escape(title)}">{escape(text)}</a>'
+        )
+    return Markup(f'<span class="term" title="{escape(title)}">{escape(text)}</span>')
+
+
+@jinja2.pass_context
+def _cites_html(context: jinja2.runtime.Context, links: Any) -> Markup:
+    """Return the list of sources cited, or say there is none."""
+    if not links:
+        return Markup('<span class="muted">no source</span>')
+    items = "".join(f"<li>{_link_html(context, c)}</li>" for c in links)
+    return Markup(f'<ul class="cites">{items}</ul>')
 
 
 def _size(n: int) -> str:
