@@ -353,6 +353,9 @@ def test_the_bench_times_the_analysis_in_parts(eco: tuple[Path, Any], tmp_path: 
     reading, projecting, measuring = bench._analysis_rows(run)
     assert reading.seconds == found["read"] and projecting.seconds == found["project"]
     assert measuring.step.startswith(f"analysis › measuring the {found['nodes']:,}-node")
-    assert measuring.target == "≤ 10 s" and measuring.note.startswith("meets; betweenness")
+    assert measuring.target == "≤ 10 s" and measuring.note.startswith("betweenness")
+    assert measuring.verdict() == ("meets" if found["measure"] <= 10 else "misses")
     failed = bench.Run(["analysis"], ended="failed", returncode=1, message="boom")
     assert [r.verdict() for r in bench._analysis_rows(failed)] == ["failed (exit 1): boom"]
+    (silent,) = bench._analysis_rows(bench.Run(["analysis"], seconds=1.0))
+    assert silent.note == "it printed no figures"

@@ -472,6 +472,17 @@ def test_a_blank_node_inside_a_triple_term_stays_one_node(tiny: Project) -> None
             assert len(described) == 1 and described == quoted, (graph, quads)
             nodes.append(described)
         assert len(graphs) == 1 or not nodes[0] & nodes[1]  # each graph's node is its own
+    # A remote store without the Graph Store Protocol gets the triples as SPARQL Update:
+    # the blank-node triples, the quoted one with them, in one request (Oxigraph runs it).
+    from clustergraph.store.client import _insert
+
+    triples = [q.triple for q in ox.parse(data.encode(), format=ox.RdfFormat.N_TRIPLES)]
+    updated = OxigraphStore()
+    updated.update(_insert("urn:x:c", triples))
+    quads = list(updated.quads(graph="urn:x:c"))
+    described = {q.subject for q in quads if isinstance(q.subject, ox.BlankNode)}
+    assert len(described) == 1
+    assert described == {q.object.subject for q in quads if isinstance(q.object, ox.Triple)}
 
 
 # file name, content, the error (a regular expression)

@@ -419,9 +419,17 @@ class KnowledgeGraph:
 
         return export(self.store, RdfFormat(fmt), out=out)
 
-    def build(self, out: Path | str | None = None, *, quiet: bool = True) -> BuildReport:
-        """Run the main job on this store: queries, analysis, exports, views, site."""
+    def build(
+        self, out: Path | str | None = None, *, quiet: bool = True, memory_copy: bool = True
+    ) -> BuildReport:
+        """Run the main job on this store: queries, analysis, exports, views, site.
+
+        ``memory_copy=False`` reads a store on disk where it is in every stage (see
+        :func:`clustergraph.build.build`).
+        """
         from clustergraph.build import build
 
         target = Path(out) if out is not None else None
-        return build(self.project, out=target, quiet=quiet, store=self.store)
+        return build(
+            self.project, out=target, quiet=quiet, store=self.store, memory_copy=memory_copy
+        )

@@ -66,8 +66,8 @@ ANALYSED_NETWORK = "actors"
 """The network the analysis stage measures."""
 
 MEMORY_SHARE = 0.25
-"""The share of the machine's memory a copy of the store may take (the copy stage):
-about twice the store's size on disk."""
+"""The share of the memory (:func:`_memory_limit`) a copy of the store may take (the copy
+stage): about twice the size of the store's tables on disk."""
 
 COPY_FLOOR = 16_000_000
 """The size on disk (bytes) below which the copy stage leaves the store on disk: the
@@ -213,7 +213,7 @@ def _copy(state: _State) -> str:
     if not state.memory_copy:
         return "read on disk (no copy asked for)"
     size = store.disk_bytes()
-    needed, memory = 2 * size, _physical_memory()
+    needed, memory = 2 * size, _memory_limit()
     if size < COPY_FLOOR:
         return f"read on disk: {size / 1e6:.1f} MB, small enough"
     if memory is None or needed > MEMORY_SHARE * memory:
@@ -222,14 +222,26 @@ def _copy(state: _State) -> str:
     return f"the later stages read a copy in memory (about {needed / 1e9:.2f} GB)"
 
 
-def _physical_memory() -> int | None:
-    """Return the machine's memory in bytes, or ``None`` where it cannot be told."""
+def _memory_limit() -> int | None:
+    """Return the memory this process may use in bytes, or ``None`` where it cannot be told.
+
+    The machine's memory, or the limit of the control group the process runs in (a
+    container's) where that is lower.
+    """
     import os
 
     try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        limit: int | None = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):
-        return None
+        limit = None
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if text.isdigit() and (limit is None or int(text) < limit):
+            limit = int(text)
+    return limit
 
 
 def _check(state: _State) -> str:
@@ -443,8 +455,9 @@ def build(
     stages
         The stages to run (default: all of :data:`STAGES`).
     memory_copy
-        Let the ``copy`` stage read a store on disk into memory when it fits
-        (:data:`MEMORY_SHARE` of the machine's memory); ``False`` reads it on disk.
+        Let the ``copy`` stage read a store on disk of :data:`COPY_FLOOR` bytes or more
+        into memory when the copy fits (:data:`MEMORY_SHARE` of :func:`_memory_limit`);
+        ``False`` reads it on disk.
 
     Returns
     -------

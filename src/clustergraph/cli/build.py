@@ -43,7 +43,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         dest="memory_copy",
         action="store_false",
         help="read the store on disk in every stage (default: the stages after derive read "
-        "a copy in memory when it takes at most a quarter of the memory)",
+        "a copy in memory of a store of 16 MB or more on disk, when the copy takes at most a "
+        "quarter of the memory)",
     )
     add_store_options(parser, read=False)
 

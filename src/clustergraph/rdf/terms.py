@@ -96,6 +96,8 @@ def n3(term: Term) -> str:
     '<urn:a>'
     >>> n3(ox.Literal("5", datatype=ox.NamedNode(XSD + "integer")))
     '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    >>> n3(ox.Triple(ox.BlankNode("b"), ox.NamedNode("urn:p"), ox.Literal("x")))
+    '<<( _:b <urn:p> "x" )>>'
     """
     if isinstance(term, ox.NamedNode):
         value = term.value
@@ -111,6 +113,8 @@ def n3(term: Term) -> str:
         return quoted
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term
+        return f"<<( {n3(term.subject)} {n3(term.predicate)} {n3(term.object)} )>>"
     raise InputError(f"cannot write {term!r} as a SPARQL term")
 
 

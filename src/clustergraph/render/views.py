@@ -54,6 +54,7 @@ import jinja2
 import networkx as nx
 
 from clustergraph import __version__
+from clustergraph.errors import InputError
 from clustergraph.project.files import write_atomic
 from clustergraph.project.prefixes import DEFAULT_PREFIXES
 from clustergraph.render.drawing import draw
@@ -637,12 +638,21 @@ def write_view(
 
 
 def _write_plain(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` directly, readable by a web server."""
-    if path.is_file():
-        path.unlink()  # it may be a hard link to another build's file: never write through
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    path.chmod(0o644)
+    """Write ``text`` to ``path`` directly, readable by a web server.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be written (one line naming the file and the cause).
+    """
+    try:
+        if path.is_file():
+            path.unlink()  # it may be a hard link to another build's file: never write through
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o644)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     return path
 
 

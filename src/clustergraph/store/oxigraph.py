@@ -451,10 +451,18 @@ class OxigraphStore:
             self._store.optimize()
 
     def disk_bytes(self) -> int:
-        """Return the size of the store's files in bytes (0 for a store in memory)."""
+        """Return the size of the store's tables on disk in bytes (0 for a store in memory).
+
+        Oxigraph's RocksDB keeps the quads in ``.sst`` tables; its logs are not counted.
+        A table that compaction removes while the sizes are read counts for nothing.
+        """
         if self.path is None:
             return 0
-        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+        total = 0
+        for table in self.path.glob("*.sst"):
+            with contextlib.suppress(OSError):
+                total += table.stat().st_size
+        return total
 
     def copy_in_memory(self) -> OxigraphStore:
         """Return a copy of the whole store in memory: every graph, the union and the manifest.
