@@ -903,6 +903,9 @@ class SizeBench:
             fresh = False
         if fresh and "generate" not in self.settings.skip:
             self.runs["generate"] = skipped([], "cached")
+            # The sources are cached; the ontology, vocabularies and queries are the
+            # repository's as they are now, so that a changed query is measured.
+            generate.copy_project(self.root, REPO)
             print(f"  {self.label:>5} generate: cached in {self.root}", flush=True)
         else:
             command = [

@@ -1766,7 +1766,7 @@ def parse_count(text: str) -> int:
     return int(float(number) * scale)
 
 
-def _copy_project(root: Path, repo: Path) -> None:
+def copy_project(root: Path, repo: Path) -> None:
     """Copy the ontology, shapes, vocabularies and queries of ``repo`` into ``root``."""
     for folder in ("ontology", "data/vocab", "queries"):
         target = root / folder
@@ -1803,7 +1803,7 @@ def generate(
     started = time.perf_counter()
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    _copy_project(root, repo)
+    copy_project(root, repo)
     sources_dir = root / "data" / "sources"
     if sources_dir.exists():
         shutil.rmtree(sources_dir)

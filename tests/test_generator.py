@@ -359,3 +359,26 @@ def test_the_bench_times_the_analysis_in_parts(eco: tuple[Path, Any], tmp_path: 
     assert [r.verdict() for r in bench._analysis_rows(failed)] == ["failed (exit 1): boom"]
     (silent,) = bench._analysis_rows(bench.Run(["analysis"], seconds=1.0))
     assert silent.note == "it printed no figures"
+
+
+def test_a_cached_ecosystem_gets_the_queries_and_ontology_as_they_are_now(
+    eco: tuple[Path, Any], tmp_path: Path
+) -> None:
+    import shutil
+
+    cache = tmp_path / "cache"
+    root = cache / "eco-10k-seed5"
+    shutil.copytree(eco[0], root)
+    stale = root / "queries" / "organisation-network.rq"
+    stale.write_text("# an older version of the query\n", encoding="utf-8")
+    (root / "ontology" / "clustergraph.ttl").write_text("# older\n", encoding="utf-8")
+    settings = bench.Settings(
+        seed=5, timeout=60, query_timeout=60, max_rss_mb=4096, raw_repeat=1,
+        skip=frozenset(), cache=cache, results=tmp_path / "results", work=tmp_path,
+        keep=False, python=sys.executable, cli=[],
+    )  # fmt: skip
+    size = bench.SizeBench(10_000, settings)
+    size.generate()
+    assert size.runs["generate"].message == "cached"  # the sources were not generated again
+    for path in ("queries/organisation-network.rq", "ontology/clustergraph.ttl"):
+        assert (root / path).read_bytes() == (REPO / path).read_bytes(), path
