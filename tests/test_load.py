@@ -433,6 +433,7 @@ def test_a_large_load_takes_the_bulk_path_to_the_same_store(
     project: Project, store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(loader, "BULK_THRESHOLD", 0)
+    monkeypatch.setattr(loader, "BULK_BATCH", 10_000)  # several calls of the bulk loader
     bulk = OxigraphStore()
     load(project, bulk)
     for graph in stated_graphs(store):
@@ -442,7 +443,13 @@ def test_a_large_load_takes_the_bulk_path_to_the_same_store(
     assert manifest(bulk) == manifest(store)
 
 
-def test_blank_nodes_of_different_files_stay_distinct(tiny: Project) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["in-one-transaction", "bulk-loaded"])
+def test_blank_nodes_of_different_files_stay_distinct(
+    tiny: Project, bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if bulk:  # the bulk loader writes large loads: make this small one large
+        monkeypatch.setattr("clustergraph.pipeline.load.BULK_THRESHOLD", 0)
+        monkeypatch.setattr("clustergraph.pipeline.load.BULK_BATCH", 1)  # a call per file
     for name in ("bnodes-a", "bnodes-b"):
         write_source(tiny, name, f'_:b1 <urn:x:label> "{name}" .\n[] <urn:x:comment> "{name}" .')
     store = OxigraphStore()
@@ -455,8 +462,13 @@ def test_blank_nodes_of_different_files_stay_distinct(tiny: Project) -> None:
     assert not subjects["bnodes-a"] & subjects["bnodes-b"]
 
 
-def test_a_blank_node_inside_a_triple_term_stays_one_node(tiny: Project) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["in-one-transaction", "bulk-loaded"])
+def test_a_blank_node_inside_a_triple_term_stays_one_node(
+    tiny: Project, bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """RDF 1.2: the node a triple term names is the node the graph describes."""
+    if bulk:
+        monkeypatch.setattr("clustergraph.pipeline.load.BULK_THRESHOLD", 0)
     data = "_:x <urn:x:p> <urn:x:o> .\n<urn:x:s> <urn:x:r> <<( _:x <urn:x:p> <urn:x:o> )>> ."
     write_source(tiny, "quoted", data)
     loaded = OxigraphStore()
