@@ -92,7 +92,8 @@ def test_stages_print_a_line_each_and_a_summary(site_build):
         "site",
     ]
     for number, (name, line) in enumerate(zip(names, lines, strict=False), 1):
-        assert re.match(rf"\[{number}/{len(names)}\] {name} +\d+\.\d\d s  \S", line), line
+        assert re.match(rf"\[ ?{number}/{len(names)}\] {name} +\d+\.\d\d s  \S", line), line
+    assert len({line.index("]") for line in lines[: len(names)]}) == 1  # in line
     assert lines[len(names)].startswith("build finished in ")
     assert lines[-1].endswith("/site/index.html")
     assert [t.name for t in site_build.report.stages] == names

@@ -148,3 +148,21 @@ def test_a_long_validation_report_gives_its_totals_and_caps_its_lines(
         capsys, "--root", str(root), "validate", "--store", "memory:", "--lines", "0"
     )
     assert sum(line.startswith("data/sources/many.ttl: ") for line in out.splitlines()) > 80
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--timeout", "nan", "must be a number of seconds more than 0"),
+        ("--timeout", "inf", "must be a number of seconds more than 0"),
+        ("--timeout", "-5", "must be a number of seconds more than 0"),
+        ("--timeout", "abc", "not a number of seconds"),
+        ("--retries", "-1", "must be 0 or more"),
+    ],
+)
+def test_a_timeout_or_retries_out_of_range_is_refused(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, said: str
+) -> None:
+    code, out, err = run(capsys, "query", "sources", "--store", "memory:", option, value)
+    assert code == 2 and not out
+    assert f"argument {option}: {said}" in err and "internal error" not in err

@@ -487,23 +487,25 @@ def build(
     remote = not is_local(opened.location)
     if target.resolve() != project.build_dir.resolve():
         _refuse_foreign(target)  # the project's own build/ is always the build's
-    staging = staging_directory(target)  # also cleans up what killed builds left
-    (staging / BUILD_MARK).write_text(
-        "A clustergraph build: the next build replaces this directory whole.\n", encoding="utf-8"
-    )
     from clustergraph.render.site import KEYS_FILE, SITE_DIR
 
     earlier = target / SITE_DIR  # the site the last build wrote: its unchanged files are kept
-    state = _State(
-        project=project,
-        staging=staging,
-        store=opened,
-        remote=remote,
-        earlier=earlier if (earlier / KEYS_FILE).is_file() else None,
-        memory_copy=memory_copy,
-    )
     times: list[StageTime] = []
-    try:
+    width = len(str(len(stages)))  # the stage lines stay in line past nine stages
+    staging = staging_directory(target)  # also cleans up what killed builds left
+    try:  # from here on, whatever stops the build (Ctrl-C too) removes the staging directory
+        (staging / BUILD_MARK).write_text(
+            "A clustergraph build: the next build replaces this directory whole.\n",
+            encoding="utf-8",
+        )
+        state = _State(
+            project=project,
+            staging=staging,
+            store=opened,
+            remote=remote,
+            earlier=earlier if (earlier / KEYS_FILE).is_file() else None,
+            memory_copy=memory_copy,
+        )
         for number, stage in enumerate(stages, 1):
             begun = time.perf_counter()
             try:
@@ -520,7 +522,7 @@ def build(
             times.append(StageTime(stage.name, seconds, detail))
             if not quiet:
                 print(
-                    f"[{number}/{len(stages)}] {stage.name:<8} {seconds:6.2f} s  {detail}",
+                    f"[{number:>{width}}/{len(stages)}] {stage.name:<8} {seconds:6.2f} s  {detail}",
                     file=write,
                     flush=True,
                 )

@@ -19,6 +19,7 @@ clustergraph.errors.InputError: parameter 'org' given twice
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,18 +51,40 @@ def add_store_options(parser: argparse.ArgumentParser, *, read: bool = True) -> 
         )
     group.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=30.0,
         metavar="S",
         help="seconds to wait for a remote store's answer (default: 30)",
     )
     group.add_argument(
         "--retries",
-        type=int,
+        type=_retries,
         default=3,
         metavar="N",
         help="retries of a remote request after a transient fault (default: 3)",
     )
+
+
+def _seconds(text: str) -> float:
+    """Parse ``--timeout``: a finite number of seconds, more than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds more than 0: {text!r}")
+    return value
+
+
+def _retries(text: str) -> int:
+    """Parse ``--retries``: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
 
 
 def add_param_option(parser: argparse.ArgumentParser, what: str = "the query") -> None:
