@@ -70,8 +70,8 @@ MEMORY_SHARE = 0.25
 stage): about twice the size of the store's tables on disk."""
 
 COPY_FLOOR = 16_000_000
-"""The size on disk (bytes) below which the copy stage leaves the store on disk: the
-copy would cost more than it saves."""
+"""The size of the store's tables on disk (bytes) below which the copy stage leaves it
+on disk: the copy would cost more than it saves."""
 
 
 @dataclass
