@@ -1,6 +1,8 @@
 r"""Writing files and directories atomically: a reader sees the old one or the new one.
 
-:func:`write_atomic` writes one file through a temporary file renamed over it.
+:func:`write_atomic` writes one file through a temporary file renamed over it;
+:func:`write_staged` writes one directly, for a staging directory that takes another's
+place whole once complete.
 
 A directory of files that belong together (``build/``, the exports of ``export --format
 all --out DIR``) is written whole into a staging directory beside it
@@ -107,6 +109,39 @@ def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
             os.unlink(temp)
         raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     _sync_directory(target.parent)
+    return target
+
+
+def write_staged(path: Path | str, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+    """Write ``data`` to ``path`` directly, readable by a web server, if its bytes changed.
+
+    For a file of a staging directory (:func:`staging_directory`), which replaces its
+    directory whole once complete: syncing each file would only cost. A file already
+    there with other bytes is first removed, never written through: it may be a hard link
+    to a file of the directory being replaced.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be written (one line naming the file and the cause).
+    """
+    target = Path(path)
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    try:
+        if target.is_file():
+            if target.read_bytes() == payload:
+                return target
+            target.unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(payload)
+        target.chmod(0o644)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     return target
 
 

@@ -71,6 +71,7 @@ from clustergraph.errors import InputError, LayoutError
 from clustergraph.network.index import GraphIndex
 from clustergraph.network.measures import Analysis
 from clustergraph.network.projections import DESCRIPTIONS, construct_network, neighbourhood
+from clustergraph.project.files import write_staged
 from clustergraph.project.layout import (
     DERIVED_NS,
     ID_NS,
@@ -489,7 +490,7 @@ def write_keys(inputs: SiteInputs) -> None:
     import json
 
     text = json.dumps(dict(sorted(inputs.keys.items())), indent=0, sort_keys=True)
-    _write(inputs.build / SITE_DIR / KEYS_FILE, text + "\n")
+    write_staged(inputs.build / SITE_DIR / KEYS_FILE, text + "\n")
 
 
 def normalise(text: str) -> str:
@@ -546,25 +547,13 @@ def write_search(site: Path, catalogue: Catalogue) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     for key, rows in sorted(shards.items()):
         text = f"cgSearch.add({json_for_html(key)},{json_for_html(rows)});\n"
-        _write(folder / f"{key}.js", text)
-    _write(site / "assets" / "search.js", _asset_text("search.js"))
+        write_staged(folder / f"{key}.js", text)
+    write_staged(site / "assets" / "search.js", _asset_text("search.js"))
     return len(shards) + 1
 
 
 def _asset_text(name: str) -> str:
     return resources.files("clustergraph.render").joinpath("assets", name).read_text("utf-8")
-
-
-def _write(path: Path, text: str | bytes) -> None:
-    """Write a file of the site (readable by a web server), only if its bytes changed."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    if path.is_file():
-        if path.read_bytes() == data:
-            return
-        path.unlink()  # it may be a hard link to the previous build's file: never write through
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    path.chmod(0o644)
 
 
 _SCHEMA_TYPES = (
@@ -680,8 +669,8 @@ def write_linked_data(
         if reuse.take(paths["ttl"], key) & reuse.take(paths["jsonld"], key):
             return paths
     turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(catalogue.prefixes))
-    _write(site / paths["ttl"], turtle or b"")
-    _write(site / paths["jsonld"], ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"")
+    write_staged(site / paths["ttl"], turtle or b"")
+    write_staged(site / paths["jsonld"], ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"")
     return paths
 
 
@@ -775,14 +764,14 @@ def write_workbench_data(site: Path, nquads: Path | None) -> tuple[str | None, s
             "clustergraph serve and open this page from the server"
         )
     text = nquads.read_text(encoding="utf-8")
-    _write(site / "assets" / "workbench-data.js", f"cgWorkbenchData={json_for_html(text)};\n")
+    write_staged(site / "assets" / "workbench-data.js", f"cgWorkbenchData={json_for_html(text)};\n")
     return "assets/workbench-data.js", ""
 
 
 def copy_libraries(site: Path) -> None:
     """Copy the bundled libraries the pages use into ``assets/lib/``, with their licences."""
     for name in ("yasgui.min.js", "yasgui.min.css", "oxigraph.min.js", "LICENSES.txt"):
-        _write(site / "assets" / "lib" / name, lib_files().joinpath(name).read_bytes())
+        write_staged(site / "assets" / "lib" / name, lib_files().joinpath(name).read_bytes())
 
 
 def readable(folder: Path) -> None:
@@ -1185,7 +1174,7 @@ class _Writer:
             csp=csp,
             version=__version__,
         )
-        _write(self.site / path, html)
+        write_staged(self.site / path, html)
         self.paths.append(path)
 
 
@@ -1295,7 +1284,7 @@ def publish(build: Path, rel: str) -> str | None:
     target = build / SITE_DIR / href
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.suffix == ".csv":
-        _write(target, neutralise_csv(source.read_bytes()))
+        write_staged(target, neutralise_csv(source.read_bytes()))
         return href
     if target.exists():
         if target.read_bytes() == source.read_bytes():
@@ -1364,7 +1353,7 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
     catalogue = inputs.get_catalogue()
     (site / "assets").mkdir(parents=True, exist_ok=True)
     css = resources.files("clustergraph.render").joinpath("templates", "site", "site.css")
-    _write(site / "assets" / "site.css", css.read_text(encoding="utf-8"))
+    write_staged(site / "assets" / "site.css", css.read_text(encoding="utf-8"))
     write_search(site, catalogue)
     by_class = catalogue.by_class()
     counts = inputs.get_counts()
@@ -1460,9 +1449,9 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
             else str(run.query.path),
         )
     copy_libraries(site)
-    _write(site / "assets" / "workbench.js", _asset_text("workbench.js"))
-    _write(site / "w3id" / ".htaccess", _asset_text("w3id.htaccess"))
-    _write(site / "assets" / "ego.js", _asset_text("ego.js"))
+    write_staged(site / "assets" / "workbench.js", _asset_text("workbench.js"))
+    write_staged(site / "w3id" / ".htaccess", _asset_text("w3id.htaccess"))
+    write_staged(site / "assets" / "ego.js", _asset_text("ego.js"))
     data, note = write_workbench_data(site, inputs.exports.get(RdfFormat.NQUADS))
     writer.page(
         "workbench.html.j2",

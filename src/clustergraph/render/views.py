@@ -54,8 +54,7 @@ import jinja2
 import networkx as nx
 
 from clustergraph import __version__
-from clustergraph.errors import InputError
-from clustergraph.project.files import write_atomic
+from clustergraph.project.files import write_atomic, write_staged
 from clustergraph.project.prefixes import DEFAULT_PREFIXES
 from clustergraph.render.drawing import draw
 
@@ -613,8 +612,8 @@ def write_view(
         The graph and the page to write.
     atomic
         Write each file through a temporary file synced to disk (:func:`write_atomic`);
-        ``False`` writes it directly, for a directory that replaces another whole once
-        complete (the build's staging directory), where syncing every file only costs.
+        ``False`` writes it directly (:func:`write_staged`), for the build's staging
+        directory.
     **options
         Passed on to :func:`render_view`.
 
@@ -624,7 +623,7 @@ def write_view(
         What the page holds, with its path.
     """
     path = Path(path)
-    write = write_atomic if atomic else _write_plain
+    write = write_atomic if atomic else write_staged
     details: dict[int, str] = {}
     html, summary = render_view(
         graph, details=details, details_prefix=f"{path.stem}.parts/", **options
@@ -635,25 +634,6 @@ def write_view(
             write(folder / f"{k}.js", text)
     written = write(path, html)
     return ViewSummary(summary.nodes, summary.edges, summary.parts, summary.leaves, written)
-
-
-def _write_plain(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` directly, readable by a web server.
-
-    Raises
-    ------
-    InputError
-        If the file cannot be written (one line naming the file and the cause).
-    """
-    try:
-        if path.is_file():
-            path.unlink()  # it may be a hard link to another build's file: never write through
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        path.chmod(0o644)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    return path
 
 
 def describe(summary: ViewSummary) -> str:
