@@ -509,17 +509,37 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", stripped).split())
 
 
-def search_rows(catalogue: Catalogue) -> dict[str, list[list[str]]]:
-    """Return the search index: for each first letter of a word, the entities having one.
+def search_rows(catalogue: Catalogue) -> dict[str, list[list[str | int]]]:
+    r"""Return the search index: for each first letter of a word, the entities having one.
 
-    A row is ``[words, label, kind, href]``, ``words`` every name and alias of the entity
-    and its slug, normalised (:func:`normalise`). Rows are in entity order, so the same
-    data gives the same files.
+    A row is ``[names, title, kind, href, tier]``: ``names`` every name and alias of
+    the entity, its title and its slug, each normalised (:func:`normalise`), joined by
+    ``|`` (so that search can tell an exact name from a word of one); ``title`` what
+    the entity is called, or what a record that is part of a fact describes
+    (:meth:`Catalogue.title`); ``tier`` how early it is listed
+    (:meth:`Catalogue.tier`). Rows are in entity order, so the same data gives the
+    same files.
+
+    Examples
+    --------
+    >>> from clustergraph.project.vocab import RDF
+    >>> from clustergraph.store import open_store
+    >>> store = open_store("memory:")
+    >>> a = "https://w3id.org/clustergraph/id/org/lcn"
+    >>> store.replace_graphs({"https://w3id.org/clustergraph/graph/source/x": (
+    ...     f'<{a}> <{RDF.type}> <{ORG.Organization}> .\n'
+    ...     f'<{a}> <{SKOS.prefLabel}> "Lithuanian Cluster Network" .\n'
+    ...     f'<{a}> <{SKOS.altLabel}> "LCN" .').encode()})
+    >>> c = Catalogue.from_store(store, GraphIndex.from_store(store))
+    >>> row = search_rows(c)["l"][0]
+    >>> row[0], row[4]
+    ('lithuanian cluster network|lcn', 0)
     """
-    shards: dict[str, list[list[str]]] = {}
+    shards: dict[str, list[list[str | int]]] = {}
     name_properties = set(NAME_PROPERTIES)
     for iri in catalogue.entities:
-        names = [catalogue.label(iri)]
+        title = catalogue.title(iri)
+        names = [catalogue.label(iri), title]
         names += sorted(
             {
                 o.value
@@ -528,12 +548,14 @@ def search_rows(catalogue: Catalogue) -> dict[str, list[list[str]]]:
             }
         )
         names.append(catalogue.name(iri).partition(":")[2].replace("-", " "))
-        words = list(dict.fromkeys(w for n in names for w in normalise(n).split()))
-        row = [
-            " ".join(normalise(n) for n in dict.fromkeys(names)),
-            catalogue.label(iri),
+        normalised = [n for n in dict.fromkeys(normalise(n) for n in names) if n]
+        words = {w for n in normalised for w in n.split()}
+        row: list[str | int] = [
+            "|".join(normalised),
+            title,
             catalogue.kind(iri),
             entity_path(iri),
+            catalogue.tier(iri),
         ]
         for key in sorted({w[0] if w[0].isalnum() else "_" for w in words}):
             shards.setdefault(key, []).append(row)
@@ -1437,6 +1459,17 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
             show_counts=False,
             csp=_EGO_CSP if ego is not None else _CSP,
         )
+    review = [
+        (r, r.result) for r in runs if r.query.is_check and isinstance(r.result, SelectResult)
+    ]
+    writer.page(
+        "curation.html.j2",
+        "curation.html",
+        title="Curation: what to review",
+        checks=[(r, _result_table(result, catalogue)) for r, result in review if result.rows],
+        passed=[r for r, result in review if not result.rows],
+        query_path=query_path,
+    )
     writer.page(
         "queries.html.j2",
         "queries.html",
