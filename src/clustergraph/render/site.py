@@ -759,7 +759,6 @@ _WORKBENCH_CSP = (
     "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'"
 )
-_PARAM = "urn:x-clustergraph-param:"
 
 
 def workbench_config(
@@ -767,18 +766,18 @@ def workbench_config(
 ) -> dict[str, Any]:
     """Return what the workbench page needs: the library's queries, prefixes, data file.
 
-    Each query carries its text and, for its parameters, the text with a placeholder
-    IRI bound where the command line binds the value (a ``VALUES`` block, see
-    :func:`clustergraph.store.sparql.bind_values`), so that the page puts the value the
-    user typed exactly where the command line would.
+    Each query carries its text and ``valuesAt``, where the command line puts its
+    ``VALUES`` block (just inside the top-level WHERE group, see
+    :func:`clustergraph.store.sparql.bind_values`), as an offset in UTF-16 code units
+    (JavaScript's): the page writes one ``VALUES`` line per parameter there, into the
+    text the editor shows, and keeps the form and those lines in step.
     """
     from clustergraph.queries.library import _LEXICAL, ParamType
-    from clustergraph.store.sparql import bind_values
+    from clustergraph.store.sparql import where_group_start
 
     queries = []
     for run in runs:
         q = run.query
-        placeholders = {p.name: ox.NamedNode(_PARAM + p.name) for p in q.params}
         params = []
         for p in q.params:
             default = p.default
@@ -793,19 +792,18 @@ def workbench_config(
                     "name": p.name,
                     "type": p.type.value,
                     "shown": shown,
-                    "placeholder": f"<{_PARAM}{p.name}>",
                     "pattern": pattern if p.type is not ParamType.STRING else "",
                     "datatype": f"{XSD}{datatype}",
                 }
             )
+        at = where_group_start(q.text) if params else 0
         queries.append(
             {
                 "name": q.name,
                 "summary": q.summary,
                 "check": q.is_check,
-                "form": q.form.value,
                 "text": q.text,
-                "bound": bind_values(q.text, placeholders) if placeholders else q.text,
+                "valuesAt": len(q.text[:at].encode("utf-16-le")) // 2,
                 "params": params,
             }
         )
@@ -814,9 +812,25 @@ def workbench_config(
         "prefixes": dict(sorted(prefixes.items())),
         "idBase": ID_NS,
         "engine": "assets/lib/oxigraph.min.js",
+        "names": "assets/workbench-names.js",
         "data": data,
         "dataNote": note,
     }
+
+
+def write_workbench_names(site: Path, catalogue: Catalogue) -> int:
+    """Write the entities the workbench's form resolves names against; return how many.
+
+    ``assets/workbench-names.js`` holds ``[name, label]`` pairs, the name prefixed where
+    a prefix fits: slugs (``lca``) and prefixed names are resolved as on the command
+    line, and a name that names nothing is told with the closest ones, offline.
+    """
+    rows = [[compact(iri, catalogue.prefixes), catalogue.label(iri)] for iri in catalogue.entities]
+    write_staged(
+        site / "assets" / "workbench-names.js",
+        f"cgWorkbenchNames={json_for_html(rows)};\n",
+    )
+    return len(rows)
 
 
 def write_workbench_data(site: Path, nquads: Path | None) -> tuple[str | None, str]:
@@ -1536,6 +1550,7 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
     write_staged(site / "w3id" / ".htaccess", _asset_text("w3id.htaccess"))
     write_staged(site / "assets" / "ego.js", _asset_text("ego.js"))
     data, note = write_workbench_data(site, inputs.exports.get(RdfFormat.NQUADS))
+    write_workbench_names(site, catalogue)
     writer.page(
         "workbench.html.j2",
         "workbench.html",
