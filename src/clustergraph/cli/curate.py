@@ -219,16 +219,16 @@ def _reconcile(context: Context) -> int:
 
 
 def _serve(context: Context) -> int:
-    from clustergraph.queries.reconcile import ReconciliationService
+    from clustergraph.queries.reconcile_service import ReconciliationService, server
 
-    service = ReconciliationService(_matcher(context))
-    server = service.server(port=context.args.port)
-    host, port = server.server_address[:2]
+    service = ReconciliationService.from_store(context.store())
+    served = server(service, port=context.args.port)
+    host, port = served.server_address[:2]
     note(f"reconciliation service at http://{host}:{port}/ (Ctrl-C stops it)")
     try:
-        server.serve_forever()
+        served.serve_forever()
     finally:
-        server.server_close()
+        served.server_close()
     return ExitCode.OK
 
 
