@@ -1511,7 +1511,8 @@ class Ecosystem:
         add(curie, "cg:figureOf", f"o:{org.slug}")
         add(curie, "cg:measure", f"measure:{measure}")
         if rng.random() < 0.1:
-            add(curie, "cg:value", f"{rng.randint(1, 500)}.{rng.randint(0, 9)}")
+            # a decimal as the store spells it: no trailing zero ("263.0" is refused)
+            add(curie, "cg:value", f"{rng.randint(1, 500)}.{rng.randint(1, 9)}")
         else:
             add(curie, "cg:value", str(rng.randint(1, 3000)))
         add(
