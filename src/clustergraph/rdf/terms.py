@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyoxigraph as ox
 
@@ -66,6 +66,37 @@ def has_blank_node(statement: ox.Triple | ox.Quad) -> bool:
         isinstance(term, ox.BlankNode) or (isinstance(term, ox.Triple) and has_blank_node(term))
         for term in (statement.subject, statement.object)
     )
+
+
+def relabel_blank_nodes(triples: Iterable[ox.Triple], prefix: str = "b") -> list[ox.Triple]:
+    """Return ``triples`` with every blank node labelled ``prefix`` and a number.
+
+    A file may label a blank node with any letter Turtle allows (``_:Ωμέγα``, letters
+    past U+FFFF); a SPARQL parser need not take every such label (Oxigraph's SPARQL
+    parser stops at U+FFFF), so triples written into an update carry labels of ASCII
+    letters and digits only. One label gives one new label, also inside triple terms,
+    so each node stays one node.
+
+    Examples
+    --------
+    >>> p = ox.NamedNode("urn:p")
+    >>> relabel_blank_nodes([ox.Triple(ox.BlankNode("\U00010000"), p, ox.BlankNode("x")),
+    ...                      ox.Triple(ox.BlankNode("x"), p, ox.Literal("y"))], "g0x")
+    [<Triple subject=<BlankNode value=g0x0> predicate=<NamedNode value=urn:p> object=<BlankNode value=g0x1>>, <Triple subject=<BlankNode value=g0x1> predicate=<NamedNode value=urn:p> object=<Literal value=y datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>>]
+    """  # noqa: E501
+    labels: dict[str, ox.BlankNode] = {}
+
+    def own(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            found = labels.get(term.value)
+            if found is None:
+                found = labels[term.value] = ox.BlankNode(f"{prefix}{len(labels)}")
+            return found
+        if isinstance(term, ox.Triple):
+            return ox.Triple(own(term.subject), term.predicate, own(term.object))
+        return term
+
+    return [ox.Triple(own(t.subject), t.predicate, own(t.object)) for t in triples]
 
 
 def iri(value: str) -> ox.NamedNode:
