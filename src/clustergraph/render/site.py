@@ -1427,6 +1427,17 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
             show_counts=False,
             csp=_EGO_CSP if ego is not None else _CSP,
         )
+    review = [
+        (r, r.result) for r in runs if r.query.is_check and isinstance(r.result, SelectResult)
+    ]
+    writer.page(
+        "curation.html.j2",
+        "curation.html",
+        title="Curation: what to review",
+        checks=[(r, _result_table(result, catalogue)) for r, result in review if result.rows],
+        passed=[r for r, result in review if not result.rows],
+        query_path=query_path,
+    )
     writer.page(
         "queries.html.j2",
         "queries.html",
