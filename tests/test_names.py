@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,156 @@ def test_a_name_past_the_csv_field_limit_builds(
     assert "field limit" not in err
     page = (out / "site" / "entities.html").read_text(encoding="utf-8")
     assert "Klasteris" * 100 in page
+
+
+# ---------------------------------------------------------------------------
+# Names of any letter, typed in NFC or NFD
+# ---------------------------------------------------------------------------
+
+ORG = "https://w3id.org/clustergraph/id/org/"
+SIAULIAI = ORG + "šiaulių-klasteris"
+NFD = unicodedata.normalize("NFD", "o:šiaulių-klasteris")
+
+
+@pytest.fixture(scope="module")
+def names_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Make a project of ``names/good/unicode-names.ttl`` and the files of ``names/checks``."""
+    root = tmp_path_factory.mktemp("names") / "p"
+    files = [NAMES / "good" / "unicode-names.ttl", *sorted((NAMES / "checks").iterdir())]
+    return project_with(root, *files)
+
+
+@pytest.mark.parametrize(
+    "typed", ["o:šiaulių-klasteris", NFD, "šiaulių-klasteris", f"<{SIAULIAI}>"]
+)
+def test_a_name_of_any_letter_is_expanded_on_the_command_line(
+    typed: str, names_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "--root", str(names_project.root), "query", "organisation-memberships",
+        "--param", f"org={typed}", "--format", "csv", "--store", "memory:",
+    )  # fmt: skip
+    assert code == 0, err
+    assert err == ""  # no warning that it names nothing
+    rows = out.splitlines()
+    assert len(rows) == 2 and rows[1].startswith(SIAULIAI + ","), out
+
+
+@pytest.mark.parametrize("typed", ["o:šiaulių-klasteris", NFD])
+def test_a_name_of_any_letter_is_expanded_in_python(typed: str, names_project: Project) -> None:
+    import clustergraph
+
+    kg = clustergraph.open(names_project.root, store="memory:")
+    result = kg.query("organisation-memberships", org=typed)
+    assert [row[0].value for row in result.rows] == [SIAULIAI]  # type: ignore[union-attr]
+    assert kg.path(typed, "o:žalgirio-tinklas")  # the path takes it too
+
+
+def test_path_and_view_take_a_name_of_any_letter(
+    names_project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(names_project.root)
+    code, out, err = run(capsys, "--root", root, "path", NFD, "o:žalgirio-tinklas")
+    assert code == 0, err
+    assert "from Šiaulių klasteris (o:šiaulių-klasteris)" in out
+    view = tmp_path / "v.html"
+    code, out, err = run(
+        capsys, "--root", root, "view", "--entity", "o:šiaulių-klasteris", "--out", str(view)
+    )
+    assert code == 0, err
+    assert view.is_file()
+
+
+@pytest.mark.parametrize(
+    ("typed", "iri"),
+    [
+        ("o:šiaulių-klasteris", SIAULIAI),
+        ("o:a\\-b\\.c", ORG + "a-b.c"),
+        ("o:a%C5%A1", ORG + "a%C5%A1"),
+        ("id:org/žalgiris", ORG + "žalgiris"),
+        ("o:" + "\U00010000", ORG + "\U00010000"),
+    ],
+)
+def test_a_prefixed_name_is_read_as_sparql_writes_it(typed: str, iri: str) -> None:
+    from clustergraph.project.prefixes import PREFIXES
+    from clustergraph.rdf.terms import parse_iri
+
+    assert parse_iri(typed, PREFIXES).value == iri
+
+
+def test_a_prefixed_name_a_name_cannot_be_is_refused_not_read_as_an_iri() -> None:
+    from clustergraph.errors import InputError
+    from clustergraph.project.prefixes import PREFIXES
+    from clustergraph.rdf.terms import parse_iri
+
+    with pytest.raises(InputError, match="not a prefixed name"):
+        parse_iri("o:a'b", PREFIXES)
+
+
+# ---------------------------------------------------------------------------
+# check: names not in NFC, the project's IRIs joined by owl:sameAs
+# ---------------------------------------------------------------------------
+
+
+def _check(names_project: Project, name: str) -> tuple[list[str], list[list[str]]]:
+    from clustergraph.pipeline.checks import run_checks
+    from clustergraph.pipeline.sync import sync
+    from clustergraph.queries.library import Library
+    from clustergraph.store import open_store
+
+    with open_store("memory:") as store:
+        sync(names_project, store)
+        report = run_checks(store, Library.of(names_project))
+    (found,) = [r for r in report.runs if r.query.name == name]
+    rows = [[t.value if t is not None else "" for t in row] for row in found.result.rows]
+    return list(found.result.variables), rows
+
+
+def test_check_flags_iris_and_names_not_in_nfc_with_file_line_and_nfc(
+    names_project: Project,
+) -> None:
+    variables, rows = _check(names_project, "checks/not-in-nfc")
+    assert variables == ["file", "line", "kind", "written", "nfc"]
+    lines = (NAMES / "checks" / "not-in-nfc.ttl").read_text(encoding="utf-8").splitlines()
+    nfd_iri = next(n for n, line in enumerate(lines, 1) if line.startswith(NFD))
+    nfd_name = next(n for n, line in enumerate(lines, 1) if "Z\u030c" in line)
+    assert rows == [
+        ["data/sources/not-in-nfc.ttl", str(nfd_iri), "IRI",
+         ORG + "s\\u030ciauliu\\u0328-klasteris", "o:šiaulių-klasteris"],
+        ["data/sources/not-in-nfc.ttl", str(nfd_name), "name",
+         "Z\\u030calgirio tinklas", "Žalgirio tinklas"],
+    ]  # fmt: skip
+
+
+def test_check_warns_of_two_project_iris_joined_by_same_as_with_the_fix(
+    names_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    variables, rows = _check(names_project, "checks/same-as-between-project-iris")
+    ((kept, other, file, line, fix),) = rows
+    assert (kept, other, file) == (
+        ORG + "saules-klasteris",
+        ORG + "saules-klasteris-2",
+        "data/sources/same-as-project.ttl",
+    )
+    text = (NAMES / "checks" / "same-as-project.ttl").read_text(encoding="utf-8")
+    assert "owl:sameAs" in text.splitlines()[int(line) - 1]
+    assert "keep o:saules-klasteris" in fix and "skos:altLabel" in fix
+    code, out, err = run(capsys, "--root", str(names_project.root), "check", "--store", "memory:")
+    assert "WARN checks/same-as-between-project-iris" in out
+
+
+def test_two_project_iris_joined_by_same_as_are_one_node(names_project: Project) -> None:
+    from clustergraph.network.projections import GraphIndex, actor_network
+    from clustergraph.pipeline.sync import sync
+    from clustergraph.store import open_store
+
+    with open_store("memory:") as store:
+        sync(names_project, store)
+        index = GraphIndex.from_store(store)
+    assert index.same_as[ORG + "saules-klasteris-2"] == ORG + "saules-klasteris"
+    assert index.resolve("o:saules-klasteris-2") == ORG + "saules-klasteris"
+    graph = actor_network(index)
+    assert ORG + "saules-klasteris" in graph and ORG + "saules-klasteris-2" not in graph
+    assert graph.nodes[ORG + "saules-klasteris"]["label"] == "Saulės klasteris"  # its own name
+    assert ORG + "saules-klasteris" in index.entities()
+    assert ORG + "saules-klasteris-2" not in index.entities()

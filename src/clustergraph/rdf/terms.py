@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import pyoxigraph as ox
 
 from clustergraph.errors import InputError
+from clustergraph.project.prefixes import PN_LOCAL, PN_PREFIX
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -47,7 +48,10 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # RFC 3987 IRI with a scheme; the characters SPARQL's IRIREF forbids are excluded.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
-_PREFIXED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:([A-Za-z0-9_][A-Za-z0-9_./-]*)")
+# Prefixed names as SPARQL and Turtle write them (PN_PREFIX ':' PN_LOCAL), any letter
+# the grammar allows, escapes (\-, %C5) included; '/' is taken unescaped (``id:org/lcn``).
+_PREFIXED = re.compile(f"({PN_PREFIX})?:({PN_LOCAL})?")
+_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
@@ -155,7 +159,7 @@ def text(term: Term | None) -> str:
 
 
 def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
-    """Parse an IRI typed by a user: ``<IRI>``, a bare absolute IRI, or a prefixed name.
+    r"""Parse an IRI typed by a user: ``<IRI>``, a bare absolute IRI, or a prefixed name.
 
     Parameters
     ----------
@@ -182,6 +186,10 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
     Traceback (most recent call last):
     ...
     clustergraph.errors.InputError: unknown prefix 'x' in 'x:y'
+    >>> parse_iri("o:šiaulių-klasteris", {"o": "https://w3id.org/clustergraph/id/org/"}).value
+    'https://w3id.org/clustergraph/id/org/šiaulių-klasteris'
+    >>> parse_iri(r"o:a\-b", {"o": "https://e.org/"}).value
+    'https://e.org/a-b'
     """
     body = text[1:-1] if text.startswith("<") and text.endswith(">") else text
     match = _PREFIXED.fullmatch(body) if body is text else None
@@ -189,7 +197,12 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
         prefix = match.group(1) or ""
         if prefix not in prefixes:
             raise InputError(f"unknown prefix {prefix!r} in {text!r}")
-        body = prefixes[prefix] + match.group(2)
+        body = prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", match.group(2) or "")
+    elif body is text and "://" not in body and body.partition(":")[0] in prefixes:
+        raise InputError(
+            f"not a prefixed name: {text!r} (a name after the prefix holds letters, digits, "
+            "'_', '-', '.' and '/'; write any other character escaped, or the IRI in <...>)"
+        )
     if not _IRI.fullmatch(body):
         raise InputError(f"not an IRI: {text!r}")
     return iri(body)
