@@ -316,3 +316,23 @@ def test_two_project_iris_joined_by_same_as_are_one_node(names_project: Project)
     assert graph.nodes[ORG + "saules-klasteris"]["label"] == "Saulės klasteris"  # its own name
     assert ORG + "saules-klasteris" in index.entities()
     assert ORG + "saules-klasteris-2" not in index.entities()
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+@pytest.mark.parametrize(
+    "typed", ["o:šiauliu-klasteris", "šiauliu-klasteris", f"<{ORG}šiauliu-klasteris>"]
+)
+def test_a_name_beyond_ascii_resolves_in_either_normal_form(typed: str, form: str) -> None:
+    from clustergraph.network.index import GraphIndex
+    from clustergraph.queries.entities import resolve
+    from clustergraph.store import open_store
+
+    iri = ORG + "šiauliu-klasteris"
+    store = open_store("memory:")
+    store.replace_graphs(
+        {"urn:g": f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+         "<http://www.w3.org/ns/org#Organization> .".encode()}
+    )  # fmt: skip
+    text = unicodedata.normalize(form, typed)
+    assert resolve(store, text) == iri
+    assert GraphIndex.from_store(store).resolve(text) == iri

@@ -75,7 +75,7 @@ def resolve(store: Store, text: str, *, prefixes: Mapping[str, str] = PREFIXES) 
     InputError
         If ``text`` is no IRI and no entity has it as its slug, or several do.
     """
-    raw = text.strip()
+    raw = unicodedata.normalize("NFC", text.strip())
     if (
         raw.startswith("<")
         or "://" in raw
