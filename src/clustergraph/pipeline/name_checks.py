@@ -37,7 +37,6 @@ from pathlib import PurePath
 
 import pyoxigraph as ox
 
-from clustergraph.pipeline.checks import WARNING_TAG
 from clustergraph.project.layout import ID_NS, MANIFEST_GRAPH, Project, is_derived_graph
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.queries.library import QueryFile, parse_query_file
@@ -203,7 +202,7 @@ CHECKS: tuple[tuple[str, str, str, tuple[str, ...], Callable[..., SelectResult]]
         "Two of the project's IRIs joined by owl:sameAs (merged into one entity, the "
         "subject's): keep one IRI, make the other's names skos:altLabel of it.",
         "?entity ?other ?file ?line ?fix",
-        ("check", "names", WARNING_TAG),
+        ("check", "names", "warning"),  # clustergraph.pipeline.checks.WARNING_TAG
         same_as_between_project_iris,
     ),
 )
