@@ -408,8 +408,10 @@ def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
         groups = [
             set(g) for g in nx.community.louvain_communities(graph, weight="weight", seed=seed)
         ]
+        # With no edge there is nothing to divide into communities (networkx divides by 0).
+        linked = groups and graph.number_of_edges() > 0
         modularity = (
-            float(nx.community.modularity(graph, groups, weight="weight")) if groups else 0.0
+            float(nx.community.modularity(graph, groups, weight="weight")) if linked else 0.0
         )
         articulation = set(nx.articulation_points(graph))
         bridge_pairs = list(nx.bridges(graph))
