@@ -252,7 +252,29 @@ def parse_bytes(
         raise InputError(f"{shown}: {' '.join(str(exc).split())}") from None
     if not triples:
         raise InputError(f"{shown}: the file holds no triple")
-    written = [lit for triple in triples for lit in literals(triple.object)]
+    check_values([lit for t in triples for lit in literals(t.object)], data, shown)
+    return triples
+
+
+def check_values(written: list[ox.Literal], data: bytes, shown: str) -> None:
+    """Refuse what the store would not give back as written (see the module docstring).
+
+    Parameters
+    ----------
+    written
+        The literals of a file (those inside triple terms too).
+    data
+        The file's bytes, to say where a refused literal is.
+    shown
+        How to name the file.
+
+    Raises
+    ------
+    InputError
+        ``file:line:column:`` and the first literal that is not a value of its datatype,
+        holds a character XML 1.0 cannot carry, or would be respelled, retyped or not
+        computed with by the store, with what to write instead.
+    """
     for value in written:
         if not value.language:
             datatype = value.datatype.value
@@ -278,7 +300,6 @@ def parse_bytes(
             f"{shown}:{line}:{column}: {_quoted(value.value)}^^{short(value.datatype.value)} "
             f"{change}"
         )
-    return triples
 
 
 def _quoted(text: str) -> str:
