@@ -57,7 +57,7 @@ import pyoxigraph as ox
 
 from clustergraph.errors import InputError
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.kept import changes, literals, short, xml_problem
+from clustergraph.rdf.kept import changes, literals, short, xml_problem, xml_problems
 from clustergraph.rdf.lexical import CHECKED, problem
 
 BOM = b"\xef\xbb\xbf"
@@ -281,7 +281,14 @@ def parse_bytes(
         )
     if not triples:
         raise InputError(f"{shown}: the file holds no triple")
-    check_values([lit for t in triples for lit in literals(t.object)], data, shown)
+    written: dict[ox.Literal, None] = {}  # in the order of the file, once each
+    for triple in triples:
+        value = triple.object
+        if isinstance(value, ox.Literal):
+            written[value] = None
+        elif isinstance(value, ox.Triple):  # RDF 1.2: the literals inside too
+            written.update(dict.fromkeys(literals(value)))
+    check_values(list(written), data, shown)
     return triples
 
 
@@ -304,7 +311,9 @@ def check_values(written: list[ox.Literal], data: bytes, shown: str) -> None:
         holds a character XML 1.0 cannot carry, or would be respelled, retyped or not
         computed with by the store, with what to write instead.
     """
-    for value in written:
+    checked = [v for v in written if not v.language and v.datatype.value in CHECKED]
+    forbidden_somewhere = xml_problems(v.value for v in written)
+    for value in checked if not forbidden_somewhere else written:
         if not value.language:
             datatype = value.datatype.value
             if datatype in CHECKED:
