@@ -33,7 +33,7 @@ import pyoxigraph as ox
 import pytest
 
 from clustergraph.cli.main import main
-from clustergraph.project.layout import SOURCE_GRAPHS
+from clustergraph.project.layout import SOURCE_GRAPHS, Project
 from clustergraph.store.base import ResultsFormat, SelectResult
 from clustergraph.store.results import write_results
 from tests.test_hardening import FILES, MANIFEST, one_error_line, run, small_project
@@ -41,6 +41,7 @@ from tests.test_hardening import FILES, MANIFEST, one_error_line, run, small_pro
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RDF12 = FILES / "rdf12" / "annotations.ttl"
+ENTITY12 = FILES / "rdf12" / "about-an-entity.ttl"
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 ALL_QUADS = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 CLI = [sys.executable, "-m", "clustergraph"]
@@ -204,26 +205,37 @@ def test_rdf12_results_read_from_elsewhere_are_written_as_oxigraph_writes_them()
 
 @pytest.mark.slow
 def test_rdf12_the_build_writes_what_can_hold_them_and_says_what_it_left_out(
-    tmp_path: Path,
+    project_copy: Project,
 ) -> None:
-    root = tmp_path / "p"
-    small_project(root, [RDF12])
+    """The repository's data and a source stating RDF 1.2 about one of its entities."""
+    root = project_copy.root
+    shutil.copyfile(ENTITY12, root / "data/sources" / ENTITY12.name)
     done = subprocess.run(
-        [*CLI, "--root", str(root), "build"], capture_output=True, text=True, timeout=300
+        [*CLI, "--root", str(root), "build", "--store", "memory:"],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     assert "JSON-LD and RDF/XML left out: the dataset holds RDF 1.2 triple terms" in done.stdout
     exports = root / "build" / "exports"
-    assert (
-        not (exports / "clustergraph.jsonld").exists()
-        and not (exports / "clustergraph.rdf").exists()
-    )
-    graph = SOURCE_GRAPHS + "annotations"
-    assert _canonical(_parse_export(exports / "clustergraph.nq", graph)) == _canonical(
-        _read(RDF12, graph)
-    )
-    downloads = (root / "build" / "site" / "downloads.html").read_text(encoding="utf-8")
+    assert not (exports / "clustergraph.jsonld").exists()
+    assert not (exports / "clustergraph.rdf").exists()
+    graph = SOURCE_GRAPHS + ENTITY12.stem
+    expected = _canonical(_read(ENTITY12, graph))
+    assert _canonical(_parse_export(exports / "clustergraph.nq", graph)) == expected
+    site = root / "build" / "site"
+    downloads = (site / "downloads.html").read_text(encoding="utf-8")
     assert "clustergraph.nq" in downloads and "clustergraph.jsonld" not in downloads
+    page = (site / "entity/org/ftd-lt.html").read_text(encoding="utf-8")
+    assert "&lt;&lt;( FTD LT cg:coordinatedBy Alytus Business Advisory Center )&gt;&gt;" in page
+    assert "no JSON-LD: it cannot hold this entity's RDF 1.2 statements" in page
+    assert (site / "entity/org/ftd-lt.ttl").is_file()
+    assert not (site / "entity/org/ftd-lt.jsonld").exists()
+    turtle = (site / "entity/org/ftd-lt.ttl").read_bytes()
+    assert any(
+        isinstance(t.object, ox.Triple) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+    )
 
 
 # ---------------------------------------------------------------------------
