@@ -184,6 +184,10 @@ def run_checks(
         from clustergraph.pipeline.findings import Explainer, unexpected_run
 
         runs.extend(CheckRun(*found) for found in curation_checks(store, graphs=graphs))
+        from clustergraph.pipeline.name_checks import name_checks
+
+        found = name_checks(store, graphs=graphs, project=library.project)
+        runs.extend(CheckRun(*run) for run in found)
         runs.append(CheckRun(*unexpected_run(library.project, store)))
         if any(run.result.rows for run in runs):  # where each finding is, what was meant
             explainer = Explainer(library.project, store)

@@ -1340,6 +1340,10 @@ def neutralise_csv(data: bytes) -> bytes:
     import io
 
     text = data.decode("utf-8")
+    # A cell may hold a literal of any length: the csv module's limit (131,072
+    # characters by default, one setting for the whole process) is raised to the file's.
+    if len(text) >= csv.field_size_limit():
+        csv.field_size_limit(len(text) + 1)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     changed = False
     for row in rows:
