@@ -45,7 +45,7 @@ from clustergraph.project.layout import GRAPH_NS, MANIFEST_GRAPH, is_data_graph
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term, has_blank_node
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
-from clustergraph.store.sparql import bind_values
+from clustergraph.store.sparql import bind_values, check_shape
 
 FOLLOW_LIMIT = 100_000
 """Most triples a write may touch (before and after) for the union to follow it."""
@@ -124,6 +124,7 @@ class OxigraphStore:
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         if bindings:
             text = bind_values(text, bindings)
+        check_shape(text)
         try:
             if graphs is None and self.union_current:
                 return self._store.query(text)
@@ -350,6 +351,7 @@ class OxigraphStore:
             self._run_update(text)
 
     def _run_update(self, text: str) -> None:
+        check_shape(text)
         try:
             self._store.update(text)
         except SyntaxError as exc:

@@ -21,11 +21,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from clustergraph.errors import InputError
+from clustergraph.errors import InputError, QueryError
 from clustergraph.rdf.terms import Term, n3
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 """The four forms of a SPARQL query."""
+
+MAX_NESTING = 128
+"""Most brackets (``{``, ``(``, ``[``) a query may have open at once (:func:`check_shape`)."""
+
+MAX_OPERATORS = 1_000
+"""Most operators a query may chain (:func:`check_shape`): ``+ - * / | ^ ! && || =``
+and the like, ``UNION``, ``MINUS`` and ``OPTIONAL``."""
 
 
 def values_clause(bindings: Mapping[str, Term]) -> str:
@@ -45,6 +52,64 @@ _SKIP = re.compile(
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
 )
 _WORD = re.compile(r"[A-Za-z_]+")
+# A name (keyword, prefixed name, number) or a variable: stepped over whole, so a hyphen
+# inside ``ex:a-b`` or ``1e-5`` is not counted as an operator.
+_NAME = re.compile(r"[?$]?[\w][\w.:%-]*", re.UNICODE)
+_OPERATOR = re.compile(r"&&|\|\||!=|<=|>=|\^\^|[-+*/|^!=<>]")
+_OPERATOR_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL"})
+
+
+def check_shape(text: str) -> None:
+    """Refuse a query nested or chained deeper than the engine can evaluate safely.
+
+    Oxigraph parses and evaluates a query by recursion: a query nested about 2,000
+    brackets deep, or chaining about 10,000 operators (``1+1+...``, ``{} UNION {}
+    ...``), overflows its stack and ends the process. Every query the store runs is
+    checked first: at most :data:`MAX_NESTING` brackets open at once and
+    :data:`MAX_OPERATORS` operators in all (the deepest tree either allows stays far
+    from the overflow). Comments, strings and IRIs are stepped over.
+
+    Raises
+    ------
+    QueryError
+        Naming the limit the query passes.
+
+    Examples
+    --------
+    >>> check_shape("SELECT * WHERE { ?s ?p ?o FILTER(?o != 'a(((') }")
+    >>> check_shape("ASK " + "{" * 200 + "}" * 200)
+    Traceback (most recent call last):
+    ...
+    clustergraph.errors.QueryError: the query nests brackets more than 128 deep (the limit)
+    """
+    depth = operators = 0
+    i, end = 0, len(text)
+    while i < end:
+        skip = _SKIP.match(text, i)
+        if skip is not None:
+            i = skip.end()
+            continue
+        name = _NAME.match(text, i)
+        if name is not None:
+            if name.group().upper() in _OPERATOR_WORDS:
+                operators += 1
+            i = name.end()
+        elif (operator := _OPERATOR.match(text, i)) is not None:
+            operators += 1
+            i = operator.end()
+        else:
+            char = text[i]
+            if char in "{([":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise QueryError(
+                        f"the query nests brackets more than {MAX_NESTING} deep (the limit)"
+                    )
+            elif char in "})]":
+                depth -= 1
+            i += 1
+        if operators > MAX_OPERATORS:
+            raise QueryError(f"the query chains more than {MAX_OPERATORS:,} operators (the limit)")
 
 
 def query_form(text: str) -> str:
