@@ -70,16 +70,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 from clustergraph.pipeline.curation_checks import (  # what the check counts as alike
-    _NUMBER,
     _SHORTEST,
     _SHORTEST_ALIAS,
     NEAR,
     NEAR_EDITS,
 )
-from clustergraph.queries.reconcile import search_key
+from clustergraph.queries.names import compare_key, markers, same_keys
 
 __all__ = [
     "GENERATOR_VERSION",
@@ -92,7 +90,7 @@ __all__ = [
     "sources_digest",
 ]
 
-GENERATOR_VERSION = f"3 (near {NEAR:g}, {NEAR_EDITS} edits)"
+GENERATOR_VERSION = f"4 (near {NEAR:g}, {NEAR_EDITS} edits, compare keys)"
 """Changes whenever the same seed would write different files (cache key), as it does when
 the thresholds of the check for probable duplicates change (see :class:`Names`)."""
 
@@ -473,9 +471,11 @@ class Names:
     """The names given so far, compared as ``checks/probable-duplicates`` compares them.
 
     The check (:mod:`clustergraph.pipeline.curation_checks`) pairs two entities of one
-    kind when a name of each, as a search key, starts with the same word, holds the same
-    numbers, scores at least ``NEAR`` (rapidfuzz ``ratio``) and is at most ``NEAR_EDITS``
-    edits from the other (keys shorter than ``_SHORTEST``, aliases shorter than
+    kind when a name of each, as a compare key (:func:`clustergraph.queries.names.compare_key`),
+    starts with the same word, holds the same numbers and ordinals, scores at least ``NEAR``
+    (rapidfuzz ``ratio``) and is the same name by
+    :func:`~clustergraph.queries.names.same_keys` (keys shorter than ``_SHORTEST``, aliases
+    shorter than
     ``_SHORTEST_ALIAS``, left out), unless the two are said to be ``cg:distinctFrom``.
     The generator asks before it gives a name: a made-up name that looks like one given
     before is drawn again, and what still looks like an earlier name (a namesake, or a
@@ -513,14 +513,14 @@ class Names:
         for text, preferred in names:
             key = self._keys.get(text)
             if key is None:
-                key = self._keys[text] = search_key(text)
+                key = self._keys[text] = compare_key(text)
             if len(key) >= _SHORTEST and (preferred or len(key) >= _SHORTEST_ALIAS):
                 keys.append(key)
         return list(dict.fromkeys(keys))
 
     @staticmethod
     def _block(kind: str, key: str) -> tuple[str, str, tuple[str, ...]]:
-        return kind, key.split(" ", 1)[0], tuple(_NUMBER.findall(key))
+        return kind, key.split(" ", 1)[0], markers(key)
 
     def _others(self, kind: str, key: str) -> list[str]:
         """Return the keys recorded, ``key`` left out, that the check pairs with ``key``."""
@@ -539,10 +539,10 @@ class Names:
             least = abs(length - size) or 2
             if not bucket or least * 100 > (100 - NEAR) * (size + length):
                 continue
-            for other, _score, _i in process.extract(
+            for other, score, _i in process.extract(
                 key, bucket, scorer=fuzz.ratio, score_cutoff=NEAR, limit=None
             ):
-                if other != key and Levenshtein.distance(key, other) <= NEAR_EDITS:
+                if other != key and same_keys(key, other, ratio=score):
                     found.append(other)
         self._scanned[(kind, key)] = found
         return found

@@ -1,5 +1,12 @@
 """Shared fixtures: the repository's project, its store, and throw-away copies.
 
+Tests about the five articles assert their facts, never totals of whatever
+``data/sources/`` holds: the query library's expected answers
+(``tests/queries/expected.toml``) are snapshots of a store of the five articles alone
+(``seed_store``, the sources its ``[articles]`` table names), so a sixth article leaves them
+as they are; other tests read the whole project (``store``) and look for the facts they
+need among whatever else is there.
+
 Markers (see ``pyproject.toml``): ``slow`` (more than a few seconds), ``browser``
 (headless Chromium), ``store`` (a real triple store server). ``pytest -m "not slow and
 not browser and not store"`` is the fast subset.
@@ -9,6 +16,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +52,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     from tests.support.snapshot import regenerate
 
-    with open_store("memory:") as fresh:
-        sync(Project(REPO), fresh)
-        text, diff = regenerate(EXPECTED, fresh, Library.of(Project(REPO)))
+    with tempfile.TemporaryDirectory() as root, open_store("memory:") as fresh:
+        seeds = seed_project_at(Path(root))
+        sync(seeds, fresh)
+        text, diff = regenerate(EXPECTED, fresh, Library.of(seeds))
     EXPECTED.write_text(text, encoding="utf-8")
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     message = diff or "tests/queries/expected.toml: no answer changed\n"
@@ -53,6 +63,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter.write(message)
     else:
         print(message)
+
+
+def seed_stems() -> list[str]:
+    """Return the stems of the five articles' source files, as ``expected.toml`` lists them."""
+    manifest = tomllib.loads(EXPECTED.read_text(encoding="utf-8"))
+    stems: list[str] = manifest["articles"]["sources"]
+    return stems
+
+
+def seed_project_at(root: Path) -> Project:
+    """Copy the repository's ontology, vocabularies, queries and the five articles to ``root``."""
+    for name in ("ontology", "data/vocab", "queries"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "data" / "sources").mkdir(parents=True)
+    for stem in seed_stems():
+        path = REPO / "data" / "sources" / f"{stem}.ttl"
+        shutil.copyfile(path, root / "data" / "sources" / path.name)
+    return Project(root)
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +94,20 @@ def store(project: Project) -> Iterator[Store]:
     """Return an in-memory store of the repository's stated and derived facts (read only)."""
     with open_store("memory:") as opened:
         sync(project, opened)
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def seed_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Return a project of the five articles alone (whatever else ``data/sources/`` holds)."""
+    return seed_project_at(tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_project: Project) -> Iterator[Store]:
+    """Return an in-memory store of the five articles' stated and derived facts (read only)."""
+    with open_store("memory:") as opened:
+        sync(seed_project, opened)
         yield opened
 
 
@@ -85,13 +127,13 @@ def library(project: Project) -> Library:
 
 
 @pytest.fixture(scope="session")
-def answer(store: Store, library: Library) -> Callable[[str], Result]:
-    """``answer(name)``: a library query's answer with its defaults, run once."""
+def answer(seed_store: Store, library: Library) -> Callable[[str], Result]:
+    """``answer(name)``: a library query's answer on the five articles, run once."""
     cache: dict[str, Result] = {}
 
     def get(name: str) -> Result:
         if name not in cache:
-            cache[name] = run(store, library.get(name))
+            cache[name] = run(seed_store, library.get(name))
         return cache[name]
 
     return get

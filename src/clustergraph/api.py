@@ -420,16 +420,27 @@ class KnowledgeGraph:
         return export(self.store, RdfFormat(fmt), out=out)
 
     def build(
-        self, out: Path | str | None = None, *, quiet: bool = True, memory_copy: bool = True
+        self,
+        out: Path | str | None = None,
+        *,
+        quiet: bool = True,
+        memory_copy: bool = True,
+        strict: bool = False,
     ) -> BuildReport:
         """Run the main job on this store: queries, analysis, exports, views, site.
 
-        ``memory_copy=False`` reads a store on disk where it is in every stage (see
+        ``memory_copy=False`` reads a store on disk where it is in every stage;
+        ``strict=True`` stops on probable duplicates too (see
         :func:`clustergraph.build.build`).
         """
         from clustergraph.build import build
 
         target = Path(out) if out is not None else None
         return build(
-            self.project, out=target, quiet=quiet, store=self.store, memory_copy=memory_copy
+            self.project,
+            out=target,
+            quiet=quiet,
+            store=self.store,
+            memory_copy=memory_copy,
+            strict=strict,
         )

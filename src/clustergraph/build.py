@@ -12,7 +12,9 @@ derive      derive the shortcut facts, one derived graph per stated graph
 copy        copy a store on disk into memory for the stages that only read it, when
             it is worth it and fits (:data:`COPY_FLOOR`, :data:`MEMORY_SHARE`;
             ``memory_copy=False`` never copies)
-check       run the checks of ``queries/checks/``; stop if one returns rows
+check       run the checks of ``queries/checks/``; stop if one returns rows (probable
+            duplicates are reported and listed on the site's ``curation.html``, and the
+            build goes on, unless ``strict=True``)
 queries     run every query of the library with its defaults, over the stated and
             derived facts; write each result to ``queries/``
 analyse     measure the actor network; write ``analysis/``
@@ -95,6 +97,8 @@ class _State:
     views: int = 0
     earlier: Path | None = None  # the previous build's site, whose unchanged files are reused
     memory_copy: bool = True  # whether the copy stage may copy the store into memory
+    strict: bool = False  # whether probable duplicates stop the build
+    notes: list[str] = field(default_factory=list)  # printed after the stage's line
 
 
 @dataclass(frozen=True)
@@ -250,19 +254,35 @@ def _check(state: _State) -> str:
     from clustergraph.render.site import QueryRun
 
     report = run_checks(state.store, Library.of(state.project))
-    if report.failed:
+    review = [r for r in report.failed if r.query.name in REVIEWED_CHECKS and not state.strict]
+    stopping = [r for r in report.failed if r not in review]
+    if stopping:
         raise DataError(
-            f"{len(report.failed)} of {len(report.runs)} checks returned rows",
-            report=report.format(failures_only=True),
+            f"{len(stopping)} of {len(report.runs)} checks returned rows",
+            report="\n".join(r.format() for r in stopping),
         )
     runs = [QueryRun(r.query, r.result, r.seconds) for r in report.runs]
     state.runs.extend(_write_results(state, runs))
+    said = []
+    for found in review:
+        count = len(found.result.rows)
+        said.append(f"{found.query.name}: {count} row{'' if count == 1 else 's'}")
+        state.notes.append(
+            f"REVIEW {found.format().removeprefix('FAIL ')}\n(listed on site/curation.html; "
+            "check and build --strict stop on them)"
+        )
     warned = report.warned
     if warned:
-        rows = sum(len(r.result.rows) for r in warned)
-        names = ", ".join(r.query.name for r in warned)
-        return f"{report.summary()} ({names}: {rows} rows to review in queries/)"
+        said.extend(f"{r.query.name}: {len(r.result.rows)} rows" for r in warned)
+    passed = len(report.runs) - len(report.failed)
+    if said:
+        return f"{passed} of {len(report.runs)} checks return no rows ({'; '.join(said)} to review)"
     return f"{len(report.runs)} of {len(report.runs)} checks return no rows"
+
+
+REVIEWED_CHECKS = frozenset({"checks/probable-duplicates"})
+"""Checks whose rows the build reports and goes on (``strict=True`` stops on them, as
+``clustergraph check`` always does): a heuristic's finds a curator reviews."""
 
 
 def _queries(state: _State) -> str:
@@ -337,11 +357,15 @@ def _analyse(state: _State) -> str:
 
 
 def _export(state: _State) -> str:
-    from clustergraph.pipeline.publish import export_all
+    from clustergraph.pipeline.publish import export_all, left_out
 
     state.exports = export_all(state.store, state.staging / "exports")
     size = sum(p.stat().st_size for p in (state.staging / "exports").iterdir())
-    return f"{len(state.exports)} RDF formats, void.ttl and context.jsonld ({size / 1e6:.1f} MB)"
+    missing = left_out(state.exports)
+    return (
+        f"{len(state.exports)} RDF formats, void.ttl and context.jsonld ({size / 1e6:.1f} MB)"
+        + (f"; {missing}" if missing else "")
+    )
 
 
 def _site_inputs(state: _State) -> SiteInputs:
@@ -436,6 +460,7 @@ def build(
     stages: Sequence[Stage] = STAGES,
     store: Store | str | None = None,
     memory_copy: bool = True,
+    strict: bool = False,
 ) -> BuildReport:
     """Build ``out`` (default ``<root>/build``) from ``project``: see the module docstring.
 
@@ -458,6 +483,9 @@ def build(
         Let the ``copy`` stage read a store on disk of :data:`COPY_FLOOR` bytes or more
         into memory when the copy fits (:data:`MEMORY_SHARE` of :func:`_memory_limit`);
         ``False`` reads it on disk.
+    strict
+        Stop on probable duplicates too (:data:`REVIEWED_CHECKS`); by default they are
+        reported, listed on the site's curation page, and the build goes on.
 
     Returns
     -------
@@ -505,6 +533,7 @@ def build(
             remote=remote,
             earlier=earlier if (earlier / KEYS_FILE).is_file() else None,
             memory_copy=memory_copy,
+            strict=strict,
         )
         for number, stage in enumerate(stages, 1):
             begun = time.perf_counter()
@@ -526,6 +555,9 @@ def build(
                     file=write,
                     flush=True,
                 )
+                for note in state.notes:
+                    print(note, file=write, flush=True)
+            state.notes.clear()
         replace_directory(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 Usage::
 
-    clustergraph build [--out DIR] [--quiet] [--store SPEC]
+    clustergraph build [--out DIR] [--quiet] [--strict] [--store SPEC]
 
 With ``--store URL`` the build reads a remote store as it is (no local data files are
 needed, and nothing is written to the store): the queries, the analysis, the exports, the
@@ -46,6 +46,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "a copy in memory of a store of 16 MB or more on disk, when the copy takes at most a "
         "quarter of the memory)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop on probable duplicates too (default: report them, list them on the "
+        "site's curation page, and go on; `check` always fails on them)",
+    )
     add_store_options(parser, read=False)
 
 
@@ -74,6 +80,7 @@ def run(context: Context) -> int:
             quiet=args.quiet,
             store=store,
             memory_copy=args.memory_copy,
+            strict=args.strict,
         )
     except DataError as exc:
         print(exc.report)

@@ -25,14 +25,18 @@ clustergraph ...
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import io
 import os
 import signal
 import sys
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from clustergraph import __version__
 from clustergraph.errors import ClusterGraphError, DataError, ExitCode
@@ -56,7 +60,8 @@ exit codes (every command):
        rows; build: either), or path: the two entities are not connected
   2    input or usage error: a malformed file (FILE:LINE:COLUMN: message) or query,
        an unknown query, entity or parameter, a store that cannot be reached or
-       answers an error, a failed push or build stage (nothing half-written is left)
+       answers an error, a failed push or build stage (nothing half-written is left),
+       standard output that cannot be written (a full disk, a closed descriptor)
   130  interrupted (Ctrl-C)
   141  the reader of standard output went away (| head): quietly, as SIGPIPE would
   143  terminated (SIGTERM)
@@ -95,7 +100,10 @@ def _run(args: argparse.Namespace) -> int:
                 return int(group.run(context))
         raise AssertionError(f"no handler for {args.command}")  # pragma: no cover
     finally:
-        context.close()
+        from clustergraph.store import interruptible
+
+        if not interruptible.abandoned():  # else the store is still being read
+            context.close()
 
 
 DEBUG_ENV = "CLUSTERGRAPH_DEBUG"
@@ -146,14 +154,93 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         An :class:`~clustergraph.errors.ExitCode`.
     """
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    try:
+    from clustergraph.store import interruptible
+
+    if threading.current_thread() is not threading.main_thread():
         return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        with _whole_writes(), interruptible.enabled():
+            code = _main(argv)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous)
+    if interruptible.abandoned():
+        # Native work is still running in a thread nothing can stop: what it was doing
+        # is cleaned up, so leave without waiting for it.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    return code
+
+
+class _WholeWriter(io.RawIOBase):
+    """Standard output that writes all it is given or raises: never a short write.
+
+    Python's buffered writer hands a large write to the system once and reports how much
+    was taken: on a full disk, part of it, with no error (a redirected export cut short
+    with exit 0). Here a short write is followed by the rest, so that a full disk raises.
+    A closed standard output (``>&-``) raises on the first write.
+    """
+
+    def __init__(self, fd: int | None) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        if self._fd is None:
+            raise OSError(errno.EBADF, "standard output is closed")
+        return self._fd
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        written = 0
+        while written < len(view):
+            try:
+                if self._fd is None:
+                    raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+                step = os.write(self._fd, view[written:])
+            except OSError as exc:
+                # Named, for the one line; a reader that went away stays BrokenPipeError.
+                raise type(exc)(exc.errno, exc.strerror, "standard output") from None
+            if step == 0:
+                raise OSError(errno.EIO, "nothing could be written", "standard output")
+            written += step
+        return written
+
+
+@contextlib.contextmanager
+def _whole_writes() -> Iterator[None]:
+    """Write standard output through :class:`_WholeWriter` (when it is the process's own)."""
+    out = sys.stdout
+    if out is not None and out is not sys.__stdout__:
+        yield  # captured or replaced by the caller: theirs to check
+        return
+    fd: int | None = None
+    if out is not None:
+        try:
+            fd = out.fileno()
+            out.flush()
+        except (OSError, ValueError):
+            fd = None
+    wrapped = io.TextIOWrapper(
+        io.BufferedWriter(_WholeWriter(fd)),
+        encoding=getattr(out, "encoding", None) or "utf-8",
+        errors=getattr(out, "errors", None) or "strict",
+        line_buffering=bool(getattr(out, "line_buffering", False)),
+    )
+    sys.stdout = wrapped
+    try:
+        yield
+    finally:
+        sys.stdout = out
+        with contextlib.suppress(Exception):
+            wrapped.flush()  # what is left after an error: the error was said already
+        with contextlib.suppress(Exception):
+            wrapped.detach().detach()  # the file descriptor stays open
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -164,7 +251,9 @@ def _main(argv: Sequence[str] | None) -> int:
             if exc.code is None:
                 return ExitCode.OK
             return exc.code if isinstance(exc.code, int) else ExitCode.ERROR
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a write that fails is an error, not a silent success
+        return code
     except DataError as exc:
         print(exc.report)
         _say(str(exc))

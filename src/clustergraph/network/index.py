@@ -76,6 +76,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -737,7 +738,7 @@ class GraphIndex:
         ...
         clustergraph.errors.InputError: unknown entity 'lnc' (did you mean o:lcn?)
         """
-        raw = text.strip()
+        raw = unicodedata.normalize("NFC", text.strip())
         candidates: list[str] = []
         if raw.startswith("<") and raw.endswith(">"):
             candidates.append(raw[1:-1])

@@ -5,11 +5,13 @@ SPARQL cannot compare names as people read them, so two checks of
 
 ``checks/probable-duplicates``
     Two entities of the same kind (``org``, ``person``, ``project``, ...) with different
-    IRIs whose names, normalised (:func:`clustergraph.queries.reconcile.search_key`), are
-    equal or nearly so (rapidfuzz ``ratio`` of at least :data:`NEAR` and at most
-    :data:`NEAR_EDITS` characters apart; acronyms and short aliases left out) and hold the
-    same numbers (``Forum 2019`` and ``Forum 2020`` are two editions), with the sources
-    describing each. IRIs joined by ``owl:sameAs`` are one entity; a curator who knows
+    IRIs whose names are the same name by :func:`clustergraph.queries.names.same_name`
+    (compare keys equal, or in another word order, or near: rapidfuzz ``ratio`` at least
+    :data:`NEAR` and at most :data:`NEAR_EDITS` characters apart; ``&`` and ``and`` and
+    legal forms aside; the same numbers and ordinals, ``Forum 2019`` and ``Forum 2020``
+    or ``I-asis`` and ``II-asis`` being two things; a post is not its office,
+    ``Prezidentas`` and ``Prezidentūra``), acronyms and short aliases left out, with the
+    sources describing each. IRIs joined by ``owl:sameAs`` are one entity; a curator who knows
     two look-alikes are different things says so with ``cg:distinctFrom`` (or
     ``owl:differentFrom``) and a ``skos:editorialNote``, and the pair is no longer
     reported.
@@ -35,7 +37,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 import time
 import unicodedata
 from collections import defaultdict
@@ -48,22 +49,23 @@ from clustergraph.project.layout import MANIFEST_GRAPH, is_derived_graph
 from clustergraph.project.namespace import CG
 from clustergraph.project.vocab import OWL, SKOS
 from clustergraph.queries.library import QueryFile, parse_query_file
+from clustergraph.queries.names import NEAR, NEAR_EDITS, compare_key, same_keys
 from clustergraph.queries.reconcile import NAME_PROPERTIES, Matcher
 from clustergraph.store.base import SelectResult, Store
 
-__all__ = ["DUPLICATE_KINDS", "NEAR", "curation_checks", "names_not_in_nfc", "probable_duplicates"]
-
-NEAR = 92.0
-"""Names whose keys score at least this (rapidfuzz ``ratio``, 0-100) are near-same..."""
-
-NEAR_EDITS = 3
-"""... and differ by at most this many characters (a typo, a plural, an apostrophe)."""
+__all__ = [
+    "DUPLICATE_KINDS",
+    "NEAR",
+    "NEAR_EDITS",
+    "curation_checks",
+    "names_not_in_nfc",
+    "probable_duplicates",
+]
 
 DUPLICATE_KINDS = frozenset({"org", "person", "project", "programme", "event", "document", "place"})
 """Kinds of entity checked for duplicates (memberships, posts and awards are named after
 what they join, so theirs follow)."""
 
-_NUMBER = re.compile(r"[0-9]+")
 _SHORTEST = 4  # keys shorter than this (acronyms such as "ACC") are weak evidence: left out
 _SHORTEST_ALIAS = 8  # so are aliases shorter than this ("ACEC", "LAuGEA")
 
@@ -99,38 +101,48 @@ def probable_duplicates(
     ``otherSources`` (the source graphs describing each, by stem).
     """
     from rapidfuzz import fuzz, process
-    from rapidfuzz.distance import Levenshtein
 
     matcher = matcher or Matcher.from_store(store, graphs=_stated(store, graphs))
     distinct = _distinct_pairs(store, graphs)
-    # Block by kind and first word: look-alikes share both.
+    # Block by kind and first word, and by kind and the words in any order: look-alikes
+    # share one or the other.
     blocks: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    shuffled: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
     preferred = {
         (entity, text)
         for entity, names in matcher.names.items()
         for prop, text in names
         if prop != SKOS.altLabel
     }
+    compared: dict[str, str] = {}
     for key, entity, name in matcher.keys():
         kind = matcher.kind(entity)
         if len(key) < _SHORTEST_ALIAS and (entity, name) not in preferred:
             continue  # a short alias (an acronym) two things share is weak evidence
         if kind in DUPLICATE_KINDS:
-            blocks[(kind, key.split(" ", 1)[0])].append((key, entity, name))
+            near = compared.get(name)
+            if near is None:
+                near = compared[name] = compare_key(name)
+            if not near:
+                continue
+            blocks[(kind, near.split(" ", 1)[0])].append((near, entity, name))
+            shuffled[(kind, " ".join(sorted(near.split())))].append((near, entity, name))
     found: dict[frozenset[str], tuple[float, str, str, str, str]] = {}
 
     def consider(a: tuple[str, str, str], b: tuple[str, str, str], score: float) -> None:
         pair = frozenset((a[1], b[1]))
         if a[1] == b[1] or pair in distinct:
             return
-        if _NUMBER.findall(a[0]) != _NUMBER.findall(b[0]):
-            return  # editions and years: "Forum 2019" and "Forum 2020" are two events
-        if Levenshtein.distance(a[0], b[0]) > NEAR_EDITS:
-            return  # long names alike but for a word are different things
+        if not same_keys(a[0], b[0], ratio=score):
+            return  # other numbers or ordinals, a post and its office, too many edits
         first, second = sorted((a, b), key=lambda r: r[1])
         if score > found.get(pair, (-1.0,))[0]:
             found[pair] = (score, first[1], second[1], first[2], second[2])
 
+    for rows in shuffled.values():
+        for x, row in enumerate(rows):
+            for other in rows[x + 1 :]:
+                consider(row, other, 100.0)
     for rows in blocks.values():
         if len(rows) < 2:
             continue

@@ -957,6 +957,7 @@ def _copy(
     store: Store, mem: ox.Store, text: str, graphs: Sequence[str], *, into: str | None = None
 ) -> None:
     """Add the triples a CONSTRUCT query of ``store`` gives to ``mem`` (blank nodes kept)."""
+    from clustergraph.store import interruptible
     from clustergraph.store.base import GraphResult
     from clustergraph.store.oxigraph import OxigraphStore
 
@@ -965,9 +966,13 @@ def _copy(
     )
     if isinstance(store, OxigraphStore):
         names = [ox.NamedNode(g) for g in graphs]
-        answer = store.native.query(text, default_graph=names, named_graphs=names)  # type: ignore[arg-type]
-        assert isinstance(answer, ox.QueryTriples)
-        data = answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+        def construct() -> bytes:
+            answer = store.native.query(text, default_graph=names, named_graphs=names)  # type: ignore[arg-type]
+            assert isinstance(answer, ox.QueryTriples)
+            return answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+        data = interruptible.call(construct)  # Ctrl-C can stop a long one
         quads = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         if into is None:
             mem.bulk_extend(quads)

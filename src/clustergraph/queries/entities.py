@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from clustergraph.errors import InputError
@@ -34,7 +35,7 @@ from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.rdf.terms import n3, parse_iri
 from clustergraph.store.base import SelectResult, Store
 
-_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_SLUG = re.compile(r"[^\W_][\w.-]*")
 
 
 def entities(store: Store) -> list[str]:
@@ -74,7 +75,7 @@ def resolve(store: Store, text: str, *, prefixes: Mapping[str, str] = PREFIXES) 
     InputError
         If ``text`` is no IRI and no entity has it as its slug, or several do.
     """
-    raw = text.strip()
+    raw = unicodedata.normalize("NFC", text.strip())
     if (
         raw.startswith("<")
         or "://" in raw

@@ -19,9 +19,17 @@ never a candidate of its own: the project's IRI is the canonical one.
 on the normalised keys with :func:`score`, the mean of rapidfuzz's ``WRatio`` (which
 forgives a partial name) and ``token_set_ratio`` (which asks the words typed to be words
 of the name), 0 to 100, 100 only when the keys are equal; it keeps the best name per
-entity. A candidate is a *match* when its key
-equals the text's, or when it scores at least :data:`MATCH_SCORE` and no other comes
-within ten points.
+entity. The score ranks; it does not decide. A candidate is a *match* (the one meant,
+clearly best) when one of its names is the same name as the text by the rule the
+duplicate check applies (:func:`clustergraph.queries.names.same_name`: equal or near
+compare keys, ``&``/``and`` and legal forms aside, with the same numbers and ordinals
+and no post-for-office swap), or, for a person, when the text is the family name (the
+last word of a full name, four letters or more), **and no other entity's name is** —
+where one entity's name has the very words typed and the others' are only near (``Lithuanian
+Clusters Association`` and an alias ``Lithuanian Cluster Association``), the first is
+the match.
+``Vilnius`` scores 95 against ``Vilnius Film Cluster`` (every word typed is a word of
+the name) but is not its name: no match.
 
 **Slugs.** :func:`slugify` makes the last segment of an entity's IRI from a name: the
 normalised key with spaces as hyphens (``UAB Termosnaigė ir ko`` gives
@@ -57,7 +65,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -71,11 +78,11 @@ from clustergraph.project.layout import (
 )
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, RDFS, ROV, SCHEMA, SKOS
+from clustergraph.queries.names import LEGAL_FORMS, compare_key, same_keys, search_key
 from clustergraph.store.base import SelectResult, Store
 
 __all__ = [
     "KINDS",
-    "MATCH_SCORE",
     "NAME_PROPERTIES",
     "Candidate",
     "Matcher",
@@ -94,8 +101,6 @@ NAME_PROPERTIES: tuple[str, ...] = (
 )
 """Literal properties that name an entity, the preferred first (the last are aliases)."""
 
-MATCH_SCORE = 95.0
-"""A candidate scoring this much, with no other within ten points, is a match."""
 
 KINDS: Mapping[str, str] = {
     "org": "organisation",
@@ -113,19 +118,6 @@ KINDS: Mapping[str, str] = {
 }
 """Kinds of entity (the segment of the IRI after ``id/``) a search may be narrowed to."""
 
-# Letters NFKD leaves whole.
-_UNDECOMPOSED = str.maketrans(
-    {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "ı": "i",
-     "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "ð": "d", "ß": "ss"}
-)  # fmt: skip
-_NOT_WORD = re.compile(r"[\W_]+")
-
-LEGAL_FORMS: frozenset[str] = frozenset(
-    {"uab", "ab", "mb", "vsi", "ii", "kub", "tub", "ltd", "gmbh", "sa", "sia", "as", "oy",
-     "plc", "llc", "inc", "bv", "nv", "srl", "spa", "sp z o o"}
-)  # fmt: skip
-"""Legal forms (as search keys) that :func:`slugify` drops from organisations' names."""
-
 # Kinds left out of a search unless asked for: facts about entities, and the nodes named
 # after what they join (a membership, a post, an award), which would crowd out their
 # organisation.
@@ -140,21 +132,6 @@ _ORG_CLASSES = frozenset(
      ORG.OrganizationalCollaboration, ROV.RegisteredOrganization, SCHEMA.Organization,
      FOAF.Organization}
 )  # fmt: skip
-
-
-def search_key(text: str) -> str:
-    """Return ``text`` as compared when searching: no accents, case folded, words spaced.
-
-    Examples
-    --------
-    >>> search_key("  Lithuanian  Clusters' Association ")
-    'lithuanian clusters association'
-    >>> search_key("Łódź  ŠIAULIAI")
-    'lodz siauliai'
-    """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_WORD.sub(" ", bare.casefold().translate(_UNDECOMPOSED)).strip()
 
 
 def slugify(name: str, *, drop_legal_form: bool = False) -> str:
@@ -412,6 +389,8 @@ class Matcher:
             or (kind is None and kind_of(r[1], self.types[r[1]]) not in _NOT_CANDIDATES)
         ]
         best: dict[str, tuple[float, float, str]] = {}
+        same: dict[str, int] = {}  # entity: 2 its name is the text's, 1 nearly (rule of names)
+        wanted = compare_key(text)
         choices = [r[0] for r in rows]
         # score() for every name at once, in rapidfuzz's compiled code
         wratio = process.cdist([key], choices, scorer=fuzz.WRatio, workers=1)[0] if rows else []
@@ -424,6 +403,10 @@ class Matcher:
                 continue
             choice, entity, name = rows[index]
             found_score = 100.0 if choice == key else round(min(float(found_score), 99.0), 1)
+            if same.get(entity, 0) < 2:
+                level = self._same(wanted, name, entity)
+                if level > same.get(entity, 0):
+                    same[entity] = level
             # Ties broken by the plain ratio: the name closest in length wins.
             found = (found_score, fuzz.ratio(key, choice), name)
             if found[:2] > best.get(entity, (-1.0, -1.0, ""))[:2]:
@@ -431,13 +414,11 @@ class Matcher:
         ranked = sorted(
             best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], self.name(kv[0]), kv[0])
         )
+        top = max(same.values(), default=0)
+        chosen = [e for e, level in same.items() if level == top]
+        meant = chosen[0] if len(chosen) == 1 else None
         candidates = []
-        for position, (entity, (best_score, _ratio, name)) in enumerate(ranked[:limit]):
-            runner_up = ranked[position + 1][1][0] if position + 1 < len(ranked) else 0.0
-            is_match = position == 0 and (
-                (best_score == 100.0 and runner_up < 100.0)
-                or (best_score >= MATCH_SCORE and best_score - runner_up >= 10)
-            )
+        for entity, (best_score, _ratio, name) in ranked[:limit]:
             candidates.append(
                 Candidate(
                     entity,
@@ -446,10 +427,28 @@ class Matcher:
                     name,
                     self.kind(entity),
                     tuple(sorted(self.types.get(entity, ()))),
-                    is_match,
+                    entity == meant,
                 )
             )
         return candidates
+
+    def _same(self, wanted: str, name: str, entity: str) -> int:
+        """Whether ``name`` of ``entity`` is the name typed (``wanted``, a compare key).
+
+        2: the same words (in any order), 1: the same name nearly, or a person's family
+        name alone (the last word of the full name), 0: not the same name.
+        """
+        key = compare_key(name)
+        if not same_keys(wanted, key):
+            words = key.split()
+            return int(
+                self.kind(entity) == "person"
+                and len(words) > 1
+                and " " not in wanted
+                and len(wanted) >= 4
+                and words[-1] == wanted
+            )
+        return 2 if sorted(wanted.split()) == sorted(key.split()) else 1
 
     def mentioned_in(self, text: str, *, shortest: int = 3) -> list[tuple[str, str]]:
         """Return ``(entity, name)`` for every entity a name of which occurs in ``text``.

@@ -47,7 +47,7 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # RFC 3987 IRI with a scheme; the characters SPARQL's IRIREF forbids are excluded.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
-_PREFIXED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:([A-Za-z0-9_][A-Za-z0-9_./-]*)")
+_PREFIXED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:(\w[\w./-]*)")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 

@@ -220,6 +220,15 @@ _GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 _OTHER_GROUP = ("other", "Other links")
 
+_PART_CLASSES = (
+    CG.Figure,
+    CG.Comparator,
+    ORG.Membership,
+    ORG.Post,
+    CG.ExcellenceLabelAward,
+)
+"""Classes of the records that hold a fact together (see :meth:`Catalogue.tier`)."""
+
 # Mediators: a link to one of these also shows what the mediator says besides.
 _MEDIATOR_GROUPS = frozenset(
     {"posts", "memberships", "labels", "projects", "programmes", "agreements", "events"}
@@ -705,6 +714,89 @@ class Catalogue:
         """Return the most specific class of ``iri``."""
         return self.index.primary_class(iri, self.types.get(iri, ()))
 
+    def tier(self, iri: str) -> int:
+        r"""Return how early search lists ``iri``: what analysts ask for first.
+
+        0 organisations (their units aside) and people; 1 the other things (projects,
+        events, documents, articles, units, places); 2 terms of the vocabularies; 3
+        the records that are parts of a fact (figures, time instants and intervals,
+        memberships, posts, label awards), which come after what they describe.
+
+        Examples
+        --------
+        >>> from clustergraph.store import open_store
+        >>> store = open_store("memory:")
+        >>> store.replace_graphs({"https://w3id.org/clustergraph/graph/source/x": (
+        ...     f"<urn:a> <{RDF.type}> <{FOAF.Person}> .\n"
+        ...     f"<urn:f> <{RDF.type}> <{CG.Figure}> .").encode()})
+        >>> c = Catalogue.from_store(store, GraphIndex.from_store(store))
+        >>> c.tier("urn:a"), c.tier("urn:f")
+        (0, 3)
+        """
+        if self.is_part_of_fact(iri):
+            return 3
+        if self.is_a(iri, FOAF.Person) or (
+            self.is_a(iri, ORG.Organization) and not self.is_a(iri, ORG.OrganizationalUnit)
+        ):
+            return 0
+        if self.is_a(iri, SKOS.Concept) or self.is_a(iri, SKOS.ConceptScheme):
+            return 2
+        return 1
+
+    def is_part_of_fact(self, iri: str) -> bool:
+        """Whether ``iri`` is a node that holds a fact together rather than a thing.
+
+        Figures, comparators, time instants and intervals, memberships, posts and
+        excellence label awards: each is shown on the pages of what it links.
+        """
+        return self.is_time(iri) or any(self.is_a(iri, cls) for cls in _PART_CLASSES)
+
+    def title(self, iri: str) -> str:
+        """Return what a record is about, for a heading or a search result.
+
+        An entity with a name is its name. A record that is part of a fact and has no
+        name of its own is told by what it describes: a figure as ``<owner>: <measure>,
+        <date>``, a time interval as ``<post or membership>: <how>, <dates>``. Never
+        a bare prefixed name where something better is known.
+        """
+        label = self.label(iri)
+        named = any(p in NAME_PROPERTIES for (p, _o) in self.out.get(iri, {}))
+        if named:
+            return label
+        if self.is_a(iri, CG.Figure):
+            owner = self._first(iri, CG.figureOf)
+            measure = self._first(iri, CG.measure)
+            as_of = self._first_literal(iri, CG.asOf)
+            words = self.label(measure) if measure is not None else "a figure"
+            text = f"{self.label(owner)}: {words}" if owner is not None else words
+            if as_of is not None:
+                text += f", {format_date(as_of).text}"
+            return text
+        if self.is_time(iri):
+            users = sorted(
+                (s, p)
+                for (s, p), graphs in self.into.get(iri, {}).items()
+                if _stated(graphs) and not self.is_time(s)
+            )
+            if len(users) == 1:
+                user, predicate = users[0]
+                return f"{self.title(user)}: {self.term(predicate).text} {label}"
+            spans = sorted(
+                (s, p)
+                for (s, p), graphs in self.into.get(iri, {}).items()
+                if _stated(graphs) and self.is_time(s)
+            )
+            if len(spans) == 1 and not users:
+                span, edge = spans[0]
+                end = {TIME.hasBeginning: "the beginning", TIME.hasEnd: "the end"}
+                return f"{label}, {end.get(edge, 'a date')} of {self.title(span)}"
+            if users:
+                kinds = sorted({self.kind(u) for u, _p in users})
+                noun = kinds[0] if len(kinds) == 1 else "fact"
+                return f"{label}, the period of {_plural(len(users), noun)}"
+            return f"{label} (a date of {_plural(len(spans), 'period')})" if spans else label
+        return label
+
     def link(self, iri: str) -> Link:
         """Return a link to the page of ``iri`` (plain text if it has none)."""
         if self.is_entity(iri):
@@ -746,7 +838,11 @@ class Catalogue:
             start = self.time_text(begin) if begin is not None else "?"
             stop = self.time_text(end) if end is not None else "?"
             return f"{start} – {stop}"
-        return self.index.label(iri)
+        inside = self._first(iri, TIME.inside)
+        if inside is not None:
+            return f"a period including {self.time_text(inside)}, its ends not stated"
+        named = self.index.label(iri)
+        return "dates not stated" if named == self.name(iri) else named
 
     def _first(self, iri: str, predicate: str) -> str | None:
         found = sorted(o.value for (p, o) in self.out.get(iri, {}) if p == predicate)
@@ -853,7 +949,7 @@ class Catalogue:
         return EntityPage(
             iri=iri,
             path=entity_path(iri),
-            label=self.label(iri),
+            label=self.title(iri),
             name=self.name(iri),
             kind=self.kind(iri),
             classes=classes,

@@ -509,17 +509,37 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", stripped).split())
 
 
-def search_rows(catalogue: Catalogue) -> dict[str, list[list[str]]]:
-    """Return the search index: for each first letter of a word, the entities having one.
+def search_rows(catalogue: Catalogue) -> dict[str, list[list[str | int]]]:
+    r"""Return the search index: for each first letter of a word, the entities having one.
 
-    A row is ``[words, label, kind, href]``, ``words`` every name and alias of the entity
-    and its slug, normalised (:func:`normalise`). Rows are in entity order, so the same
-    data gives the same files.
+    A row is ``[names, title, kind, href, tier]``: ``names`` every name and alias of
+    the entity, its title and its slug, each normalised (:func:`normalise`), joined by
+    ``|`` (so that search can tell an exact name from a word of one); ``title`` what
+    the entity is called, or what a record that is part of a fact describes
+    (:meth:`Catalogue.title`); ``tier`` how early it is listed
+    (:meth:`Catalogue.tier`). Rows are in entity order, so the same data gives the
+    same files.
+
+    Examples
+    --------
+    >>> from clustergraph.project.vocab import RDF
+    >>> from clustergraph.store import open_store
+    >>> store = open_store("memory:")
+    >>> a = "https://w3id.org/clustergraph/id/org/lcn"
+    >>> store.replace_graphs({"https://w3id.org/clustergraph/graph/source/x": (
+    ...     f'<{a}> <{RDF.type}> <{ORG.Organization}> .\n'
+    ...     f'<{a}> <{SKOS.prefLabel}> "Lithuanian Cluster Network" .\n'
+    ...     f'<{a}> <{SKOS.altLabel}> "LCN" .').encode()})
+    >>> c = Catalogue.from_store(store, GraphIndex.from_store(store))
+    >>> row = search_rows(c)["l"][0]
+    >>> row[0], row[4]
+    ('lithuanian cluster network|lcn', 0)
     """
-    shards: dict[str, list[list[str]]] = {}
+    shards: dict[str, list[list[str | int]]] = {}
     name_properties = set(NAME_PROPERTIES)
     for iri in catalogue.entities:
-        names = [catalogue.label(iri)]
+        title = catalogue.title(iri)
+        names = [catalogue.label(iri), title]
         names += sorted(
             {
                 o.value
@@ -528,12 +548,14 @@ def search_rows(catalogue: Catalogue) -> dict[str, list[list[str]]]:
             }
         )
         names.append(catalogue.name(iri).partition(":")[2].replace("-", " "))
-        words = list(dict.fromkeys(w for n in names for w in normalise(n).split()))
-        row = [
-            " ".join(normalise(n) for n in dict.fromkeys(names)),
-            catalogue.label(iri),
+        normalised = [n for n in dict.fromkeys(normalise(n) for n in names) if n]
+        words = {w for n in normalised for w in n.split()}
+        row: list[str | int] = [
+            "|".join(normalised),
+            title,
             catalogue.kind(iri),
             entity_path(iri),
+            catalogue.tier(iri),
         ]
         for key in sorted({w[0] if w[0].isalnum() else "_" for w in words}):
             shards.setdefault(key, []).append(row)
@@ -689,7 +711,6 @@ _WORKBENCH_CSP = (
     "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'"
 )
-_PARAM = "urn:x-clustergraph-param:"
 
 
 def workbench_config(
@@ -697,18 +718,18 @@ def workbench_config(
 ) -> dict[str, Any]:
     """Return what the workbench page needs: the library's queries, prefixes, data file.
 
-    Each query carries its text and, for its parameters, the text with a placeholder
-    IRI bound where the command line binds the value (a ``VALUES`` block, see
-    :func:`clustergraph.store.sparql.bind_values`), so that the page puts the value the
-    user typed exactly where the command line would.
+    Each query carries its text and ``valuesAt``, where the command line puts its
+    ``VALUES`` block (just inside the top-level WHERE group, see
+    :func:`clustergraph.store.sparql.bind_values`), as an offset in UTF-16 code units
+    (JavaScript's): the page writes one ``VALUES`` line per parameter there, into the
+    text the editor shows, and keeps the form and those lines in step.
     """
     from clustergraph.queries.library import _LEXICAL, ParamType
-    from clustergraph.store.sparql import bind_values
+    from clustergraph.store.sparql import where_group_start
 
     queries = []
     for run in runs:
         q = run.query
-        placeholders = {p.name: ox.NamedNode(_PARAM + p.name) for p in q.params}
         params = []
         for p in q.params:
             default = p.default
@@ -723,19 +744,18 @@ def workbench_config(
                     "name": p.name,
                     "type": p.type.value,
                     "shown": shown,
-                    "placeholder": f"<{_PARAM}{p.name}>",
                     "pattern": pattern if p.type is not ParamType.STRING else "",
                     "datatype": f"{XSD}{datatype}",
                 }
             )
+        at = where_group_start(q.text) if params else 0
         queries.append(
             {
                 "name": q.name,
                 "summary": q.summary,
                 "check": q.is_check,
-                "form": q.form.value,
                 "text": q.text,
-                "bound": bind_values(q.text, placeholders) if placeholders else q.text,
+                "valuesAt": len(q.text[:at].encode("utf-16-le")) // 2,
                 "params": params,
             }
         )
@@ -744,9 +764,25 @@ def workbench_config(
         "prefixes": dict(sorted(prefixes.items())),
         "idBase": ID_NS,
         "engine": "assets/lib/oxigraph.min.js",
+        "names": "assets/workbench-names.js",
         "data": data,
         "dataNote": note,
     }
+
+
+def write_workbench_names(site: Path, catalogue: Catalogue) -> int:
+    """Write the entities the workbench's form resolves names against; return how many.
+
+    ``assets/workbench-names.js`` holds ``[name, label]`` pairs, the name prefixed where
+    a prefix fits: slugs (``lca``) and prefixed names are resolved as on the command
+    line, and a name that names nothing is told with the closest ones, offline.
+    """
+    rows = [[compact(iri, catalogue.prefixes), catalogue.label(iri)] for iri in catalogue.entities]
+    write_staged(
+        site / "assets" / "workbench-names.js",
+        f"cgWorkbenchNames={json_for_html(rows)};\n",
+    )
+    return len(rows)
 
 
 def write_workbench_data(site: Path, nquads: Path | None) -> tuple[str | None, str]:
@@ -1423,6 +1459,17 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
             show_counts=False,
             csp=_EGO_CSP if ego is not None else _CSP,
         )
+    review = [
+        (r, r.result) for r in runs if r.query.is_check and isinstance(r.result, SelectResult)
+    ]
+    writer.page(
+        "curation.html.j2",
+        "curation.html",
+        title="Curation: what to review",
+        checks=[(r, _result_table(result, catalogue)) for r, result in review if result.rows],
+        passed=[r for r, result in review if not result.rows],
+        query_path=query_path,
+    )
     writer.page(
         "queries.html.j2",
         "queries.html",
@@ -1453,6 +1500,7 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
     write_staged(site / "w3id" / ".htaccess", _asset_text("w3id.htaccess"))
     write_staged(site / "assets" / "ego.js", _asset_text("ego.js"))
     data, note = write_workbench_data(site, inputs.exports.get(RdfFormat.NQUADS))
+    write_workbench_names(site, catalogue)
     writer.page(
         "workbench.html.j2",
         "workbench.html",

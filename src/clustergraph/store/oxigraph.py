@@ -44,7 +44,9 @@ from clustergraph.errors import InputError, QueryError, StoreBusyError, StoreErr
 from clustergraph.project.layout import GRAPH_NS, MANIFEST_GRAPH, is_data_graph
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term, has_blank_node
+from clustergraph.store import interruptible
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
+from clustergraph.store.results import xml_carriage_returns
 from clustergraph.store.sparql import bind_values, check_shape
 
 FOLLOW_LIMIT = 100_000
@@ -245,6 +247,14 @@ class OxigraphStore:
         graphs: Sequence[str] | None = None,
     ) -> Result:
         """Evaluate a query; see :meth:`clustergraph.store.base.Store.query`."""
+        return interruptible.call(self._query, text, bindings, graphs)
+
+    def _query(
+        self,
+        text: str,
+        bindings: Mapping[str, Term] | None,
+        graphs: Sequence[str] | None,
+    ) -> Result:
         answer = self._answer(text, bindings, graphs)
         try:
             if isinstance(answer, ox.QueryBoolean):
@@ -266,13 +276,23 @@ class OxigraphStore:
         graphs: Sequence[str] | None = None,
     ) -> bytes:
         """Evaluate a SELECT or ASK query; return the results in ``fmt``, written by Oxigraph."""
+        return interruptible.call(self._query_serialized, text, fmt, bindings, graphs)
+
+    def _query_serialized(
+        self,
+        text: str,
+        fmt: ResultsFormat,
+        bindings: Mapping[str, Term] | None,
+        graphs: Sequence[str] | None,
+    ) -> bytes:
         answer = self._answer(text, bindings, graphs)
         if isinstance(answer, ox.QueryTriples):
             raise QueryError("a CONSTRUCT or DESCRIBE result is a graph, not a table")
         try:
-            return answer.serialize(format=fmt.oxigraph) or b""
+            written = answer.serialize(format=fmt.oxigraph) or b""
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"Oxigraph could not evaluate the query: {_one_line(exc)}") from exc
+        return xml_carriage_returns(written) if fmt is ResultsFormat.XML else written
 
     def graphs(self) -> list[str]:
         """Return the named graphs, sorted.
@@ -302,12 +322,17 @@ class OxigraphStore:
     def count(self, graph: str | None = None) -> int:
         """Return the number of triples in ``graph``, or of quads in all named graphs."""
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-        answer = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
-        assert isinstance(answer, ox.QuerySolutions)
-        found = 0
-        for solution in answer:
-            value = solution["n"]
-            found = int(value.value) if value is not None else 0
+
+        def counted() -> int:
+            answer = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+            assert isinstance(answer, ox.QuerySolutions)
+            found = 0
+            for solution in answer:
+                value = solution["n"]
+                found = int(value.value) if value is not None else 0
+            return found
+
+        found = interruptible.call(counted)
         if graph in (None, MANIFEST_GRAPH) and self.union_current:
             found -= 1  # the mark is bookkeeping
         return found
@@ -329,7 +354,9 @@ class OxigraphStore:
             return
         if len(names) == 1 and names[0] != MANIFEST_GRAPH:  # the manifest: without the mark
             graph = ox.NamedNode(names[0])
-            self._store.dump(output, fmt.oxigraph, from_graph=graph, prefixes=chosen)
+            interruptible.call(
+                self._store.dump, output, fmt.oxigraph, from_graph=graph, prefixes=chosen
+            )
             return
         triples = sorted({q.triple for g in names for q in self.quads(graph=g)}, key=str)
         ox.serialize(triples, output, fmt.oxigraph, prefixes=chosen)
@@ -415,11 +442,17 @@ class OxigraphStore:
         if self.union_current:
             self._forget_union()
         if isinstance(source, Path):
-            self._store.bulk_load(
-                path=str(source), format=fmt.oxigraph, base_iri=base_iri, to_graph=target
+            interruptible.call(
+                self._store.bulk_load,
+                path=str(source),
+                format=fmt.oxigraph,
+                base_iri=base_iri,
+                to_graph=target,
             )
         else:
-            self._store.bulk_load(source, fmt.oxigraph, base_iri=base_iri, to_graph=target)
+            interruptible.call(
+                self._store.bulk_load, source, fmt.oxigraph, base_iri=base_iri, to_graph=target
+            )
 
     def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add ``quads`` as fast as Oxigraph can, without a transaction (see :meth:`bulk_load`).
@@ -450,7 +483,7 @@ class OxigraphStore:
     def optimize(self) -> None:
         """Compact the on-disk files after a large load (faster reads)."""
         if self.path is not None and self.writable:
-            self._store.optimize()
+            interruptible.call(self._store.optimize)
 
     def disk_bytes(self) -> int:
         """Return the size of the store's tables on disk in bytes (0 for a store in memory).

@@ -42,7 +42,133 @@
   function getText() { return yasqe ? yasqe.getValue() : textarea.value; }
   function setText(t) { if (yasqe) yasqe.setValue(t); else textarea.value = t; }
 
-  /* -- examples and parameters ------------------------------------------------------ */
+  /* -- names: slugs, prefixed names and IRIs, as the command line takes them ---------- */
+  var names = null;   /* {byIri: {iri: label}, bySlug: {slug: [iri]}, list: [[name, iri]]} */
+  function loadNames(then) {
+    var s = document.createElement("script");
+    s.src = root + CFG.names;
+    function done() {
+      var rows = window.cgWorkbenchNames || [];
+      window.cgWorkbenchNames = null;
+      names = { byIri: {}, bySlug: {}, list: [] };
+      rows.forEach(function (r) {
+        var iri = expandPrefixed(r[0]) || r[0];
+        var slug = iri.replace(/^.*[\/#:]/, "").normalize("NFC");
+        names.byIri[iri] = r[1];
+        (names.bySlug[slug] = names.bySlug[slug] || []).push(iri);
+        names.list.push([r[0], iri, slug]);
+      });
+      then();
+    }
+    s.onload = done;
+    s.onerror = done;
+    document.head.appendChild(s);
+  }
+  function expandPrefixed(t) {
+    var m = /^([A-Za-z][\w.-]*)?:([^\s]*)$/.exec(t);
+    if (m && !/^\/\//.test(m[2]) && CFG.prefixes[m[1] || ""] !== undefined) return CFG.prefixes[m[1] || ""] + m[2];
+    return null;
+  }
+  function fold(t) { return String(t).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function similarity(a, b) {
+    /* 1 - edit distance (a swap of two letters is one edit) / the longer length, on
+     * accent- and case-folded text */
+    a = fold(a); b = fold(b);
+    if (!a.length || !b.length) return 0;
+    var older = null, prev = [], cur, i, j, d;
+    for (j = 0; j <= b.length; j += 1) prev.push(j);
+    for (i = 1; i <= a.length; i += 1) {
+      cur = [i];
+      for (j = 1; j <= b.length; j += 1) {
+        d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1));
+        if (older && i > 1 && j > 1 && a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1)) d = Math.min(d, older[j - 2] + 1);
+        cur.push(d);
+      }
+      older = prev;
+      prev = cur;
+    }
+    return 1 - prev[b.length] / Math.max(a.length, b.length);
+  }
+  /* Up to three names close to what was typed (compared as prefixed names and as slugs). */
+  function closest(text) {
+    if (!names) return [];
+    var wanted = text.indexOf("://") >= 0 ? show({ type: "uri", value: text }) : text;
+    var slug = wanted.replace(/^.*[\/#:]/, "");
+    var scored = [];
+    names.list.forEach(function (n) {
+      var s = Math.max(similarity(wanted, n[0]), similarity(slug, n[2]));
+      if (s >= 0.6) scored.push([s, n[0]]);
+    });
+    scored.sort(function (x, y) { return y[0] - x[0] || (x[1] < y[1] ? -1 : 1); });
+    return scored.slice(0, 3).map(function (x) { return x[1]; });
+  }
+  function closestNote(text) {
+    var near = closest(text);
+    return near.length ? " (closest: " + near.join(", ") + ")" : "";
+  }
+  /* The IRI a typed name stands for, and a warning when it names nothing in the data;
+   * throws for what is no IRI, prefixed name or slug of exactly one entity. */
+  function resolveName(p, value) {
+    var t = String(value).normalize("NFC").trim();
+    var iri = null;
+    if (!t) throw new Error(p.name + ": give an entity (a slug such as lca, a prefixed name such as o:lca, or an IRI)");
+    if (/^<.*>$/.test(t)) iri = t.slice(1, -1);
+    else if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(t) || /^urn:/i.test(t)) iri = t;
+    else if ((iri = expandPrefixed(t)) !== null) { /* a prefixed name */ }
+    else if (/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(t)) {
+      var found = names ? (names.bySlug[t] || []) : [];
+      if (found.length === 1) return { iri: found[0], warning: "" };
+      if (found.length > 1) throw new Error(p.name + ": '" + t + "' names several entities: " + found.map(function (i) { return show({ type: "uri", value: i }); }).join(", ") + "; give one of them");
+      throw new Error(p.name + ": no entity named '" + t + "'" + closestNote(t));
+    }
+    else throw new Error(p.name + ": '" + t + "' is not an IRI, a prefixed name or a slug" + closestNote(t));
+    if (/[<>"{}|^`\\\s]/.test(iri) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(iri)) throw new Error(p.name + ": not an IRI: " + t);
+    var warning = names && names.byIri[iri] === undefined
+      ? p.name + ": " + show({ type: "uri", value: iri }) + " names nothing in this site's data" + closestNote(iri)
+      : "";
+    return { iri: iri, warning: warning };
+  }
+  function literal(text) { return JSON.stringify(String(text)); }
+  /* The SPARQL term for a form value, and a warning (an IRI that names nothing). */
+  function term(p, value) {
+    if (p.type === "iri") {
+      var r = resolveName(p, value);
+      return { text: "<" + r.iri + ">", warning: r.warning };
+    }
+    if (p.type === "string") return { text: literal(value), warning: "" };
+    if (p.pattern && !new RegExp("^(?:" + p.pattern + ")$").test(value)) throw new Error(p.name + ": not a valid " + p.type + ": " + value);
+    return { text: literal(value) + "^^<" + p.datatype + ">", warning: "" };
+  }
+  /* What a term of the text shows as in the form. */
+  function fromTerm(p, t) {
+    if (/^<.*>$/.test(t)) return show({ type: "uri", value: t.slice(1, -1) });
+    var m = /^"((?:[^"\\]|\\.)*)"/.exec(t) || /^'((?:[^'\\]|\\.)*)'/.exec(t);
+    if (m) { try { return JSON.parse('"' + m[1].replace(/\\'/g, "'") + '"'); } catch (e) { return m[1]; } }
+    return t;
+  }
+
+  /* -- the form and the text's VALUES lines, kept in step ------------------------------ */
+  var TERM = '(<[^<>\\s]*>|"(?:[^"\\\\\\n]|\\\\.)*"(?:@[A-Za-z0-9-]+|\\^\\^(?:<[^<>\\s]*>|[A-Za-z][\\w.-]*:[\\w.-]*))?|[^\\s{}()#]+)';
+  /* The one VALUES line binding ?name outside comments: {start, end} of its term, or
+   * {missing} / {several}. */
+  function findValues(text, name) {
+    var re = new RegExp("VALUES\\s+\\?" + name + "(?![\\w])\\s*\\{\\s*" + TERM + "\\s*\\}", "gi");
+    var found = [], m;
+    while ((m = re.exec(text)) !== null) {
+      var lineStart = text.lastIndexOf("\n", m.index) + 1;
+      var before = text.slice(lineStart, m.index).replace(/<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"/g, "");
+      if (before.indexOf("#") >= 0) continue;   /* commented out */
+      var at = m.index + m[0].lastIndexOf(m[1]);
+      found.push({ start: at, end: at + m[1].length, term: m[1] });
+    }
+    if (found.length === 1) return found[0];
+    return found.length ? { several: true } : { missing: true };
+  }
+  function valuesLines(q, values) {
+    var lines = q.params.map(function (p) { return "\n  VALUES ?" + p.name + " { " + values[p.name] + " }"; }).join("");
+    return q.text.slice(0, q.valuesAt) + lines + q.text.slice(q.valuesAt);
+  }
+
   var select = $("wb-example");
   CFG.queries.forEach(function (q) {
     var o = el("option", q.name + (q.check ? " (check)" : "") + " — " + q.summary);
@@ -51,23 +177,58 @@
   });
   select.addEventListener("change", function () { choose(select.value, {}); });
 
-  function expand(text) {
-    var t = text.trim();
-    if (/^<.*>$/.test(t)) return t.slice(1, -1);
-    var m = /^([A-Za-z][\w.-]*)?:(.*)$/.exec(t);
-    if (m && CFG.prefixes[m[1] || ""] !== undefined && !/^[a-z]+:\/\//.test(t)) return CFG.prefixes[m[1] || ""] + m[2];
-    return t;
+  var params = [];     /* [{p, input, note, problem}] for the chosen query */
+  var quiet = false;   /* the text is being set from the form */
+
+  function noteOn(f, text, kind) {
+    f.note.textContent = text;
+    f.note.className = "wb-param-note" + (kind ? " " + kind : "");
+    f.input.setAttribute("aria-invalid", kind === "error" ? "true" : "false");
   }
-  function literal(text) { return JSON.stringify(String(text)); }
-  function term(p, value) {
-    if (p.type === "iri") {
-      var iri = expand(value);
-      if (/[<>"{}|^`\\\s]/.test(iri) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(iri)) throw new Error(p.name + ": not an IRI: " + value);
-      return "<" + iri + ">";
+  /* Form -> text: the value typed goes into its VALUES line (or the form says why not). */
+  function formToText(f) {
+    var t;
+    f.problem = null;
+    try { t = term(f.p, f.input.value); } catch (e) {
+      f.problem = e.message;
+      noteOn(f, f.problem + " — not written into the query text", "error");
+      return;
     }
-    if (p.type === "string") return literal(value);
-    if (p.pattern && !new RegExp("^(?:" + p.pattern + ")$").test(value)) throw new Error(p.name + ": not a valid " + p.type + ": " + value);
-    return literal(value) + "^^<" + p.datatype + ">";
+    var text = getText();
+    var at = findValues(text, f.p.name);
+    if (at.missing || at.several) {
+      f.problem = f.p.name + ": the query text has " + (at.missing ? "no" : "more than one") + " VALUES ?" + f.p.name + " line for the form to set";
+      noteOn(f, f.problem, "error");
+      return;
+    }
+    noteOn(f, t.warning, t.warning ? "warning" : "");
+    if (at.term !== t.text) {
+      quiet = true;
+      try { setText(text.slice(0, at.start) + t.text + text.slice(at.end)); } finally { quiet = false; }
+    }
+  }
+  /* Text -> form: each field shows the value its VALUES line binds. */
+  function textToForm() {
+    if (quiet) return;
+    var text = getText();
+    params.forEach(function (f) {
+      var at = findValues(text, f.p.name);
+      f.problem = null;
+      if (at.missing || at.several) {
+        f.input.disabled = true;
+        noteOn(f, at.missing
+          ? "Not bound: the query text has no VALUES ?" + f.p.name + " line, so ?" + f.p.name + " takes every value."
+          : "Bound by several VALUES ?" + f.p.name + " lines in the query text: edit them there.", "warning");
+        return;
+      }
+      f.input.disabled = false;
+      var mine = null;
+      try { mine = term(f.p, f.input.value); } catch (e) { mine = null; }
+      if (!mine || mine.text !== at.term) f.input.value = fromTerm(f.p, at.term);
+      var now = null;
+      try { now = term(f.p, f.input.value); } catch (e) { now = null; }
+      noteOn(f, now && now.warning ? now.warning : "", now && now.warning ? "warning" : "");
+    });
   }
 
   function choose(name, values) {
@@ -75,10 +236,11 @@
     current = q || null;
     var form = $("wb-params");
     clear(form);
+    params = [];
     if (!q) return;
     select.value = name;
-    setText(q.text);
     $("wb-summary").textContent = q.summary;
+    var bound = {};
     q.params.forEach(function (p) {
       var label = el("label");
       label.appendChild(el("span", p.name + " (" + p.type + ")"));
@@ -86,25 +248,36 @@
       input.name = p.name;
       input.value = values[p.name] !== undefined ? values[p.name] : p.shown;
       input.setAttribute("data-param", p.name);
+      input.setAttribute("autocomplete", "off");
+      input.setAttribute("spellcheck", "false");
       label.appendChild(input);
+      var note = el("span", "", "wb-param-note");
+      note.setAttribute("aria-live", "polite");
+      label.appendChild(note);
       form.appendChild(label);
+      var f = { p: p, input: input, note: note, problem: null };
+      params.push(f);
+      input.addEventListener("input", function () { formToText(f); });
+      var t;
+      try { t = term(p, input.value); } catch (e) { input.value = p.shown; t = term(p, p.shown); }
+      bound[p.name] = t.text;
     });
     if (!q.params.length) form.appendChild(el("p", "This query takes no parameters.", "muted"));
+    else form.appendChild(el("p", "The form writes its values into the query's VALUES lines (in the editor below); an edit there shows here. What runs is the text in the editor.", "muted wb-form-note"));
+    quiet = true;
+    try { setText(q.params.length ? valuesLines(q, bound) : q.text); } finally { quiet = false; }
+    textToForm();
   }
+  if (yasqe) yasqe.on("change", textToForm);
+  else textarea.addEventListener("input", textToForm);
 
-  /* The query to run: a library query's text with its parameters bound as VALUES (the
-   * placeholders the site wrote where the command line puts its VALUES block), or the
-   * editor's text if it was changed. */
+  /* The query to run: the editor's text, exactly. A form field whose value is not in the
+   * text (it could not be resolved, or the text has no line for it) stops the run. */
   function queryToRun() {
     var text = getText();
-    if (current && text === current.text) {
-      var bound = current.bound;
-      current.params.forEach(function (p) {
-        var input = document.querySelector('#wb-params input[data-param="' + p.name + '"]');
-        bound = bound.split(p.placeholder).join(term(p, input ? input.value : p.shown));
-      });
-      return { text: bound, form: current.form };
-    }
+    params.forEach(function (f) {
+      if (f.problem && !f.input.disabled) throw new Error(f.problem);
+    });
     var m = /^\s*(?:(?:#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)/i.exec(text);
     return { text: text, form: m ? m[1].toUpperCase() : "SELECT" };
   }
@@ -204,7 +377,7 @@
     if (t.type === "uri") {
       for (var p in CFG.prefixes) {
         var base = CFG.prefixes[p];
-        if (base && t.value.indexOf(base) === 0 && /^[\w.-]*$/.test(t.value.slice(base.length))) return p + ":" + t.value.slice(base.length);
+        if (base && t.value.indexOf(base) === 0 && /^[\p{L}\p{N}_.-]*$/u.test(t.value.slice(base.length))) return p + ":" + t.value.slice(base.length);
       }
       return t.value;
     }
@@ -231,7 +404,7 @@
     var wrap = el("div", null, "table-wrap");
     var table = el("table");
     var head = el("tr");
-    result.variables.forEach(function (v) { head.appendChild(el("th", v)); });
+    result.variables.forEach(function (v) { var th = el("th", v); th.setAttribute("data-var", v); head.appendChild(th); });
     var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
     var body = el("tbody");
     result.rows.slice(0, 2000).forEach(function (row) {
@@ -294,26 +467,42 @@
   }
 
   /* -- share link ------------------------------------------------------------------- */
+  /* The link carries the query (by name and the form's values while the text is the one
+   * the form makes, else the whole text) and runs it when opened. */
   function shareLink() {
-    var params = new URLSearchParams();
+    var link = new URLSearchParams();
     var text = getText();
-    if (current && text === current.text) {
-      params.set("name", current.name);
-      document.querySelectorAll("#wb-params input[data-param]").forEach(function (i) { params.set("p." + i.name, i.value); });
+    var values = {}, bound = {}, plain = !!current;
+    params.forEach(function (f) {
+      values[f.p.name] = f.input.value;
+      try { bound[f.p.name] = term(f.p, f.input.value).text; } catch (e) { plain = false; }
+    });
+    if (plain && text === (current.params.length ? valuesLines(current, bound) : current.text)) {
+      link.set("name", current.name);
+      params.forEach(function (f) { link.set("p." + f.p.name, values[f.p.name]); });
     } else {
-      params.set("query", text);
+      link.set("query", text);
     }
-    return window.location.href.split("#")[0] + "#" + params.toString();
+    link.set("run", "1");
+    return window.location.href.split("#")[0] + "#" + link.toString();
   }
   function fromHash() {
-    var params = new URLSearchParams(window.location.hash.slice(1));
-    if (params.get("name") && byName[params.get("name")]) {
+    var link = new URLSearchParams(window.location.hash.slice(1));
+    if (link.get("name") && byName[link.get("name")]) {
       var values = {};
-      params.forEach(function (v, k) { if (k.indexOf("p.") === 0) values[k.slice(2)] = v; });
-      choose(params.get("name"), values);
-      return params.has("run");
+      link.forEach(function (v, k) { if (k.indexOf("p.") === 0) values[k.slice(2)] = v; });
+      choose(link.get("name"), values);
+      return link.has("run");
     }
-    if (params.get("query")) { current = null; setText(params.get("query")); return params.has("run"); }
+    if (link.get("query")) {
+      choose(CFG.queries.length ? CFG.queries[0].name : "", {});
+      current = null;
+      clear($("wb-params"));
+      params = [];
+      $("wb-summary").textContent = "A query from a link.";
+      setText(link.get("query"));
+      return link.has("run");
+    }
     choose(CFG.queries.length ? CFG.queries[0].name : "", {});
     return false;
   }
@@ -328,7 +517,7 @@
   function runNow() {
     var q;
     forget();
-    try { q = queryToRun(); } catch (e) { status("Error: " + e.message); return Promise.resolve(null); }
+    try { q = queryToRun(); } catch (e) { status("Not run: " + e.message); return Promise.resolve(null); }
     status(served ? "Asking the server…" : "Running in the browser…");
     var started = performance.now();
     return run(q).then(function (result) {
@@ -354,12 +543,14 @@
     ? "Queries go to this server's SPARQL endpoint."
     : "Queries run in your browser, on this site's data, with Oxigraph (WebAssembly): nothing leaves the page.";
 
-  var autorun = fromHash();
-  window.cgWorkbench = {
-    choose: function (name) { choose(name, {}); },
-    /* For tests and tools: run a library query with its defaults; resolve to the result. */
-    runQuery: function (name) { choose(name, {}); return runNow(); },
-    ready: true
-  };
-  if (autorun) runNow().catch(function () {});
+  loadNames(function () {
+    var autorun = fromHash();
+    window.cgWorkbench = {
+      choose: function (name) { choose(name, {}); },
+      /* For tests and tools: run a library query with its defaults; resolve to the result. */
+      runQuery: function (name) { choose(name, {}); return runNow(); },
+      ready: true
+    };
+    if (autorun) runNow().catch(function () {});
+  });
 }());

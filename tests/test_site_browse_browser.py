@@ -1,0 +1,124 @@
+"""Finding and browsing in the explorer, in headless Chromium from disk, network cut off.
+
+Search ranks what analysts ask for first (an organisation's acronym or name before the
+records that are parts of its facts), Enter opens the best match; the facets page
+narrows the list of entities step by step with counts and keeps the selection in the
+URL; pages mark the curator's inferences and say what the articles leave out; views
+link to the pages and back to the site. One site and one browser for the module.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support.browser import chromium_context
+from tests.support.site import WrittenSite, write_whole_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
+
+# Records that are parts of a fact: they may be found, never before the things themselves.
+PARTS = ("figure", "instant", "interval", "membership", "post", "excellence label award")
+THINGS = ("cluster", "cluster network", "cluster alliance", "association", "company", "person")
+BARE_ID = re.compile(r"^[A-Za-z][\w.-]*:[\w./-]+$")
+
+
+@pytest.fixture(scope="module")
+def site_build(project, store, tmp_path_factory) -> WrittenSite:
+    return write_whole_site(project, store, tmp_path_factory.mktemp("site") / "build")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with chromium_context(tmp_path_factory.mktemp("chromium-profile")) as context:
+
+        def route(r):
+            if r.request.url.startswith(("file://", "data:")):
+                r.continue_()
+            else:
+                r.abort()
+
+        context.route("**/*", route)
+        yield context
+
+
+def open_page(browser, site_build, rel: str, size: str = "desktop"):
+    page = browser.new_page()
+    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site_build.site / rel).resolve().as_uri(), wait_until="load")
+    return page, errors
+
+
+def results(page, typed: str) -> list[list[str]]:
+    page.fill("#site-search", typed)
+    page.wait_for_selector(".search-results li a")
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('.search-results li'), li => ["
+        " li.querySelector('a').textContent, li.querySelector('a').getAttribute('href'),"
+        " li.querySelector('.search-kind').textContent.replace(/^ · /, '')])"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("EACN", "entity/org/eacn.html"),
+        ("eacn", "entity/org/eacn.html"),
+        ("LCN", "entity/org/lcn.html"),
+        ("ESCA", "entity/org/esca.html"),
+        ("Lithuanian Cluster Network", "entity/org/lcn.html"),
+        ("FTD LT", "entity/org/ftd-lt.html"),
+        ("Bagušinskas", "entity/person/giedrius-bagusinskas.html"),
+    ],
+)
+def test_search_puts_the_named_thing_first(browser, site_build, typed, first):
+    page, errors = open_page(browser, site_build, "index.html")
+    try:
+        found = results(page, typed)
+    finally:
+        page.close()
+    assert errors == []
+    assert found[0][1] == first, found[:5]
+    kinds = [kind for _label, _href, kind in found]
+    parts = [k for k, kind in enumerate(kinds) if kind in PARTS]
+    things = [k for k, kind in enumerate(kinds) if kind in THINGS]
+    assert not parts or not things or max(things) < min(parts), kinds
+    bare = [label for label, _href, _kind in found if BARE_ID.match(label)]
+    assert bare == []  # a figure or a period is named by what it describes
+    assert not any(label.startswith(("27 May 2020", "?")) for label, _h, _k in found)
+
+
+def test_search_names_a_figure_by_what_it_describes(browser, site_build):
+    page, _errors = open_page(browser, site_build, "index.html")
+    try:
+        found = results(page, "eacn companies")
+    finally:
+        page.close()
+    labels = {href: label for label, href, _kind in found}
+    label = labels["entity/figure/eacn-companies.html"]
+    assert label.startswith("European Automotive Cluster Network:"), label
+    assert "compan" in label
+
+
+def test_enter_opens_the_best_match_and_the_box_is_no_dead_form(browser, site_build):
+    page, errors = open_page(browser, site_build, "entity/org/lcn.html")
+    try:
+        # Without JavaScript a form would go to its action: it must be a page of the site.
+        actions = page.evaluate(
+            "Array.from(document.querySelectorAll('form'), f => f.getAttribute('action'))"
+        )
+        for action in actions:
+            assert action and (site_build.site / "entity/org" / action).resolve().is_file()
+        page.fill("#site-search", "EACN")
+        page.wait_for_selector(".search-results li a")
+        with page.expect_navigation():
+            page.press("#site-search", "Enter")
+        assert page.url.endswith("/entity/org/eacn.html")
+    finally:
+        page.close()
+    assert errors == []

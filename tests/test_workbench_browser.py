@@ -1,0 +1,179 @@
+"""The query workbench in headless Chromium: what runs is what the editor shows.
+
+The parameter form writes its values into the query text as a ``VALUES`` block, and an
+edit of that block shows in the form; both engines (Oxigraph in the browser from disk,
+the server's ``/sparql`` when served) run the editor's text and nothing else. Names are
+taken as the command line takes them (slug, prefixed name, IRI), and a name that names
+nothing is a warning with the closest names.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Iterator
+
+import pytest
+
+from clustergraph.cli.endpoint import make_server
+from clustergraph.queries.library import Library
+from clustergraph.queries.run import run
+from clustergraph.store import SelectResult
+from tests.support.browser import chromium_context
+from tests.support.site import WrittenSite, write_whole_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ORG = "https://w3id.org/clustergraph/id/org/"
+EDITOR = "document.querySelector('.CodeMirror').CodeMirror"
+
+
+@pytest.fixture(scope="module")
+def site_build(project, store, tmp_path_factory) -> WrittenSite:
+    return write_whole_site(project, store, tmp_path_factory.mktemp("site") / "build")
+
+
+@pytest.fixture(scope="module")
+def served(store, site_build) -> Iterator[str]:
+    httpd = make_server(store, site_build.site, port=0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with chromium_context(tmp_path_factory.mktemp("chromium-profile")) as context:
+
+        def route(r):
+            url = r.request.url
+            if url.startswith(("file://", "data:", "http://127.0.0.1:")):
+                r.continue_()
+            else:
+                r.abort()
+
+        context.route("**/*", route)
+        yield context
+
+
+@pytest.fixture(params=["disk", "served"])
+def workbench(request, browser, site_build):
+    """Open the workbench page from disk or from ``clustergraph serve``."""
+    if request.param == "disk":
+        url = (site_build.site / "workbench.html").resolve().as_uri()
+    else:
+        url = request.getfixturevalue("served") + "workbench.html"
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="load")
+    page.wait_for_function("window.cgWorkbench && window.cgWorkbench.ready")
+    yield page
+    page.close()
+    assert errors == []
+
+
+def members_of(project, store, org: str) -> int:
+    query = Library.of(project).get("members-of-organisation")
+    result = run(store, query, params={"org": f"<{ORG}{org}>"})
+    assert isinstance(result, SelectResult)
+    return len(result.rows)
+
+
+def run_and_wait(page) -> str:
+    page.click("#wb-run")
+    page.wait_for_function(
+        "() => /rows?|triples?|Answer|Error|Not run/.test("
+        "document.getElementById('wb-status').textContent)"
+    )
+    return page.text_content("#wb-status") or ""
+
+
+def column(page, name: str) -> list[str]:
+    return page.evaluate(
+        """name => {
+          const heads = Array.from(document.querySelectorAll('#wb-result thead th'),
+                                   th => th.dataset.var);
+          const k = heads.indexOf(name);
+          return Array.from(document.querySelectorAll('#wb-result tbody tr'),
+                            tr => tr.children[k].textContent);
+        }""",
+        name,
+    )
+
+
+def test_an_edited_query_runs_with_the_value_the_form_shows(workbench, project, store):
+    page = workbench
+    page.select_option("#wb-example", "members-of-organisation")
+    page.fill('#wb-params input[data-param="org"]', "o:lca")
+    assert f"<{ORG}lca>" in page.evaluate(f"{EDITOR}.getValue()"), "the form writes the text"
+    page.click(".CodeMirror-code")
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("# LCA's members only\n")
+    status = run_and_wait(page)
+    want = members_of(project, store, "lca")
+    assert status.startswith(f"{want} row"), status
+    assert set(column(page, "org")) == {"o:lca"}
+    # The other way: the value edited in the text is what the form shows and what runs.
+    page.evaluate(f"{EDITOR}.setValue({EDITOR}.getValue().replace('{ORG}lca>', '{ORG}lcn>'))")
+    assert page.input_value('#wb-params input[data-param="org"]') == "o:lcn"
+    status = run_and_wait(page)
+    assert status.startswith(f"{members_of(project, store, 'lcn')} row"), status
+    assert set(column(page, "org")) <= {"o:lcn"}
+
+
+@pytest.fixture(scope="module")
+def unicode_site(site_build) -> WrittenSite:
+    """Add to the names list one more entity, whose slug is not ASCII."""
+    names = site_build.site / "assets" / "workbench-names.js"
+    text = names.read_text(encoding="utf-8")
+    extra = '["o:šiauliu-klasteris","Šiaulių klasteris"],'
+    if extra not in text:
+        names.write_text(text.replace("=[", "=[" + extra, 1), encoding="utf-8")
+    return site_build
+
+
+@pytest.mark.parametrize(
+    ("typed", "bound"),
+    [
+        ("lca", f"<{ORG}lca>"),
+        ("o:lca", f"<{ORG}lca>"),
+        (f"<{ORG}lca>", f"<{ORG}lca>"),
+        (f"{ORG}lca", f"<{ORG}lca>"),
+        ("šiauliu-klasteris", f"<{ORG}šiauliu-klasteris>"),
+        (unicodedata.normalize("NFD", "o:šiauliu-klasteris"), f"<{ORG}šiauliu-klasteris>"),
+    ],
+)
+def test_the_form_takes_names_as_the_command_line(browser, unicode_site, typed, bound):
+    page = browser.new_page()
+    try:
+        page.goto((unicode_site.site / "workbench.html").resolve().as_uri(), wait_until="load")
+        page.wait_for_function("window.cgWorkbench && window.cgWorkbench.ready")
+        page.select_option("#wb-example", "members-of-organisation")
+        page.fill('#wb-params input[data-param="org"]', typed)
+        text = page.evaluate(f"{EDITOR}.getValue()")
+        assert f"VALUES ?org {{ {bound} }}" in text
+        assert page.text_content("#wb-params .wb-param-note") == ""
+    finally:
+        page.close()
+
+
+def test_a_name_that_names_nothing_is_told_with_the_closest(workbench):
+    page = workbench
+    page.select_option("#wb-example", "members-of-organisation")
+    field = '#wb-params input[data-param="org"]'
+    page.fill(field, "lnc")  # a slug of nothing: the text keeps its value, a run is refused
+    note = page.text_content("#wb-params .wb-param-note") or ""
+    assert "no entity named 'lnc'" in note and "o:lcn" in note
+    assert f"<{ORG}eacn>" in page.evaluate(f"{EDITOR}.getValue()")
+    assert run_and_wait(page).startswith("Not run: org: no entity named 'lnc'")
+    assert page.locator("#wb-result table").count() == 0
+    page.fill(field, "o:lnc")  # an IRI that names nothing runs, as on the command line, warned
+    note = page.text_content("#wb-params .wb-param-note") or ""
+    assert "o:lnc names nothing in this site's data" in note and "o:lcn" in note
+    assert run_and_wait(page).startswith("0 rows")
