@@ -55,11 +55,18 @@ _WORD = re.compile(r"[A-Za-z_]+")
 # A name (keyword, prefixed name, number) or a variable: stepped over whole, so a hyphen
 # inside ``ex:a-b`` or ``1e-5`` is not counted as an operator.
 _NAME = re.compile(r"[?$]?[\w][\w.:%-]*", re.UNICODE)
-_OPERATOR = re.compile(r"&&|\|\||!=|<=|>=|\^\^|[-+*/|^!=<>]")
+_DATATYPE = re.compile(r"\^\^|@[A-Za-z][A-Za-z0-9-]*")
+_OPERATOR = re.compile(r"&&|\|\||!=|<=|>=|[-+*/|^!=<>]")
 _OPERATOR_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL"})
 
 
-def check_shape(text: str) -> None:
+def _rough_operators(text: str) -> int:
+    """Count at least as many operators as :func:`check_shape` would (a quick bound)."""
+    upper = text.upper()
+    return sum(map(text.count, "+-*/|^!=<>&")) + sum(map(upper.count, _OPERATOR_WORDS))
+
+
+def check_shape(text: str, *, operators: bool = True) -> None:
     """Refuse a query nested or chained deeper than the engine can evaluate safely.
 
     Oxigraph parses and evaluates a query by recursion: a query nested about 2,000
@@ -67,7 +74,8 @@ def check_shape(text: str) -> None:
     ...``), overflows its stack and ends the process. Every query the store runs is
     checked first: at most :data:`MAX_NESTING` brackets open at once and
     :data:`MAX_OPERATORS` operators in all (the deepest tree either allows stays far
-    from the overflow). Comments, strings and IRIs are stepped over.
+    from the overflow). Comments, strings, IRIs, language tags and ``^^`` are stepped
+    over; ``operators=False`` checks the nesting alone (an update's data).
 
     Raises
     ------
@@ -82,20 +90,25 @@ def check_shape(text: str) -> None:
     ...
     clustergraph.errors.QueryError: the query nests brackets more than 128 deep (the limit)
     """
-    depth = operators = 0
+    limit = MAX_OPERATORS if operators else len(text)
+    if sum(map(text.count, "{([")) <= MAX_NESTING and (
+        not operators or _rough_operators(text) <= MAX_OPERATORS
+    ):
+        return  # what is counted below cannot pass the limits: no need to scan
+    depth = chained = 0
     i, end = 0, len(text)
     while i < end:
-        skip = _SKIP.match(text, i)
+        skip = _SKIP.match(text, i) or _DATATYPE.match(text, i)
         if skip is not None:
             i = skip.end()
             continue
         name = _NAME.match(text, i)
         if name is not None:
             if name.group().upper() in _OPERATOR_WORDS:
-                operators += 1
+                chained += 1
             i = name.end()
         elif (operator := _OPERATOR.match(text, i)) is not None:
-            operators += 1
+            chained += 1
             i = operator.end()
         else:
             char = text[i]
@@ -108,7 +121,7 @@ def check_shape(text: str) -> None:
             elif char in "})]":
                 depth -= 1
             i += 1
-        if operators > MAX_OPERATORS:
+        if chained > limit:
             raise QueryError(f"the query chains more than {MAX_OPERATORS:,} operators (the limit)")
 
 
