@@ -145,10 +145,23 @@ def _locate_large(data: bytes) -> tuple[int, int]:
     return position(data, start)
 
 
-def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat) -> InputError:
+def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat, data: bytes) -> InputError:
     line = exc.lineno if exc.lineno is not None else 1
     column = exc.offset if exc.offset is not None else 1
     message = _POSITION.sub("", exc.msg or str(exc)).replace("\n", " ")
+    if "LoadDocumentCallback" in message or "remote context" in message:
+        offset = data.find(b'"@context"')
+        if offset >= 0:
+            line, column = position(data, offset)
+        return InputError(
+            f"{shown}:{line}:{column}: a remote JSON-LD @context cannot be loaded (the "
+            "toolkit reads no network): inline the context or write Turtle"
+        )
+    if message.startswith("Unexpected end") and _opens_string(data, line, column):
+        return InputError(
+            f"{shown}:{line}:{column}: a string opened at line {line} is not closed "
+            "(close it with the quotes that open it)"
+        )
     if "No scheme found" in message or "relative IRI" in message.lower():
         if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
             fix = (
@@ -159,6 +172,15 @@ def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat) -> InputError:
             fix = "write the full IRI, or an absolute @base at the top of the file"
         message = f"a relative IRI that cannot be resolved: {fix}"
     return InputError(f"{shown}:{line}:{column}: {message}")
+
+
+def _opens_string(data: bytes, line: int, column: int) -> bool:
+    """Whether a quote opens a string at ``line``:``column`` (from 1, in characters)."""
+    lines = data.split(b"\n")
+    if not 0 < line <= len(lines):
+        return False
+    text = lines[line - 1].decode("utf-8", "replace")
+    return text[column - 1 : column] in ('"', "'")
 
 
 def parse_file(
@@ -231,17 +253,19 @@ def parse_bytes(
         raise InputError(f"{shown}:{line}:{column}: not UTF-8 text") from None
     own = ox.NamedNode(graph)
     triples: list[ox.Triple] = []
+    elsewhere: ox.NamedNode | ox.BlankNode | None = None
     try:
+        # The whole file is parsed before its graphs are judged: a syntax error (a quad
+        # with a fifth term, a graph block not closed) is the error to report, with its
+        # line, even where the parser has already given a quad of another graph.
         for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri or graph):
             name = quad.graph_name
             if not isinstance(name, ox.DefaultGraph) and name != own:
-                raise InputError(
-                    f"{shown}: holds a triple in graph {name}: a source file holds its own "
-                    f"graph <{graph}> (or the default graph), nothing else"
-                )
+                elsewhere = elsewhere or name
+                continue
             triples.append(quad.triple)
     except SyntaxError as exc:
-        raise _syntax_error(exc, shown, fmt) from None
+        raise _syntax_error(exc, shown, fmt, data) from None
     except MemoryError:
         line, column = _locate_large(data)
         raise InputError(
@@ -250,6 +274,11 @@ def parse_bytes(
         ) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"{shown}: {' '.join(str(exc).split())}") from None
+    if elsewhere is not None:
+        raise InputError(
+            f"{shown}: holds a triple in graph {elsewhere}: a source file holds its own "
+            f"graph <{graph}> (or the default graph), nothing else"
+        )
     if not triples:
         raise InputError(f"{shown}: the file holds no triple")
     written = [lit for triple in triples for lit in literals(triple.object)]
