@@ -144,8 +144,8 @@ def query_form(text: str) -> str:
         word = _WORD.match(text, i)
         if word is not None:
             keyword = word.group().upper()
-            if keyword in QUERY_FORMS:
-                return keyword
+            if keyword in QUERY_FORMS and not text.startswith(":", word.end()):
+                return keyword  # (``construct:`` would be a prefix)
             i = word.end()
             continue
         i += 1
@@ -198,3 +198,48 @@ def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
     """
     at = where_group_start(text)
     return f"{text[:at]} {values_clause(bindings)}{text[at:]}"
+
+
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+
+
+def service_targets(text: str) -> list[str | None]:
+    """Return the endpoints a query's ``SERVICE`` clauses call (``None``: a variable).
+
+    Comments, strings and IRIs are stepped over; a prefixed name is expanded with the
+    query's own ``PREFIX`` declarations (an unknown prefix gives its text as written).
+
+    Examples
+    --------
+    >>> service_targets('PREFIX e: <http://h/> SELECT * { SERVICE SILENT e:q { ?s ?p ?o } '
+    ...                 'SERVICE ?x {} FILTER(?o = "SERVICE <x>") }')
+    ['http://h/q', None]
+    """
+    prefixes = {p or "": iri for p, iri in _PREFIX_DECL.findall(text)}
+    found: list[str | None] = []
+    expecting = False
+    i = 0
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip is not None:
+            if expecting and skip.group().startswith("<"):
+                found.append(skip.group()[1:-1])
+                expecting = False
+            i = skip.end()
+            continue
+        name = _NAME.match(text, i) or re.compile(r"[A-Za-z_]*:[\w.:%-]*").match(text, i)
+        if name is not None and name.end() > i:
+            word = name.group()
+            if word.upper() == "SERVICE":
+                expecting = True
+            elif expecting and word.upper() != "SILENT":
+                if word.startswith(("?", "$")):
+                    found.append(None)
+                else:
+                    prefix, _, local = word.partition(":")
+                    found.append(prefixes[prefix] + local if prefix in prefixes else word)
+                expecting = False
+            i = name.end()
+            continue
+        i += 1
+    return found
