@@ -100,7 +100,7 @@ class Limits:
     """
 
     query_seconds: float = 30.0
-    workers: int = 2
+    workers: int = 4
     queue: int = 64
     max_connections: int = 256
     client_seconds: float = 10.0
@@ -202,13 +202,20 @@ class Pool:
         self.size = size
         self.queue = queue
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.spares: asyncio.Queue[Worker] = asyncio.Queue()
         self.waiting = 0
         self.all: set[Worker] = set()
 
     async def start(self) -> None:
-        """Start the workers (each opens the store)."""
-        for worker in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
+        """Start the workers, and one spare that takes a killed one's place at once."""
+        started = await asyncio.gather(*(self._spawn() for _ in range(self.size + 1)))
+        for worker in started[:-1]:
             self.idle.put_nowait(worker)
+        self.spares.put_nowait(started[-1])
+
+    async def _refill(self) -> None:
+        with contextlib.suppress(InputError, OSError):
+            self.spares.put_nowait(await self._spawn())
 
     async def _spawn(self) -> Worker:
         process = await asyncio.create_subprocess_exec(
@@ -230,9 +237,11 @@ class Pool:
     async def _replace(self, worker: Worker) -> None:
         worker.kill()
         self.all.discard(worker)
+        refill = asyncio.ensure_future(self._refill())
+        self.idle.put_nowait(await self.spares.get())
         with contextlib.suppress(ProcessLookupError, OSError):
             await worker.process.wait()
-        self.idle.put_nowait(await self._spawn())
+        await refill
 
     async def run(
         self,

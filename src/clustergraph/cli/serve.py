@@ -79,7 +79,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     limits.add_argument(
         "--workers",
         type=_positive(int),
-        default=2,
+        default=4,
         metavar="N",
         help="queries run at once, each in its own process (default: %(default)s)",
     )

@@ -131,8 +131,10 @@ def answer_dump(store: Store, request: dict[str, Any]) -> tuple[bytes, str]:
 def serve(store: Store, requests: IO[bytes], answers: IO[bytes]) -> None:
     """Answer requests until standard input ends."""
     for line in requests:
-        request = json.loads(line)
+        if not line.strip():
+            continue
         try:
+            request = json.loads(line)
             if request["op"] == "dump":
                 body, media = answer_dump(store, request)
             else:
@@ -144,6 +146,8 @@ def serve(store: Store, requests: IO[bytes], answers: IO[bytes]) -> None:
             head, body = {"ok": False, "status": 400, "message": str(exc)}, b""
         except ClusterGraphError as exc:
             head, body = {"ok": False, "status": 500, "message": str(exc)}, b""
+        except (ValueError, KeyError, TypeError) as exc:
+            head, body = {"ok": False, "status": 500, "message": f"bad request: {exc!r}"}, b""
         answers.write(json.dumps(head).encode() + b"\n" + body)
         answers.flush()
 
