@@ -241,6 +241,7 @@ class Pool:
         self.idle.put_nowait(await self.spares.get())
         with contextlib.suppress(ProcessLookupError, OSError):
             await worker.process.wait()
+        _close_pipes(worker)
         await refill
 
     async def run(
@@ -292,10 +293,15 @@ class Pool:
         for worker in list(self.all):
             with contextlib.suppress(ProcessLookupError, OSError):
                 await worker.process.wait()
-            transport = getattr(worker.process, "_transport", None)
-            if transport is not None:
-                transport.close()
+            _close_pipes(worker)
         self.all.clear()
+
+
+def _close_pipes(worker: Worker) -> None:
+    """Close an ended worker's pipes while the event loop runs."""
+    transport = getattr(worker.process, "_transport", None)
+    if transport is not None:
+        transport.close()
 
 
 # -- the application --------------------------------------------------------------------
