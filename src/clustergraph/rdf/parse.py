@@ -162,6 +162,14 @@ def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat, data: bytes) -> 
             f"{shown}:{line}:{column}: a string opened at line {line} is not closed "
             "(close it with the quotes that open it)"
         )
+    if message.startswith("Unexpected end") and fmt is RdfFormat.TRIG:
+        opened = _open_brace(data)
+        if opened is not None:
+            line, column = position(data, opened)
+            return InputError(
+                f"{shown}:{line}:{column}: a graph block opened at line {line} is not "
+                "closed (end it with '}')"
+            )
     if "No scheme found" in message or "relative IRI" in message.lower():
         if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
             fix = (
@@ -172,6 +180,35 @@ def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat, data: bytes) -> 
             fix = "write the full IRI, or an absolute @base at the top of the file"
         message = f"a relative IRI that cannot be resolved: {fix}"
     return InputError(f"{shown}:{line}:{column}: {message}")
+
+
+_TOKENS = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings, then short ones
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\n]|\\.)*"'
+    rb"|'(?:[^'\\\n]|\\.)*'"
+    rb"|<[^>\s]*>|#[^\n]*|[{}]"  # IRIs, comments, braces
+)
+
+
+def _open_brace(data: bytes) -> int | None:
+    r"""Return the byte offset of the last ``{`` of TriG ``data`` never closed, if any.
+
+    Strings, IRIs and comments are skipped, so braces inside them do not count.
+
+    Examples
+    --------
+    >>> _open_brace(b'<g> { <s> <p> "a { b" . # {\n }'), _open_brace(b"<g> {\n<s> <p> <o> .")
+    (None, 4)
+    """
+    opened: list[int] = []
+    for match in _TOKENS.finditer(data):
+        token = match.group()
+        if token == b"{":
+            opened.append(match.start())
+        elif token == b"}" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 def _opens_string(data: bytes, line: int, column: int) -> bool:

@@ -1067,6 +1067,10 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
         nonlocal count
         inputs.views[key] = path
         count += 1
+        for node, attrs in graph.nodes(data=True):  # details link to each entity's page
+            if "page" not in attrs and catalogue.is_entity(str(node)):
+                attrs["page"] = entity_path(str(node))
+        kw["site_root"] = relative_root(path)
         if reuse.take(path, _graph_key(graph, title, subtitle, kw)):
             # A view drawn in parts keeps each part's details beside it: take them too.
             parts = Path(path).with_suffix(".parts")
@@ -1265,7 +1269,7 @@ class _Writer:
 def _cell(term: Term | None, catalogue: Catalogue) -> Link:
     """Return a cell of a result table: an entity links to its page."""
     if term is None:
-        return Link("")
+        return Link("", None, "no value in the graph for this row", "not stated")
     if isinstance(term, ox.NamedNode):
         iri = term.value
         if catalogue.is_entity(iri):
@@ -1307,6 +1311,22 @@ def _result_table(result: Result, catalogue: Catalogue) -> _Table | None:
             ),
         )
     return None
+
+
+def _empty_why(run: QueryRun, table: _Table | None, catalogue: Catalogue) -> list[Link | str]:
+    """Return why a query may have come back empty: gaps the sources leave about its entities.
+
+    For each entity given as a parameter, what the articles count but do not name
+    (:meth:`Catalogue.gaps`): ``[(entity link, sentence), ...]``; nothing if it has rows.
+    """
+    if run.query.is_check or table is None or table.rows:
+        return []
+    found: list[Any] = []
+    for p in run.query.params:
+        if isinstance(p.default, ox.NamedNode) and catalogue.is_entity(p.default.value):
+            iri = p.default.value
+            found += [(catalogue.link(iri), gap) for gap in catalogue.gaps(iri)]
+    return found
 
 
 def _term_cell(term: object, catalogue: Catalogue) -> Link:
@@ -1542,6 +1562,7 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
             table=table,
             ask=run.result.value if isinstance(run.result, AskResult) else None,
             params=[(p, _cell(p.default, catalogue)) for p in run.query.params],
+            empty_why=_empty_why(run, table, catalogue),
             view=inputs.views.get("query:" + run.query.name),
             graph_form=run.query.form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE),
             engine=inputs.engine,
