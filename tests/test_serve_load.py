@@ -33,9 +33,7 @@ def server(store, tmp_path_factory) -> Iterator[Server]:
 
 def picker(library: Library) -> load.Pick:
     quick = [
-        "/sparql?" + urllib.parse.urlencode({"query": q.text})
-        for q in library
-        if not q.params
+        "/sparql?" + urllib.parse.urlencode({"query": q.text}) for q in library if not q.params
     ]
     slow = "/sparql?" + urllib.parse.urlencode({"query": SLOW})
 
