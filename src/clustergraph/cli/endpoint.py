@@ -22,6 +22,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -744,6 +745,7 @@ class Server:
             self.socket.close()
             self._scratch.cleanup()
             raise
+        self.socket.listen(1024)  # connections wait in the backlog until the loop runs
         self.address: tuple[str, int] = self.socket.getsockname()[:2]
         protocol = type("Protocol", (_Protocol,), {"head_seconds": self.limits.client_seconds})
         self.uvicorn = uvicorn.Server(
@@ -787,8 +789,50 @@ class Server:
             self.uvicorn.should_exit = True
             thread.join(timeout=30)
 
+    # The standard library's server names, for callers written against it.
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        """Where the server listens (as :class:`http.server.HTTPServer` says it)."""
+        return self.address
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Serve until :meth:`shutdown` (``poll_interval`` is not used)."""
+        self.serve()
+
+    def shutdown(self) -> None:
+        """Stop serving (from another thread) and wait until the server has closed."""
+        self.uvicorn.should_exit = True
+        deadline = time.monotonic() + 30
+        while self.socket.fileno() != -1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def server_close(self) -> None:
+        """Release what the server holds (done by :meth:`serve` already)."""
+        self.close()
+
     def close(self) -> None:
         """Release the socket, the workers and the scratch files."""
         self.app.pool.kill()
         self.socket.close()
-        self._scratch.cleanup()
+        with contextlib.suppress(OSError):
+            self._scratch.cleanup()
+
+
+def make_server(
+    store: Store, site: Path | None, *, host: str = "127.0.0.1", port: int = 8000
+) -> Server:
+    """Return a server (not yet serving) of ``site`` and a SPARQL endpoint over ``store``.
+
+    The server also answers to the standard library's ``serve_forever``, ``shutdown``,
+    ``server_close`` and ``server_address``.
+
+    Examples
+    --------
+    >>> from clustergraph.store import open_store
+    >>> server = make_server(open_store("memory:"), None, port=0)
+    >>> server.server_address[0]
+    '127.0.0.1'
+    >>> server.server_close()
+    """
+    return Server(store, site, host=host, port=port)
