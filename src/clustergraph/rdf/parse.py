@@ -12,6 +12,9 @@ bad language tags, ...). On top of the syntax:
   boolean or date/time datatype must be a value of it (:mod:`clustergraph.rdf.lexical`):
   ``"2021-02-30"^^xsd:date`` and ``"--02-30"^^xsd:gMonthDay`` are refused;
 * a quads file (N-Quads, TriG, JSON-LD) may hold only the default graph and ``graph``;
+  :func:`parse_source`, which reads a project's sources, keeps a publisher's named
+  graphs under ``graph`` (``<graph>/1``, ``<graph>/2``, ...) and counts the IRIs written
+  relative with no ``@base``;
 * an empty file, or one of comments and prefixes only, is refused.
 
 What a store keeps of a literal (measured on Oxigraph, embedded and served; Virtuoso
@@ -50,7 +53,10 @@ clustergraph.errors.InputError: x.ttl:2:3: "2021-02-30" is not a valid xsd:date:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -189,6 +195,89 @@ def parse_bytes(
     base_iri: str | None = None,
 ) -> list[ox.Triple]:
     """Parse RDF ``data`` strictly (see :func:`parse_file`)."""
+    return _parse(data, graph=graph, shown=shown, fmt=fmt, base_iri=base_iri).triples
+
+
+@dataclass
+class Parsed:
+    """What :func:`parse_source` read of one source file.
+
+    Attributes
+    ----------
+    triples
+        The triples of the file's own graph (its default graph, and ``graph`` itself).
+    graphs
+        The publisher's named graphs, each under the file's graph
+        (``<graph>/1``, ``<graph>/2``, ... in the order they first appear): graph to
+        its triples.
+    names
+        Each of those graphs to the name the publisher gave it.
+    relative
+        How many IRIs were written relative with no ``@base`` before them (they resolve
+        against the file's graph), and the first of them as resolved.
+    """
+
+    triples: list[ox.Triple] = field(default_factory=list)
+    graphs: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    relative: int = 0
+    first_relative: str = ""
+
+
+_RELATIVE_ORIGIN = (
+    "http://relative.invalid"  # a base no real IRI has: what resolves to it was relative
+)
+
+
+def parse_source(path: Path, *, graph: str, shown: str | None = None) -> Parsed:
+    """Parse a source file strictly, keeping a publisher's named graphs (TriG, N-Quads).
+
+    Like :func:`parse_file`, but a quad of a named graph other than ``graph`` is kept,
+    in ``<graph>/<n>`` (``n`` counting the publisher's graphs from 1 in the order they
+    first appear), and relative IRIs written with no ``@base`` are counted.
+
+    Raises
+    ------
+    InputError
+        As :func:`parse_file`.
+    """
+    name = shown if shown is not None else str(path)
+    fmt = RdfFormat.from_path(path)
+    if fmt is None:
+        raise InputError(
+            f"{name}: not an RDF file this toolkit reads (.ttl, .nt, .nq, .trig, .jsonld)"
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    return _parse(data, graph=graph, shown=name, fmt=fmt, keep_graphs=True)
+
+
+def _unrelative(origin: str, parsed: Parsed, term: Any) -> Any:
+    """Return ``term`` with an IRI resolved against the stand-in base moved to ``origin``."""
+    if isinstance(term, ox.NamedNode) and term.value.startswith(_RELATIVE_ORIGIN):
+        value = origin + term.value[len(_RELATIVE_ORIGIN) :]
+        parsed.relative += 1
+        if not parsed.first_relative:
+            parsed.first_relative = value
+        return ox.NamedNode(value)
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(_RELATIVE_ORIGIN):
+        return ox.Literal(term.value, datatype=_unrelative(origin, parsed, term.datatype))
+    return term
+
+
+def _parse(
+    data: bytes,
+    *,
+    graph: str,
+    shown: str,
+    fmt: RdfFormat,
+    base_iri: str | None = None,
+    keep_graphs: bool = False,
+) -> Parsed:
     if data.startswith(BOM):
         data = data[len(BOM) :]
     if not data.strip():
@@ -199,16 +288,41 @@ def parse_bytes(
         line, column = position(data, exc.start)
         raise InputError(f"{shown}:{line}:{column}: not UTF-8 text") from None
     own = ox.NamedNode(graph)
-    triples: list[ox.Triple] = []
+    parsed = Parsed()
+    triples = parsed.triples
+    base = base_iri or graph
+    origin = ""
+    if keep_graphs and base_iri is None:
+        split = urlsplit(graph)
+        origin = f"{split.scheme}://{split.netloc}"
+        base = _RELATIVE_ORIGIN + graph[len(origin) :]
+    numbered: dict[Any, str] = {}
     try:
-        for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri or graph):
+        for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base):
             name = quad.graph_name
-            if not isinstance(name, ox.DefaultGraph) and name != own:
-                raise InputError(
-                    f"{shown}: holds a triple in graph {name}: a source file holds its own "
-                    f"graph <{graph}> (or the default graph), nothing else"
+            triple = quad.triple
+            if origin:
+                triple = ox.Triple(
+                    *(
+                        _unrelative(origin, parsed, t)
+                        for t in (triple.subject, triple.predicate, triple.object)
+                    )
                 )
-            triples.append(quad.triple)
+                name = _unrelative(origin, parsed, name)
+            if not isinstance(name, ox.DefaultGraph) and name != own:
+                if not keep_graphs:
+                    raise InputError(
+                        f"{shown}: holds a triple in graph {name}: a source file holds its "
+                        f"own graph <{graph}> (or the default graph), nothing else"
+                    )
+                sub = numbered.get(name)
+                if sub is None:
+                    sub = numbered[name] = f"{graph}/{len(numbered) + 1}"
+                    parsed.names[sub] = name.value if isinstance(name, ox.NamedNode) else str(name)
+                    parsed.graphs[sub] = []
+                parsed.graphs[sub].append(triple)
+                continue
+            triples.append(triple)
     except SyntaxError as exc:
         raise _syntax_error(exc, shown, fmt) from None
     except MemoryError:
@@ -219,9 +333,9 @@ def parse_bytes(
         ) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"{shown}: {' '.join(str(exc).split())}") from None
-    if not triples:
+    if not triples and not parsed.graphs:
         raise InputError(f"{shown}: the file holds no triple")
-    for triple in triples:
+    for triple in [*triples, *(t for ts in parsed.graphs.values() for t in ts)]:
         value = triple.object
         if isinstance(value, ox.Literal) and not value.language:
             datatype = value.datatype.value
@@ -234,7 +348,7 @@ def parse_bytes(
                         f"{shown}:{line}:{column}: {_quoted(value.value)} is not a valid "
                         f"{short}: {wrong}"
                     )
-    return triples
+    return parsed
 
 
 def _quoted(text: str) -> str:
