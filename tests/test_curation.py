@@ -28,7 +28,8 @@ from clustergraph.pipeline.validate import validate
 from clustergraph.project.layout import ID_NS, SOURCE_GRAPHS, Project
 from clustergraph.project.vocab import FOAF, ORG, RDF, SKOS
 from clustergraph.queries.library import Library
-from clustergraph.queries.reconcile import Matcher, ReconciliationService
+from clustergraph.queries.reconcile import Matcher
+from clustergraph.queries.reconcile_service import ReconciliationService, server
 from clustergraph.queries.run import run
 from clustergraph.store import AskResult, SelectResult, Store, open_store
 from tests.support.answers import compare_rows, expected_value, result_value
@@ -202,13 +203,13 @@ def test_periods_that_say_nothing_or_a_malformed_duration_are_refused(
 def service_url(project: Project) -> Iterator[str]:
     store = open_store("memory:")
     sync(project, store)
-    server = ReconciliationService(Matcher.from_store(store)).server(port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    served = server(ReconciliationService.from_store(store), port=0)
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
     thread.start()
-    host, port = server.server_address[:2]
+    host, port = served.server_address[:2]
     yield f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    served.shutdown()
+    served.server_close()
 
 
 def _get(url: str) -> Any:

@@ -92,9 +92,9 @@ GOOD = [
     ),
     Good(
         "lexical-form.ttl",
-        f'<urn:x:s> <urn:x:p> "007"^^<{XSD}integer> .'.encode(),
+        f'<urn:x:s> <urn:x:p> "2021-03-05T10:30:00.5+02:00"^^<{XSD}dateTime> .'.encode(),
         "urn:x:s",
-        ox.Literal("007", datatype=ox.NamedNode(XSD + "integer")),
+        ox.Literal("2021-03-05T10:30:00.5+02:00", datatype=ox.NamedNode(XSD + "dateTime")),
     ),
     Good(
         "partial-date.ttl",

@@ -177,3 +177,73 @@ def test_a_name_that_names_nothing_is_told_with_the_closest(workbench):
     note = page.text_content("#wb-params .wb-param-note") or ""
     assert "o:lnc names nothing in this site's data" in note and "o:lcn" in note
     assert run_and_wait(page).startswith("0 rows")
+
+
+def disk_page(browser, site: WrittenSite, fragment: str = ""):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto((site.site / "workbench.html").resolve().as_uri() + fragment, wait_until="load")
+    page.wait_for_function("window.cgWorkbench && window.cgWorkbench.ready")
+    return page
+
+
+def test_the_result_table_sorts_filters_and_is_in_view(browser, site_build):
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "label-holders-by-level")
+        status = run_and_wait(page)
+        total = int(status.split()[0])
+        assert total > 3
+        top = page.evaluate("document.getElementById('wb-answer').getBoundingClientRect().top")
+        assert 0 <= top < 900, "the result is scrolled into view"
+        page.click('#wb-result th[data-var="holderName"] button')
+        names = column(page, "holderName")
+        key = [n.casefold() for n in names]
+        assert key == sorted(key) and len(names) == total
+        page.click('#wb-result th[data-var="holderName"] button')
+        assert column(page, "holderName") == names[::-1]
+        page.fill("#wb-filter", "litek")
+        assert column(page, "holderName") == ["LITEK Laser & Engineering Technologies Cluster"]
+        assert f"of 1 (filtered from {total})" in (page.text_content("#wb-where") or "")
+        width = page.evaluate(
+            "Array.from(document.querySelectorAll('#wb-result th button'))"
+            ".every(b => b.scrollWidth <= b.clientWidth)"
+        )
+        assert width, "no column heading is cut"
+    finally:
+        page.close()
+
+
+def test_a_shared_link_runs_the_query_for_whoever_opens_it(browser, site_build):
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "members-of-organisation")
+        page.fill('#wb-params input[data-param="org"]', "lca")
+        page.click("#wb-share")
+        link = page.input_value("#wb-link")
+    finally:
+        page.close()
+    assert "run=1" in link
+    page = browser.new_page()
+    try:
+        page.goto(link, wait_until="load")
+        page.wait_for_function(
+            "() => /rows?/.test(document.getElementById('wb-status').textContent)"
+        )
+        assert page.input_value('#wb-params input[data-param="org"]') == "lca"
+        assert set(column(page, "org")) == {"o:lca"}
+    finally:
+        page.close()
+
+
+def test_a_construct_result_is_drawn_with_names_and_without_types(browser, site_build):
+    page = disk_page(browser, site_build, "#name=label-holders-graph&run=1")
+    try:
+        page.wait_for_function(
+            "() => /triples/.test(document.getElementById('wb-status').textContent)"
+        )
+        note = page.text_content("#wb-graph-note") or ""
+        assert "rdf:type hidden" in note
+        assert page.is_visible("#wb-graph canvas")
+    finally:
+        page.close()

@@ -358,11 +358,15 @@ def _analyse(state: _State) -> str:
 
 
 def _export(state: _State) -> str:
-    from clustergraph.pipeline.publish import export_all
+    from clustergraph.pipeline.publish import export_all, left_out
 
     state.exports = export_all(state.store, state.staging / "exports")
     size = sum(p.stat().st_size for p in (state.staging / "exports").iterdir())
-    return f"{len(state.exports)} RDF formats, void.ttl and context.jsonld ({size / 1e6:.1f} MB)"
+    missing = left_out(state.exports)
+    return (
+        f"{len(state.exports)} RDF formats, void.ttl and context.jsonld ({size / 1e6:.1f} MB)"
+        + (f"; {missing}" if missing else "")
+    )
 
 
 def _site_inputs(state: _State) -> SiteInputs:

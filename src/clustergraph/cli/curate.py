@@ -5,6 +5,12 @@ Usage::
     clustergraph reconcile NAME [--type KIND] [--limit N] [--format table|json]
     clustergraph reconcile --serve [--port PORT]
     clustergraph mint KIND NAME [--slug SLUG] [--keep-legal-form]
+    clustergraph mint time DATE | --from DATE --to DATE --inside DATE --of ENTITY
+    clustergraph mint figure --of ENTITY --measure MEASURE [--as-of DATE]
+    clustergraph mint award "HOLDER's LEVEL label" | --holder ENTITY --level LEVEL
+    clustergraph mint membership --member ENTITY --of ORGANISATION
+    clustergraph mint post --of ORGANISATION --role ROLE [--holder PERSON]
+    clustergraph vocab measures|member-roles|post-roles|label-levels|...
     clustergraph new-source STEM --title TITLE [--publisher NAME] [--author NAME]
         [--date DATE] [--url URL] [--text FILE] [--language LANG]
         [--type news|profile|good-practice] [--import FILE [--base IRI]]
@@ -13,7 +19,9 @@ Usage::
 ``rdfs:label``, ``dcterms:title``) are close to ``NAME``, accent- and case-insensitively,
 with a score out of 100; ``--serve`` answers the W3C Entity Reconciliation Service API
 on 127.0.0.1 (what OpenRefine speaks). ``mint`` makes an entity's IRI from its name by
-the slug rules and refuses one that already names another entity. ``new-source``
+the slug rules and refuses one that already names another entity; a time instant or
+period, a figure, an award, a membership and a post are minted from what they describe
+(:mod:`clustergraph.queries.minting`), never colliding with another node. ``new-source``
 writes ``data/sources/STEM.ttl``: the prefixes, the article and its graph node, and,
 as comments, the entities of the graph the article's text names, for reuse; with
 ``--import FILE`` another publisher's dataset follows, unedited, in a source file of its
@@ -34,7 +42,7 @@ from clustergraph.errors import ExitCode, InputError
 if TYPE_CHECKING:
     from clustergraph.queries.reconcile import Matcher
 
-COMMANDS = frozenset({"reconcile", "mint", "new-source"})
+COMMANDS = frozenset({"reconcile", "mint", "new-source", "vocab"})
 """The commands this module adds."""
 
 SOURCE_TYPES = {
@@ -43,6 +51,19 @@ SOURCE_TYPES = {
     "good-practice": "GoodPracticeDescription",
 }
 """The kinds of article (``--type``) and their classes."""
+
+VOCABULARIES = {
+    "measures": ("Measure", "measure"),
+    "comparators": ("Comparator", "cmp"),
+    "member-roles": ("MemberRole", "role"),
+    "post-roles": ("PostRole", "role"),
+    "label-levels": ("LabelLevel", "level"),
+    "rights": ("Right", "right"),
+    "selection-methods": ("SelectionMethod", "sel"),
+    "sectors": ("Sector", "sector"),
+    "legal-forms": ("LegalForm", "lf"),
+}
+"""The concept schemes ``vocab`` lists: their class in the ontology and their prefix."""
 _DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 
 
@@ -77,8 +98,33 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Print the IRI the slug rules make from a name; refuse a slug that "
         "already names another entity.",
     )
-    mint.add_argument("kind", metavar="KIND", help=f"the kind of entity: {kinds}, ...")
-    mint.add_argument("name", help="the name, as the article writes it")
+    mint.add_argument(
+        "kind", metavar="KIND", help=f"the kind of entity: {kinds}, time, figure, ..."
+    )
+    mint.add_argument(
+        "name",
+        nargs="?",
+        help="the name, as the article writes it (a date for a time instant; "
+        '"HOLDER\'s LEVEL label" for an award)',
+    )
+    facts = mint.add_argument_group(
+        "minted from what it describes (time, figure, award, membership, post)"
+    )
+    facts.add_argument(
+        "--of",
+        metavar="ENTITY",
+        help="a figure's subject, a membership's or post's organisation, or what a "
+        "period bounds (prefixed name, IRI or a name reconcile matches)",
+    )
+    facts.add_argument("--from", dest="start", metavar="DATE", help="a period's beginning")
+    facts.add_argument("--to", dest="end", metavar="DATE", help="a period's end")
+    facts.add_argument("--inside", metavar="DATE", help="a day a period includes")
+    facts.add_argument("--measure", help="what a figure counts (clustergraph measures lists them)")
+    facts.add_argument("--as-of", metavar="DATE", help="the date a figure holds at")
+    facts.add_argument("--holder", metavar="ENTITY", help="an award's or a post's holder")
+    facts.add_argument("--level", help="an award's label level (bronze, silver, gold)")
+    facts.add_argument("--member", metavar="ENTITY", help="a membership's member")
+    facts.add_argument("--role", help="a post's role (coordinator, president, ...)")
     mint.add_argument("--slug", help="a slug of your own (an acronym, say) instead of the name's")
     mint.add_argument(
         "--keep-legal-form",
@@ -86,6 +132,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="keep a legal form (UAB, AB, MB, ...) in an organisation's slug",
     )
     add_store_options(mint, read=False)
+    vocab = commands.add_parser(
+        "vocab",
+        help="list the concepts of a vocabulary (measures, roles, label levels, ...)",
+        description="List the concepts the project's vocabularies (data/vocab/) define, "
+        "with what each means: the values a figure's cg:measure, a membership's or "
+        "post's org:role, an award's cg:labelLevel may take.",
+    )
+    vocab.add_argument("scheme", choices=tuple(VOCABULARIES), help="which vocabulary")
+    add_store_options(vocab, read=False)
     new = commands.add_parser(
         "new-source",
         help="start data/sources/STEM.ttl for a new article",
@@ -121,7 +176,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(context: Context) -> int:
     """Run the command ``context.args.command`` names; return its exit code."""
-    handlers = {"reconcile": _reconcile, "mint": _mint, "new-source": _new_source}
+    handlers = {
+        "reconcile": _reconcile,
+        "mint": _mint,
+        "new-source": _new_source,
+        "vocab": _vocab,
+    }
     return handlers[context.args.command](context)
 
 
@@ -175,22 +235,38 @@ def _reconcile(context: Context) -> int:
 
 
 def _serve(context: Context) -> int:
-    from clustergraph.queries.reconcile import ReconciliationService
+    from clustergraph.queries.reconcile_service import ReconciliationService, server
 
-    service = ReconciliationService(_matcher(context))
-    server = service.server(port=context.args.port)
-    host, port = server.server_address[:2]
+    service = ReconciliationService.from_store(context.store())
+    served = server(service, port=context.args.port)
+    host, port = served.server_address[:2]
     note(f"reconciliation service at http://{host}:{port}/ (Ctrl-C stops it)")
     try:
-        server.serve_forever()
+        served.serve_forever()
     finally:
-        server.server_close()
+        served.server_close()
     return ExitCode.OK
 
 
+_FROM_FACTS = frozenset({"time", "figure", "award", "membership", "post"})
+_FACT_OPTIONS = ("of", "start", "end", "inside", "measure", "as_of", "holder", "level", "member")
+
+
 def _mint(context: Context) -> int:
+    from clustergraph.project.prefixes import PREFIXES, compact
+
     args = context.args
     _check_kind(args.kind)
+    given = [o for o in (*_FACT_OPTIONS, "role") if getattr(args, o) is not None]
+    if args.slug is None and (given or args.kind in _FROM_FACTS):
+        if args.kind not in _FROM_FACTS:
+            raise InputError(
+                f"a {args.kind} is minted from its name; --{given[0].replace('_', '-')} is "
+                f"for {', '.join(sorted(_FROM_FACTS))}"
+            )
+        return _mint_from_facts(context)
+    if not args.name:
+        raise InputError(f"mint {args.kind} needs a NAME")
     iri, existing = mint(
         _matcher(context),
         args.kind,
@@ -198,11 +274,44 @@ def _mint(context: Context) -> int:
         slug=args.slug,
         keep_legal_form=args.keep_legal_form,
     )
-    from clustergraph.project.prefixes import PREFIXES, compact
-
     print(compact(iri, PREFIXES))
     if existing:
         note(f"{compact(iri, PREFIXES)} exists already with this name: reuse it")
+    return ExitCode.OK
+
+
+def _mint_from_facts(context: Context) -> int:
+    from clustergraph.project.prefixes import PREFIXES, compact
+    from clustergraph.queries.minting import Minted, Minter
+
+    args = context.args
+    minter = Minter(context.store(), _matcher(context))
+    minted: Minted
+    if args.kind == "time":
+        if args.name and not (args.start or args.end or args.inside or args.of):
+            minted = minter.instant(args.name)
+        else:
+            minted = minter.interval(start=args.start, end=args.end, inside=args.inside, of=args.of)
+    elif args.kind == "figure":
+        if args.of is None or args.measure is None:
+            raise InputError("a figure is minted from --of ENTITY and --measure MEASURE")
+        minted = minter.figure(args.of, args.measure, args.as_of)
+    elif args.kind == "award":
+        minted = minter.award(args.name, holder=args.holder, level=args.level)
+    elif args.kind == "membership":
+        if args.member is None or args.of is None:
+            raise InputError("a membership is minted from --member ENTITY and --of ORGANISATION")
+        minted = minter.membership(args.member, args.of)
+    else:
+        if args.of is None or args.role is None:
+            raise InputError("a post is minted from --of ORGANISATION and --role ROLE")
+        minted = minter.post(args.of, args.role, args.holder)
+    shown = compact(minted.iri, PREFIXES)
+    print(shown)
+    if minted.exists:
+        note(f"{shown} exists already as this: reuse it")
+    elif minted.taken is not None:
+        note(f"{compact(minted.taken, PREFIXES)} names another node: {shown} is free")
     return ExitCode.OK
 
 
@@ -241,6 +350,22 @@ def mint(
             "entity, give a slug of your own with --slug"
         )
     return iri, False
+
+
+def _vocab(context: Context) -> int:
+    from clustergraph.project.prefixes import PREFIXES, compact
+    from clustergraph.queries.minting import vocabulary
+
+    cls, _prefix = VOCABULARIES[context.args.scheme]
+    terms = vocabulary(context.store(), "https://w3id.org/clustergraph/ontology#" + cls)
+    if not terms:
+        print(f"the store holds no cg:{cls} (is data/vocab/ loaded?)")
+        return ExitCode.OK
+    rows = [(compact(t.iri, PREFIXES), t.label, t.definition) for t in terms]
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    for iri, label, definition in rows:
+        print(f"{iri.ljust(widths[0])}  {label.ljust(widths[1])}  {definition}".rstrip())
+    return ExitCode.OK
 
 
 def _new_source(context: Context) -> int:

@@ -23,7 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from clustergraph.cli.common import Context, add_store_options
+from clustergraph.cli.common import Context, add_store_options, note
 from clustergraph.errors import ExitCode, InputError
 
 REPORT_LINES = 50
@@ -208,7 +208,7 @@ def _stats(context: Context) -> int:
 
 def _export(context: Context) -> int:
     from clustergraph.pipeline.export import export
-    from clustergraph.pipeline.publish import export_all
+    from clustergraph.pipeline.publish import export_all, left_out
     from clustergraph.rdf.formats import RdfFormat
 
     args = context.args
@@ -219,6 +219,9 @@ def _export(context: Context) -> int:
         files = export_all(store, args.out)
         for path in [*files.values(), args.out / "context.jsonld", args.out / "void.ttl"]:
             print(path)
+        missing = left_out(files)
+        if missing:
+            note(missing)
         return ExitCode.OK
     data = export(store, RdfFormat(args.format), out=args.out)
     if args.out is None:

@@ -22,6 +22,13 @@ JSON-LD keeps the named graphs (a top-level ``@graph`` of graph objects, each wi
 (:data:`CONTEXT_FILE`: the prefixes of the project and its vocabularies), embedded in
 the document so that it reads without a network.
 
+RDF 1.2 triple terms (annotations ``{| ... |}`` and reifiers ``<< ... >>`` are stated
+with them) are written by Turtle, N-Triples, N-Quads and TriG 1.2. JSON-LD 1.1 and
+RDF/XML cannot hold them: asked for one of those, :func:`export` refuses in one line
+before writing anything (:func:`refuse_triple_terms`), and the set of files of
+:func:`clustergraph.pipeline.publish.export_all` leaves those two out and says so. A
+carriage return is written in RDF/XML as ``&#13;`` (a bare one reads as a line feed).
+
 Exports are reproducible: blank nodes are labelled from the content of the dataset
 (the W3C RDF Dataset Canonicalization, RDFC-1.0), and triples, graphs and JSON-LD
 values are written in sorted order, so the same data gives the same bytes and the same
@@ -52,6 +59,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from clustergraph.errors import InputError
 from clustergraph.project.files import write_atomic
 from clustergraph.project.layout import is_data_graph
 from clustergraph.project.prefixes import ENTITY_PREFIXES, VOCABULARY_PREFIXES
@@ -59,6 +67,7 @@ from clustergraph.project.vocab import RDF, XSD
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import has_blank_node
 from clustergraph.store.base import Store
+from clustergraph.store.results import xml_carriage_returns
 
 __all__ = [
     "BASENAME",
@@ -203,10 +212,50 @@ def serialize(store: Store, fmt: RdfFormat, *, graphs: Sequence[str] | None = No
     return document(fmt, quads, union_triples(quads) if not fmt.supports_datasets else [])
 
 
+NO_TRIPLE_TERMS = (RdfFormat.JSONLD, RdfFormat.RDFXML)
+"""The formats that cannot hold an RDF 1.2 triple term."""
+
+
+def triple_term_statements(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Return the quads holding an RDF 1.2 triple term (as subject or object)."""
+    return [q for q in quads if isinstance(q.object, ox.Triple) or isinstance(q.subject, ox.Triple)]
+
+
+def refuse_triple_terms(fmt: RdfFormat, quads: Sequence[ox.Quad]) -> None:
+    """Raise if ``fmt`` cannot hold the RDF 1.2 triple terms of ``quads``.
+
+    Raises
+    ------
+    InputError
+        One line: how many statements, the first one's graph, and the formats that fit.
+    """
+    if fmt not in NO_TRIPLE_TERMS:
+        return
+    found = triple_term_statements(quads)
+    if found:
+        graph = found[0].graph_name
+        where = f" (the first in graph {graph})" if isinstance(graph, ox.NamedNode) else ""
+        raise InputError(
+            f"{fmt.label} cannot hold the RDF 1.2 triple terms of {len(found):,} "
+            f"statement{'s' if len(found) != 1 else ''}{where}: export as N-Quads, TriG, "
+            "Turtle or N-Triples"
+        )
+
+
 def document(fmt: RdfFormat, quads: Sequence[ox.Quad], union: Sequence[ox.Triple]) -> bytes:
-    """Write ``quads`` (a dataset format) or their ``union`` (a graph format) in ``fmt``."""
+    """Write ``quads`` (a dataset format) or their ``union`` (a graph format) in ``fmt``.
+
+    Raises
+    ------
+    InputError
+        If ``fmt`` cannot hold the RDF 1.2 triple terms ``quads`` hold.
+    """
+    refuse_triple_terms(fmt, quads)
     if fmt is RdfFormat.JSONLD:
         return _jsonld(quads)
+    if fmt is RdfFormat.RDFXML:
+        written = ox.serialize(union, format=fmt.oxigraph, prefixes=export_prefixes()) or b""
+        return xml_carriage_returns(written)
     if fmt.supports_datasets:
         return ox.serialize(quads, format=fmt.oxigraph, prefixes=export_prefixes()) or b""
     if fmt is RdfFormat.NTRIPLES:  # no prefixes: one triple a line, as sorted
@@ -334,7 +383,8 @@ def export(store: Store, fmt: RdfFormat, *, out: Path | str | None = None) -> by
     Raises
     ------
     InputError
-        If ``out`` cannot be written.
+        If ``out`` cannot be written, or ``fmt`` cannot hold the dataset's RDF 1.2
+        triple terms (then nothing is written).
     StoreError
         If the store cannot be read.
     """

@@ -8,19 +8,27 @@ files (``void.ttl``, :mod:`clustergraph.pipeline.void`), which counts and checks
 The files are published together: they are written into a staging directory that then
 takes the directory's place (:func:`clustergraph.project.files.replace_directory`), so a
 reader (or a full disk, or a kill) never leaves a mix of new and old files.
+
+A dataset holding RDF 1.2 triple terms is written in the formats that hold them
+(Turtle, N-Triples, N-Quads, TriG); JSON-LD and RDF/XML are left out
+(:func:`left_out` says which, for the note the caller prints), never written without
+those statements.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from clustergraph.errors import InputError
 from clustergraph.pipeline.export import (
     CONTEXT_FILE,
+    NO_TRIPLE_TERMS,
     canonical_quads,
     document,
     file_name,
+    triple_term_statements,
     union_triples,
     write_context,
 )
@@ -29,7 +37,18 @@ from clustergraph.project.files import replace_directory, staging_directory, wri
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.store.base import Store
 
-__all__ = ["export_all"]
+__all__ = ["export_all", "left_out"]
+
+
+def left_out(written: Mapping[RdfFormat, Path]) -> str | None:
+    """Say which formats :func:`export_all` left out and why (``None``: none)."""
+    missing = [fmt.label for fmt in RdfFormat if fmt not in written]
+    if not missing:
+        return None
+    return (
+        f"{' and '.join(missing)} left out: the dataset holds RDF 1.2 triple terms, which "
+        "they cannot hold (the other formats hold every statement)"
+    )
 
 
 def export_all(store: Store, directory: Path | str) -> dict[RdfFormat, Path]:
@@ -49,7 +68,8 @@ def export_all(store: Store, directory: Path | str) -> dict[RdfFormat, Path]:
     Returns
     -------
     dict
-        The file written for each format.
+        The file written for each format (JSON-LD and RDF/XML left out when the
+        dataset holds RDF 1.2 triple terms: :func:`left_out`).
 
     Raises
     ------
@@ -71,11 +91,14 @@ def export_all(store: Store, directory: Path | str) -> dict[RdfFormat, Path]:
         raise InputError(f"{directory}: not a directory")
     quads = canonical_quads(store)
     union = union_triples(quads)
+    formats = list(RdfFormat)
+    if triple_term_statements(quads):
+        formats = [fmt for fmt in formats if fmt not in NO_TRIPLE_TERMS]
     staging = staging_directory(directory)
     try:
         written = {
             fmt: write_atomic(staging / file_name(fmt), document(fmt, quads, union))
-            for fmt in RdfFormat
+            for fmt in formats
         }
         write_context(staging)
         write_atomic(staging / VOID_FILE, void_turtle(describe(store, written)))

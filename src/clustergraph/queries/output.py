@@ -159,6 +159,9 @@ def show(term: Term | None, prefixes: Mapping[str, str]) -> str:
         return compact(term, prefixes)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term
+        inner = (term.subject, term.predicate, term.object)
+        return "<<( " + " ".join(show(t, prefixes) for t in inner) + " )>>"
     return " ".join(term.value.split())
 
 

@@ -17,16 +17,17 @@ bad language tags, ...). On top of the syntax:
   relative with no ``@base``;
 * an empty file, or one of comments and prefixes only, is refused.
 
-What a store keeps of a literal (measured on Oxigraph, embedded and served; Virtuoso
-does the same for numbers): a literal of an XSD numeric, boolean, date/time or duration
-datatype is kept as its value, time zone included, and written back in canonical form:
-``"007"^^xsd:integer`` as ``"7"``, ``"1.50"^^xsd:decimal`` as ``"1.5"``,
-``"1"^^xsd:boolean`` as ``"true"``, a zone ``+00:00`` as ``Z``, ``"PT36H"`` as
-``"P1DT12H"``; RDF counts these the same value, though not the same term. A literal
-written in canonical form (as the project's data is) comes back as written, and so does
-every string and every literal of another datatype. Language tags are compared without
-regard to case (RDF 1.1, BCP 47) and Oxigraph keeps them in lower case (``en-GB`` as
-``en-gb``): the library's queries compare them with ``LANGMATCHES`` or
+What the store keeps: every literal comes back as written, or the file is refused here
+with what to write instead (:mod:`clustergraph.rdf.kept` asks Oxigraph itself). Oxigraph
+keeps a literal of an XSD numeric, boolean, date/time or duration datatype as its value
+and writes it back in one spelling, with no subtypes of ``xsd:integer`` and no
+``xsd:dateTimeStamp``, and computes only with integers of 64 bits and decimals of 18
+places; so ``"007"^^xsd:integer`` (write ``"7"``), Turtle's ``1.0`` (write
+``"1"^^xsd:decimal``), ``"120"^^xsd:nonNegativeInteger`` (write ``xsd:integer``) and an
+integer of 30 digits are refused, at their line and column. So is a literal holding a
+control character XML 1.0 cannot carry (U+0001, U+000C, ...). Language tags are compared
+without regard to case (RDF 1.1, BCP 47) and Oxigraph keeps them in lower case
+(``en-GB`` as ``en-gb``): the library's queries compare them with ``LANGMATCHES`` or
 ``LCASE(LANG(...))``, so they answer the same on every store.
 
 Every error is one :class:`~clustergraph.errors.InputError` line,
@@ -62,7 +63,8 @@ import pyoxigraph as ox
 
 from clustergraph.errors import InputError
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.lexical import CHECKED, XSD, problem
+from clustergraph.rdf.kept import changes, literals, short, xml_problem
+from clustergraph.rdf.lexical import CHECKED, problem
 
 BOM = b"\xef\xbb\xbf"
 
@@ -89,20 +91,49 @@ def position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _find_literal(data: bytes, lexical: str) -> tuple[int, int]:
-    """Return where the typed literal ``lexical`` is written first (1:1 if not found).
+    """Return where the literal ``lexical`` is written first (1:1 if not found).
 
     A typed literal (``"x"^^``) is looked for first, then the quoted text anywhere (as
-    in JSON-LD's ``"@value": "x"``).
+    in JSON-LD's ``"@value": "x"``), then the text as a bare Turtle number or boolean.
     """
-    for quote in ('"', "'"):
-        offset = data.find(f"{quote}{lexical}{quote}^^".encode())
-        if offset >= 0:
-            return position(data, offset)
-    for quote in ('"', "'"):
-        offset = data.find(f"{quote}{lexical}".encode())
-        if offset >= 0:
-            return position(data, offset)
+    text = re.escape(lexical.encode())
+    for pattern in (
+        rb"[\"']" + text + rb"[\"']\^\^",
+        rb"[\"']" + text,
+        rb"(?<![\w.:+\-\"'])" + text + rb"(?:(?![\w.+\-])|(?=\.\s))",
+    ):
+        for match in re.finditer(pattern, data):
+            if not _in_comment(data, match.start()):
+                return position(data, match.start())
     return 1, 1
+
+
+def _in_comment(data: bytes, offset: int) -> bool:
+    """Whether ``offset`` is on a line that is a comment (``#`` first)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data[start:offset].lstrip().startswith(b"#")
+
+
+def _find_character(data: bytes, code: str, lexical: str) -> tuple[int, int]:
+    r"""Return where the character ``code`` (``U+XXXX``) is written first.
+
+    Written as itself, or escaped (``\u0001``, ``\U00000001``, ``\f``, ``\b``);
+    else where the literal holding it starts.
+    """
+    number = int(code[2:], 16)
+    raw = data.find(chr(number).encode())
+    if raw >= 0:
+        return position(data, raw)
+    escapes = [f"\\u{number:04x}", f"\\U{number:08x}"]
+    escapes += {0x08: ["\\b"], 0x0C: ["\\f"]}.get(number, [])
+    found = [
+        match.start()
+        for escape in escapes
+        if (match := re.search(re.escape(escape).encode(), data, re.IGNORECASE))
+    ]
+    if found:
+        return position(data, min(found))
+    return _find_literal(data, lexical)
 
 
 def _locate_large(data: bytes) -> tuple[int, int]:
@@ -335,19 +366,33 @@ def _parse(
         raise InputError(f"{shown}: {' '.join(str(exc).split())}") from None
     if not triples and not parsed.graphs:
         raise InputError(f"{shown}: the file holds no triple")
-    for triple in [*triples, *(t for ts in parsed.graphs.values() for t in ts)]:
-        value = triple.object
-        if isinstance(value, ox.Literal) and not value.language:
+    every = [*triples, *(t for ts in parsed.graphs.values() for t in ts)]
+    written = [lit for triple in every for lit in literals(triple.object)]
+    for value in written:
+        if not value.language:
             datatype = value.datatype.value
             if datatype in CHECKED:
                 wrong = problem(value.value, datatype)
                 if wrong is not None:
                     line, column = _find_literal(data, value.value)
-                    short = "xsd:" + datatype[len(XSD) :]
                     raise InputError(
                         f"{shown}:{line}:{column}: {_quoted(value.value)} is not a valid "
-                        f"{short}: {wrong}"
+                        f"{short(datatype)}: {wrong}"
                     )
+        forbidden = xml_problem(value.value)
+        if forbidden is not None:
+            line, column = _find_character(data, forbidden, value.value)
+            raise InputError(
+                f"{shown}:{line}:{column}: a literal holds {forbidden}, a control character "
+                "XML 1.0 cannot carry (RDF/XML and XML results could not hold it): remove "
+                "it or write a space instead"
+            )
+    for value, change in changes(written).items():
+        line, column = _find_literal(data, value.value)
+        raise InputError(
+            f"{shown}:{line}:{column}: {_quoted(value.value)}^^{short(value.datatype.value)} "
+            f"{change}"
+        )
     return parsed
 
 

@@ -46,6 +46,7 @@ from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term, has_blank_node
 from clustergraph.store import interruptible
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
+from clustergraph.store.results import xml_carriage_returns
 from clustergraph.store.sparql import bind_values
 
 FOLLOW_LIMIT = 100_000
@@ -287,9 +288,10 @@ class OxigraphStore:
         if isinstance(answer, ox.QueryTriples):
             raise QueryError("a CONSTRUCT or DESCRIBE result is a graph, not a table")
         try:
-            return answer.serialize(format=fmt.oxigraph) or b""
+            written = answer.serialize(format=fmt.oxigraph) or b""
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"Oxigraph could not evaluate the query: {_one_line(exc)}") from exc
+        return xml_carriage_returns(written) if fmt is ResultsFormat.XML else written
 
     def graphs(self) -> list[str]:
         """Return the named graphs, sorted.

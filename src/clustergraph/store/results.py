@@ -28,6 +28,7 @@ b'org,n\r\nurn:eacn,24\r\n_:b0,\r\n'
 from __future__ import annotations
 
 import json
+from typing import Any
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr
 
@@ -39,8 +40,21 @@ from clustergraph.store.base import AskResult, GraphResult, Result, ResultsForma
 
 
 def escape(text: str) -> str:
-    """Escape text for XML content, quotes included (as Oxigraph does)."""
-    return _escape(text, {'"': "&quot;"})
+    """Escape text for XML content, quotes included (as Oxigraph does).
+
+    A carriage return is written as a reference: XML parsers read a bare one as a line
+    feed.
+    """
+    return _escape(text, {'"': "&quot;", "\r": "&#13;"})
+
+
+def xml_carriage_returns(document: bytes) -> bytes:
+    """Write the carriage returns of an XML document as ``&#13;``.
+
+    Oxigraph writes them bare, which XML parsers read as line feeds; it ends its own
+    lines with a line feed only, so every carriage return it writes is in a value.
+    """
+    return document.replace(b"\r", b"&#13;")
 
 
 _BARE_NUMBERS = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
@@ -75,10 +89,16 @@ def write_results(result: Result, fmt: ResultsFormat) -> bytes:
     return writer(result).encode("utf-8")
 
 
+def _csv_value(term: Term) -> str:
+    if isinstance(term, ox.Triple):  # as Oxigraph writes a triple term: its values
+        return " ".join(_csv_value(t) for t in (term.subject, term.predicate, term.object))
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
 def _csv_cell(term: Term | None) -> str:
     if term is None:
         return ""
-    value = f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+    value = _csv_value(term)
     if any(c in value for c in ',"\r\n'):
         return '"' + value.replace('"', '""') + '"'
     return value
@@ -123,12 +143,19 @@ def _tsv(result: SelectResult) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _json_term(term: Term) -> dict[str, str]:
+def _json_term(term: Term) -> dict[str, Any]:
+    if isinstance(term, ox.Triple):  # SPARQL 1.2 results JSON
+        parts = ("subject", "predicate", "object")
+        inner = (term.subject, term.predicate, term.object)
+        return {
+            "type": "triple",
+            "value": {k: _json_term(t) for k, t in zip(parts, inner, strict=True)},
+        }
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
-    value = {"type": "literal", "value": term.value}
+    value: dict[str, Any] = {"type": "literal", "value": term.value}
     if term.language:
         value["xml:lang"] = term.language
     elif term.datatype.value != XSD_STRING:
@@ -150,6 +177,12 @@ def _json(result: SelectResult) -> str:
 
 
 def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.Triple):  # SPARQL 1.2 results XML
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject>"
+            f"<predicate>{_xml_term(term.predicate)}</predicate>"
+            f"<object>{_xml_term(term.object)}</object></triple>"
+        )
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):

@@ -389,11 +389,143 @@
     var rest = t.value.slice(CFG.idBase.length);
     return /^[a-z-]+\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(rest) ? root + "entity/" + rest + ".html" : null;
   }
+  var PAGE = 50;
+  var NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
+  function isNumber(t) { return !!(t && t.type === "literal" && t.datatype && NUMERIC.test(t.datatype) && isFinite(Number(t.value))); }
+  function compareTerms(a, b) {
+    if (!a || !b) return a ? -1 : b ? 1 : 0;   /* unbound last */
+    if (isNumber(a) && isNumber(b)) return Number(a.value) - Number(b.value);
+    return show(a).localeCompare(show(b), undefined, { numeric: true, sensitivity: "base" });
+  }
+  function labelOf(t) {
+    if (t && t.type === "uri" && names && names.byIri[t.value]) return names.byIri[t.value];
+    return show(t);
+  }
+  /* A result table: sorted by a click on a column's heading (again: the other way),
+   * filtered by the words typed (any cell, accents and case aside), shown 50 rows a page. */
+  function table(result, out) {
+    var state = { sort: -1, desc: false, filter: "", page: 0 };
+    var bar = el("div", null, "wb-table-bar");
+    var filterLabel = el("label", "Filter rows ");
+    var filter = el("input");
+    filter.type = "search";
+    filter.id = "wb-filter";
+    filter.setAttribute("placeholder", "words in any cell");
+    filterLabel.appendChild(filter);
+    bar.appendChild(filterLabel);
+    var pager = el("span", null, "wb-pager");
+    var prev = el("button", "‹ Previous"); prev.type = "button"; prev.id = "wb-prev";
+    var where = el("span", "", "wb-where"); where.id = "wb-where";
+    var next = el("button", "Next ›"); next.type = "button"; next.id = "wb-next";
+    pager.appendChild(prev); pager.appendChild(where); pager.appendChild(next);
+    bar.appendChild(pager);
+    out.appendChild(bar);
+    var wrap = el("div", null, "table-wrap");
+    var tbl = el("table", null, "result wb-table");
+    var head = el("tr");
+    var heads = result.variables.map(function (v, k) {
+      var th = el("th");
+      th.setAttribute("data-var", v);
+      th.setAttribute("aria-sort", "none");
+      var b = el("button", v, "wb-sort");
+      b.type = "button";
+      b.title = "Sort by " + v;
+      b.addEventListener("click", function () {
+        if (state.sort === k) state.desc = !state.desc; else { state.sort = k; state.desc = false; }
+        state.page = 0;
+        draw();
+      });
+      th.appendChild(b);
+      head.appendChild(th);
+      return th;
+    });
+    var thead = el("thead"); thead.appendChild(head); tbl.appendChild(thead);
+    var body = el("tbody");
+    tbl.appendChild(body);
+    wrap.appendChild(tbl);
+    out.appendChild(wrap);
+    var keys = result.rows.map(function (row) {
+      return fold(row.map(function (t) { return t ? show(t) + " " + labelOf(t) : ""; }).join(" \u0001 "));
+    });
+    function draw() {
+      var words = fold(state.filter).split(/\s+/).filter(Boolean);
+      var rows = [];
+      result.rows.forEach(function (row, i) {
+        for (var w = 0; w < words.length; w += 1) if (keys[i].indexOf(words[w]) < 0) return;
+        rows.push(row);
+      });
+      if (state.sort >= 0) {
+        var k = state.sort, sign = state.desc ? -1 : 1;
+        rows = rows.map(function (r, i) { return [r, i]; }).sort(function (a, b) {
+          return sign * compareTerms(a[0][k], b[0][k]) || a[1] - b[1];
+        }).map(function (x) { return x[0]; });
+      }
+      heads.forEach(function (th, k) {
+        th.setAttribute("aria-sort", k === state.sort ? (state.desc ? "descending" : "ascending") : "none");
+      });
+      var pages = Math.max(1, Math.ceil(rows.length / PAGE));
+      state.page = Math.min(state.page, pages - 1);
+      clear(body);
+      rows.slice(state.page * PAGE, state.page * PAGE + PAGE).forEach(function (row) {
+        var tr = el("tr");
+        row.forEach(function (t) {
+          var td = el("td");
+          var href = entityHref(t);
+          if (href) { var a = el("a", show(t)); a.href = href; a.title = labelOf(t) + " — " + t.value; td.appendChild(a); }
+          else { td.textContent = show(t); if (t && t.datatype) td.title = t.datatype; }
+          if (isNumber(t)) td.className = "num";
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+      });
+      var first = rows.length ? state.page * PAGE + 1 : 0;
+      where.textContent = "rows " + first + "–" + Math.min(rows.length, (state.page + 1) * PAGE) + " of " + rows.length +
+        (rows.length !== result.rows.length ? " (filtered from " + result.rows.length + ")" : "");
+      prev.disabled = state.page === 0;
+      next.disabled = state.page >= pages - 1;
+      pager.hidden = result.rows.length <= PAGE && !words.length;
+    }
+    filter.addEventListener("input", function () { state.filter = filter.value; state.page = 0; draw(); });
+    prev.addEventListener("click", function () { state.page -= 1; draw(); });
+    next.addEventListener("click", function () { state.page += 1; draw(); });
+    draw();
+  }
+  /* Aggregates (a name and a number a row, up to 60 rows) also as bars. */
+  function chart(result, out) {
+    if (result.kind !== "table" || result.rows.length < 2 || result.rows.length > 60) return;
+    var num = -1, name = -1;
+    result.variables.forEach(function (v, k) {
+      var all = result.rows.every(function (r) { return isNumber(r[k]); });
+      if (all && num < 0) num = k;
+      else if (!all && name < 0 && result.rows.every(function (r) { return r[k]; })) name = k;
+    });
+    if (num < 0 || name < 0) return;
+    var max = 0;
+    result.rows.forEach(function (r) { max = Math.max(max, Math.abs(Number(r[num].value))); });
+    if (!max) return;
+    var details = el("details", null, "wb-chart");
+    details.appendChild(el("summary", "Chart: " + result.variables[num] + " by " + result.variables[name]));
+    var list = el("ol", null, "wb-bars");
+    result.rows.forEach(function (r) {
+      var li = el("li");
+      li.appendChild(el("span", labelOf(r[name]), "wb-bar-name"));
+      var bar = el("span", null, "wb-bar");
+      var fill = el("span", null, "wb-bar-fill");
+      fill.style.width = (100 * Math.abs(Number(r[num].value)) / max).toFixed(1) + "%";
+      bar.appendChild(fill);
+      li.appendChild(bar);
+      li.appendChild(el("span", r[num].value, "wb-bar-value"));
+      list.appendChild(li);
+    });
+    details.appendChild(list);
+    out.appendChild(details);
+  }
   function render(result) {
     last = result;
     var out = $("wb-result");
     clear(out);
     $("wb-graph").hidden = true;
+    $("wb-graph-bar").hidden = true;
     if (result.kind === "boolean") {
       out.appendChild(el("p", result.value ? "yes (true)" : "no (false)", "wb-boolean"));
       status("Answer: " + (result.value ? "yes" : "no"));
@@ -401,44 +533,57 @@
     }
     var n = result.rows.length;
     status(n + (result.kind === "graph" ? (n === 1 ? " triple" : " triples") : (n === 1 ? " row" : " rows")));
-    var wrap = el("div", null, "table-wrap");
-    var table = el("table");
-    var head = el("tr");
-    result.variables.forEach(function (v) { var th = el("th", v); th.setAttribute("data-var", v); head.appendChild(th); });
-    var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
-    var body = el("tbody");
-    result.rows.slice(0, 2000).forEach(function (row) {
-      var tr = el("tr");
-      row.forEach(function (t) {
-        var td = el("td");
-        var href = entityHref(t);
-        if (href) { var a = el("a", show(t)); a.href = href; a.title = t.value; td.appendChild(a); }
-        else { td.textContent = show(t); if (t && t.datatype) td.title = t.datatype; }
-        tr.appendChild(td);
-      });
-      body.appendChild(tr);
-    });
-    table.appendChild(body);
-    wrap.appendChild(table);
-    out.appendChild(wrap);
-    if (n > 2000) out.appendChild(el("p", "The first 2,000 of " + n + " rows are shown; the downloads hold them all.", "muted"));
     if (result.kind === "graph") drawGraph(result.rows);
+    chart(result, out);
+    table(result, out);
   }
+  var RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+  var NAMING = ["http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label", "http://xmlns.com/foaf/0.1/name", "https://schema.org/name"];
+  /* A CONSTRUCT or DESCRIBE result drawn: entities by their labels on light nodes with
+   * dark text, values as boxes, rdf:type edges hidden unless asked for. */
   function drawGraph(rows) {
     if (!window.vis || !rows.length) return;
     var box = $("wb-graph");
+    var bar = $("wb-graph-bar");
+    var types = $("wb-types");
     box.hidden = false;
-    var ids = {}, nodes = [], edges = [];
-    function node(t) {
-      var key = t.type + " " + t.value;
-      if (ids[key] === undefined) { ids[key] = nodes.length; nodes.push({ id: nodes.length, label: show(t).slice(0, 40), title: t.value, shape: t.type === "literal" ? "box" : "dot", size: 8 }); }
-      return ids[key];
-    }
-    rows.slice(0, 600).forEach(function (r) { edges.push({ from: node(r[0]), to: node(r[2]), label: show(r[1]), arrows: "to", font: { size: 9, align: "horizontal" } }); });
-    new window.vis.Network(box, { nodes: nodes, edges: edges }, {
-      physics: { stabilization: { iterations: 150 }, barnesHut: { springLength: 140 } },
-      edges: { smooth: false, color: "#a3acb7" }, nodes: { color: "#0072B2", font: { size: 11 } }
+    bar.hidden = false;
+    /* A name the result itself gives an entity labels its node (no box of its own). */
+    var named = {};
+    rows.forEach(function (r) {
+      if (r[2].type === "literal" && NAMING.indexOf(r[1].value) >= 0 && (named[r[0].value] === undefined || r[1].value === NAMING[0])) named[r[0].value] = r[2].value;
     });
+    function draw() {
+      var ids = {}, nodes = [], edges = [], shown = 0;
+      function node(t) {
+        var key = t.type + " " + t.value;
+        if (ids[key] === undefined) {
+          ids[key] = nodes.length;
+          var text = t.type === "uri" && names && names.byIri[t.value] === undefined && named[t.value] !== undefined ? named[t.value] : labelOf(t);
+          var literal = t.type === "literal";
+          nodes.push({ id: nodes.length, label: text.length > 40 ? text.slice(0, 39) + "…" : text,
+                       title: t.type === "uri" ? text + "\n" + t.value : text,
+                       shape: literal ? "box" : "dot", size: 9,
+                       color: literal ? { background: "#fff7d6", border: "#c9a227" } : { background: "#d7e8f7", border: "#0072B2" },
+                       font: { color: "#1b1f24", size: 14, background: literal ? undefined : "rgba(255,255,255,0.85)" } });
+        }
+        return ids[key];
+      }
+      rows.forEach(function (r) {
+        if (shown >= 600) return;
+        if (!types.checked && r[1].value === RDF_TYPE) return;
+        if (r[2].type === "literal" && NAMING.indexOf(r[1].value) >= 0) return;
+        shown += 1;
+        edges.push({ from: node(r[0]), to: node(r[2]), label: show(r[1]), arrows: "to", font: { size: 9, align: "horizontal", color: "#3d4a5c" } });
+      });
+      $("wb-graph-note").textContent = shown + " of " + rows.length + " triples drawn as edges (names label their nodes" + (types.checked ? ")" : "; rdf:type hidden)");
+      new window.vis.Network(box, { nodes: nodes, edges: edges }, {
+        physics: { stabilization: { iterations: 200 }, barnesHut: { springLength: 90, gravitationalConstant: -2500, avoidOverlap: 0.6 } },
+        edges: { smooth: false, color: "#a3acb7" }
+      });
+    }
+    types.onchange = draw;
+    draw();
   }
   function csvCell(t) {
     var v = t ? t.value : "";
@@ -512,6 +657,7 @@
     last = null;
     clear($("wb-result"));
     $("wb-graph").hidden = true;
+    $("wb-graph-bar").hidden = true;
     $("wb-time").textContent = "";
   }
   function runNow() {
@@ -527,7 +673,8 @@
     }, function (e) { status("Error: " + (e && e.message ? e.message : String(e))); throw e; });
   }
 
-  $("wb-run").addEventListener("click", function () { runNow().catch(function () {}); });
+  function reveal() { $("wb-answer").scrollIntoView({ block: "start" }); }
+  $("wb-run").addEventListener("click", function () { runNow().then(reveal, reveal).catch(function () {}); });
   $("wb-params").addEventListener("submit", function (ev) { ev.preventDefault(); runNow().catch(function () {}); });
   $("wb-csv").addEventListener("click", function () { download("csv"); });
   $("wb-json").addEventListener("click", function () { download("json"); });
@@ -551,6 +698,6 @@
       runQuery: function (name) { choose(name, {}); return runNow(); },
       ready: true
     };
-    if (autorun) runNow().catch(function () {});
+    if (autorun) runNow().then(reveal, reveal).catch(function () {});
   });
 }());
