@@ -50,7 +50,9 @@ def open_page(browser, site_build, rel: str, size: str = "desktop"):
     page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto((site_build.site / rel).resolve().as_uri(), wait_until="load")
+    rel, hash_mark, fragment = rel.partition("#")
+    url = (site_build.site / rel).resolve().as_uri() + hash_mark + fragment
+    page.goto(url, wait_until="load")
     return page, errors
 
 
@@ -122,3 +124,76 @@ def test_enter_opens_the_best_match_and_the_box_is_no_dead_form(browser, site_bu
     finally:
         page.close()
     assert errors == []
+
+
+def _facet_state(page) -> dict:
+    return page.evaluate(
+        """() => ({
+          shown: Array.from(document.querySelectorAll('#facet-results li'),
+                            li => [li.querySelector('a').getAttribute('href'),
+                                   li.querySelector('.facet-kind').textContent]),
+          total: Number(document.getElementById('facet-total').textContent),
+          hash: decodeURIComponent(location.hash),
+          values: Object.fromEntries(Array.from(
+            document.querySelectorAll('input[data-facet]'),
+            i => [i.dataset.facet + '=' + i.value, Number(i.dataset.count)])),
+        })"""
+    )
+
+
+def _tick(page, facet: str, value: str) -> None:
+    page.check(f'input[data-facet="{facet}"][value="{value}"]')
+    page.wait_for_function("!document.getElementById('facet-results').dataset.busy")
+
+
+def test_facets_narrow_step_by_step_and_the_url_keeps_the_selection(browser, site_build):
+    page, errors = open_page(browser, site_build, "entities.html")
+    try:
+        page.wait_for_selector("#facet-results li")
+        everything = _facet_state(page)
+        kinds = {kind for _href, kind in everything["shown"]}
+        assert not kinds & set(PARTS) and "comparator" not in kinds  # things, not fact nodes
+        assert {"cluster", "cluster network", "person", "company"} <= kinds
+        assert everything["values"]["kind=cluster"] >= 10  # a count beside each value
+        assert everything["values"]["country=Lithuania"] >= 10
+        assert everything["values"]["by=European Secretariat for Cluster Analysis"] >= 9
+        assert "country" not in kinds and "sector" not in kinds  # terms are listed apart
+        _tick(page, "kind", "cluster")
+        clusters = _facet_state(page)
+        assert {kind for _h, kind in clusters["shown"]} == {"cluster"}
+        assert clusters["total"] == everything["values"]["kind=cluster"]
+        bronze = clusters["values"]["level=Bronze"]
+        assert 0 < bronze < clusters["total"]
+        _tick(page, "level", "Bronze")
+        labelled = _facet_state(page)
+        assert labelled["total"] == bronze
+        assert "entity/org/litek.html" in {h for h, _k in labelled["shown"]}
+        assert "entity/org/eacn.html" not in {h for h, _k in labelled["shown"]}
+        assert "kind=cluster" in labelled["hash"] and "level=Bronze" in labelled["hash"]
+        url = page.url
+    finally:
+        page.close()
+    assert errors == []
+    again = browser.new_page()
+    try:
+        again.goto(url, wait_until="load")
+        again.wait_for_selector("#facet-results li")
+        shared = _facet_state(again)
+        assert again.is_checked('input[data-facet="level"][value="Bronze"]')
+    finally:
+        again.close()
+    assert shared["shown"] == labelled["shown"]
+
+
+def test_facets_by_network_and_sector(browser, site_build):
+    chosen = "entities.html#network=European+Automotive+Cluster+Network"
+    page, errors = open_page(browser, site_build, chosen)
+    try:
+        page.wait_for_selector("#facet-results li")
+        found = _facet_state(page)
+    finally:
+        page.close()
+    assert errors == []
+    assert "entity/org/ftd-lt.html" in {h for h, _k in found["shown"]}
+    assert any(key.startswith("sector=") for key in found["values"])
+    assert any(key.startswith("source=") for key in found["values"])

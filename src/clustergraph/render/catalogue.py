@@ -45,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1223,13 +1223,54 @@ class Catalogue:
             for kind, links in sorted(by_kind.items())
         ]
 
+    # -- facets ------------------------------------------------------------------------
+
+    def facets(self, iri: str) -> dict[str, list[str]]:
+        """Return the values of ``iri`` for each facet of the Entities page.
+
+        ``kind`` (its most specific class), ``country``, ``sector``, ``level`` (of the
+        excellence labels awarded to it), ``by`` (the bodies awarding them),
+        ``network`` (the organisations it is a member of, stated or derived) and
+        ``source`` (the articles that describe it). Labels, sorted, each once.
+        """
+
+        def labels(nodes: Iterable[str]) -> list[str]:
+            return sorted({self.label(n) for n in nodes})
+
+        def objects(node: str, predicate: str) -> list[str]:
+            return [
+                o.value
+                for (p, o) in self.out.get(node, {})
+                if p == predicate and isinstance(o, ox.NamedNode)
+            ]
+
+        awards = [s for s, _g in self._subjects(iri, CG.awardedTo)]
+        memberships = [s for s, _g in self._subjects(iri, ORG.member)]
+        networks = set(objects(iri, ORG.memberOf))
+        networks.update(o for m in memberships for o in objects(m, ORG.organization))
+        return {
+            "kind": [self.kind(iri)],
+            "country": labels(objects(iri, CG.country)),
+            "sector": labels(objects(iri, ORG.classification)),
+            "level": labels(o for a in awards for o in objects(a, CG.labelLevel)),
+            "by": labels(o for a in awards for o in objects(a, CG.awardedBy)),
+            "network": labels(networks),
+            "source": sorted({link.text for link in self.sources_of(iri)}),
+        }
+
     # -- lists -------------------------------------------------------------------------
 
-    def by_class(self) -> list[tuple[str, str, list[Link]]]:
-        """Return ``(class label, anchor, entities)`` for every primary class, by label."""
+    def by_class(self, tiers: Container[int] | None = None) -> list[tuple[str, str, list[Link]]]:
+        """Return ``(class label, anchor, entities)`` for every primary class, by label.
+
+        ``tiers``: only the entities of these tiers (:meth:`tier`), e.g. ``(0, 1)`` for
+        the things, without the vocabulary terms and the records that hold a fact together.
+        """
         groups: dict[str, list[Link]] = defaultdict(list)
         names: dict[str, str] = {}
         for iri in self.entities:
+            if tiers is not None and self.tier(iri) not in tiers:
+                continue
             cls = self.primary_class(iri)
             key = self.name(cls) if cls else "rdfs:Resource"
             names[key] = self.index.class_label(cls) if cls else "resource"

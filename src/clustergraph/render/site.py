@@ -574,6 +574,54 @@ def write_search(site: Path, catalogue: Catalogue) -> int:
     return len(shards) + 1
 
 
+FACETS: tuple[tuple[str, str], ...] = (
+    ("kind", "Kind"),
+    ("country", "Country"),
+    ("sector", "Sector"),
+    ("level", "Label level"),
+    ("by", "Label awarded by"),
+    ("network", "Member of"),
+    ("source", "Source article"),
+)
+"""The facets of the Entities page: (key in the URL, heading)."""
+
+
+def facet_data(catalogue: Catalogue) -> dict[str, Any]:
+    """Return what the Entities page browses: the things, with their value of each facet.
+
+    The things (tiers 0 and 1 of :meth:`Catalogue.tier`): the terms of the vocabularies
+    and the records that hold a fact together (figures, periods, memberships, posts,
+    label awards) are left out; each is shown on the pages of what it links.
+    Values are given once per facet (``values``) and referred to by position, so that
+    a large site carries each name once; items are sorted by title.
+    """
+    values: dict[str, dict[str, int]] = {key: {} for key, _title in FACETS}
+    items: list[list[Any]] = []
+    for iri in catalogue.entities:
+        if catalogue.tier(iri) > 1:
+            continue
+        found = catalogue.facets(iri)
+        refs = []
+        for key, _title in FACETS:
+            table = values[key]
+            refs.append([table.setdefault(v, len(table)) for v in found[key]])
+        items.append([catalogue.title(iri), entity_path(iri), refs])
+    items.sort(key=lambda item: (str(item[0]).casefold(), item[1]))
+    return {
+        "facets": [list(f) for f in FACETS],
+        "values": [list(values[key]) for key, _title in FACETS],
+        "items": items,
+    }
+
+
+def write_facets(site: Path, catalogue: Catalogue) -> int:
+    """Write the Entities page's data (``assets/facets-data.js``) and its script."""
+    data = json_for_html(facet_data(catalogue))
+    write_staged(site / "assets" / "facets-data.js", f"cgFacetData={data};\n")
+    write_staged(site / "assets" / "facets.js", _asset_text("facets.js"))
+    return 2
+
+
 def _asset_text(name: str) -> str:
     return resources.files("clustergraph.render").joinpath("assets", name).read_text("utf-8")
 
@@ -1391,6 +1439,7 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
     css = resources.files("clustergraph.render").joinpath("templates", "site", "site.css")
     write_staged(site / "assets" / "site.css", css.read_text(encoding="utf-8"))
     write_search(site, catalogue)
+    write_facets(site, catalogue)
     by_class = catalogue.by_class()
     counts = inputs.get_counts()
     ranked = [(score, catalogue.link(score.node)) for score in inputs.analysis.ranked[:10]]
@@ -1423,8 +1472,9 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
         "entities.html.j2",
         "entities.html",
         title="Entities",
-        by_class=by_class,
-        entity_count=len(catalogue.entities),
+        by_class=catalogue.by_class((0, 1)),
+        vocabulary=catalogue.by_class((2,)),
+        facets=FACETS,
     )
     reuse = _Reuse(inputs, previous)
     whole = inputs.network
