@@ -13,8 +13,10 @@ bad language tags, ...). On top of the syntax:
   ``"2021-02-30"^^xsd:date`` and ``"--02-30"^^xsd:gMonthDay`` are refused;
 * a quads file (N-Quads, TriG, JSON-LD) may hold only the default graph and ``graph``;
   :func:`parse_source`, which reads a project's sources, keeps a publisher's named
-  graphs under ``graph`` (``<graph>/1``, ``<graph>/2``, ...) and counts the IRIs written
-  relative with no ``@base``;
+  graphs under ``graph`` (``<graph>/1``, ``<graph>/2``, ...; never one of the project's
+  own graphs) and counts the IRIs written relative with no ``@base`` that resolve
+  elsewhere than the graph itself and its fragments (``<>`` and ``<#x>`` are the usual
+  way to name them);
 * an empty file, or one of comments and prefixes only, is refused.
 
 What the store keeps: every literal comes back as written, or the file is refused here
@@ -62,6 +64,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from clustergraph.errors import InputError
+from clustergraph.project.layout import GRAPH_NS
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.kept import changes, literals, short, xml_problem
 from clustergraph.rdf.lexical import CHECKED, problem
@@ -287,16 +290,21 @@ def parse_source(path: Path, *, graph: str, shown: str | None = None) -> Parsed:
     return _parse(data, graph=graph, shown=name, fmt=fmt, keep_graphs=True)
 
 
-def _unrelative(origin: str, parsed: Parsed, term: Any) -> Any:
-    """Return ``term`` with an IRI resolved against the stand-in base moved to ``origin``."""
+def _unrelative(origin: str, graph: str, parsed: Parsed, term: Any) -> Any:
+    """Return ``term`` with an IRI resolved against the stand-in base moved to ``origin``.
+
+    One that resolves to the graph itself or a fragment of it (``<>``, ``<#x>``) is the
+    documented use; any other is counted.
+    """
     if isinstance(term, ox.NamedNode) and term.value.startswith(_RELATIVE_ORIGIN):
         value = origin + term.value[len(_RELATIVE_ORIGIN) :]
-        parsed.relative += 1
-        if not parsed.first_relative:
-            parsed.first_relative = value
+        if value != graph and not value.startswith(graph + "#"):
+            parsed.relative += 1
+            if not parsed.first_relative:
+                parsed.first_relative = value
         return ox.NamedNode(value)
     if isinstance(term, ox.Literal) and term.datatype.value.startswith(_RELATIVE_ORIGIN):
-        return ox.Literal(term.value, datatype=_unrelative(origin, parsed, term.datatype))
+        return ox.Literal(term.value, datatype=_unrelative(origin, graph, parsed, term.datatype))
     return term
 
 
@@ -335,16 +343,23 @@ def _parse(
             if origin:
                 triple = ox.Triple(
                     *(
-                        _unrelative(origin, parsed, t)
+                        _unrelative(origin, graph, parsed, t)
                         for t in (triple.subject, triple.predicate, triple.object)
                     )
                 )
-                name = _unrelative(origin, parsed, name)
+                name = _unrelative(origin, graph, parsed, name)
             if not isinstance(name, ox.DefaultGraph) and name != own:
                 if not keep_graphs:
                     raise InputError(
                         f"{shown}: holds a triple in graph {name}: a source file holds its "
                         f"own graph <{graph}> (or the default graph), nothing else"
+                    )
+                written = quad.graph_name  # as written: a relative name is the publisher's
+                if isinstance(written, ox.NamedNode) and written.value.startswith(GRAPH_NS):
+                    raise InputError(
+                        f"{shown}: holds a triple in graph {name}: a source file holds its "
+                        f"own graph <{graph}>, the default graph or its publisher's graphs, "
+                        "never another graph of the project"
                     )
                 sub = numbered.get(name)
                 if sub is None:
