@@ -105,7 +105,10 @@ def test_path_found(root, capsys):
     code, out, err = run(capsys, "--root", root, "path", "o:lcn", "smart-food-cluster")
     assert (code, err) == (0, "")
     assert out.startswith("1 shortest path of 4 hops from Lithuanian Cluster Network (o:lcn)")
-    assert "post:lcn-president-bagusinskas org:heldBy per:giedrius-bagusinskas ." in out
+    assert (
+        "President of the Lithuanian Cluster Network (post:lcn-president-bagusinskas) "
+        "org:heldBy Giedrius Bagušinskas (per:giedrius-bagusinskas) ." in out
+    )
     assert "stated in: graph:source/lithuanian-cluster-network-established" in out
 
 
@@ -114,7 +117,8 @@ def test_path_in_the_organisation_network(root, capsys):
         capsys, "--root", root, "path", "o:lcn", "o:litmea", "--network", "organisations"
     )
     assert code == 0
-    assert "1 shortest path of 1 hop" in out and "via post holder per:giedrius-bagusinskas" in out
+    assert "1 shortest path of 1 hop" in out
+    assert "via post holder Giedrius Bagušinskas (per:giedrius-bagusinskas)" in out
 
 
 ISOLATED = """\
@@ -137,6 +141,13 @@ def test_no_path_exits_1(root, capsys):
     code, out, err = run(capsys, "--root", root, "path", "o:lcn", "o:zz-isolated")
     assert (code, err) == (1, "")
     assert out.startswith("no path between Lithuanian Cluster Network (o:lcn) and Isolated Test")
+    first, lcn, isolated = out.splitlines()
+    parts = int(first.rsplit(" ", 2)[-2])
+    assert parts >= 2, "the parts of the network are counted"
+    assert lcn.startswith(f"  Lithuanian Cluster Network (o:lcn) is in part 1 of {parts}: ")
+    assert "nearest: " in lcn  # the entities it is linked to, by name
+    assert isolated.startswith("  Isolated Test Association (o:zz-isolated) is in part ")
+    assert isolated.endswith(f" of {parts}: 1 entity; linked to nothing")
 
 
 @pytest.mark.parametrize(

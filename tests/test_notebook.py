@@ -40,7 +40,8 @@ def test_walkthrough_runs():
     assert "named graphs" in text and "sources" in text
     assert "rows" in text  # the members of FTD LT
     assert "most central (PageRank):" in text
-    assert "Lithuanian Cluster Network ->" in text  # a path, hop by hop
+    assert "via post holder Giedrius Bagušinskas (per:giedrius-bagusinskas)" in text  # a path
+    assert "no path between FTD LT (o:ftd-lt)" in text and "is in part" in text
     assert "<table" in html and "UAB Aksonas" in html
     assert "<iframe srcdoc=" in html
     assert "pyvis network" in text

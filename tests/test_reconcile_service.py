@@ -358,6 +358,9 @@ BAD_REQUESTS: list[tuple[str, str, str, bytes | None, dict[str, str], int]] = [
      .encode(), {}, 400),
     ("properties, unknown type", "GET", "/properties?type=planet", None, {}, 400),
     ("one query, not JSON", "GET", "/?query=%7Bx", None, {}, 400),
+    ("a JSON body", "POST", "/", b'{"q0": {"query": "x"}}', {"Content-Type": "application/json"},
+     400),
+    ("an empty form", "POST", "/", b"", {}, 400),
     ("PUT", "PUT", "/", b"", {}, 501),
     ("DELETE", "DELETE", "/", None, {}, 501),
 ]  # fmt: skip

@@ -197,3 +197,44 @@ def test_facets_by_network_and_sector(browser, site_build):
     assert "entity/org/ftd-lt.html" in {h for h, _k in found["shown"]}
     assert any(key.startswith("sector=") for key in found["values"])
     assert any(key.startswith("source=") for key in found["values"])
+
+
+INFERENCE = """
+SELECT ?note WHERE {
+  GRAPH ?g {
+    <https://w3id.org/clustergraph/id/post/lcn-president-bagusinskas>
+      <https://w3id.org/clustergraph/ontology#heldDuring> ?span .
+    ?span <https://w3id.org/clustergraph/ontology#inferenceNote> ?note }
+}"""
+
+
+def test_pages_mark_guesses_and_say_what_is_missing(browser, site_build, store):
+    note = " ".join(store.query(INFERENCE).rows[0][0].value.split())
+    page, errors = open_page(browser, site_build, "entity/org/lcn.html")
+    try:
+        facts = page.evaluate(
+            "Object.fromEntries(Array.from(document.querySelectorAll('.key-facts dt'),"
+            " dt => [dt.textContent.trim(), dt.nextElementSibling.innerText]))"
+        )
+        hints = page.evaluate(
+            "Array.from(document.querySelectorAll('.key-facts dd span[title]'),"
+            " s => [s.textContent, s.title])"
+        )
+        reasons = page.inner_text(".key-facts .inferred")
+    finally:
+        page.close()
+    assert errors == []
+    assert "since 27 May 2020, inferred" in facts["Led by"]  # the date is the curator's
+    assert [note] == [t for text, t in hints if text.startswith("inferred") and t == note][:1]
+    assert note in reasons  # the reason, not only on hover
+    assert "57 member clusters" in facts["Figures"]
+    assert "not named in the sources" in facts["Figures"]
+    page, _errors = open_page(browser, site_build, "entity/org/litek.html")
+    try:
+        labels = page.evaluate(
+            "Array.from(document.querySelectorAll('.key-facts dt'))"
+            ".find(dt => dt.textContent.trim() === 'Labels').nextElementSibling.innerText"
+        )
+    finally:
+        page.close()
+    assert "Bronze label" in labels and "date not stated" in labels

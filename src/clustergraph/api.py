@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
     from clustergraph.build import BuildReport
     from clustergraph.network.index import GraphIndex
-    from clustergraph.network.measures import Analysis, ExplainedPath
+    from clustergraph.network.measures import Analysis, ExplainedPath, NoPath
     from clustergraph.pipeline.checks import CheckReport
     from clustergraph.pipeline.stats import Stats
     from clustergraph.pipeline.validate import ValidationReport
@@ -137,10 +137,19 @@ class View:
     the first view shown in a kernel puts the library there, the others reuse it.
     """
 
-    html: str
+    html: str = field(repr=False)
     nodes: int
     edges: int
-    frame: str = ""
+    frame: str = field(default="", repr=False)
+    title: str = ""
+
+    def __repr__(self) -> str:
+        """Say what the view shows (its page is shown in Jupyter, or written by save)."""
+        named = f"{self.title!r}: " if self.title else ""
+        return (
+            f"<View {named}{self.nodes:,} nodes, {self.edges:,} edges; shown inline in "
+            "Jupyter, .save('view.html') writes a page that opens from disk>"
+        )
 
     def save(self, path: Path | str) -> Path:
         """Write the view as a self-contained HTML page (atomically); return its path."""
@@ -161,6 +170,28 @@ class View:
         library = "" if _LIBRARY_SHOWN else notebook_library_html()
         _LIBRARY_SHOWN = True
         return library + self.frame
+
+
+class Paths(builtins.list["ExplainedPath"]):
+    """Paths between two entities, a list that prints as text.
+
+    Printed, it tells each path hop by hop (names, statements, articles); empty, it
+    tells why there is none (``why`` holds the parts of the network and the nearest
+    entities).
+    """
+
+    def __init__(
+        self, paths: builtins.list[ExplainedPath], text: str, why: NoPath | None = None
+    ) -> None:
+        super().__init__(paths)
+        self.text = text
+        self.why = why
+
+    def __repr__(self) -> str:
+        """Tell the paths, or why there is none."""
+        return self.text
+
+    __str__ = __repr__
 
 
 @dataclass
@@ -292,12 +323,27 @@ class KnowledgeGraph:
     def path(
         self, start: str, end: str, *, kind: str = "entities", limit: int = 5
     ) -> builtins.list[ExplainedPath]:
-        """Return the shortest paths between two entities, each hop with its statements."""
-        from clustergraph.network.measures import explain_paths
+        """Return the shortest paths between two entities, each hop with its statements.
+
+        Printed, the paths are told hop by hop with the names of the entities and the
+        articles that state each hop; when there is none (an empty list), why: the parts
+        of the network each entity is in, and the entities nearest to each.
+        """
+        from clustergraph.network.measures import explain_paths, why_no_path
+        from clustergraph.network.report import no_path_text, paths_text
 
         index = self.index()
         graph = self.network(kind)
-        return explain_paths(graph, index.resolve(start), index.resolve(end), limit=limit)
+        a, b = index.resolve(start), index.resolve(end)
+        for node, typed in ((a, start), (b, end)):
+            if node not in graph:
+                raise InputError(f"{typed!r} ({index.name(node)}) is not in the {kind} network")
+        found = explain_paths(graph, a, b, limit=limit)
+        if found:
+            text = paths_text(found, graph, index.prefixes, index.source_title, index.label)
+            return Paths(found, text)
+        why = why_no_path(graph, a, b, prefer=self.network("actors").__contains__)
+        return Paths([], no_path_text(why, graph, index.prefixes), why)
 
     def _graph_of(
         self,
@@ -352,7 +398,7 @@ class KnowledgeGraph:
         shown = title or default_title
         html, summary = render_view(graph, title=shown, focus=focus)
         frame = notebook_view_html(graph, height=560, title=shown, focus=focus)
-        return View(html, summary.nodes, summary.edges, frame)
+        return View(html, summary.nodes, summary.edges, frame, shown)
 
     def to_pyvis(
         self,

@@ -181,9 +181,9 @@ def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> i
 
 
 def _path(index: GraphIndex, args: argparse.Namespace) -> int:
-    from clustergraph.network.measures import explain_paths
+    from clustergraph.network.measures import explain_paths, why_no_path
     from clustergraph.network.projections import project as projection
-    from clustergraph.network.report import paths_text
+    from clustergraph.network.report import no_path_text, paths_text
 
     graph = projection(index, args.network)
     start, end = index.resolve(args.start), index.resolve(args.end)
@@ -192,12 +192,11 @@ def _path(index: GraphIndex, args: argparse.Namespace) -> int:
             raise InputError(f"{typed!r} ({index.name(node)}) is not in the {args.network} network")
     paths = explain_paths(graph, start, end, limit=args.max)
     if not paths:
-        print(
-            f"no path between {index.label(start)} ({index.name(start)}) and "
-            f"{index.label(end)} ({index.name(end)}) in the {args.network} network"
-        )
+        actors = projection(index, "actors")
+        why = why_no_path(graph, start, end, prefer=actors.__contains__)
+        print(no_path_text(why, graph, index.prefixes))
         return ExitCode.NONCONFORMING
-    print(paths_text(paths, graph, index.prefixes, index.source_title))
+    print(paths_text(paths, graph, index.prefixes, index.source_title, index.label))
     return ExitCode.OK
 
 

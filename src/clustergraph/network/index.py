@@ -26,7 +26,9 @@ derived links          statements between two IRIs of the derived graphs
 **Other publishers' IRIs.** An IRI a data graph says is ``owl:sameAs`` an entity of the
 project (under ``id/``) is merged into it: its types, links, names and facts are read as
 the project entity's, whose IRI stays the canonical one (:attr:`GraphIndex.same_as`), so
-projections, views and pages show one entity, not two. Names are read from
+projections, views and pages show one entity, not two. Two of the project's own IRIs
+joined by ``owl:sameAs`` are merged the same way, into the subject of the statement
+(:mod:`clustergraph.queries.same_as`; ``check`` warns of them). Names are read from
 ``skos:prefLabel``, ``foaf:name``, ``rdfs:label``, ``schema:name`` and ``dcterms:title``,
 tagged or not, so data written by others is labelled wherever it is shown.
 
@@ -108,7 +110,10 @@ from clustergraph.project.vocab import (
     SKOS,
     TIME,
 )
+from clustergraph.queries.same_as import merge as merge_same_as
 from clustergraph.store.base import SelectResult, Store
+
+_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # \- in a prefixed name is -
 
 __all__ = ["GraphIndex", "PublishedFact", "Statement", "one_line"]
 
@@ -338,7 +343,10 @@ class GraphIndex:
     class_labels, ontology_classes, source_titles
         Labels of classes, the classes of the ontology, article title per data graph.
     same_as
-        Another publisher's IRI to the project entity it is ``owl:sameAs`` (merged).
+        Each IRI merged into another by ``owl:sameAs`` -> the IRI it is merged into:
+        another publisher's IRI, or one of two project IRIs (the object of
+        ``o:a owl:sameAs o:b``), see :mod:`clustergraph.queries.same_as`. The site and
+        the views show the canonical IRI's entity for every IRI merged into it.
     """
 
     def __init__(self, prefixes: Mapping[str, str] | None = None) -> None:
@@ -416,13 +424,9 @@ class GraphIndex:
         data_set, vocab_set, derived_set = set(data), set(vocab), set(derived)
         if ontology:
             index._read_ontology(_rows(store, _ONTOLOGY, None))
-        for g, a, b in _rows(store, _SAME_AS, scope):
-            if g.value in data_set:
-                a_in, b_in = a.value.startswith(ID_NS), b.value.startswith(ID_NS)
-                if a_in and not b_in:
-                    index.same_as[b.value] = a.value
-                elif b_in and not a_in:
-                    index.same_as[a.value] = b.value
+        index.same_as = merge_same_as(
+            (a.value, b.value) for g, a, b in _rows(store, _SAME_AS, scope) if g.value in data_set
+        )
         same = index.same_as.get
         for g, s, c in _rows(store, _TYPES, scope):
             graph = g.value
@@ -463,6 +467,8 @@ class GraphIndex:
             index.described_in[subject].add(graph)
             position = rank.get(predicate)
             if position is not None:
+                if subject != s.value:  # a merged IRI's names come after the entity's own
+                    position += len(rank)
                 index._label_candidates[subject].append((position, lang_rank(o), o.value))
         for g, s, p, o in _rows(store, _LABELS, vocab if scope is not None else None):
             if g.value in vocab_set:
@@ -807,18 +813,11 @@ class GraphIndex:
         ...
         clustergraph.errors.InputError: unknown entity 'lnc' (did you mean o:lcn?)
         """
-        raw = unicodedata.normalize("NFC", text.strip())
-        candidates: list[str] = []
-        if raw.startswith("<") and raw.endswith(">"):
-            candidates.append(raw[1:-1])
-        elif "://" in raw or raw.startswith("urn:"):
-            candidates.append(raw)
-        else:
-            prefix, colon, local = raw.partition(":")
-            if colon and prefix in self.prefixes:
-                candidates.append(self.prefixes[prefix] + local)
-            if "/" in raw and not colon:
-                candidates.append(ID_NS + raw)
+        typed = text.strip()
+        raw = unicodedata.normalize("NFC", typed)  # the project's IRIs are NFC
+        candidates = self._candidates(raw)
+        if raw != typed:  # the NFC spelling first, then as typed (check flags the latter)
+            candidates += self._candidates(typed)
         for candidate in candidates:
             candidate = self.same_as.get(candidate, candidate)
             if self.known(candidate):
@@ -826,13 +825,30 @@ class GraphIndex:
         if candidates:
             raise InputError(f"unknown entity {text!r}{self._suggest(raw)}")
         entities = [n for n in self.types if n.startswith(ID_NS)]
-        matches = sorted(n for n in entities if n.rsplit("/", 1)[-1] == raw)
+        found = sorted(
+            n for n in entities if unicodedata.normalize("NFC", n.rsplit("/", 1)[-1]) == raw
+        )
+        matches = [n for n in found if n.rsplit("/", 1)[-1] == raw] or found  # NFC first
         if len(matches) == 1:
             return matches[0]
         if matches:
             names = ", ".join(self.name(m) for m in matches)
             raise InputError(f"ambiguous entity {text!r}: {names}")
         raise InputError(f"unknown entity {text!r}{self._suggest(raw)}")
+
+    def _candidates(self, raw: str) -> list[str]:
+        """Return the IRIs ``raw`` may name: an IRI, a prefixed name or ``kind/slug``."""
+        if raw.startswith("<") and raw.endswith(">"):
+            return [raw[1:-1]]
+        if "://" in raw or raw.startswith("urn:"):
+            return [raw]
+        found = []
+        prefix, colon, local = raw.partition(":")
+        if colon and prefix in self.prefixes:
+            found.append(self.prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local))
+        if "/" in raw and not colon:
+            found.append(ID_NS + raw)
+        return found
 
     def _suggest(self, raw: str) -> str:
         names = {self.name(n): n for n in self.types if n.startswith(ID_NS)}

@@ -64,7 +64,7 @@ import itertools
 import math
 import random
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -408,8 +408,10 @@ def analyze(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> Analysis:
         groups = [
             set(g) for g in nx.community.louvain_communities(graph, weight="weight", seed=seed)
         ]
+        # With no edge there is nothing to divide into communities (networkx divides by 0).
+        linked = groups and graph.number_of_edges() > 0
         modularity = (
-            float(nx.community.modularity(graph, groups, weight="weight")) if groups else 0.0
+            float(nx.community.modularity(graph, groups, weight="weight")) if linked else 0.0
         )
         articulation = set(nx.articulation_points(graph))
         bridge_pairs = list(nx.bridges(graph))
@@ -565,3 +567,89 @@ def explain_paths(graph: nx.Graph, start: str, end: str, *, limit: int = 5) -> l
         )
         result.append(ExplainedPath(tuple(path), hops))
     return result
+
+
+@dataclass(frozen=True)
+class Part:
+    """A connected component of a network: its rank by size, its size, its best-known node."""
+
+    number: int
+    size: int
+    best_known: str
+
+
+@dataclass(frozen=True)
+class NoPath:
+    """Why two nodes have no path: the parts of the network each is in, and its nearest nodes."""
+
+    network: str
+    parts: int
+    start: str
+    end: str
+    start_part: Part
+    end_part: Part
+    nearest: tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def why_no_path(
+    graph: nx.Graph,
+    start: str,
+    end: str,
+    *,
+    nearest: int = 3,
+    prefer: Callable[[str], bool] | None = None,
+) -> NoPath:
+    """Tell the parts (connected components) of ``graph`` that ``start`` and ``end`` are in.
+
+    Parts are numbered by size, the largest first; a part's best-known node is the one
+    with the most links (then the first by label). ``nearest`` gives, for each node,
+    up to that many of the closest nodes it is connected to (fewest hops, most links),
+    within three hops. Nodes for which ``prefer`` is true (say, organisations and
+    people rather than the records that link them) come first in both.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("x", "y")])
+    >>> why = why_no_path(g, "a", "x")
+    >>> why.parts, why.start_part, why.nearest
+    (2, Part(number=1, size=3, best_known='b'), (('b', 'c'), ('y',)))
+    """
+
+    def label(node: str) -> str:
+        return str(graph.nodes[node].get("label", node))
+
+    def other(node: str) -> bool:
+        return prefer is not None and not prefer(node)
+
+    components = sorted(
+        (frozenset(c) for c in nx.connected_components(graph)),
+        key=lambda c: (-len(c), min(c)),
+    )
+    part_of = {}
+    for number, members in enumerate(components, 1):
+        for node in members:
+            part_of[node] = number
+
+    def part(node: str) -> Part:
+        number = part_of[node]
+        members = components[number - 1]
+        best = min(members, key=lambda n: (other(n), -graph.degree(n), label(n), n))
+        return Part(number, len(members), best)
+
+    def closest(node: str) -> tuple[str, ...]:
+        hops = nx.single_source_shortest_path_length(graph, node, cutoff=3)
+        around = sorted(
+            (n for n in hops if n != node),
+            key=lambda n: (other(n), hops[n], -graph.degree(n), label(n), n),
+        )
+        return tuple(around[:nearest])
+
+    return NoPath(
+        network=str(graph.graph.get("name", "")),
+        parts=len(components),
+        start=start,
+        end=end,
+        start_part=part(start),
+        end_part=part(end),
+        nearest=(closest(start), closest(end)),
+    )

@@ -40,7 +40,7 @@ from pathlib import Path
 import networkx as nx
 
 from clustergraph import __version__
-from clustergraph.network.measures import Analysis, ExplainedPath
+from clustergraph.network.measures import Analysis, ExplainedPath, NoPath, Part
 from clustergraph.project.files import write_atomic
 from clustergraph.project.prefixes import compact
 
@@ -309,11 +309,13 @@ def paths_text(
     graph: nx.Graph,
     prefixes: Mapping[str, str],
     source_title: SourceTitle,
+    label: Callable[[str], str] | None = None,
 ) -> str:
     """Tell each path hop by hop: the statements that make each hop and who states them.
 
     A derived statement says the articles it was derived from (``derived by reasoning
-    from: ...``).
+    from: ...``). With ``label``, each entity of a relation or a statement is named
+    before its identifier (``Giedrius Bagušinskas (per:giedrius-bagusinskas)``).
 
     Parameters
     ----------
@@ -325,11 +327,28 @@ def paths_text(
         Prefixes for showing IRIs.
     source_title
         Gives the title of the article behind a named graph.
+    label
+        Gives the name of an entity by its IRI.
     """
 
     def who(node: str) -> str:
         data = graph.nodes[node]
         return f"{data.get('label', node)} ({data.get('name', compact(node, prefixes))})"
+
+    def named(text: str) -> str:
+        """Put the name before each prefixed name of ``text`` that has one."""
+        if label is None:
+            return text
+
+        def one(match: re.Match[str]) -> str:
+            token = match.group()
+            prefix, _, local = token.partition(":")
+            if prefix not in prefixes:
+                return token
+            name = label(prefixes[prefix] + local)
+            return f"{name} ({token})" if name and name != token else token
+
+        return _PREFIXED_NAME.sub(one, text)
 
     if not paths:
         return ""
@@ -345,9 +364,9 @@ def paths_text(
         lines += ["", f"Path {number}: {names}"]
         for step, hop in enumerate(path.hops, 1):
             lines.append(f"  {step}. {who(hop.start)} — {who(hop.end)}")
-            lines.append(f"     via {'; '.join(hop.relations)}")
+            lines.append(f"     via {'; '.join(named(r) for r in hop.relations)}")
             for statement in hop.statements:
-                lines.append(f"       {statement.text(prefixes)}")
+                lines.append(f"       {named(statement.text(prefixes))}")
                 if statement.graphs or not statement.derived_from:
                     stated = "; ".join(
                         f"{compact(g, prefixes)} ({source_title(g)})" for g in statement.graphs
@@ -360,3 +379,48 @@ def paths_text(
                     )
                     lines.append(f"         derived by reasoning from: {derived}")
     return "\n".join(lines)
+
+
+_PREFIXED_NAME = re.compile(r"(?<![\w<])[A-Za-z][\w.-]*:[^\s<>\"]+(?<![.,;])")
+
+
+def no_path_text(why: NoPath, graph: nx.Graph, prefixes: Mapping[str, str]) -> str:
+    """Say why two entities have no path: the parts they are in, and their nearest entities.
+
+    Examples
+    --------
+    >>> from clustergraph.network.measures import why_no_path
+    >>> g = nx.Graph([("urn:a", "urn:b"), ("urn:x", "urn:y")], name="toy")
+    >>> print(no_path_text(why_no_path(g, "urn:a", "urn:x"), g, {}))
+    no path between <urn:a> and <urn:x> in the toy network, which is in 2 parts:
+      <urn:a> is in part 1 of 2: 2 entities, of which it is the best known; nearest: <urn:b>
+      <urn:x> is in part 2 of 2: 2 entities, of which it is the best known; nearest: <urn:y>
+    """
+
+    def who(node: str) -> str:
+        data = graph.nodes[node]
+        name = data.get("name", compact(node, prefixes))
+        text = str(data.get("label", name))
+        return text if text == name else f"{text} ({name})"
+
+    def place(node: str, part: Part, near: tuple[str, ...]) -> str:
+        size = f"{part.size:,} entit{'y' if part.size == 1 else 'ies'}"
+        best = (
+            ""
+            if part.size == 1
+            else ", of which it is the best known"
+            if part.best_known == node
+            else f", the best known {who(part.best_known)}"
+        )
+        around = f"; nearest: {', '.join(who(n) for n in near)}" if near else "; linked to nothing"
+        return f"  {who(node)} is in part {part.number} of {why.parts}: {size}{best}{around}"
+
+    network = f" in the {why.network} network" if why.network else " in the network"
+    return "\n".join(
+        [
+            f"no path between {who(why.start)} and {who(why.end)}{network}, which is in "
+            f"{why.parts} parts:",
+            place(why.start, why.start_part, why.nearest[0]),
+            place(why.end, why.end_part, why.nearest[1]),
+        ]
+    )

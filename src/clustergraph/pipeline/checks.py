@@ -178,4 +178,8 @@ def run_checks(
         from clustergraph.pipeline.curation_checks import curation_checks
 
         runs.extend(CheckRun(*found) for found in curation_checks(store, graphs=graphs))
+        from clustergraph.pipeline.name_checks import name_checks
+
+        found = name_checks(store, graphs=graphs, project=library.project)
+        runs.extend(CheckRun(*run) for run in found)
     return CheckReport(tuple(runs))

@@ -1,7 +1,9 @@
-r"""Checks written in Python, beside the SPARQL checks: probable duplicates, names not in NFC.
+r"""Checks written in Python, beside the SPARQL checks: probable duplicates.
 
-SPARQL cannot compare names as people read them, so two checks of
-:func:`clustergraph.pipeline.checks.run_checks` are Python:
+SPARQL cannot compare names as people read them, so this check of
+:func:`clustergraph.pipeline.checks.run_checks` is Python (the checks of names not in
+NFC and of the project's IRIs joined by ``owl:sameAs`` are in
+:mod:`clustergraph.pipeline.name_checks`):
 
 ``checks/probable-duplicates``
     Two entities of the same kind (``org``, ``person``, ``project``, ...) with different
@@ -15,10 +17,6 @@ SPARQL cannot compare names as people read them, so two checks of
     two look-alikes are different things says so with ``cg:distinctFrom`` (or
     ``owl:differentFrom``) and a ``skos:editorialNote``, and the pair is no longer
     reported.
-``checks/names-not-in-nfc``
-    Names (``skos:prefLabel``, ``skos:altLabel``, ``foaf:name``, ``rdfs:label``,
-    ``schema:name``, ``dcterms:title``) not in Unicode normal form C: the same name in
-    two forms looks alike but compares unequal.
 
 Examples
 --------
@@ -32,7 +30,7 @@ Examples
 ...     "https://w3id.org/clustergraph/graph/source/a": person("a", "Julius Paužolis"),
 ...     "https://w3id.org/clustergraph/graph/source/b": person("b", "Julius Pauz\u030colis")})
 >>> [(query.name, len(result.rows)) for query, result, _s in curation_checks(store)]
-[('checks/probable-duplicates', 1), ('checks/names-not-in-nfc', 1)]
+[('checks/probable-duplicates', 1)]
 """
 
 from __future__ import annotations
@@ -211,12 +209,6 @@ CHECKS: tuple[tuple[str, str, str, Callable[..., SelectResult]], ...] = (
         "(record a deliberate distinction with cg:distinctFrom and a note).",
         "?entity ?other ?name ?otherName ?score ?sources ?otherSources",
         probable_duplicates,
-    ),
-    (
-        "checks/names-not-in-nfc",
-        "Names not in Unicode normal form C (they look alike but compare unequal).",
-        "?entity ?property ?name ?nfc ?graph",
-        names_not_in_nfc,
     ),
 )
 

@@ -67,9 +67,23 @@ ENTITY_PREFIXES: Mapping[str, str] = {
 PREFIXES: Mapping[str, str] = {**VOCABULARY_PREFIXES, **ENTITY_PREFIXES}
 """Every prefix the project knows."""
 
-# Local parts shown after a prefix: a readable superset of Turtle's PN_LOCAL that also
-# allows '/', so that entity IRIs show as ``id:<kind>/<slug>``.
-_LOCAL = re.compile(r"(?:[\w-][\w./-]*[\w-]|[\w-]?)")
+# The letters of SPARQL's and Turtle's prefixed names (PN_CHARS_BASE, PN_CHARS), as the
+# inside of a regular expression's character class.
+PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
+PN_CHARS = PN_CHARS_BASE + "_\\-0-9\u00b7\u0300-\u036f\u203f\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+PN_PREFIX = f"[{PN_CHARS_BASE}](?:[{PN_CHARS}.]*[{PN_CHARS}])?"
+"""A regular expression of SPARQL's PN_PREFIX."""
+PN_LOCAL = f"(?:[{PN_CHARS}:/]|{_PLX})(?:(?:[{PN_CHARS}.:/]|{_PLX})*(?:[{PN_CHARS}:/]|{_PLX}))?"
+"""A regular expression of SPARQL's PN_LOCAL (escapes included), with '/' allowed as is."""
+
+# Local parts shown after a prefix: Turtle's PN_LOCAL without escapes, with '/' allowed,
+# so that entity IRIs show as ``id:<kind>/<slug>`` (and ``o:šiaulių-klasteris``).
+_LOCAL = re.compile(f"(?:[{PN_CHARS}/](?:[{PN_CHARS}./]*[{PN_CHARS}/])?)?")
 
 
 def compact(

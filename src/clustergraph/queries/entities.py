@@ -31,11 +31,11 @@ from collections.abc import Mapping
 
 from clustergraph.errors import InputError
 from clustergraph.project.layout import ID_NS
-from clustergraph.project.prefixes import PREFIXES, compact
+from clustergraph.project.prefixes import PN_CHARS, PREFIXES, compact
 from clustergraph.rdf.terms import n3, parse_iri
 from clustergraph.store.base import SelectResult, Store
 
-_SLUG = re.compile(r"[^\W_][\w.-]*")
+_SLUG = re.compile(f"[{PN_CHARS}](?:[{PN_CHARS}.]*[{PN_CHARS}])?")
 
 
 def entities(store: Store) -> list[str]:
@@ -82,10 +82,14 @@ def resolve(store: Store, text: str, *, prefixes: Mapping[str, str] = PREFIXES) 
         or raw.startswith("urn:")
         or (":" in raw and raw.split(":", 1)[0] in prefixes)
     ):
-        return parse_iri(raw, prefixes).value
+        return _spelling(store, parse_iri(raw, prefixes).value)
+    raw = unicodedata.normalize("NFC", raw)
     if not _SLUG.fullmatch(raw):
         raise InputError(f"{text!r} is not an IRI, a prefixed name or a slug")
-    matches = [e for e in entities(store) if e.rsplit("/", 1)[-1] == raw]
+    found = [
+        e for e in entities(store) if unicodedata.normalize("NFC", e.rsplit("/", 1)[-1]) == raw
+    ]
+    matches = [e for e in found if e.rsplit("/", 1)[-1] == raw] or found  # NFC first
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -94,3 +98,15 @@ def resolve(store: Store, text: str, *, prefixes: Mapping[str, str] = PREFIXES) 
     hint = closest(store, raw, prefixes=prefixes)
     suggestion = f" (did you mean {', '.join(hint)}?)" if hint else ""
     raise InputError(f"no entity named {text!r}{suggestion}")
+
+
+def _spelling(store: Store, iri: str) -> str:
+    """Return ``iri`` in NFC, unless only the spelling as typed names something.
+
+    A name typed in NFD (as some keyboards and web pages give it) finds the entity
+    written in NFC, the form the project's files use (``check`` flags any other).
+    """
+    nfc = unicodedata.normalize("NFC", iri)
+    if nfc == iri or is_known(store, nfc) or not is_known(store, iri):
+        return nfc
+    return iri

@@ -75,8 +75,9 @@ from clustergraph.project.layout import (
     is_derived_graph,
 )
 from clustergraph.project.prefixes import PREFIXES, compact
-from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, RDFS, ROV, SCHEMA, SKOS
+from clustergraph.project.vocab import DCTERMS, FOAF, ORG, RDFS, ROV, SCHEMA, SKOS
 from clustergraph.queries.names import LEGAL_FORMS, compare_key, same_keys, search_key
+from clustergraph.queries.same_as import same_as_map
 from clustergraph.store.base import SelectResult, Store
 
 __all__ = [
@@ -290,18 +291,7 @@ class Matcher:
             if keep(g.value):
                 matcher.types[e.value].add(c.value)
                 matcher.graphs[e.value].add(g.value)
-        for g, a, b in _select(
-            store,
-            f"SELECT ?g ?a ?b WHERE {{ GRAPH ?g {{ ?a <{OWL.sameAs}> ?b }} "
-            "FILTER(isIRI(?a) && isIRI(?b)) }",
-        ):
-            if not keep(g.value):
-                continue
-            a_in, b_in = a.value.startswith(ID_NS), b.value.startswith(ID_NS)
-            if a_in and not b_in:
-                matcher.same[b.value] = a.value
-            elif b_in and not a_in:
-                matcher.same[a.value] = b.value
+        matcher.same = same_as_map(store, keep)  # as the networks and pages merge them
         for other, canonical in matcher.same.items():
             matcher.names[canonical].extend(matcher.names.pop(other, []))
             matcher.types[canonical].update(matcher.types.pop(other, set()))

@@ -791,6 +791,11 @@ class ReconciliationService:
                 one = parse_json(raw, "query") if raw.lstrip().startswith("{") else {"query": raw}
                 single: dict[str, Any] = self.reconcile({"q0": one})["q0"]
                 return single
+            if method == "POST":  # a JSON body, say: not what the API sends
+                raise BadRequest(
+                    "a POST to / carries queries=... or extend=... as a form "
+                    "(application/x-www-form-urlencoded)"
+                )
             return self.manifest(base_url)
         cursor = _limit(_number(params.get("cursor"), "cursor"), "cursor", 0)
         limit = _limit(_number(params.get("limit"), "limit"), "limit", 10) or 10

@@ -154,10 +154,31 @@ def _locate_large(data: bytes) -> tuple[int, int]:
     return position(data, start)
 
 
-def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat) -> InputError:
+def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat, data: bytes) -> InputError:
     line = exc.lineno if exc.lineno is not None else 1
     column = exc.offset if exc.offset is not None else 1
     message = _POSITION.sub("", exc.msg or str(exc)).replace("\n", " ")
+    if "LoadDocumentCallback" in message or "remote context" in message:
+        offset = data.find(b'"@context"')
+        if offset >= 0:
+            line, column = position(data, offset)
+        return InputError(
+            f"{shown}:{line}:{column}: a remote JSON-LD @context cannot be loaded (the "
+            "toolkit reads no network): inline the context or write Turtle"
+        )
+    if message.startswith("Unexpected end") and _opens_string(data, line, column):
+        return InputError(
+            f"{shown}:{line}:{column}: a string opened at line {line} is not closed "
+            "(close it with the quotes that open it)"
+        )
+    if message.startswith("Unexpected end") and fmt is RdfFormat.TRIG:
+        opened = _open_brace(data)
+        if opened is not None:
+            line, column = position(data, opened)
+            return InputError(
+                f"{shown}:{line}:{column}: a graph block opened at line {line} is not "
+                "closed (end it with '}')"
+            )
     if "No scheme found" in message or "relative IRI" in message.lower():
         if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
             fix = (
@@ -168,6 +189,44 @@ def _syntax_error(exc: SyntaxError, shown: str, fmt: RdfFormat) -> InputError:
             fix = "write the full IRI, or an absolute @base at the top of the file"
         message = f"a relative IRI that cannot be resolved: {fix}"
     return InputError(f"{shown}:{line}:{column}: {message}")
+
+
+_TOKENS = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings, then short ones
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\n]|\\.)*"'
+    rb"|'(?:[^'\\\n]|\\.)*'"
+    rb"|<[^>\s]*>|#[^\n]*|[{}]"  # IRIs, comments, braces
+)
+
+
+def _open_brace(data: bytes) -> int | None:
+    r"""Return the byte offset of the last ``{`` of TriG ``data`` never closed, if any.
+
+    Strings, IRIs and comments are skipped, so braces inside them do not count.
+
+    Examples
+    --------
+    >>> _open_brace(b'<g> { <s> <p> "a { b" . # {\n }'), _open_brace(b"<g> {\n<s> <p> <o> .")
+    (None, 4)
+    """
+    opened: list[int] = []
+    for match in _TOKENS.finditer(data):
+        token = match.group()
+        if token == b"{":
+            opened.append(match.start())
+        elif token == b"}" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
+def _opens_string(data: bytes, line: int, column: int) -> bool:
+    """Whether a quote opens a string at ``line``:``column`` (from 1, in characters)."""
+    lines = data.split(b"\n")
+    if not 0 < line <= len(lines):
+        return False
+    text = lines[line - 1].decode("utf-8", "replace")
+    return text[column - 1 : column] in ('"', "'")
 
 
 def parse_file(
@@ -336,7 +395,11 @@ def _parse(
         origin = f"{split.scheme}://{split.netloc}"
         base = _RELATIVE_ORIGIN + graph[len(origin) :]
     numbered: dict[Any, str] = {}
+    elsewhere: Any = None  # a graph the file may not write, judged once it is parsed
     try:
+        # The whole file is parsed before its graphs are judged: a syntax error (a quad
+        # with a fifth term, a graph block not closed) is the error to report, with its
+        # line, even where the parser has already given a quad of another graph.
         for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base):
             name = quad.graph_name
             triple = quad.triple
@@ -349,18 +412,12 @@ def _parse(
                 )
                 name = _unrelative(origin, graph, parsed, name)
             if not isinstance(name, ox.DefaultGraph) and name != own:
-                if not keep_graphs:
-                    raise InputError(
-                        f"{shown}: holds a triple in graph {name}: a source file holds its "
-                        f"own graph <{graph}> (or the default graph), nothing else"
-                    )
                 written = quad.graph_name  # as written: a relative name is the publisher's
-                if isinstance(written, ox.NamedNode) and written.value.startswith(GRAPH_NS):
-                    raise InputError(
-                        f"{shown}: holds a triple in graph {name}: a source file holds its "
-                        f"own graph <{graph}>, the default graph or its publisher's graphs, "
-                        "never another graph of the project"
-                    )
+                if not keep_graphs or (
+                    isinstance(written, ox.NamedNode) and written.value.startswith(GRAPH_NS)
+                ):
+                    elsewhere = elsewhere or name
+                    continue
                 sub = numbered.get(name)
                 if sub is None:
                     sub = numbered[name] = f"{graph}/{len(numbered) + 1}"
@@ -370,7 +427,7 @@ def _parse(
                 continue
             triples.append(triple)
     except SyntaxError as exc:
-        raise _syntax_error(exc, shown, fmt) from None
+        raise _syntax_error(exc, shown, fmt, data) from None
     except MemoryError:
         line, column = _locate_large(data)
         raise InputError(
@@ -379,6 +436,16 @@ def _parse(
         ) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"{shown}: {' '.join(str(exc).split())}") from None
+    if elsewhere is not None:
+        allowed = (
+            "its publisher's graphs, never another graph of the project"
+            if keep_graphs
+            else "nothing else"
+        )
+        raise InputError(
+            f"{shown}: holds a triple in graph {elsewhere}: a source file holds its own "
+            f"graph <{graph}> (or the default graph), {allowed}"
+        )
     if not triples and not parsed.graphs:
         raise InputError(f"{shown}: the file holds no triple")
     every = [*triples, *(t for ts in parsed.graphs.values() for t in ts)]

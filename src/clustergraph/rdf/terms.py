@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyoxigraph as ox
 
 from clustergraph.errors import InputError
+from clustergraph.project.prefixes import PN_LOCAL, PN_PREFIX
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -47,7 +48,10 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # RFC 3987 IRI with a scheme; the characters SPARQL's IRIREF forbids are excluded.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
-_PREFIXED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:(\w[\w./-]*)")
+# Prefixed names as SPARQL and Turtle write them (PN_PREFIX ':' PN_LOCAL), any letter
+# the grammar allows, escapes (\-, %C5) included; '/' is taken unescaped (``id:org/lcn``).
+_PREFIXED = re.compile(f"({PN_PREFIX})?:({PN_LOCAL})?")
+_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
@@ -66,6 +70,37 @@ def has_blank_node(statement: ox.Triple | ox.Quad) -> bool:
         isinstance(term, ox.BlankNode) or (isinstance(term, ox.Triple) and has_blank_node(term))
         for term in (statement.subject, statement.object)
     )
+
+
+def relabel_blank_nodes(triples: Iterable[ox.Triple], prefix: str = "b") -> list[ox.Triple]:
+    """Return ``triples`` with every blank node labelled ``prefix`` and a number.
+
+    A file may label a blank node with any letter Turtle allows (``_:Ωμέγα``, letters
+    past U+FFFF); a SPARQL parser need not take every such label (Oxigraph's SPARQL
+    parser stops at U+FFFF), so triples written into an update carry labels of ASCII
+    letters and digits only. One label gives one new label, also inside triple terms,
+    so each node stays one node.
+
+    Examples
+    --------
+    >>> p = ox.NamedNode("urn:p")
+    >>> relabel_blank_nodes([ox.Triple(ox.BlankNode("\U00010000"), p, ox.BlankNode("x")),
+    ...                      ox.Triple(ox.BlankNode("x"), p, ox.Literal("y"))], "g0x")
+    [<Triple subject=<BlankNode value=g0x0> predicate=<NamedNode value=urn:p> object=<BlankNode value=g0x1>>, <Triple subject=<BlankNode value=g0x1> predicate=<NamedNode value=urn:p> object=<Literal value=y datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>>]
+    """  # noqa: E501
+    labels: dict[str, ox.BlankNode] = {}
+
+    def own(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            found = labels.get(term.value)
+            if found is None:
+                found = labels[term.value] = ox.BlankNode(f"{prefix}{len(labels)}")
+            return found
+        if isinstance(term, ox.Triple):
+            return ox.Triple(own(term.subject), term.predicate, own(term.object))
+        return term
+
+    return [ox.Triple(own(t.subject), t.predicate, own(t.object)) for t in triples]
 
 
 def iri(value: str) -> ox.NamedNode:
@@ -124,7 +159,7 @@ def text(term: Term | None) -> str:
 
 
 def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
-    """Parse an IRI typed by a user: ``<IRI>``, a bare absolute IRI, or a prefixed name.
+    r"""Parse an IRI typed by a user: ``<IRI>``, a bare absolute IRI, or a prefixed name.
 
     Parameters
     ----------
@@ -151,6 +186,10 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
     Traceback (most recent call last):
     ...
     clustergraph.errors.InputError: unknown prefix 'x' in 'x:y'
+    >>> parse_iri("o:šiaulių-klasteris", {"o": "https://w3id.org/clustergraph/id/org/"}).value
+    'https://w3id.org/clustergraph/id/org/šiaulių-klasteris'
+    >>> parse_iri(r"o:a\-b", {"o": "https://e.org/"}).value
+    'https://e.org/a-b'
     """
     body = text[1:-1] if text.startswith("<") and text.endswith(">") else text
     match = _PREFIXED.fullmatch(body) if body is text else None
@@ -158,7 +197,12 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
         prefix = match.group(1) or ""
         if prefix not in prefixes:
             raise InputError(f"unknown prefix {prefix!r} in {text!r}")
-        body = prefixes[prefix] + match.group(2)
+        body = prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", match.group(2) or "")
+    elif body is text and "://" not in body and body.partition(":")[0] in prefixes:
+        raise InputError(
+            f"not a prefixed name: {text!r} (a name after the prefix holds letters, digits, "
+            "'_', '-', '.' and '/'; write any other character escaped, or the IRI in <...>)"
+        )
     if not _IRI.fullmatch(body):
         raise InputError(f"not an IRI: {text!r}")
     return iri(body)

@@ -369,6 +369,8 @@ class KeyFacts:
 
     rows: tuple[KeyFact, ...]
     notes: tuple[Link, ...]
+    inferred: tuple[tuple[str, str], ...] = ()
+    """What the curator inferred, marked ``inferred`` above: (what, why)."""
 
 
 @dataclass(frozen=True)
@@ -1064,12 +1066,24 @@ class Catalogue:
             simple("Original", FOAF.page)
         simple("Date", CG.date)
 
+        inferred: list[tuple[str, str]] = []
+
+        def period(iri: str, before: str, after: str = "") -> list[Link]:
+            """Return a period in words, marked ``inferred`` with the curator's reason."""
+            text = self.period_text(iri)
+            why = self.inference(iri)
+            if not why:
+                return [Link(before + text + after)]
+            inferred.append((text, why))
+            mark = Link(f"inferred [{chr(0x60 + len(inferred))}]", None, why)
+            return [Link(before + text + ", "), mark, Link(after)]
+
         def post_value(post: str, other: str, graphs: set[str]) -> KeyValue:
             role = [self.label(o.value) for o, _g in self._objects(post, ORG.role)]
             parts = [Link((role[0] if role else "post") + ": ")]
             parts.append(self.link(other))
-            for period, _g in self._objects(post, CG.heldDuring):
-                parts.append(Link(" (" + self.period_text(period.value) + ")"))
+            for span, _g in self._objects(post, CG.heldDuring):
+                parts += period(span.value, " (", ")")
             return KeyValue(tuple(parts), cite(graphs))
 
         leaders = []
@@ -1092,8 +1106,8 @@ class Catalogue:
                 parts = [self.link(org.value)]
                 if role:
                     parts.append(Link(f" ({role[0]})"))
-                for period, _g in self._objects(membership, ORG.memberDuring):
-                    parts.append(Link(", " + self.period_text(period.value)))
+                for span, _g in self._objects(membership, ORG.memberDuring):
+                    parts += period(span.value, ", ")
                 memberships.append(KeyValue(tuple(parts), cite(graphs | g2)))
         if memberships:
             rows.append(KeyFact("Member of", tuple(memberships)))
@@ -1115,12 +1129,15 @@ class Catalogue:
                 parts.append(self.link(award))
             for body, _g in self._objects(award, CG.awardedBy):
                 parts += [Link(" from "), self.link(body.value)]
-            for date, _g in self._objects(award, CG.date):
+            dates = self._objects(award, CG.date)
+            for date, _g in dates:
                 parts.append(
                     Link(", " + format_literal(date) if isinstance(date, ox.Literal) else "")
                 )
-            for period, _g in self._objects(award, CG.validDuring):
-                parts.append(Link(", valid " + self.period_text(period.value)))
+            if not dates:
+                parts.append(Link(", ", None, "", "date not stated"))
+            for span, _g in self._objects(award, CG.validDuring):
+                parts += period(span.value, ", valid ")
             labels.append(KeyValue(tuple(parts), cite(graphs)))
         if labels:
             rows.append(KeyFact("Labels", tuple(labels)))
@@ -1130,10 +1147,88 @@ class Catalogue:
             parts = [Link(f"{row.value} {row.measure.text}")]
             if row.as_of is not None:
                 parts.append(Link(f" (as of {row.as_of.text})"))
+            gap = self.unnamed(iri, figure)
+            if gap:
+                parts.append(Link("; ", None, "", gap))
             sizes.append(KeyValue(tuple(parts), cite(graphs)))
         if sizes:
             rows.append(KeyFact("Figures", tuple(sizes)))
-        return KeyFacts(tuple(rows), tuple(note_links))
+        return KeyFacts(tuple(rows), tuple(note_links), tuple(inferred))
+
+    def inference(self, iri: str) -> str:
+        """Return why the curator inferred ``iri``'s value (``cg:inferenceNote``), else ``""``.
+
+        A period counts as inferred if it or one of its ends carries the note.
+        """
+        note = self._first_literal(iri, CG.inferenceNote)
+        if note is not None:
+            return format_literal(note)
+        for edge in (TIME.hasBeginning, TIME.hasEnd):
+            end = self._first(iri, edge)
+            if end is not None and end != iri:
+                found = self._first_literal(end, CG.inferenceNote)
+                if found is not None:
+                    return format_literal(found)
+        return ""
+
+    def is_member_measure(self, measure: str) -> bool:
+        """Whether ``measure`` counts members (``measure:member-count`` or narrower)."""
+        seen: set[str] = set()
+        pending = [measure]
+        while pending:
+            node = pending.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node == ID_NS + "measure/member-count":
+                return True
+            pending += [o.value for (p, o) in self.out.get(node, {}) if p == SKOS.broader]
+        return False
+
+    def named_members(self, iri: str) -> set[str]:
+        """Return the members of ``iri`` the sources name (memberships, ``org:memberOf``)."""
+        named = {
+            o.value
+            for m, _g in self._subjects(iri, ORG.organization)
+            for o, _g2 in self._objects(m, ORG.member)
+        }
+        named.update(s for s, _g in self._subjects(iri, ORG.memberOf))
+        return named
+
+    def gaps(self, iri: str) -> list[str]:
+        """Return what the sources leave out about ``iri``, in words, for an empty answer.
+
+        Each figure counting members the sources do not (all) name: ``has 57 member
+        clusters (a figure), but the members are not named in the sources``.
+        """
+        found = []
+        for figure, graphs in self._subjects(iri, CG.figureOf):
+            gap = self.unnamed(iri, figure)
+            if gap:
+                row = self._figure(figure, graphs)
+                found.append(f"has {row.value} {row.measure.text} (a figure), but {gap}")
+        return found
+
+    def unnamed(self, iri: str, figure: str) -> str:
+        """Say so when a figure counts members the sources do not name (``""`` if named).
+
+        ``the members are not named in the sources`` when none is, ``only 3 of them are
+        named in the sources`` when fewer than the figure says.
+        """
+        measure = self._first(figure, CG.measure)
+        if measure is None or not self.is_member_measure(measure):
+            return ""
+        value = self._first_literal(figure, CG.value)
+        try:
+            count = float(value.value) if value is not None else None
+        except ValueError:
+            count = None
+        named = len(self.named_members(iri))
+        if named == 0:
+            return "the members are not named in the sources"
+        if count is not None and named < count:
+            return f"only {named} of them {'is' if named == 1 else 'are'} named in the sources"
+        return ""
 
     def _add(self, groups: dict[str, Group], row: RelationRow) -> None:
         key, title = self._group_of(row.iri)
@@ -1180,7 +1275,11 @@ class Catalogue:
                 continue
             if isinstance(obj, ox.NamedNode) and obj.value == skip:
                 continue
-            rows.append((self.term(predicate), self.value(obj)))
+            value = self.value(obj)
+            why = self.inference(obj.value) if isinstance(obj, ox.NamedNode) else ""
+            if why:  # a period the curator inferred says so, with the reason as its hint
+                value = Link(value.text, value.href, why, "inferred by the curator")
+            rows.append((self.term(predicate), value))
         return tuple(rows[:_MAX_DETAILS])
 
     def _figure(self, figure: str, graphs: Iterable[str]) -> FigureRow:
@@ -1201,6 +1300,15 @@ class Catalogue:
         words.append(format_literal(value) if isinstance(value, ox.Literal) else "?")
         if self.is_a(figure, CG.Forecast):
             words.append("(expected)")
+        owner = first(CG.figureOf)
+        gap = self.unnamed(owner.value, figure) if isinstance(owner, ox.NamedNode) else ""
+        if gap:
+            note = ox.Literal(
+                (format_literal(note) + " " if isinstance(note, ox.Literal) else "")
+                + gap[0].upper()
+                + gap[1:]
+                + "."
+            )
         return FigureRow(
             figure=self.link(figure),
             measure=self.link(measure.value) if measure is not None else Link("value"),

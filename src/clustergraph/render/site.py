@@ -1265,7 +1265,7 @@ class _Writer:
 def _cell(term: Term | None, catalogue: Catalogue) -> Link:
     """Return a cell of a result table: an entity links to its page."""
     if term is None:
-        return Link("")
+        return Link("", None, "no value in the graph for this row", "not stated")
     if isinstance(term, ox.NamedNode):
         iri = term.value
         if catalogue.is_entity(iri):
@@ -1309,6 +1309,22 @@ def _result_table(result: Result, catalogue: Catalogue) -> _Table | None:
     return None
 
 
+def _empty_why(run: QueryRun, table: _Table | None, catalogue: Catalogue) -> list[Link | str]:
+    """Return why a query may have come back empty: gaps the sources leave about its entities.
+
+    For each entity given as a parameter, what the articles count but do not name
+    (:meth:`Catalogue.gaps`): ``[(entity link, sentence), ...]``; nothing if it has rows.
+    """
+    if run.query.is_check or table is None or table.rows:
+        return []
+    found: list[Any] = []
+    for p in run.query.params:
+        if isinstance(p.default, ox.NamedNode) and catalogue.is_entity(p.default.value):
+            iri = p.default.value
+            found += [(catalogue.link(iri), gap) for gap in catalogue.gaps(iri)]
+    return found
+
+
 def _term_cell(term: object, catalogue: Catalogue) -> Link:
     """Return a cell of a triple (an RDF-star triple term shows in N-Triples)."""
     if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
@@ -1340,6 +1356,10 @@ def neutralise_csv(data: bytes) -> bytes:
     import io
 
     text = data.decode("utf-8")
+    # A cell may hold a literal of any length: the csv module's limit (131,072
+    # characters by default, one setting for the whole process) is raised to the file's.
+    if len(text) >= csv.field_size_limit():
+        csv.field_size_limit(len(text) + 1)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     changed = False
     for row in rows:
@@ -1538,6 +1558,7 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
             table=table,
             ask=run.result.value if isinstance(run.result, AskResult) else None,
             params=[(p, _cell(p.default, catalogue)) for p in run.query.params],
+            empty_why=_empty_why(run, table, catalogue),
             view=inputs.views.get("query:" + run.query.name),
             graph_form=run.query.form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE),
             engine=inputs.engine,

@@ -32,8 +32,11 @@ Examples
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from html import escape
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -42,7 +45,7 @@ import pyoxigraph as ox
 from clustergraph.errors import InputError
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.terms import Term
+from clustergraph.rdf.terms import XSD, Term
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,6 +77,110 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[Term | None]]) ->
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{tail}"
 
 
+_TEXT_ROWS = 20
+"""Rows shown by a result's text table at a Python prompt (the rest are counted)."""
+_TEXT_WIDTH = 40
+"""The widest cell of a text table, in characters (longer values end in ``…``)."""
+
+
+def _text_table(header: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
+    """Return rows as a plain-text table: prefixed names, values cut at 40 characters."""
+
+    def cut(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
+
+    cells = [[cut(h) for h in header]]
+    cells += [[cut(_cell(t)) for t in row] for row in rows[:_TEXT_ROWS]]
+    widths = [max(len(r[k]) for r in cells) for k in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    more = len(rows) - _TEXT_ROWS
+    if more > 0:
+        lines.append(f"… {more:,} more row{'s' if more != 1 else ''}")
+    return "\n".join(lines)
+
+
+_NUMBERS = {
+    XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+
+
+def _value(term: Term | None) -> Any:
+    """Return a term as a Python value for a table, its precision kept.
+
+    An IRI is its prefixed name (``role:associate-member``); an integer an ``int``, a
+    decimal a :class:`decimal.Decimal`, a double a ``float``, a boolean a ``bool``; a
+    date a :class:`datetime.date` and a date-time a :class:`pandas.Timestamp`; a year or
+    a month a :class:`pandas.Period` of that precision (``2019`` is not 1 January 2019);
+    a day without a year (``--06-06``) stays as written. Anything else is its text.
+    """
+    if term is None:
+        return None
+    if not isinstance(term, ox.Literal):
+        return _cell(term)
+    datatype, text = term.datatype.value, term.value
+    try:
+        if datatype in _NUMBERS:
+            return int(text)
+        if datatype == XSD + "decimal":
+            return Decimal(text)
+        if datatype in (XSD + "double", XSD + "float"):
+            return float(text)
+        if datatype == XSD + "boolean":
+            return text.strip() in ("true", "1")
+        if datatype == XSD + "date" and _PLAIN_DATE.fullmatch(text):
+            return date.fromisoformat(text)
+        if datatype in (XSD + "dateTime", XSD + "dateTimeStamp"):
+            return _pandas().Timestamp(text)
+        if datatype == XSD + "gYear" and _PLAIN_YEAR.fullmatch(text):
+            return _pandas().Period(text, freq="Y")
+        if datatype == XSD + "gYearMonth" and _PLAIN_MONTH.fullmatch(text):
+            return _pandas().Period(text, freq="M")
+    except (ValueError, ArithmeticError):
+        return text
+    return text
+
+
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PLAIN_YEAR = re.compile(r"\d{4}")
+_PLAIN_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def _frame(header: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> pd.DataFrame:
+    """Return rows as a DataFrame of :func:`_value` values; a column of dates as dates."""
+    pandas = _pandas()
+    frame = pandas.DataFrame(
+        [[_value(t) for t in row] for row in rows], columns=list(header), dtype=object
+    )
+    for name in frame.columns:
+        present = frame[name].dropna()
+        if len(present) and all(
+            type(v) is date or isinstance(v, pandas.Timestamp) and v.tzinfo is None for v in present
+        ):
+            frame[name] = pandas.to_datetime(frame[name])
+        elif len(present) and all(type(v) is int for v in present) and len(present) == len(frame):
+            frame[name] = frame[name].astype("int64")
+        elif len(present) and all(type(v) is float for v in present):
+            frame[name] = frame[name].astype("float64")
+    return frame
+
+
 def _pandas() -> Any:
     try:
         import pandas
@@ -84,9 +191,13 @@ def _pandas() -> Any:
     return pandas
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SelectResult:
-    """The solutions of a SELECT query: variable names and rows (``None``: unbound)."""
+    """The solutions of a SELECT query: variable names and rows (``None``: unbound).
+
+    At a Python prompt it shows as a text table (the first 20 rows); in a notebook as
+    an HTML table; :meth:`to_df` gives a DataFrame.
+    """
 
     variables: tuple[str, ...]
     rows: tuple[tuple[Term | None, ...], ...]
@@ -114,8 +225,11 @@ class SelectResult:
         Parameters
         ----------
         terms
-            Keep the pyoxigraph terms; by default a cell is the IRI or the literal's
-            lexical form (``None`` where unbound).
+            Keep the pyoxigraph terms. By default an IRI is its prefixed name
+            (``role:associate-member``), a number a number, a column of dates a
+            ``datetime64`` column, a year or a month a :class:`pandas.Period` of that
+            precision, a day without a year as written (``--06-06``), and an unbound
+            value ``None``.
 
         Raises
         ------
@@ -125,19 +239,28 @@ class SelectResult:
         pandas = _pandas()
         if terms:
             return pandas.DataFrame(list(self.rows), columns=list(self.variables))
-        values = [[None if t is None else t.value for t in row] for row in self.rows]
-        return pandas.DataFrame(values, columns=list(self.variables))
+        return _frame(self.variables, self.rows)
+
+    def __repr__(self) -> str:
+        """Show the result as a text table: its size, then the first rows."""
+        n = len(self.rows)
+        head = f"{n:,} row{'s' if n != 1 else ''} × {len(self.variables)} columns"
+        return head + "\n" + _text_table(self.variables, self.rows)
 
     def _repr_html_(self) -> str:
         """Show the result as an HTML table in a notebook."""
         return _html_table(self.variables, self.rows)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AskResult:
     """The answer of an ASK query."""
 
     value: bool
+
+    def __repr__(self) -> str:
+        """Say the answer."""
+        return f"ASK: {'yes' if self.value else 'no'} ({self.value})"
 
     def __bool__(self) -> bool:
         """Return the answer."""
@@ -152,20 +275,30 @@ class AskResult:
         return f"<p><strong>{'yes' if self.value else 'no'}</strong></p>"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GraphResult:
     """The triples a CONSTRUCT or DESCRIBE query built."""
 
     triples: tuple[ox.Triple, ...]
+
+    def __repr__(self) -> str:
+        """Show the triples as a text table (the first 20, sorted)."""
+        n = len(self.triples)
+        rows = [(t.subject, t.predicate, t.object) for t in sorted(self.triples, key=str)]
+        table = _text_table(("subject", "predicate", "object"), rows)  # type: ignore[arg-type]
+        return f"{n:,} triple{'s' if n != 1 else ''}\n{table}"
 
     def __len__(self) -> int:
         """Return the number of triples."""
         return len(self.triples)
 
     def to_df(self) -> pd.DataFrame:
-        """Return the triples as a DataFrame (``subject``, ``predicate``, ``object``)."""
-        rows = [(_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in self.triples]  # type: ignore[arg-type]
-        return _pandas().DataFrame(rows, columns=["subject", "predicate", "object"])
+        """Return the triples as a DataFrame (``subject``, ``predicate``, ``object``).
+
+        Names and values as :meth:`SelectResult.to_df` gives them.
+        """
+        rows = [(t.subject, t.predicate, t.object) for t in self.triples]
+        return _frame(("subject", "predicate", "object"), rows)  # type: ignore[arg-type]
 
     def _repr_html_(self) -> str:
         """Show the triples as an HTML table in a notebook."""

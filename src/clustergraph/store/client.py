@@ -47,7 +47,7 @@ from clustergraph.errors import (
     StoreError,
     StoreUnreachableError,
 )
-from clustergraph.rdf.terms import has_blank_node, n3
+from clustergraph.rdf.terms import has_blank_node, n3, relabel_blank_nodes
 
 USER_ENV = "CLUSTERGRAPH_USER"
 """Environment variable holding the user name for the store."""
@@ -464,7 +464,7 @@ class StoreClient:
             self.put_graph(graph, data)
             return
         triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-        with_bnodes = [t for t in triples if has_blank_node(t)]
+        with_bnodes = relabel_blank_nodes(t for t in triples if has_blank_node(t))
         ground = [t for t in triples if not has_blank_node(t)]
         first, rest = ground[:_INSERT_CHUNK], ground[_INSERT_CHUNK:]
         requests = [f"DROP SILENT GRAPH <{graph}>"]

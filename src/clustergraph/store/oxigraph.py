@@ -36,14 +36,14 @@ import contextlib
 import itertools
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pyoxigraph as ox
 
 from clustergraph.errors import InputError, QueryError, StoreBusyError, StoreError
 from clustergraph.project.layout import GRAPH_NS, MANIFEST_GRAPH, is_data_graph
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.terms import Term, has_blank_node
+from clustergraph.rdf.terms import Term, has_blank_node, relabel_blank_nodes
 from clustergraph.store import interruptible
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.results import xml_carriage_returns
@@ -538,21 +538,15 @@ def _with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
 
 
 def _scoped(triples: list[ox.Triple], prefix: str) -> str:
-    """Write ``triples`` as N-Triples, each blank node label prefixed with ``prefix``.
+    """Write ``triples`` as N-Triples, each blank node labelled ``prefix`` and a number.
 
     One update request may not use a label in two ``INSERT DATA`` blocks; prefixing
-    keeps each graph's blank nodes apart (each block's nodes are new nodes anyway). A
-    blank node inside a triple term is renamed too, so it stays the node it is outside.
+    keeps each graph's blank nodes apart (each block's nodes are new nodes anyway). The
+    new labels are ASCII (a file's label may hold letters Oxigraph's SPARQL parser does
+    not take); a blank node inside a triple term is renamed too, so it stays the node
+    it is outside.
     """
-
-    def own(term: Any) -> Any:
-        if isinstance(term, ox.BlankNode):
-            return ox.BlankNode(prefix + term.value)
-        if isinstance(term, ox.Triple):
-            return ox.Triple(own(term.subject), term.predicate, own(term.object))
-        return term
-
-    renamed = [ox.Triple(own(t.subject), t.predicate, own(t.object)) for t in triples]
+    renamed = relabel_blank_nodes(triples, prefix)
     return (ox.serialize(renamed, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 

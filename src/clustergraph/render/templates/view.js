@@ -424,16 +424,22 @@
   var results = document.getElementById("cg-results");
   var lowered = null;
 
+  /* Text as the search compares it, as the site's search does: NFKD with the marks
+   * dropped and lower case, so "Šiaulių" typed in NFC or NFD, or "siauliu", finds it. */
+  function fold(text) {
+    return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
   /* Nodes whose label or prefixed name holds the query: exact matches first, then
    * those starting with it, then the rest; shorter labels first within each rank. */
   function matches(query) {
     if (lowered === null) {
       lowered = N.label.map(function (l, i) {
-        var name = N.name[i].toLowerCase();
-        return [l.toLowerCase(), name, name.slice(name.indexOf(":") + 1)];
+        var name = fold(N.name[i]);
+        return [fold(l), name, name.slice(name.indexOf(":") + 1)];
       });
     }
-    var q = query.toLowerCase();
+    var q = fold(query);
     var found = [];
     for (var i = 0; i < lowered.length && found.length < 2000; i += 1) {
       var l = lowered[i];
