@@ -109,3 +109,13 @@ def test_no_path_says_why(kg):
     assert ftd.startswith("  FTD LT (o:ftd-lt) is in part ") and "nearest: " in ftd
     assert "European Automotive Cluster Network (o:eacn)" in ftd
     assert esca.startswith("  European Secretariat for Cluster Analysis (o:esca) is in part ")
+
+
+def test_reports_print_their_summary_not_their_contents(kg):
+    analysis = repr(kg.analyze("actors"))
+    assert analysis.startswith("<Analysis of the actors network: ") and len(analysis) < 400
+    assert "European Secretariat for Cluster Analysis" in analysis  # names, not IRIs
+    stats = repr(kg.stats())
+    assert stats.startswith("<Stats: ") and "named graphs" in stats and len(stats) < 200
+    checks = repr(kg.check())
+    assert checks.startswith("<CheckReport: ") and "checks passed" in checks

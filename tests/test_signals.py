@@ -316,3 +316,54 @@ def test_a_reader_that_goes_away_is_still_quiet() -> None:
     _out, err = process.communicate(timeout=300)
     assert process.returncode == 141, err
     assert err == b""
+
+
+# -- the worker gives the same answers ----------------------------------------------------
+
+
+def test_native_work_in_the_worker_answers_as_in_the_main_thread(tmp_path: Path) -> None:
+    """Every call the worker runs, on a store on disk, answers as in the main thread.
+
+    Nothing pyoxigraph keeps in one thread may reach the other: an iterator made in one
+    and used in the other aborts the process.
+    """
+    import io
+
+    from clustergraph.rdf.formats import RdfFormat
+    from clustergraph.store import interruptible, open_store
+    from clustergraph.store.base import ResultsFormat
+
+    graph = "https://w3id.org/clustergraph/graph/source/a"
+    data = tmp_path / "a.nt"
+    data.write_text('<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> "x" .\n', encoding="utf-8")
+
+    def answers() -> tuple[object, ...]:
+        store = open_store(f"oxigraph:{tmp_path / 'store'}")
+        try:
+            store.bulk_load(data, RdfFormat.NTRIPLES, graph=graph)
+            store.refresh_union()
+            dumped = io.BytesIO()
+            store.dump(dumped, RdfFormat.NTRIPLES, graphs=[graph])
+            copy = store.copy_in_memory()
+            return (
+                store.query("SELECT ?o WHERE { <urn:a> ?p ?o } ORDER BY ?o").rows,
+                store.query("CONSTRUCT WHERE { ?s ?p ?o }").triples,  # type: ignore[union-attr]
+                store.query_serialized(
+                    "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", ResultsFormat.CSV
+                ),
+                store.count(graph),
+                sorted(dumped.getvalue().splitlines()),
+                copy.count(graph),
+            )
+        finally:
+            store.close()
+            import shutil
+
+            shutil.rmtree(tmp_path / "store")
+
+    plain = answers()
+    with interruptible.enabled():
+        in_worker = answers()
+    assert in_worker == plain
+    assert plain[3] == 2 and plain[5] == 2
+    assert not interruptible.abandoned()

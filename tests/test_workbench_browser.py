@@ -177,6 +177,8 @@ def test_a_name_that_names_nothing_is_told_with_the_closest(workbench):
     note = page.text_content("#wb-params .wb-param-note") or ""
     assert "o:lnc names nothing in this site's data" in note and "o:lcn" in note
     assert run_and_wait(page).startswith("0 rows")
+    why = page.text_content("#wb-result .wb-warning") or ""  # the empty answer says why
+    assert why.startswith("The query names o:lnc (closest: o:lcn")
 
 
 def disk_page(browser, site: WrittenSite, fragment: str = ""):

@@ -204,13 +204,22 @@ class Bridge:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Analysis:
     """The outcome of :func:`analyze`.
 
     ``ranked`` holds every node's scores, most central first; ``brokers`` the nodes
     with a positive betweenness, highest first.
     """
+
+    def __repr__(self) -> str:
+        """Say the network's size and its most central nodes, by name."""
+        top = ", ".join(s.label for s in self.ranked[:5])
+        return (
+            f"<Analysis of the {self.network} network: {self.nodes:,} nodes, {self.edges:,} "
+            f"edges, {len(self.components)} parts, {len(self.communities)} communities; "
+            f"most central: {top}>"
+        )
 
     network: str
     nodes: int

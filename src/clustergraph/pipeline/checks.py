@@ -85,11 +85,16 @@ class CheckRun:
         return f"{head}\n{table}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CheckReport:
     """What :func:`run_checks` found."""
 
     runs: tuple[CheckRun, ...]
+
+    def __repr__(self) -> str:
+        """Say the summary and the checks that failed (``format()`` gives their rows)."""
+        failed = ", ".join(r.query.name for r in self.failed)
+        return f"<CheckReport: {self.summary()}{'; failed: ' + failed if failed else ''}>"
 
     @property
     def failed(self) -> tuple[CheckRun, ...]:

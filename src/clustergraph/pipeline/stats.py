@@ -82,7 +82,7 @@ class SourceInfo:
     graphs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Stats:
     """Outcome of :func:`stats`; :meth:`format` renders it as plain text tables."""
 
@@ -90,6 +90,13 @@ class Stats:
     classes: tuple[ClassCount, ...]
     sources: tuple[SourceInfo, ...]
     prefixes: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        """Say the totals at a Python prompt (``format()`` gives the tables)."""
+        return (
+            f"<Stats: {self.total_triples:,} triples in {len(self.graphs)} named graphs, "
+            f"{len(self.classes)} classes, {len(self.sources)} sources; .format() for the tables>"
+        )
 
     @property
     def total_triples(self) -> int:

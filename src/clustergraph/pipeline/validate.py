@@ -173,7 +173,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ValidationReport:
     """Outcome of :func:`validate`.
 
@@ -196,6 +196,10 @@ class ValidationReport:
     prefixes: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     graphs: tuple[str, ...] = ()
     triples: int = 0
+
+    def __repr__(self) -> str:
+        """Say the summary at a Python prompt (``format()`` gives the results)."""
+        return f"<ValidationReport: {self.summary()}>"
 
     @property
     def violations(self) -> int:

@@ -512,7 +512,11 @@ class OxigraphStore:
         """
         copy = OxigraphStore()
         try:
-            copy._store.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+
+            def fill() -> None:  # the iterator is made where it is used (it stays in its thread)
+                copy._store.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+
+            interruptible.call(fill)  # native from end to end: Ctrl-C is heard while it runs
         except OSError as exc:
             raise StoreError(f"{self.location}: copying into memory failed: {exc}") from exc
         return copy

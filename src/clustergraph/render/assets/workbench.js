@@ -389,6 +389,27 @@
     var rest = t.value.slice(CFG.idBase.length);
     return /^[a-z-]+\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(rest) ? root + "entity/" + rest + ".html" : null;
   }
+  /* The site's entities (under the id/ namespace) that a query's text names but the data
+   * does not, each with the closest names: why an answer may be empty. */
+  function unknownNames(text) {
+    if (!names) return [];
+    var declared = {};
+    var code = text.replace(/<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, function (m) { return m.charAt(0) === "<" ? m : " "; });
+    code.replace(/PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>/gi, function (m, p, iri) { declared[p || ""] = iri; return m; });
+    var seen = {}, out = [];
+    function check(iri, written) {
+      if (seen[iri] || iri.indexOf(CFG.idBase) !== 0 || names.byIri[iri] !== undefined) return;
+      seen[iri] = true;
+      out.push(written + closestNote(iri));
+    }
+    code.replace(/<([^<>\s]*)>/g, function (m, iri) { check(iri, show({ type: "uri", value: iri })); return m; });
+    code.replace(/(^|[\s(,;{\/])([A-Za-z][\w.-]*)?:([\p{L}\p{N}_][\p{L}\p{N}_.-]*)/gu, function (m, pre, p, local) {
+      var base = declared[p || ""];
+      if (base !== undefined) check(base + local.replace(/\.$/, ""), (p || "") + ":" + local.replace(/\.$/, ""));
+      return m;
+    });
+    return out;
+  }
   var PAGE = 50;
   var NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
   function isNumber(t) { return !!(t && t.type === "literal" && t.datatype && NUMERIC.test(t.datatype) && isFinite(Number(t.value))); }
@@ -473,7 +494,8 @@
           var href = entityHref(t);
           if (href) { var a = el("a", show(t)); a.href = href; a.title = labelOf(t) + " — " + t.value; td.appendChild(a); }
           else { td.textContent = show(t); if (t && t.datatype) td.title = t.datatype; }
-          if (isNumber(t)) td.className = "num";
+          var shown = t ? show(t) : "";
+          td.className = (isNumber(t) ? "num " : "") + (shown.length <= 32 ? "short" : shown.length > 60 ? "long" : "");
           tr.appendChild(td);
         });
         body.appendChild(tr);
@@ -533,6 +555,10 @@
     }
     var n = result.rows.length;
     status(n + (result.kind === "graph" ? (n === 1 ? " triple" : " triples") : (n === 1 ? " row" : " rows")));
+    if (!n) {
+      var unknown = unknownNames(getText());
+      if (unknown.length) out.appendChild(el("p", "The query names " + unknown.join("; ") + ": nothing in this site's data has that name.", "wb-warning"));
+    }
     if (result.kind === "graph") drawGraph(result.rows);
     chart(result, out);
     table(result, out);
