@@ -99,6 +99,9 @@ def test_analyze_default_directory(root, capsys):
     assert code == 0
     report = Path(root, "build", "analysis", "report.md").read_text(encoding="utf-8")
     assert report.startswith("# Network analysis: the organisations network")
+    # A relation through a post, an award or an agreement names it, not its identifier alone.
+    assert "`post post:" not in report and "`excellence label award award:" not in report
+    assert "(post:" in report or "post:" not in report
 
 
 def test_path_found(root, capsys):

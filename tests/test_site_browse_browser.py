@@ -238,3 +238,36 @@ def test_pages_mark_guesses_and_say_what_is_missing(browser, site_build, store):
     finally:
         page.close()
     assert "Bronze label" in labels and "date not stated" in labels
+
+
+OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+
+
+def test_a_view_leads_to_the_pages_and_back_and_tells_kinds_apart(browser, site_build):
+    page, errors = open_page(browser, site_build, "views/ecosystem.html")
+    try:
+        page.wait_for_function("window.cgView && window.cgView.ready")
+        data = page.evaluate("window.cgView.data")
+        at = data["nodes"]["id"].index("https://w3id.org/clustergraph/id/org/lcn")
+        page.evaluate(
+            f"window.cgView.network.body.emitter.emit('click', {{nodes: [{at}], edges: []}})"
+        )
+        link = page.get_attribute("#cg-details a.cg-page-link", "href")
+        back = page.evaluate(
+            "Array.from(document.querySelectorAll('a.cg-link'))"
+            ".filter(a => /site/.test(a.textContent)).map(a => a.getAttribute('href'))"
+        )
+        legend = page.evaluate("document.querySelectorAll('#cg-legend li').length")
+        with page.expect_navigation():
+            page.click("#cg-details a.cg-page-link")
+        landed = page.url
+    finally:
+        page.close()
+    assert errors == []
+    assert link == "../entity/org/lcn.html" and landed.endswith("/entity/org/lcn.html")
+    assert back == ["../index.html"]
+    colour = {c["name"]: c["color"] for c in data["classes"]}
+    kinds = ["cg:Cluster", "cg:ClusterNetwork", "cg:Company", "foaf:Person"]
+    assert len({colour[k] for k in kinds}) == len(kinds)  # told apart by colour
+    assert {colour[k] for k in kinds} <= OKABE_ITO
+    assert legend == len(data["classes"])

@@ -118,7 +118,7 @@ def test_the_ecosystem_view_is_the_actors_with_roles_on_edges(browser, site_buil
     finally:
         page.close()
     groups = {c["group"] for c in data["classes"]}
-    assert groups <= {"organisation", "person"}
+    assert groups <= {"cluster", "network", "association", "company", "public", "person"}
     assert "member" in " ".join(data["edgeLabels"]) and "president" in " ".join(data["edgeLabels"])
     assert link == "entities.html"  # the full entity network, one click away
     assert errors == []

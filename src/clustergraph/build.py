@@ -349,7 +349,13 @@ def _analyse(state: _State) -> str:
     state.index = GraphIndex.from_store(state.store)
     graph = projection(state.index, ANALYSED_NETWORK)
     analysis = state.analysis = analyze(graph)
-    write_report(analysis, state.staging / "analysis", description=DESCRIPTIONS[ANALYSED_NETWORK])
+    write_report(
+        analysis,
+        state.staging / "analysis",
+        description=DESCRIPTIONS[ANALYSED_NETWORK],
+        name_of=state.index.label,
+        prefixes=state.index.prefixes,
+    )
     top = analysis.ranked[0].label if analysis.ranked else "-"
     return (
         f"{ANALYSED_NETWORK} network: {analysis.nodes} nodes, {analysis.edges} edges, "

@@ -164,7 +164,14 @@ def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> i
     graph = projection(index, args.network)
     analysis = analyze(graph, seed=args.seed)
     out = args.out if args.out is not None else context.project.build_dir / "analysis"
-    files = write_report(analysis, out, top=args.top, description=DESCRIPTIONS[args.network])
+    files = write_report(
+        analysis,
+        out,
+        top=args.top,
+        description=DESCRIPTIONS[args.network],
+        name_of=index.label,
+        prefixes=index.prefixes,
+    )
     print(
         f"{args.network} network: {analysis.nodes} nodes, {analysis.edges} edges, "
         f"{len(analysis.components)} components, {len(analysis.communities)} communities "

@@ -89,7 +89,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
-def markdown_report(analysis: Analysis, *, top: int = 10, description: str = "") -> str:
+def markdown_report(
+    analysis: Analysis,
+    *,
+    top: int = 10,
+    description: str = "",
+    name_of: Callable[[str], str] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+) -> str:
     """Return the Markdown report of ``analysis``.
 
     Parameters
@@ -100,6 +107,9 @@ def markdown_report(analysis: Analysis, *, top: int = 10, description: str = "")
         How many central actors and brokers to list.
     description
         A paragraph saying how the network was built (Markdown, trusted).
+    name_of, prefixes
+        Give an entity's name by its IRI, and the prefixes of the relations' prefixed
+        names: the bridges then name the entities of each relation.
     """
     a = analysis
     largest = len(a.components[0]) if a.components else 0
@@ -184,7 +194,12 @@ def markdown_report(analysis: Analysis, *, top: int = 10, description: str = "")
             [
                 markdown_text(label[b.a].label),
                 markdown_text(label[b.b].label),
-                "; ".join(_code(r) for r in b.relations),
+                "; ".join(
+                    markdown_text(name_entities(r, prefixes or {}, name_of))
+                    if name_of is not None
+                    else _code(r)
+                    for r in b.relations
+                ),
             ]
             for b in a.bridges
         ],
@@ -283,9 +298,18 @@ def bridges_csv(analysis: Analysis) -> str:
 
 
 def write_report(
-    analysis: Analysis, directory: Path | str, *, top: int = 10, description: str = ""
+    analysis: Analysis,
+    directory: Path | str,
+    *,
+    top: int = 10,
+    description: str = "",
+    name_of: Callable[[str], str] | None = None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write the report files (see the module docstring) into ``directory``.
+
+    With ``name_of`` (and ``prefixes``), the report names the entities of each relation
+    before their identifiers (``post President of LCN (post:lcn-president-...)``).
 
     Returns
     -------
@@ -295,7 +319,9 @@ def write_report(
     out = Path(directory)
     document = {"clustergraph": __version__, **analysis.to_json()}
     files = {
-        "report.md": markdown_report(analysis, top=top, description=description),
+        "report.md": markdown_report(
+            analysis, top=top, description=description, name_of=name_of, prefixes=prefixes
+        ),
         "report.json": json.dumps(document, ensure_ascii=False, indent=2) + "\n",
         "centrality.csv": centrality_csv(analysis),
         "communities.csv": communities_csv(analysis),
@@ -336,19 +362,7 @@ def paths_text(
         return f"{data.get('label', node)} ({data.get('name', compact(node, prefixes))})"
 
     def named(text: str) -> str:
-        """Put the name before each prefixed name of ``text`` that has one."""
-        if label is None:
-            return text
-
-        def one(match: re.Match[str]) -> str:
-            token = match.group()
-            prefix, _, local = token.partition(":")
-            if prefix not in prefixes:
-                return token
-            name = label(prefixes[prefix] + local)
-            return f"{name} ({token})" if name and name != token else token
-
-        return _PREFIXED_NAME.sub(one, text)
+        return text if label is None else name_entities(text, prefixes, label)
 
     if not paths:
         return ""
@@ -382,6 +396,27 @@ def paths_text(
 
 
 _PREFIXED_NAME = re.compile(r"(?<![\w<])[A-Za-z][\w.-]*:[^\s<>\"]+(?<![.,;])")
+
+
+def name_entities(text: str, prefixes: Mapping[str, str], label: Callable[[str], str]) -> str:
+    """Put the name of each entity before its prefixed name in ``text``.
+
+    Examples
+    --------
+    >>> names = {"urn:x:p": "Giedrius Bagušinskas"}
+    >>> name_entities("post holder x:p", {"x": "urn:x:"}, lambda i: names.get(i, ""))
+    'post holder Giedrius Bagušinskas (x:p)'
+    """
+
+    def one(match: re.Match[str]) -> str:
+        token = match.group()
+        prefix, _, local = token.partition(":")
+        if prefix not in prefixes:
+            return token
+        name = label(prefixes[prefix] + local)
+        return f"{name} ({token})" if name and name != token else token
+
+    return _PREFIXED_NAME.sub(one, text)
 
 
 def no_path_text(why: NoPath, graph: nx.Graph, prefixes: Mapping[str, str]) -> str:

@@ -335,6 +335,7 @@ class ReconciliationService:
         self.facts = facts if facts is not None else Facts()
         self.name = name
         self._kinds = sorted(KINDS)
+        self._keys_cache: dict[tuple[str, str], frozenset[str]] = {}
 
     @classmethod
     def from_store(cls, store: Store) -> ReconciliationService:
@@ -443,11 +444,18 @@ class ReconciliationService:
                     if value.startswith(text):
                         return True
                     continue
-                names = {name, value.rsplit("/", 1)[-1]}
-                names.update(t for _p, t in self.matcher.names.get(value, ()))
-                if key and key in {search_key(n) for n in names}:
+                if key and key in self._value_keys(value, name):
                     return True
         return False
+
+    def _value_keys(self, value: str, name: str) -> frozenset[str]:
+        """Return the search keys of a property's value: its names and its IRI's slug."""
+        found = self._keys_cache.get((value, name))
+        if found is None:
+            names = {name, value.rsplit("/", 1)[-1]}
+            names.update(t for _p, t in self.matcher.names.get(value, ()))
+            found = self._keys_cache[(value, name)] = frozenset(search_key(n) for n in names)
+        return found
 
     def _candidates_by_properties(
         self, kinds: list[str], conditions: list[tuple[str, list[Any]]], limit: int

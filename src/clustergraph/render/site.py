@@ -1067,6 +1067,10 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
         nonlocal count
         inputs.views[key] = path
         count += 1
+        for node, attrs in graph.nodes(data=True):  # details link to each entity's page
+            if "page" not in attrs and catalogue.is_entity(str(node)):
+                attrs["page"] = entity_path(str(node))
+        kw["site_root"] = relative_root(path)
         if reuse.take(path, _graph_key(graph, title, subtitle, kw)):
             # A view drawn in parts keeps each part's details beside it: take them too.
             parts = Path(path).with_suffix(".parts")

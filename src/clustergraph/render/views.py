@@ -5,8 +5,8 @@ page's own script and style, and the graph as JSON. It loads nothing from the ne
 (no CDN, no Bootstrap, no web font) and says so in its Content-Security-Policy, which
 lets only its own two scripts run (by hash) and no request leave the page.
 
-In each view: nodes coloured by the colour group of their class (organisations,
-people, ties, documents, events: :data:`GROUPS`, colour-blind safe) and shaped by the
+In each view: nodes coloured by the colour group of their class (clusters, networks,
+associations, companies, public bodies, people, ...: :data:`GROUPS`, colour-blind safe), shaped by the
 finer class (:func:`class_style`, fixed by the class, never by the data), with a legend
 that is also a filter by class (folded away on a phone); labels placed so that none
 overlaps another at the first frame, the most central first, more shown as one zooms
@@ -60,6 +60,7 @@ from clustergraph.render.drawing import draw
 
 __all__ = [
     "GROUPS",
+    "ORGANISATION_GROUPS",
     "PALETTE",
     "class_style",
     "notebook_library_html",
@@ -72,18 +73,27 @@ __all__ = [
 ]
 
 GROUPS: Mapping[str, tuple[str, str]] = {
-    "organisation": ("#0072B2", "organisations"),
+    "cluster": ("#0072B2", "clusters"),
+    "network": ("#56B4E9", "networks, alliances, consortia and their bodies"),
+    "association": ("#009E73", "associations and other organisations"),
+    "company": ("#E69F00", "companies"),
+    "public": ("#F0E442", "public bodies: ministries, agencies, EU institutions"),
     "person": ("#D55E00", "people"),
-    "tie": ("#009E73", "ties: memberships, posts, awards"),
     "document": ("#CC79A7", "documents and articles"),
-    "event": ("#E69F00", "events, projects and programmes"),
+    "event": ("#000000", "events, projects and programmes"),
+    "tie": ("#BBBBBB", "ties: memberships, posts, awards"),
     "other": ("#8C8C8C", "concepts, figures and the rest"),
 }
-"""Colour groups, each one colour of the Okabe–Ito palette (colour-blind safe).
+"""Colour groups: the eight colours of the Okabe–Ito palette (colour-blind safe), then
+two greys for the nodes that hold facts together and for the rest.
 
-A class keeps its group, so its colour, whatever the data holds: the colour is keyed on
-the class, never on how often it occurs.
+Clusters, networks, associations, companies, public bodies and people each have their
+own colour. A class keeps its group, so its colour, whatever the data holds: the colour
+is keyed on the class, never on how often it occurs.
 """
+
+ORGANISATION_GROUPS = frozenset({"cluster", "network", "association", "company", "public"})
+"""The colour groups of organisations."""
 
 PALETTE = tuple(colour for colour, _text in GROUPS.values())
 """The colours of :data:`GROUPS`, in order."""
@@ -93,31 +103,31 @@ SHAPES = ("dot", "diamond", "square", "triangle", "triangleDown", "hexagon", "st
 
 _CLASS_STYLE: Mapping[str, tuple[str, str]] = {
     # organisations
-    "cg:Cluster": ("organisation", "dot"),
-    "cg:ClusterNetwork": ("organisation", "diamond"),
-    "cg:ClusterAlliance": ("organisation", "diamond"),
-    "cg:Consortium": ("organisation", "diamond"),
-    "cg:Association": ("organisation", "square"),
-    "cg:Company": ("organisation", "triangle"),
-    "cg:ResearchInstitution": ("organisation", "triangleDown"),
-    "cg:PublicInstitution": ("organisation", "hexagon"),
-    "cg:Agency": ("organisation", "hexagon"),
-    "cg:GovernmentBody": ("organisation", "hexagon"),
-    "cg:Ministry": ("organisation", "hexagon"),
-    "cg:Parliament": ("organisation", "hexagon"),
-    "cg:EUInstitution": ("organisation", "star"),
-    "cg:Platform": ("organisation", "square"),
-    "cg:GovernanceBody": ("organisation", "triangleDown"),
-    "cg:ExecutiveBoard": ("organisation", "triangleDown"),
-    "cg:GeneralAssembly": ("organisation", "triangleDown"),
-    "cg:WorkingGroup": ("organisation", "triangleDown"),
-    "org:Organization": ("organisation", "dot"),
-    "org:FormalOrganization": ("organisation", "dot"),
-    "org:OrganizationalUnit": ("organisation", "triangleDown"),
-    "org:OrganizationalCollaboration": ("organisation", "diamond"),
-    "rov:RegisteredOrganization": ("organisation", "triangle"),
-    "schema:Organization": ("organisation", "dot"),
-    "foaf:Organization": ("organisation", "dot"),
+    "cg:Cluster": ("cluster", "dot"),
+    "cg:ClusterNetwork": ("network", "diamond"),
+    "cg:ClusterAlliance": ("network", "star"),
+    "cg:Consortium": ("network", "square"),
+    "cg:Association": ("association", "square"),
+    "cg:Company": ("company", "triangle"),
+    "cg:ResearchInstitution": ("association", "triangleDown"),
+    "cg:PublicInstitution": ("public", "hexagon"),
+    "cg:Agency": ("public", "triangle"),
+    "cg:GovernmentBody": ("public", "hexagon"),
+    "cg:Ministry": ("public", "square"),
+    "cg:Parliament": ("public", "diamond"),
+    "cg:EUInstitution": ("public", "star"),
+    "cg:Platform": ("association", "hexagon"),
+    "cg:GovernanceBody": ("network", "triangleDown"),
+    "cg:ExecutiveBoard": ("network", "triangleDown"),
+    "cg:GeneralAssembly": ("network", "triangleDown"),
+    "cg:WorkingGroup": ("network", "triangleDown"),
+    "org:Organization": ("association", "dot"),
+    "org:FormalOrganization": ("association", "dot"),
+    "org:OrganizationalUnit": ("network", "triangleDown"),
+    "org:OrganizationalCollaboration": ("network", "diamond"),
+    "rov:RegisteredOrganization": ("company", "triangle"),
+    "schema:Organization": ("association", "dot"),
+    "foaf:Organization": ("association", "dot"),
     # people
     "foaf:Person": ("person", "dot"),
     "schema:Person": ("person", "dot"),
@@ -169,9 +179,9 @@ def class_style(cls: str, ancestors: Sequence[str] = ()) -> tuple[str, str, str]
     Examples
     --------
     >>> class_style("cg:Cluster")
-    ('organisation', '#0072B2', 'dot')
+    ('cluster', '#0072B2', 'dot')
     >>> class_style("ex:Startup", ["cg:Company"])[:2]
-    ('organisation', '#0072B2')
+    ('company', '#E69F00')
     >>> class_style("ex:Thing")[:2]
     ('other', '#8C8C8C')
     """
@@ -381,6 +391,7 @@ def _view_data(
             "part": drawing.leaf_of,
             "facts": [[[str(k), str(v)] for k, v in a.get("facts", ())] for a in attrs],
             "sources": [[source(str(g)) for g in a.get("sources", ())] for a in attrs],
+            "page": [a.get("page") for a in attrs],
         },
         "edges": {
             "from": [a for a, _b in edge_list],
@@ -455,6 +466,7 @@ def render_view(
     links: Sequence[tuple[str, str]] = (),
     details: dict[int, str] | None = None,
     details_prefix: str = "parts/",
+    site_root: str | None = None,
 ) -> tuple[str, ViewSummary]:
     """Return the HTML page of a view of ``graph`` and what it holds.
 
@@ -489,8 +501,14 @@ def render_view(
         scripts of :func:`split_details` (by part), which the caller writes where
         ``details_prefix`` (relative to the page) says; the page then carries only
         what it draws.
+    site_root
+        For a view inside the explorer site: the relative URL of the site's root. A
+        node whose ``page`` attribute gives its page (relative to that root) links to
+        it from its details, and the toolbar links back to the site's home page.
     """
     titles: Mapping[str, str] = graph.graph.get("source_titles") or {}
+    if site_root is not None:
+        links = [*links, (site_root + "index.html", "Back to the site")]
     data = _view_data(
         graph,
         title=title,
@@ -501,6 +519,7 @@ def render_view(
         focus=focus,
         source_title=source_title or (lambda iri: titles.get(iri, iri)),
     )
+    data["siteRoot"] = site_root
     if details is not None and vis_src is not None and len(data["parts"]) > 1:
         details.update(split_details(data, details_prefix))
     from_parent = vis_src == FROM_PARENT

@@ -358,6 +358,11 @@
     box.appendChild(el("h3", N.label[i]));
     box.appendChild(el("p", kindOf(i), "cg-kind"));
     box.appendChild(el("p", N.id[i], "cg-iri"));
+    if (DATA.siteRoot !== null && DATA.siteRoot !== undefined && N.page && N.page[i]) {
+      var open = el("a", "Open the page of " + N.label[i], "cg-page-link");
+      open.href = DATA.siteRoot + N.page[i];
+      box.appendChild(el("p")).appendChild(open);
+    }
     box.appendChild(dl(facts(i).concat([[DATA.sizeBy, N.score[i].toPrecision(3)]])));
     if (sourcesOf(i).length) {
       box.appendChild(el("strong", "Sources"));
