@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install system validate stats test test-fast notebook lint namespace bench assets clean
+.PHONY: all install system w3c-suites validate stats test test-fast notebook lint namespace bench assets clean
 
 # The main job, `clustergraph build`: bring the store in step with the files, validate,
 # derive, check, run every query, analyse the network, export every format, and write the
@@ -32,7 +32,14 @@ validate: $(STAMP)
 stats: $(STAMP)
 	$(BIN)/clustergraph stats
 
-test: $(STAMP) system
+# The W3C Turtle, TriG, N-Triples and N-Quads suites, as rdflib's source distribution
+# carries them, into .cache/ (tests/test_w3c_suites.py reads them; never committed).
+W3C_CACHE := .cache/w3c-suites
+w3c-suites: $(STAMP)
+	@test -f $(W3C_CACHE)/rdflib-7.6.0.tar.gz || $(BIN)/python -m pip download --quiet \
+		--no-binary :all: --no-deps rdflib==7.6.0 --dest $(W3C_CACHE)
+
+test: $(STAMP) system w3c-suites
 	$(BIN)/python -m pytest
 
 # The quick subset (under a minute): no builds, browsers or triple store servers.

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 import pytest
 
 from clustergraph.cli.main import main
-from clustergraph.project.layout import SOURCE_GRAPHS
+from clustergraph.project.layout import SOURCE_GRAPHS, Project
 from clustergraph.store.base import ResultsFormat, SelectResult
 from clustergraph.store.results import write_results
 from tests.test_hardening import FILES, MANIFEST, one_error_line, run, small_project
@@ -41,6 +41,7 @@ from tests.test_hardening import FILES, MANIFEST, one_error_line, run, small_pro
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RDF12 = FILES / "rdf12" / "annotations.ttl"
+ENTITY12 = FILES / "rdf12" / "about-an-entity.ttl"
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 ALL_QUADS = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 CLI = [sys.executable, "-m", "clustergraph"]
@@ -204,26 +205,37 @@ def test_rdf12_results_read_from_elsewhere_are_written_as_oxigraph_writes_them()
 
 @pytest.mark.slow
 def test_rdf12_the_build_writes_what_can_hold_them_and_says_what_it_left_out(
-    tmp_path: Path,
+    project_copy: Project,
 ) -> None:
-    root = tmp_path / "p"
-    small_project(root, [RDF12])
+    """The repository's data and a source stating RDF 1.2 about one of its entities."""
+    root = project_copy.root
+    shutil.copyfile(ENTITY12, root / "data/sources" / ENTITY12.name)
     done = subprocess.run(
-        [*CLI, "--root", str(root), "build"], capture_output=True, text=True, timeout=300
+        [*CLI, "--root", str(root), "build", "--store", "memory:"],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     assert "JSON-LD and RDF/XML left out: the dataset holds RDF 1.2 triple terms" in done.stdout
     exports = root / "build" / "exports"
-    assert (
-        not (exports / "clustergraph.jsonld").exists()
-        and not (exports / "clustergraph.rdf").exists()
-    )
-    graph = SOURCE_GRAPHS + "annotations"
-    assert _canonical(_parse_export(exports / "clustergraph.nq", graph)) == _canonical(
-        _read(RDF12, graph)
-    )
-    downloads = (root / "build" / "site" / "downloads.html").read_text(encoding="utf-8")
+    assert not (exports / "clustergraph.jsonld").exists()
+    assert not (exports / "clustergraph.rdf").exists()
+    graph = SOURCE_GRAPHS + ENTITY12.stem
+    expected = _canonical(_read(ENTITY12, graph))
+    assert _canonical(_parse_export(exports / "clustergraph.nq", graph)) == expected
+    site = root / "build" / "site"
+    downloads = (site / "downloads.html").read_text(encoding="utf-8")
     assert "clustergraph.nq" in downloads and "clustergraph.jsonld" not in downloads
+    page = (site / "entity/org/ftd-lt.html").read_text(encoding="utf-8")
+    assert "&lt;&lt;( FTD LT cg:coordinatedBy Alytus Business Advisory Center )&gt;&gt;" in page
+    assert "no JSON-LD: it cannot hold this entity's RDF 1.2 statements" in page
+    assert (site / "entity/org/ftd-lt.ttl").is_file()
+    assert not (site / "entity/org/ftd-lt.jsonld").exists()
+    turtle = (site / "entity/org/ftd-lt.ttl").read_bytes()
+    assert any(
+        isinstance(t.object, ox.Triple) for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -374,6 +386,8 @@ def test_every_library_query_compares_language_tags_without_regard_to_case() -> 
     texts = [p for p in (REPO / "queries").rglob("*.rq")]
     texts += [p for p in (REPO / "src").rglob("*.rq")]
     texts += [p for p in (REPO / "src").rglob("*.py")]
+    # the warning for queries that do otherwise quotes such a comparison
+    texts.remove(REPO / "src/clustergraph/queries/run.py")
     unsafe = []
     for path in texts:
         text = path.read_text(encoding="utf-8")
@@ -388,3 +402,29 @@ def test_every_library_query_compares_language_tags_without_regard_to_case() -> 
                 unsafe.append(f"{path.relative_to(REPO)}: {window!r}")
     assert unsafe == []
     assert len(texts) > 10
+
+
+def test_a_query_comparing_a_tag_in_upper_case_is_warned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``LANG(?l) = "en-GB"`` matches nothing on this store: the command says so, and how."""
+    root = tmp_path / "p"
+    small_project(root, [FILES / "good" / "languages.ttl"])
+    label = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+    strict = tmp_path / "strict.rq"
+    strict.write_text(
+        f'SELECT ?l WHERE {{ GRAPH ?g {{ ?s {label} ?l }} FILTER(LANG(?l) = "en-GB") }}\n'
+    )
+    code, out, err = run(capsys, "--root", str(root), "query", str(strict), "--format", "csv")
+    assert code == 0 and out.splitlines() == ["l"]
+    assert one_error_line(err) == (
+        'clustergraph: warning: LANG(?l) = "en-GB" matches nothing: the store keeps language '
+        'tags in lower case ("en-gb"); write LANGMATCHES(LANG(?l), "en-GB")'
+    )
+    matching = tmp_path / "matching.rq"
+    matching.write_text(
+        f"SELECT ?l WHERE {{ GRAPH ?g {{ ?s {label} ?l }} "
+        'FILTER(LANGMATCHES(LANG(?l), "en-GB")) }\n'
+    )
+    code, out, err = run(capsys, "--root", str(root), "query", str(matching), "--format", "csv")
+    assert code == 0 and out.splitlines() == ["l", "colour"] and err == ""

@@ -249,3 +249,23 @@ def test_a_construct_result_is_drawn_with_names_and_without_types(browser, site_
         assert page.is_visible("#wb-graph canvas")
     finally:
         page.close()
+
+
+def test_counts_are_also_drawn_as_bars(browser, site_build):
+    page = disk_page(browser, site_build, "#name=cluster-count-by-country&run=1")
+    try:
+        page.wait_for_function(
+            "() => /rows?/.test(document.getElementById('wb-status').textContent)"
+        )
+        page.click(".wb-chart summary")
+        bars = page.evaluate(
+            "Array.from(document.querySelectorAll('.wb-bars li'),"
+            " li => [li.querySelector('.wb-bar-name').textContent,"
+            " li.querySelector('.wb-bar-fill').getBoundingClientRect().width,"
+            " Number(li.querySelector('.wb-bar-value').textContent)])"
+        )
+    finally:
+        page.close()
+    assert ["Lithuania"] == [b[0] for b in bars if b[0] == "Lithuania"]  # a name, not an IRI
+    widest = max(bars, key=lambda b: b[2])
+    assert all(b[1] <= widest[1] + 0.5 for b in bars) and widest[1] > 0

@@ -25,6 +25,7 @@ from clustergraph.cli.common import (
     add_store_options,
     query_params,
     resolve_params,
+    warn,
 )
 from clustergraph.errors import ExitCode, InputError
 
@@ -103,10 +104,13 @@ def _query(context: Context) -> int:
     from clustergraph.project.prefixes import PREFIXES
     from clustergraph.queries.library import QueryForm
     from clustergraph.queries.output import Format, check_format, write_result
-    from clustergraph.queries.run import run, run_serialized
+    from clustergraph.queries.run import run, run_serialized, tag_case_warning
 
     args = context.args
     query = context.query_file(args.name)
+    tag_case = tag_case_warning(query.text)
+    if tag_case is not None:
+        warn(tag_case)
     params = query_params(query, args.param)
     graph_form = query.form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
     fmt = Format(args.format) if args.format else Format.TTL if graph_form else Format.TABLE

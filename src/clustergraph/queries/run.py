@@ -22,10 +22,45 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from clustergraph.queries.library import QueryFile
 from clustergraph.store.base import Result, ResultsFormat, Store
+
+_TAG_COMPARED = re.compile(
+    r"""(?P<lang>LANG\s*\(\s*[?$]\w+\s*\))\s*!?=\s*(?P<tag>"[^"]*[A-Z][^"]*"|'[^']*[A-Z][^']*')"""
+    r"""|(?P<tag2>"[^"]*[A-Z][^"]*"|'[^']*[A-Z][^']*')\s*!?=\s*(?P<lang2>LANG\s*\(\s*[?$]\w+\s*\))""",
+    re.IGNORECASE,
+)
+
+
+def tag_case_warning(text: str) -> str | None:
+    """Say when a query compares ``LANG(...)`` with a tag in upper case (``None``: it does not).
+
+    The store keeps language tags in lower case (RDF 1.1 compares them without regard to
+    case), so ``LANG(?l) = "en-GB"`` matches nothing; ``LANGMATCHES`` compares as RDF does.
+
+    Examples
+    --------
+    >>> said = tag_case_warning('SELECT ?l { ?s ?p ?l FILTER(LANG(?l) = "en-GB") }')
+    >>> for part in said.split(": "):
+    ...     print(part)
+    LANG(?l) = "en-GB" matches nothing
+    the store keeps language tags in lower case ("en-gb"); write LANGMATCHES(LANG(?l), "en-GB")
+    >>> tag_case_warning('SELECT ?l { ?s ?p ?l FILTER(LANGMATCHES(LANG(?l), "en-GB")) }') is None
+    True
+    """
+    for match in _TAG_COMPARED.finditer(text):
+        lang = " ".join((match.group("lang") or match.group("lang2")).split())
+        tag = match.group("tag") or match.group("tag2")
+        if not re.fullmatch(r"""["'][A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*["']""", tag):
+            continue  # not a language tag
+        return (
+            f"{lang} = {tag} matches nothing: the store keeps language tags in lower case "
+            f"({tag.lower()}); write LANGMATCHES({lang}, {tag})"
+        )
+    return None
 
 
 def run(

@@ -62,6 +62,10 @@ _CANONICAL = {
         _DAY + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]*[1-9])?" + _ZONE
     ),
     XSD + "gYear": re.compile(r"[0-9]{4}" + _ZONE),
+    XSD + "gYearMonth": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])" + _ZONE),
+    XSD + "gMonthDay": re.compile(r"--(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])" + _ZONE),
+    XSD + "gMonth": re.compile(r"--(?:0[1-9]|1[0-2])" + _ZONE),
+    XSD + "gDay": re.compile(r"---(?:0[1-9]|[12][0-9]|3[01])" + _ZONE),
     XSD + "string": re.compile(r".*", re.DOTALL),
 }
 _ZERO_ZONE = re.compile(r"[+-]00:00$")
@@ -83,6 +87,11 @@ def literals(term: object) -> Iterator[ox.Literal]:
     elif isinstance(term, ox.Triple):
         yield from literals(term.subject)
         yield from literals(term.object)
+
+
+def xml_problems(texts: Iterable[str]) -> bool:
+    """Whether any of ``texts`` holds a character XML 1.0 cannot carry (one search)."""
+    return _XML_FORBIDDEN.search("\n".join(texts)) is not None
 
 
 def xml_problem(text: str) -> str | None:
@@ -121,15 +130,16 @@ def changes(candidates: Iterable[ox.Literal]) -> dict[ox.Literal, str]:
     for quad in store:
         assert isinstance(quad.object, ox.Literal)
         kept[int(quad.subject.value[len(_PREFIX) :])] = quad.object
-    numeric = " ".join(f"<{d}>" for d in sorted(_NUMERIC))
-    beyond = {
-        int(row["s"].value[len(_PREFIX) :])
-        for row in store.query(  # type: ignore[union-attr]
-            f"SELECT ?s WHERE {{ ?s <{_PREDICATE.value}> ?o "
-            f"FILTER(DATATYPE(?o) IN ({numeric.replace('> <', '>, <')})) "
-            "BIND(?o + 0 AS ?x) FILTER(!BOUND(?x)) }"
-        )
-    }
+    beyond: set[int] = set()
+    if any(lit.datatype.value in _NUMERIC for lit in distinct):
+        numeric = ", ".join(f"<{d}>" for d in sorted(_NUMERIC))
+        beyond = {
+            int(row["s"].value[len(_PREFIX) :])
+            for row in store.query(  # type: ignore[union-attr]
+                f"SELECT ?s WHERE {{ ?s <{_PREDICATE.value}> ?o "
+                f"FILTER(DATATYPE(?o) IN ({numeric})) BIND(?o + 0 AS ?x) FILTER(!BOUND(?x)) }}"
+            )
+        }
     found: dict[ox.Literal, str] = {}
     for number, lit in enumerate(distinct):
         now = kept[number]

@@ -66,7 +66,7 @@ import pyoxigraph as ox
 from clustergraph.errors import InputError
 from clustergraph.project.layout import GRAPH_NS
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.kept import changes, literals, short, xml_problem
+from clustergraph.rdf.kept import changes, literals, short, xml_problem, xml_problems
 from clustergraph.rdf.lexical import CHECKED, problem
 
 BOM = b"\xef\xbb\xbf"
@@ -412,9 +412,9 @@ def _parse(
                 )
                 name = _unrelative(origin, graph, parsed, name)
             if not isinstance(name, ox.DefaultGraph) and name != own:
-                written = quad.graph_name  # as written: a relative name is the publisher's
+                as_written = quad.graph_name  # a relative name is the publisher's
                 if not keep_graphs or (
-                    isinstance(written, ox.NamedNode) and written.value.startswith(GRAPH_NS)
+                    isinstance(as_written, ox.NamedNode) and as_written.value.startswith(GRAPH_NS)
                 ):
                     elsewhere = elsewhere or name
                     continue
@@ -448,9 +448,39 @@ def _parse(
         )
     if not triples and not parsed.graphs:
         raise InputError(f"{shown}: the file holds no triple")
-    every = [*triples, *(t for ts in parsed.graphs.values() for t in ts)]
-    written = [lit for triple in every for lit in literals(triple.object)]
-    for value in written:
+    written: dict[ox.Literal, None] = {}  # in the order of the file, once each
+    for triple in [*triples, *(t for ts in parsed.graphs.values() for t in ts)]:
+        value = triple.object
+        if isinstance(value, ox.Literal):
+            written[value] = None
+        elif isinstance(value, ox.Triple):  # RDF 1.2: the literals inside too
+            written.update(dict.fromkeys(literals(value)))
+    check_values(list(written), data, shown)
+    return parsed
+
+
+def check_values(written: list[ox.Literal], data: bytes, shown: str) -> None:
+    """Refuse what the store would not give back as written (see the module docstring).
+
+    Parameters
+    ----------
+    written
+        The literals of a file (those inside triple terms too).
+    data
+        The file's bytes, to say where a refused literal is.
+    shown
+        How to name the file.
+
+    Raises
+    ------
+    InputError
+        ``file:line:column:`` and the first literal that is not a value of its datatype,
+        holds a character XML 1.0 cannot carry, or would be respelled, retyped or not
+        computed with by the store, with what to write instead.
+    """
+    checked = [v for v in written if not v.language and v.datatype.value in CHECKED]
+    forbidden_somewhere = xml_problems(v.value for v in written)
+    for value in checked if not forbidden_somewhere else written:
         if not value.language:
             datatype = value.datatype.value
             if datatype in CHECKED:
@@ -475,7 +505,6 @@ def _parse(
             f"{shown}:{line}:{column}: {_quoted(value.value)}^^{short(value.datatype.value)} "
             f"{change}"
         )
-    return parsed
 
 
 def _quoted(text: str) -> str:

@@ -236,6 +236,11 @@ _MEDIATOR_GROUPS = frozenset(
 _MAX_DETAILS = 10
 
 
+def _text(term: Term) -> str:
+    """Return a term's value, a triple term's N-Triples (it has no value)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 @dataclass(frozen=True)
 class Link:
     """Something to show, linked where it has a page.
@@ -820,6 +825,9 @@ class Catalogue:
             return Link(format_literal(node), None, "", node.language or "")
         if isinstance(node, ox.BlankNode):
             return Link("(unnamed resource)", None, compact(node, self.prefixes))
+        if isinstance(node, ox.Triple):  # an RDF 1.2 triple term: the statement, as text
+            parts = (node.subject, node.predicate, node.object)
+            return Link("<<( " + " ".join(self.value(t).text for t in parts) + " )>>", None)
         iri = node.value
         if self.is_time(iri):
             return Link(self.time_text(iri), entity_path(iri) if self.is_entity(iri) else None)
@@ -914,6 +922,9 @@ class Catalogue:
                 else:
                     facts.append(row)
                 continue
+            if isinstance(obj, ox.Triple):  # RDF 1.2: a statement about a statement
+                facts.append(FactRow(self.term(predicate), self.value(obj), self.cites(stated)))
+                continue
             target = obj.value
             if (
                 isinstance(obj, ox.BlankNode)
@@ -975,7 +986,7 @@ class Catalogue:
             for (p, o), graphs in self.out.get(iri, {}).items()
             if p == predicate and _stated(graphs)
         ]
-        return sorted(found, key=lambda og: (og[0].value,))
+        return sorted(found, key=lambda og: (_text(og[0]),))
 
     def _subjects(self, iri: str, predicate: str) -> list[tuple[str, set[str]]]:
         """Return the subjects stating ``predicate`` ``iri``, with their stated graphs."""

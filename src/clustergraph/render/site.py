@@ -723,7 +723,9 @@ def write_linked_data(
     """Write ``entity/<kind>/<slug>.ttl`` and ``.jsonld``: the stated facts about the entity.
 
     The triples whose subject is the entity, from the stated graphs, sorted, so that the
-    same data gives the same bytes.
+    same data gives the same bytes. JSON-LD 1.1 cannot hold an RDF 1.2 triple term: an
+    entity stating one gets its Turtle only (``jsonld`` is then ``""``, and the page says
+    why).
     """
     triples = sorted(
         (
@@ -734,13 +736,18 @@ def write_linked_data(
         key=str,
     )
     paths = linked_data_paths(iri)
+    if any(isinstance(t.object, ox.Triple) for t in triples):
+        paths["jsonld"] = ""
     if reuse is not None:
         key = content_key("data", [str(t) for t in triples])
-        if reuse.take(paths["ttl"], key) & reuse.take(paths["jsonld"], key):
+        jsonld = not paths["jsonld"] or reuse.take(paths["jsonld"], key)
+        if reuse.take(paths["ttl"], key) & jsonld:
             return paths
     turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(catalogue.prefixes))
     write_staged(site / paths["ttl"], turtle or b"")
-    write_staged(site / paths["jsonld"], ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"")
+    if paths["jsonld"]:
+        data = ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
+        write_staged(site / paths["jsonld"], data)
     return paths
 
 

@@ -519,7 +519,7 @@
     result.variables.forEach(function (v, k) {
       var all = result.rows.every(function (r) { return isNumber(r[k]); });
       if (all && num < 0) num = k;
-      else if (!all && name < 0 && result.rows.every(function (r) { return r[k]; })) name = k;
+      else if (!all && name < 0 && result.rows.some(function (r) { return r[k]; })) name = k;
     });
     if (num < 0 || name < 0) return;
     var max = 0;
@@ -530,7 +530,7 @@
     var list = el("ol", null, "wb-bars");
     result.rows.forEach(function (r) {
       var li = el("li");
-      li.appendChild(el("span", labelOf(r[name]), "wb-bar-name"));
+      li.appendChild(el("span", r[name] ? labelOf(r[name]) : "(none)", "wb-bar-name"));
       var bar = el("span", null, "wb-bar");
       var fill = el("span", null, "wb-bar-fill");
       fill.style.width = (100 * Math.abs(Number(r[num].value)) / max).toFixed(1) + "%";
@@ -600,9 +600,11 @@
         if (!types.checked && r[1].value === RDF_TYPE) return;
         if (r[2].type === "literal" && NAMING.indexOf(r[1].value) >= 0) return;
         shown += 1;
-        edges.push({ from: node(r[0]), to: node(r[2]), label: show(r[1]), arrows: "to", font: { size: 9, align: "horizontal", color: "#3d4a5c" } });
+        edges.push({ from: node(r[0]), to: node(r[2]), label: show(r[1]), title: show(r[1]), arrows: "to", font: { size: 9, align: "horizontal", color: "#3d4a5c" } });
       });
-      $("wb-graph-note").textContent = shown + " of " + rows.length + " triples drawn as edges (names label their nodes" + (types.checked ? ")" : "; rdf:type hidden)");
+      /* Many edges: their predicates on hover only, so that the names stay readable. */
+      if (edges.length > 24) edges.forEach(function (e) { delete e.label; });
+      $("wb-graph-note").textContent = shown + " of " + rows.length + " triples drawn as edges (names label their nodes" + (types.checked ? "" : "; rdf:type hidden") + (edges.length > 24 ? "; predicates on hover)" : ")");
       new window.vis.Network(box, { nodes: nodes, edges: edges }, {
         physics: { stabilization: { iterations: 200 }, barnesHut: { springLength: 90, gravitationalConstant: -2500, avoidOverlap: 0.6 } },
         edges: { smooth: false, color: "#a3acb7" }
