@@ -133,3 +133,35 @@ def test_the_site_and_the_views_need_no_pyvis():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_query_on_an_embedded_store_loads_no_network_library(tmp_path: Path):
+    """``clustergraph query`` starts without the HTTP client.
+
+    The store brought in step, the query run, the table written: ``http.client``, ``ssl``
+    and ``email`` are for remote stores.
+    """
+    root = tmp_path / "project"
+    for folder in ("ontology", "data/vocab", "data/sources", "queries"):
+        (root / folder).mkdir(parents=True)
+    (root / "ontology/clustergraph.ttl").write_text("<urn:x:o> a <urn:x:Ontology> .\n")
+    (root / "data/vocab/v.ttl").write_text("<urn:x:c> a <urn:x:Concept> .\n")
+    graph = "https://w3id.org/clustergraph/graph/source/a"
+    (root / "data/sources/a.ttl").write_text(
+        f"<{graph}> a <https://w3id.org/clustergraph/ontology#SourceGraph> ;\n"
+        "    <http://www.w3.org/ns/prov#wasDerivedFrom> <urn:x:article> .\n"
+    )
+    query = SRC.parents[1] / "queries" / "entities-per-class.rq"
+    (root / "queries" / query.name).write_text(query.read_text(encoding="utf-8"))
+    code = (
+        "import sys, contextlib, io; from clustergraph.cli.main import main;"
+        "out = io.StringIO();"
+        f"rc = [main(['--root', {str(root)!r}, 'query', 'entities-per-class']) for _ in 'ab'];"
+        "net = {'http', 'ssl', 'email', 'urllib.request', 'socket'};"
+        "heavy = {'rdflib', 'networkx', 'jinja2', 'pyshacl', 'igraph', 'owlrl', 'pandas'};"
+        "print(rc, sorted((net | heavy) & ({m.split('.')[0] for m in sys.modules} |"
+        " {m for m in sys.modules if m.startswith('urllib.')})), file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "cg:SourceGraph" in out.stdout
+    assert out.stderr.strip().splitlines()[-1] == "[0, 0] []", out.stderr

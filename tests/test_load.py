@@ -8,8 +8,11 @@ project; the store is a real embedded Oxigraph store in memory.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import clustergraph.pipeline.load as loader
+import clustergraph.rdf.parse as parser
 from clustergraph.errors import InputError, StoreError
 from clustergraph.pipeline.load import load, manifest, stated_graphs
 from clustergraph.project.layout import (
@@ -36,7 +40,7 @@ from clustergraph.project.layout import (
 )
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.parse import parse_bytes, parse_file
-from clustergraph.rdf.terms import to_rdflib_graph
+from clustergraph.rdf.terms import n3, to_rdflib_graph
 from clustergraph.store import OxigraphStore
 from tests.conftest import FIXTURES
 
@@ -335,7 +339,7 @@ def test_nothing_is_parsed_when_nothing_changed(tiny: Project, monkeypatch) -> N
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("a file was parsed")
 
-    monkeypatch.setattr(loader, "parse_file", no_parsing)
+    monkeypatch.setattr(parser, "parse_file", no_parsing)
     again = load(tiny, store)
     assert (again.changed, again.loaded, again.removed, again.unchanged) == (False, (), (), 3)
     assert quads(store) == before
@@ -554,3 +558,119 @@ def test_discover_walks_up(project: Project, monkeypatch: pytest.MonkeyPatch) ->
 def test_discover_fails_outside_a_project(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="ontology/clustergraph.ttl"):
         Project.discover(tmp_path)
+
+
+# ---------------------------------------------------------------------------
+# Finding changed files by their size and times before any hashing
+# ---------------------------------------------------------------------------
+
+
+def _no_hashing(path: Path, shown: str) -> str:
+    raise AssertionError(f"{shown} was hashed")
+
+
+def _settled(project: Project, store: OxigraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load ``project`` and take every file as settled (no wait for the clock)."""
+    monkeypatch.setattr(loader, "SETTLE_NS", 0)
+    load(project, store)
+    assert all(seen.settled for seen in loader.files_seen(store).values())
+
+
+def test_an_unchanged_project_is_neither_read_nor_hashed(
+    tiny: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = OxigraphStore(tiny.root / "store")
+    _settled(tiny, store, monkeypatch)
+    store.close()
+    store = OxigraphStore(tiny.root / "store")  # the record is kept in the store
+    monkeypatch.setattr(loader, "_sha256", _no_hashing)
+    report = load(tiny, store)
+    assert (report.changed, report.unchanged) == (False, 3)
+    store.close()
+
+
+def test_a_file_edited_to_the_same_size_and_mtime_is_reloaded(
+    tiny: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its change time (ctime) gives it away: an editor that restores the mtime is seen."""
+    store = OxigraphStore()
+    _settled(tiny, store, monkeypatch)
+    path = tiny.sources_dir / "a.ttl"
+    before = path.stat()
+    text = path.read_text()
+    assert "<urn:x:p> 1 ." in text
+    time.sleep(0.02)  # past the file system clock's tick, as any later edit is
+    path.write_text(text.replace("<urn:x:p> 1 .", "<urn:x:p> 7 ."))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert after.st_ctime_ns != before.st_ctime_ns
+    report = load(tiny, store)
+    assert report.loaded == (SOURCE_GRAPHS + "a",)
+    assert store.query("ASK { <urn:x:a> <urn:x:p> 7 }").value  # type: ignore[union-attr]
+
+
+def test_a_touched_file_is_hashed_not_reloaded_and_its_times_recorded(
+    tiny: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = OxigraphStore()
+    _settled(tiny, store, monkeypatch)
+    path = tiny.sources_dir / "a.ttl"
+    os.utime(path, ns=(4 * 10**18, 4 * 10**18))  # a new mtime (2096), the same bytes
+    monkeypatch.setattr(parser, "parse_file", _no_hashing)  # nothing is parsed
+    report = load(tiny, store)
+    assert (report.changed, report.unchanged) == (False, 3)
+    seen = loader.files_seen(store)[SOURCE_GRAPHS + "a"]
+    assert seen.stat[1] == 4 * 10**18 == path.stat().st_mtime_ns
+    assert not seen.settled  # a time ahead of the clock is never trusted...
+    monkeypatch.setattr(loader, "_sha256", _no_hashing)
+    with pytest.raises(AssertionError, match="data/sources/a.ttl was hashed"):
+        load(tiny, store)  # ...so the file is hashed each time, never taken as it was
+    os.utime(path, ns=(10**9, 10**9))  # a time long past
+    monkeypatch.undo()
+    monkeypatch.setattr(loader, "SETTLE_NS", 0)
+    assert not load(tiny, store).changed
+    monkeypatch.setattr(loader, "_sha256", _no_hashing)
+    assert not load(tiny, store).changed  # recorded, and now trusted
+
+
+def _forge_record(store: OxigraphStore, graph: str, stat: tuple[int, int, int, int]) -> None:
+    """Rewrite the record of ``graph``'s file with ``stat``, as if it had been seen so."""
+    record = {
+        g: [s.entry.file, s.entry.sha256, *(stat if g == graph else s.stat), s.at]
+        for g, s in loader.files_seen(store).items()
+    }
+    literal = ox.Literal(json.dumps(record), datatype=ox.NamedNode(loader.RDF_JSON))
+    m, p = f"<{MANIFEST_GRAPH}>", f"<{loader.FILES_SEEN}>"
+    store.update(
+        f"DELETE {{ GRAPH {m} {{ {m} {p} ?j }} }} "
+        f"INSERT {{ GRAPH {m} {{ {m} {p} {n3(literal)} }} }} "
+        f"WHERE {{ GRAPH {m} {{ {m} {p} ?j }} }}"
+    )
+
+
+def test_an_edit_within_the_clock_tick_of_the_record_is_still_found(
+    tiny: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file changed just before it was seen is hashed until it has settled.
+
+    On a coarse file system clock an edit made right after the load can leave the size,
+    mtime and ctime as recorded: forged here by recording the edited file's own stat.
+    """
+    store = OxigraphStore()
+    load(tiny, store)  # the files were just written: not settled
+    graph = SOURCE_GRAPHS + "a"
+    path = tiny.sources_dir / "a.ttl"
+    assert not loader.files_seen(store)[graph].settled
+    path.write_text(path.read_text().replace("<urn:x:p> 1 .", "<urn:x:p> 8 ."))
+    st = path.stat()
+    _forge_record(store, graph, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    assert load(tiny, store).loaded == (graph,)
+    assert store.query("ASK { <urn:x:a> <urn:x:p> 8 }").value  # type: ignore[union-attr]
+    # The rule is what finds it: were every record trusted, the same forgery would hide
+    # the next edit.
+    path.write_text(path.read_text().replace("<urn:x:p> 8 .", "<urn:x:p> 9 ."))
+    st = path.stat()
+    _forge_record(store, graph, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    monkeypatch.setattr(loader, "SETTLE_NS", -(10**18))
+    assert not load(tiny, store).changed

@@ -57,6 +57,8 @@ class CheckRun:
     query: QueryFile
     result: SelectResult
     seconds: float
+    notes: tuple[str, ...] = ()
+    """A line per finding: where it is written and what was meant (``file:line: ...``)."""
 
     @property
     def advisory(self) -> bool:
@@ -82,7 +84,10 @@ class CheckRun:
         word = "WARN" if self.advisory else "FAIL"
         head = f"{word} {self.query.name}: {self.query.summary} ({rows})"
         table = write_result(self.result, Format.TABLE, prefixes=prefixes).decode("utf-8")
-        return f"{head}\n{table}"
+        if not self.notes:
+            return f"{head}\n{table}"
+        notes = "".join(f"  {note}\n" for note in self.notes)
+        return f"{head}\n{table}" + ("" if table.endswith("\n") else "\n") + notes
 
 
 @dataclass(frozen=True, repr=False)
@@ -181,10 +186,15 @@ def run_checks(
         runs.append(CheckRun(query, result, seconds))
     if isinstance(library, Library):  # the checks SPARQL cannot do: curation_checks
         from clustergraph.pipeline.curation_checks import curation_checks
+        from clustergraph.pipeline.findings import Explainer, unexpected_run
 
         runs.extend(CheckRun(*found) for found in curation_checks(store, graphs=graphs))
         from clustergraph.pipeline.name_checks import name_checks
 
         found = name_checks(store, graphs=graphs, project=library.project)
         runs.extend(CheckRun(*run) for run in found)
+        runs.append(CheckRun(*unexpected_run(library.project, store)))
+        if any(run.result.rows for run in runs):  # where each finding is, what was meant
+            explainer = Explainer(library.project, store)
+            runs = [explainer.check(run) for run in runs]
     return CheckReport(tuple(runs))

@@ -3,9 +3,15 @@
 :func:`load` brings a store up to date with a project's files (the ontology, the
 vocabularies, the sources; see :mod:`clustergraph.project.layout`):
 
-1. every file is hashed (SHA-256) and compared with the store's manifest
+1. every file is compared with the store's manifest
    (:data:`~clustergraph.project.layout.MANIFEST_GRAPH`), which says which file each
-   graph was loaded from and what that file was;
+   graph was loaded from, its SHA-256, and the file's size, modification and change
+   times (nanoseconds) and inode as last seen. A file whose size and times are as
+   recorded is not read; any other is hashed, and loaded only if its hash changed (a
+   file only touched keeps its graph, and its new times are recorded). A record is
+   trusted only if the file had not changed for :data:`SETTLE_NS` when it was made: a
+   file written within the file system's timestamp granularity of being seen could
+   change again without its times changing, so it is hashed until it has settled;
 2. the files that are new or changed are parsed strictly
    (:func:`clustergraph.rdf.parse.parse_file`); a source must also describe its graph
    (``<graph/source/x> prov:wasDerivedFrom <its article>``). The first bad file stops
@@ -43,9 +49,12 @@ False
 from __future__ import annotations
 
 import hashlib
+import json
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -59,16 +68,36 @@ from clustergraph.project.layout import (
     is_derived_graph,
     is_stated_graph,
 )
-from clustergraph.rdf.parse import Parsed, parse_file, parse_source
 from clustergraph.rdf.terms import n3
 from clustergraph.store.base import SelectResult, Store
 from clustergraph.store.oxigraph import OxigraphStore
 
-__all__ = ["LoadReport", "ManifestEntry", "load", "manifest", "stated_graphs"]
+if TYPE_CHECKING:
+    from clustergraph.rdf.parse import Parsed
+
+__all__ = [
+    "LoadReport",
+    "ManifestEntry",
+    "Seen",
+    "files_seen",
+    "load",
+    "manifest",
+    "stated_graphs",
+]
 
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 SPDX = "http://spdx.org/rdf/terms#"
 PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
+FILES_SEEN = MANIFEST_GRAPH + "#filesSeen"
+"""The manifest's record of the files as last seen (one ``rdf:JSON`` literal: read in
+one look-up, written with the manifest in one transaction)."""
+
+SETTLE_NS = 2_000_000_000
+"""A file whose modification or change time is within this many nanoseconds of when it
+was seen (or later) is hashed again on the next load: coarse file system clocks (and
+file systems that keep whole or even seconds) can give an edit made just after the file
+was seen the same times it had."""
 
 BULK_THRESHOLD = 20_000
 """Above this many triples, an embedded store is written by the bulk loader."""
@@ -141,15 +170,77 @@ def manifest(store: Store) -> dict[str, ManifestEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class Seen:
+    """A file as last seen: its manifest entry, its stat, and when it was seen.
+
+    Attributes
+    ----------
+    entry
+        The graph, the file and its SHA-256.
+    stat
+        ``(size, mtime_ns, ctime_ns, inode)`` of the file, taken before it was hashed.
+    at
+        ``time.time_ns()`` taken before that stat.
+    """
+
+    entry: ManifestEntry
+    stat: tuple[int, int, int, int]
+    at: int
+
+    @property
+    def settled(self) -> bool:
+        """Whether the file had not changed for :data:`SETTLE_NS` when it was seen."""
+        return max(self.stat[1], self.stat[2]) + SETTLE_NS <= self.at
+
+
+def files_seen(store: Store) -> dict[str, Seen]:
+    """Return the manifest's record of the files as last seen, by graph (empty if none)."""
+    subject = ox.NamedNode(MANIFEST_GRAPH)
+    for quad in store.quads(subject, ox.NamedNode(FILES_SEEN), None, graph=MANIFEST_GRAPH):
+        if not isinstance(quad.object, ox.Literal):
+            break
+        try:
+            record = json.loads(quad.object.value)
+            return {
+                graph: Seen(ManifestEntry(graph, file, sha), (size, mtime, ctime, inode), at)
+                for graph, (file, sha, size, mtime, ctime, inode, at) in record.items()
+            }
+        except (ValueError, TypeError):
+            return {}  # not a record this version wrote: every file is hashed
+    return {}
+
+
+def _stat(path: Path, shown: str) -> tuple[int, int, int, int]:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 def stated_graphs(store: Store) -> list[str]:
     """Return the store's graphs of stated facts (the ontology, vocabularies, sources)."""
     return [g for g in store.graphs() if is_stated_graph(g)]
 
 
-def _manifest_triples(entries: Iterable[ManifestEntry]) -> str:
-    """Write manifest entries as N-Triples (one checksum node per graph)."""
+def _manifest_triples(entries: Iterable[ManifestEntry], seen: Mapping[str, Seen]) -> str:
+    """Write manifest entries as N-Triples (one checksum node per graph).
+
+    The record of those files as ``seen`` (where it has the same hash) goes with them.
+    """
     lines = []
-    for number, entry in enumerate(sorted(entries, key=lambda e: e.graph)):
+    entries = sorted(entries, key=lambda e: e.graph)
+    record = {
+        e.graph: [e.file, e.sha256, *s.stat, s.at]
+        for e in entries
+        if (s := seen.get(e.graph)) is not None and s.entry == e
+    }
+    if record:
+        text = json.dumps(record, separators=(",", ":"))
+        literal = ox.Literal(text, datatype=ox.NamedNode(RDF_JSON))
+        lines.append(f"<{MANIFEST_GRAPH}> <{FILES_SEEN}> {n3(literal)} .")
+    for number, entry in enumerate(entries):
         node = f"_:checksum{number}"
         lines += [
             f"<{entry.graph}> <{DCTERMS_SOURCE}> {n3(ox.Literal(entry.file))} .",
@@ -236,14 +327,39 @@ def load(project: Project, store: Store, *, force: bool = False) -> LoadReport:
         If the store cannot be written.
     """
     files = project.dataset_files()
-    current = manifest(store)
+    before = files_seen(store)
+    now = time.time_ns()  # before any stat: a file changed after it is not settled
     wanted: dict[str, ManifestEntry] = {}
     paths: dict[str, Path] = {}
+    seen: dict[str, Seen] = {}
+    restat = False  # whether the record of a file with an unchanged hash is to be written
     for path in files:
         rel = project.relpath(path)
         graph = project.graph_of(path)
-        wanted[graph] = ManifestEntry(graph, rel, _sha256(path, rel))
+        stat = _stat(path, rel)
+        last = before.get(graph)
+        if (
+            not force
+            and last is not None
+            and last.entry.file == rel
+            and last.stat == stat
+            and last.settled
+        ):
+            seen[graph] = last  # as recorded: not read
+        else:
+            seen[graph] = Seen(ManifestEntry(graph, rel, _sha256(path, rel)), stat, now)
+            if last is not None and last.entry == seen[graph].entry:
+                restat |= last.stat != stat or seen[graph].settled
+        wanted[graph] = seen[graph].entry
         paths[graph] = path
+    if (
+        not force
+        and not restat
+        and before.keys() == wanted.keys()
+        and all(seen[g] is before[g] for g in wanted)
+    ):
+        return LoadReport((), (), len(wanted), 0)  # the manifest itself is not read
+    current = manifest(store)
     changed = sorted(g for g, e in wanted.items() if force or current.get(g) != e)
     # A publisher's named graphs are kept under their file's graph (<graph>/<n>).
     main_of = {e.file: g for g, e in wanted.items()}
@@ -254,7 +370,13 @@ def load(project: Project, store: Store, *, force: bool = False) -> LoadReport:
 
     removed = sorted(g for g in current if g not in wanted and part_of(g) is None)
     if not changed and not removed:
+        if restat or any(g not in before for g in wanted):
+            # Only times changed (or the record is new): record them, nothing reloaded.
+            record = _manifest_triples(current.values(), seen)
+            store.replace_graphs({MANIFEST_GRAPH: record.encode()})
         return LoadReport((), (), len(wanted), 0)
+    from clustergraph.rdf.parse import parse_file, parse_source
+
     # Every file is parsed and checked before anything is written; each is then kept as
     # N-Triples, far smaller than its parsed terms (holding every file's terms at once,
     # loading five million triples peaked at 4.9 GB).
@@ -286,7 +408,7 @@ def load(project: Project, store: Store, *, force: bool = False) -> LoadReport:
     changed.sort()
     removed.sort()
     previous = _previous_nodes(store, [g for g in [*changed, *removed] if g in current])
-    _write(store, parsed, total, removed, current, wanted)
+    _write(store, parsed, total, removed, current, wanted, seen)
     return LoadReport(
         tuple(changed),
         tuple(removed),
@@ -365,6 +487,7 @@ def _write(
     removed: list[str],
     current: Mapping[str, ManifestEntry],
     wanted: Mapping[str, ManifestEntry],
+    seen: Mapping[str, Seen],
 ) -> None:
     """Write the parsed graphs, remove the gone ones, then the manifest (see the docstring)."""
     touched = [*parsed, *removed]
@@ -375,7 +498,7 @@ def _write(
         derived = [derived_graph(g) for g in touched] + [ACROSS_SOURCES_GRAPH]
     kept = [e for g, e in current.items() if g not in touched]
     # 1. The manifest forgets what is about to change: a load that dies is redone.
-    store.replace_graphs({MANIFEST_GRAPH: _manifest_triples(kept).encode()})
+    store.replace_graphs({MANIFEST_GRAPH: _manifest_triples(kept, seen).encode()})
     if isinstance(store, OxigraphStore) and size > BULK_THRESHOLD:
         # 2a. Large: drop the old graphs in one transaction, then bulk-load the new ones.
         # Every file was parsed and checked before: one pass of the bulk loader writes
@@ -396,4 +519,4 @@ def _write(
         store.replace_graphs(data)
     # 3. The manifest records the new files.
     entries = [*kept, *(wanted[g] for g in parsed)]
-    store.replace_graphs({MANIFEST_GRAPH: _manifest_triples(entries).encode()})
+    store.replace_graphs({MANIFEST_GRAPH: _manifest_triples(entries, seen).encode()})

@@ -9,7 +9,9 @@ has the focus node as a subject (else as an object), from the store's manifest.
 
 A report starts with its totals: the number of results, then the count of each shape
 and constraint, most first; then one line per result (:meth:`ValidationReport.format`,
-which can cap the lines shown).
+which can cap the lines shown). Each result names the line of its triple, the value
+that is wrong and what is expected, the same whichever engine found it
+(:mod:`clustergraph.pipeline.findings`).
 
 Examples
 --------
@@ -34,12 +36,13 @@ False
 >>> print(report.format())
 does not conform: 1 result (1 violation) in 1 file
      1  cgsh:Cluster rdfs:label sh:MinCountConstraintComponent
-data/sources/x.ttl: o:a rdfs:label: No label. [sh:MinCountConstraintComponent]
+data/sources/x.ttl: o:a rdfs:label: No label; add rdfs:label [sh:MinCountConstraintComponent]
 """  # noqa: E501
 
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -96,6 +99,7 @@ _UNARY = {
     SH.zeroOrOnePath: "zeroOrOne",
 }
 _SUFFIX = {"zeroOrMore": "*", "oneOrMore": "+", "zeroOrOne": "?"}
+_IRI = re.compile(r"<?(https?://[^\s<>\"]*[^\s<>\".,;:)])>?")
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
@@ -137,15 +141,32 @@ class Violation:
     message: str
     files: tuple[str, ...]
     node_shape: str | None = None
+    line: int | None = None
+    hint: str = ""
 
     def format(self, prefixes: Mapping[str, str] = _PREFIXES) -> str:
-        """Return the result as one line (see :meth:`ValidationReport.format`)."""
+        """Return the result as one line (see :meth:`ValidationReport.format`).
+
+        ``file:line: focus path value: message; what is expected; did you mean ...?
+        [sh:Component]``: the line of the triple in the first file, the value that is
+        wrong, and (:mod:`clustergraph.pipeline.findings`) what to write instead.
+        """
         where = ", ".join(self.files) if self.files else "(no file)"
+        if self.files and self.line is not None:
+            where = f"{self.files[0]}:{self.line}" + "".join(f", {f}" for f in self.files[1:])
         path = f" {format_path(self.path, prefixes)}" if self.path is not None else ""
         severity = "" if self.severity == SH.Violation else f" ({compact(self.severity, prefixes)})"
-        message = " ".join(self.message.split())
+        message = _IRI.sub(lambda m: compact(m.group(1), prefixes), " ".join(self.message.split()))
         focus = compact(self.focus, prefixes)
-        return f"{where}: {focus}{path}: {message} [{self.component_name(prefixes)}]{severity}"
+        value = ""
+        if self.value is not None and self.value != self.focus:
+            shown = _value(self.value, prefixes)
+            if shown and shown not in message and self.value.value not in message:
+                value = f" {shown}"
+        if self.hint:
+            message = message.rstrip(".") + "; " + self.hint
+        component = self.component_name(prefixes)
+        return f"{where}: {focus}{path}{value}: {message} [{component}]{severity}"
 
     def component_name(self, prefixes: Mapping[str, str] = _PREFIXES) -> str:
         """Return the constraint component as a prefixed name (``sh:ClassConstraintComponent``)."""
@@ -167,6 +188,14 @@ class Violation:
             parts.append(format_path(self.path, prefixes))
         parts.append(self.component_name(prefixes))
         return " ".join(parts)
+
+
+def _value(term: Term, prefixes: Mapping[str, str]) -> str:
+    if isinstance(term, ox.NamedNode):
+        return compact(term, prefixes)
+    if isinstance(term, ox.Literal):
+        return '"' + term.value.replace("\n", " ") + '"'
+    return ""
 
 
 def _plural(count: int, word: str) -> str:
@@ -448,16 +477,33 @@ def validate(
     path = shapes if shapes is not None else project.shapes_file
     triples = parse_file(path, graph=SHAPES_GRAPH, shown=project.relpath(path))
     names = list(stated_graphs(store) if graphs is None else graphs)
+    report = None
     if engine != "pyshacl":
         from clustergraph.errors import QueryError
         from clustergraph.pipeline.shacl import UnsupportedShapeError
 
         try:
-            return _validate_sparql(project, store, triples, names, changed, nodes)
+            report = _validate_sparql(project, store, triples, names, changed, nodes)
         except (UnsupportedShapeError, QueryError) as exc:
             if engine == "sparql":
                 raise ShapesError(f"SHACL shapes cannot be compiled: {_one_line(exc)}") from exc
-    return _validate_pyshacl(project, store, triples, names)
+    if report is None:
+        report = _validate_pyshacl(project, store, triples, names)
+    return _explained(project, store, triples, report)
+
+
+def _explained(
+    project: Project, store: Store, shapes: list[ox.Triple], report: ValidationReport
+) -> ValidationReport:
+    """Add to each result its line, its value and what is expected (only when some)."""
+    if not report.results:
+        return report
+    from dataclasses import replace
+
+    from clustergraph.pipeline.findings import Explainer
+
+    explainer = Explainer(project, store, shapes)
+    return replace(report, results=tuple(explainer.violation(v) for v in report.results))
 
 
 def _validate_sparql(

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -81,9 +82,14 @@ PN_PREFIX = f"[{PN_CHARS_BASE}](?:[{PN_CHARS}.]*[{PN_CHARS}])?"
 PN_LOCAL = f"(?:[{PN_CHARS}:/]|{_PLX})(?:(?:[{PN_CHARS}.:/]|{_PLX})*(?:[{PN_CHARS}:/]|{_PLX}))?"
 """A regular expression of SPARQL's PN_LOCAL (escapes included), with '/' allowed as is."""
 
+
 # Local parts shown after a prefix: Turtle's PN_LOCAL without escapes, with '/' allowed,
 # so that entity IRIs show as ``id:<kind>/<slug>`` (and ``o:šiaulių-klasteris``).
-_LOCAL = re.compile(f"(?:[{PN_CHARS}/](?:[{PN_CHARS}./]*[{PN_CHARS}/])?)?")
+@functools.cache
+def _local() -> re.Pattern[str]:
+    # Compiled when first used: its Unicode classes take tens of milliseconds to compile,
+    # which every command would pay at start-up.
+    return re.compile(f"(?:[{PN_CHARS}/](?:[{PN_CHARS}./]*[{PN_CHARS}/])?)?")
 
 
 def compact(
@@ -144,7 +150,7 @@ class _Compactor:
         if answer is None:
             answer = f"<{iri}>"
             for namespace, prefix in self.namespaces:
-                if iri.startswith(namespace) and _LOCAL.fullmatch(iri[len(namespace) :]):
+                if iri.startswith(namespace) and _local().fullmatch(iri[len(namespace) :]):
                     answer = f"{prefix}:{iri[len(namespace) :]}"
                     break
             if len(self.answers) >= self._LIMIT:

@@ -26,6 +26,7 @@ clustergraph.errors.InputError: not an IRI: '<https://e.org/a> } ; DROP ALL'
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -48,9 +49,16 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # RFC 3987 IRI with a scheme; the characters SPARQL's IRIREF forbids are excluded.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
+
+
 # Prefixed names as SPARQL and Turtle write them (PN_PREFIX ':' PN_LOCAL), any letter
 # the grammar allows, escapes (\-, %C5) included; '/' is taken unescaped (``id:org/lcn``).
-_PREFIXED = re.compile(f"({PN_PREFIX})?:({PN_LOCAL})?")
+@functools.cache
+def _prefixed() -> re.Pattern[str]:
+    # Compiled when first used (its Unicode classes are slow to compile).
+    return re.compile(f"({PN_PREFIX})?:({PN_LOCAL})?")
+
+
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
@@ -192,7 +200,7 @@ def parse_iri(text: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
     'https://e.org/a-b'
     """
     body = text[1:-1] if text.startswith("<") and text.endswith(">") else text
-    match = _PREFIXED.fullmatch(body) if body is text else None
+    match = _prefixed().fullmatch(body) if body is text else None
     if match is not None and "://" not in body:
         prefix = match.group(1) or ""
         if prefix not in prefixes:

@@ -31,6 +31,7 @@ clustergraph.errors.InputError: unknown store 'ftp://x': give memory:, oxigraph:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from clustergraph.errors import InputError
 from clustergraph.store.base import (
@@ -42,7 +43,9 @@ from clustergraph.store.base import (
     Store,
 )
 from clustergraph.store.oxigraph import OxigraphStore
-from clustergraph.store.remote import RemoteStore
+
+if TYPE_CHECKING:
+    from clustergraph.store.remote import RemoteStore
 
 __all__ = [
     "AskResult",
@@ -56,6 +59,19 @@ __all__ = [
     "is_local",
     "open_store",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import :class:`RemoteStore` when it is asked for.
+
+    Its HTTP client (``http.client``, ``ssl``, ``email``) is not needed by a command on
+    an embedded store.
+    """
+    if name == "RemoteStore":
+        from clustergraph.store.remote import RemoteStore
+
+        return RemoteStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_local(spec: str | None) -> bool:
@@ -112,6 +128,7 @@ def open_store(
         return OxigraphStore(Path(path), read_only=read_only)
     if spec.startswith(("http://", "https://")):
         from clustergraph.store.client import Credentials, Endpoints, RetryPolicy
+        from clustergraph.store.remote import RemoteStore
 
         if timeout <= 0 or retries < 0:
             raise InputError("--timeout must be more than 0 and --retries 0 or more")

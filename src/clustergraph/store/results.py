@@ -29,14 +29,27 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from xml.sax.saxutils import escape as _escape
-from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
 from clustergraph.errors import QueryError
 from clustergraph.rdf.terms import XSD, XSD_STRING, Term, n3
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
+
+
+def _escape(text: str, entities: dict[str, str]) -> str:
+    # xml.sax.saxutils brings urllib.request (http.client, ssl, email): imported when
+    # XML is written, not by every command that reads the store.
+    from xml.sax.saxutils import escape as saxutils_escape
+
+    return saxutils_escape(text, entities)
+
+
+def quoteattr(text: str) -> str:
+    """Quote ``text`` as an XML attribute value (:func:`xml.sax.saxutils.quoteattr`)."""
+    from xml.sax.saxutils import quoteattr as saxutils_quoteattr
+
+    return saxutils_quoteattr(text)
 
 
 def escape(text: str) -> str:

@@ -1,0 +1,98 @@
+"""Findings that give the fix: each planted mistake of ``tests/fixtures/curation/bad/``.
+
+Each file holds one mistake; ``expected.toml`` gives the line its finding must contain:
+file and line of the triple, the wrong value, and what is expected or meant. The
+validation findings are the same whichever engine validates (SHACL compiled to SPARQL,
+or pySHACL).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clustergraph.errors import InputError
+from clustergraph.pipeline.checks import run_checks
+from clustergraph.pipeline.sync import sync
+from clustergraph.pipeline.validate import validate
+from clustergraph.project.layout import Project
+from clustergraph.queries.library import Library
+from clustergraph.rdf.lines import TripleLines
+from clustergraph.store import open_store
+from tests.conftest import FIXTURES, REPO
+
+BAD = FIXTURES / "curation" / "bad"
+CASES: dict[str, dict[str, Any]] = tomllib.loads((BAD / "expected.toml").read_text("utf-8"))
+
+
+def test_every_planted_file_has_its_expected_line_and_there_are_enough() -> None:
+    assert {p.stem for p in BAD.glob("*.ttl")} == set(CASES)
+    assert len(CASES) >= 15
+
+
+def _project(tmp_path: Path, stem: str) -> Project:
+    root = tmp_path / "repo"
+    for name in ("ontology", "data/vocab", "queries"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "data" / "sources").mkdir()
+    shutil.copyfile(BAD / f"{stem}.ttl", root / "data" / "sources" / f"{stem}.ttl")
+    return Project(root)
+
+
+@pytest.mark.parametrize("stem", sorted(CASES))
+def test_the_finding_names_line_value_and_fix(stem: str, tmp_path: Path) -> None:
+    case = CASES[stem]
+    project = _project(tmp_path, stem)
+    store = open_store("memory:")
+    if case["by"] == "load":
+        with pytest.raises(InputError) as error:
+            sync(project, store)
+        assert case["expect"] in str(error.value)
+        return
+    sync(project, store)
+    if case["by"] == "validate":
+        lines = validate(project, store, engine="sparql").format().splitlines()
+        assert any(case["expect"] in line for line in lines), "\n".join(lines)
+    else:
+        report = run_checks(store, Library.of(project))
+        text = report.format()
+        assert any(case["expect"] in line for line in text.splitlines()), text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", sorted(s for s, c in CASES.items() if c["by"] == "validate"))
+def test_both_engines_report_alike(stem: str, tmp_path: Path) -> None:
+    project = _project(tmp_path, stem)
+    store = open_store("memory:")
+    sync(project, store)
+    compiled = validate(project, store, engine="sparql").format()
+    assert validate(project, store, engine="pyshacl").format() == compiled
+
+
+def test_lines_are_found_for_every_triple_of_the_articles(project: Project) -> None:
+    import pyoxigraph as ox
+
+    from clustergraph.project.layout import SOURCE_GRAPHS
+
+    for path in sorted(project.sources_dir.glob("*.ttl")):
+        data = path.read_bytes()
+        base = SOURCE_GRAPHS + path.stem
+        lines = TripleLines.read(data, base)
+        for quad in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base):
+            if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+                continue
+            found = lines.line(quad.subject.value, quad.predicate.value, quad.object.value)
+            assert found is not None, (path.name, quad)
+            text = data.decode("utf-8").splitlines()[found - 1]
+            local = re.split(r"[/#]", quad.object.value)[-1][:8]
+            assert isinstance(quad.object, ox.Literal) or local in text, (path.name, found, quad)
+
+
+def test_good_data_gets_no_warning(store: Any, project: Project) -> None:
+    report = run_checks(store, Library.of(project))
+    assert not report.warned and report.passed, report.format(failures_only=True)
