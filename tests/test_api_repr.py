@@ -97,15 +97,9 @@ def test_a_path_names_people_and_articles(kg):
     assert "The Lithuanian Cluster Network making national clusters visible in Europe" in text
 
 
-@pytest.fixture(scope="module")
-def seed_kg(seed_project, seed_store) -> KnowledgeGraph:
-    """Return the front door on the five articles alone (another may join FTD LT to ESCA)."""
-    return KnowledgeGraph(seed_project, seed_store)
-
-
-def test_no_path_says_why(seed_kg):
-    kg = seed_kg
-    paths = kg.path("ftd-lt", "esca")
+def test_no_path_says_why(seed_project, seed_store):
+    # The five articles leave FTD LT and ESCA in different parts; another article may join them.
+    paths = KnowledgeGraph(seed_project, seed_store).path("ftd-lt", "esca")
     assert list(paths) == [] and paths.why is not None
     assert paths.why.start_part.number != paths.why.end_part.number
     first, ftd, esca = repr(paths).splitlines()

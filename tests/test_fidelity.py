@@ -428,3 +428,15 @@ def test_a_query_comparing_a_tag_in_upper_case_is_warned(
     )
     code, out, err = run(capsys, "--root", str(root), "query", str(matching), "--format", "csv")
     assert code == 0 and out.splitlines() == ["l", "colour"] and err == ""
+
+
+def test_the_python_front_door_warns_of_a_tag_in_upper_case(tmp_path: Path) -> None:
+    import clustergraph
+
+    root = tmp_path / "p"
+    small_project(root, [FILES / "good" / "languages.ttl"])
+    kg = clustergraph.open(root, store="memory:")
+    label = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+    with pytest.warns(UserWarning, match=r'LANG\(\?l\) = "en-GB" matches nothing'):
+        rows = kg.query(f'SELECT ?l {{ GRAPH ?g {{ ?s {label} ?l }} FILTER(LANG(?l) = "en-GB") }}')
+    assert rows.rows == ()  # type: ignore[union-attr]

@@ -674,3 +674,29 @@ def test_an_edit_within_the_clock_tick_of_the_record_is_still_found(
     _forge_record(store, graph, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     monkeypatch.setattr(loader, "SETTLE_NS", -(10**18))
     assert not load(tiny, store).changed
+
+
+def test_a_sync_with_nothing_changed_does_not_look_at_the_derivation_again(
+    tiny: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clustergraph.pipeline.derive as deriver
+    from clustergraph.pipeline.sync import sync
+
+    write_source(tiny, "b", "<urn:x:b> <urn:x:p> <urn:x:a> .")
+    store = OxigraphStore()
+    first = sync(tiny, store)
+    assert first.derive.graphs and ACROSS_SOURCES_GRAPH in first.derive.graphs
+
+    def no_listing(store: object) -> list[str]:
+        raise AssertionError("the graphs were listed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(deriver, "_graph_names", no_listing)
+        again = sync(tiny, store)
+    assert not again.load.changed
+    assert again.derive == deriver.DeriveReport((), first.derive.triples, first.derive.by_predicate)
+    # A derivation that died leaves the across-sources graph unmarked: derived again.
+    store.drop_graphs([ACROSS_SOURCES_GRAPH])
+    redone = sync(tiny, store)
+    assert ACROSS_SOURCES_GRAPH in redone.derive.graphs
+    assert redone.derive.triples == first.derive.triples

@@ -271,3 +271,70 @@ def test_a_view_leads_to_the_pages_and_back_and_tells_kinds_apart(browser, site_
     assert len({colour[k] for k in kinds}) == len(kinds)  # told apart by colour
     assert {colour[k] for k in kinds} <= OKABE_ITO
     assert legend == len(data["classes"])
+
+
+WORD_RECTS = """word => {
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  const counts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    let at = n.data.indexOf(word);
+    while (at >= 0) {
+      const r = document.createRange();
+      r.setStart(n, at); r.setEnd(n, at + word.length);
+      counts.push(Array.from(r.getClientRects()).filter(b => b.width > 0).length);
+      at = n.data.indexOf(word, at + 1);
+    }
+  }
+  return counts;
+}"""
+
+
+def test_phone_pages_keep_the_header_small_the_timeline_whole_and_words_unbroken(
+    browser, site_build
+):
+    page, errors = open_page(browser, site_build, "timeline.html", "phone")
+    try:
+        header = page.evaluate("document.querySelector('.site-header').offsetHeight")
+        cells = page.evaluate(
+            "Array.from(document.querySelector('table.timeline tbody tr').cells,"
+            " c => { const b = c.getBoundingClientRect(); return [b.left, b.right, b.width]; })"
+        )
+    finally:
+        page.close()
+    assert errors == []
+    assert header <= 844 * 0.12, header  # not a quarter of the screen
+    assert len(cells) == 5
+    for left, right, width in cells:  # what, entity and article in view, not only the date
+        assert width > 0 and left >= 0 and right <= 390
+    for rel in (
+        "entity/org/litek.html",
+        "query/excellence-labels.html",
+        "entities.html#level=Bronze",
+    ):
+        page, errors = open_page(browser, site_build, rel, "phone")
+        try:
+            page.wait_for_timeout(100)
+            rects = page.evaluate(WORD_RECTS, "Bronze")
+        finally:
+            page.close()
+        shown = [n for n in rects if n]  # 0: hidden (a folded facet)
+        assert shown and set(shown) == {1}, (rel, rects)  # never "Bronz" / "e"
+
+
+def test_the_home_page_counts_as_the_build_does_and_an_article_has_one_title(site_build, store):
+    from clustergraph.pipeline.derive import DERIVED_DATASET
+    from clustergraph.project.layout import ACROSS_SOURCES_GRAPH
+
+    summary = store.query(
+        f"SELECT ?n WHERE {{ GRAPH <{ACROSS_SOURCES_GRAPH}> {{ <{DERIVED_DATASET}> "
+        "<http://rdfs.org/ns/void#triples> ?n } }"
+    ).rows
+    home = (site_build.site / "index.html").read_text(encoding="utf-8")
+    shown = re.search(r"<strong>([\d,]+)</strong> derived triples", home)
+    assert shown is not None and int(shown[1].replace(",", "")) == int(summary[0][0].value)
+    page = (site_build.site / "entity/source/ftd-lt-joins-eacn.html").read_text(encoding="utf-8")
+    title = re.search(r"<h1>(.*?)</h1>", page)[1]
+    cited = re.findall(
+        r'href="(?:\.\./)*entity/source/ftd-lt-joins-eacn\.html"[^>]*>([^<]*)<', home
+    )
+    assert cited and set(cited) == {title}  # the same title where it is cited

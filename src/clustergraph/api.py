@@ -263,13 +263,18 @@ class KnowledgeGraph:
     def _query(self, name_or_text: str, params: Mapping[str, str], *, stated: bool) -> Result:
         from clustergraph.queries.entities import resolve
         from clustergraph.queries.library import ParamType
-        from clustergraph.queries.run import run
+        from clustergraph.queries.run import run, tag_case_warning
 
         graphs = self._graphs(stated)
         text = name_or_text.strip()
         if any(c.isspace() or c == "{" for c in text):  # SPARQL text, not a name
             if params:
                 raise InputError("parameters go with a query of the library, not with SPARQL text")
+            tag_case = tag_case_warning(text)
+            if tag_case is not None:
+                import warnings
+
+                warnings.warn(tag_case, stacklevel=3)
             return self.store.query(text, graphs=graphs)
         query = self.library.get(text)
         iris = {p.name for p in query.params if p.type is ParamType.IRI}

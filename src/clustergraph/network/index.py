@@ -480,6 +480,8 @@ class GraphIndex:
         for graph, source in self.graph_sources.items():
             title = self._best_literal(source, (DCTERMS.title, SKOS.prefLabel))
             self.source_titles[graph] = title if title is not None else self.name(source)
+            if title is not None:  # one title per article: its own, wherever it is named
+                self._labels[source] = title
 
     # -- classes and labels ---------------------------------------------------------------
 

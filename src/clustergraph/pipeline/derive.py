@@ -133,6 +133,7 @@ __all__ = [
     "Rules",
     "Step",
     "derive",
+    "derived_as_is",
     "read_rules",
 ]
 
@@ -870,6 +871,25 @@ def derive(store: Store) -> DeriveReport:
     if isinstance(store, OxigraphStore):
         store.refresh_union()  # the default graph every query reads, each triple once
     return report
+
+
+def derived_as_is(store: Store) -> DeriveReport | None:
+    """Return what the derived graphs hold if the last derivation completed, else ``None``.
+
+    Only for a store :func:`~clustergraph.pipeline.load.load` has just found in step
+    with its files: every load that changes a graph drops the across-sources graph,
+    and every derivation marks it last, so its mark says nothing is left to derive (an
+    embedded store's union must be current too). Costs two look-ups, not a listing of
+    the graphs.
+    """
+    from clustergraph.store.oxigraph import OxigraphStore
+
+    if isinstance(store, OxigraphStore) and not store.union_current:
+        return None
+    if not _marked(store, ACROSS_SOURCES_GRAPH):
+        return None
+    counts = _read_summary(store)
+    return None if counts is None else _report((), counts)
 
 
 def _derive(store: Store) -> DeriveReport:

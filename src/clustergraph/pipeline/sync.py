@@ -2,7 +2,9 @@
 
 Every command that reads the project's own store calls :func:`sync` first, so the
 command line, the site, the notebook and a pushed store all answer from the same stated
-and derived facts. When nothing changed it parses nothing and derives nothing.
+and derived facts. When nothing changed it parses nothing and derives nothing: a file
+whose size and times are as the manifest recorded is not even read, and a completed
+derivation (its across-sources graph marked) is not looked at again.
 
 Examples
 --------
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clustergraph.pipeline.derive import DeriveReport, derive
+from clustergraph.pipeline.derive import DeriveReport, derive, derived_as_is
 from clustergraph.pipeline.load import LoadReport, load
 from clustergraph.project.layout import Project
 from clustergraph.store.base import Store
@@ -53,5 +55,7 @@ def sync(project: Project, store: Store, *, force: bool = False) -> SyncReport:
         If the store cannot be written.
     """
     loaded = load(project, store, force=force)
-    derived = derive(store)
+    derived = None if loaded.changed or force else derived_as_is(store)
+    if derived is None:
+        derived = derive(store)
     return SyncReport(loaded, derived)

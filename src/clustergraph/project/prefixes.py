@@ -86,10 +86,21 @@ PN_LOCAL = f"(?:[{PN_CHARS}:/]|{_PLX})(?:(?:[{PN_CHARS}.:/]|{_PLX})*(?:[{PN_CHAR
 # Local parts shown after a prefix: Turtle's PN_LOCAL without escapes, with '/' allowed,
 # so that entity IRIs show as ``id:<kind>/<slug>`` (and ``o:šiaulių-klasteris``).
 @functools.cache
-def _local() -> re.Pattern[str]:
-    # Compiled when first used: its Unicode classes take tens of milliseconds to compile,
-    # which every command would pay at start-up.
+def _unicode_local() -> re.Pattern[str]:
+    # Compiled when first needed: its Unicode classes take tens of milliseconds to
+    # compile, which every command would pay at start-up.
     return re.compile(f"(?:[{PN_CHARS}/](?:[{PN_CHARS}./]*[{PN_CHARS}/])?)?")
+
+
+_ASCII_LOCAL = re.compile(r"(?:[A-Za-z0-9_\-/](?:[A-Za-z0-9_\-./]*[A-Za-z0-9_\-/])?)?")
+"""The same, for ASCII text (the ASCII letters of PN_CHARS are these)."""
+
+
+def _local_fits(text: str) -> bool:
+    """Whether ``text`` can be written as it is after a prefix."""
+    if text.isascii():
+        return _ASCII_LOCAL.fullmatch(text) is not None
+    return _unicode_local().fullmatch(text) is not None
 
 
 def compact(
@@ -150,7 +161,7 @@ class _Compactor:
         if answer is None:
             answer = f"<{iri}>"
             for namespace, prefix in self.namespaces:
-                if iri.startswith(namespace) and _local().fullmatch(iri[len(namespace) :]):
+                if iri.startswith(namespace) and _local_fits(iri[len(namespace) :]):
                     answer = f"{prefix}:{iri[len(namespace) :]}"
                     break
             if len(self.answers) >= self._LIMIT:

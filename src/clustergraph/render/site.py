@@ -71,8 +71,10 @@ from clustergraph.errors import InputError, LayoutError
 from clustergraph.network.index import GraphIndex
 from clustergraph.network.measures import Analysis
 from clustergraph.network.projections import DESCRIPTIONS, construct_network, neighbourhood
+from clustergraph.pipeline.derive import DERIVED_DATASET
 from clustergraph.project.files import write_staged
 from clustergraph.project.layout import (
+    ACROSS_SOURCES_GRAPH,
     DERIVED_NS,
     ID_NS,
     MANIFEST_GRAPH,
@@ -85,7 +87,7 @@ from clustergraph.project.layout import (
 )
 from clustergraph.project.namespace import CG
 from clustergraph.project.prefixes import compact
-from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, PROV, SCHEMA, SKOS, XSD
+from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, PROV, SCHEMA, SKOS, VOID, XSD
 from clustergraph.queries.library import QueryFile, QueryForm
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
@@ -194,6 +196,10 @@ class GraphCounts:
 
     graphs: tuple[GraphCount, ...]
     by_predicate: tuple[tuple[str, int], ...]
+    derived_facts: int | None = None
+    """Derived statements as the build's derive stage counts them (its VoID summary):
+    the derived graphs' triples less their search keys and provenance; ``None`` if the
+    store has no summary."""
 
     @property
     def stated(self) -> int:
@@ -230,6 +236,10 @@ _DERIVED_PREDICATES = f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
   GRAPH ?g {{ ?s ?p ?o }}
   FILTER(STRSTARTS(STR(?g), "{DERIVED_NS}"))
 }} GROUP BY ?p"""
+
+_DERIVED_FACTS = f"""SELECT ?n WHERE {{
+  GRAPH <{ACROSS_SOURCES_GRAPH}> {{ <{DERIVED_DATASET}> <{VOID.triples}> ?n }}
+}}"""
 
 _DERIVED_FROM = f"""SELECT ?g ?from WHERE {{
   GRAPH ?g {{ ?g <{PROV.wasDerivedFrom}> ?from }}
@@ -302,7 +312,8 @@ def graph_counts(store: Store, project: Project, prefixes: Mapping[str, str]) ->
         ),
         key=lambda kv: (-kv[1], kv[0]),
     )
-    return GraphCounts(tuple(counts), tuple(by_predicate))
+    facts = [int(row[0].value) for row in _rows(store, _DERIVED_FACTS) if row[0] is not None]
+    return GraphCounts(tuple(counts), tuple(by_predicate), facts[0] if facts else None)
 
 
 def _rows(store: Store, text: str) -> tuple[tuple[Term | None, ...], ...]:

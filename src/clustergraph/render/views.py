@@ -6,11 +6,11 @@ page's own script and style, and the graph as JSON. It loads nothing from the ne
 lets only its own two scripts run (by hash) and no request leave the page.
 
 In each view: nodes coloured by the colour group of their class (clusters, networks,
-associations, companies, public bodies, people, ...: :data:`GROUPS`, colour-blind safe),
-shaped by the finer class (:func:`class_style`, fixed by the class, never by the data),
-with a legend that is also a filter by class (folded away on a phone); labels placed so that none
-overlaps another at the first frame, the most central first, more shown as one zooms
-in; sized by a centrality measure; edges labelled with
+associations, companies, public bodies, people, ...: :data:`GROUPS`, colour-blind
+safe), shaped by the finer class (:func:`class_style`, fixed by the class, never by
+the data), with a legend that is also a filter by class (folded away on a phone);
+labels placed so that none overlaps another at the first frame, the most central
+first, more shown as one zooms in; sized by a centrality measure; edges labelled with
 their predicates; tooltips giving the entity's class, label, key facts and sources; a
 search box over labels and prefixed names; a details panel. Positions come from
 :mod:`clustergraph.render.drawing`: physics is off and the first frame is the final one. A

@@ -127,4 +127,10 @@
     box.hidden = false;
   }
   document.querySelectorAll(".search[role=search]").forEach(setUp);
+  // A navigation that scrolls sideways (on a phone) shows the current page's link.
+  var here = document.querySelector(".site-header nav [aria-current=page]");
+  var row = here && here.closest("ul");
+  if (row && row.scrollWidth > row.clientWidth) {
+    row.scrollLeft = here.offsetLeft - (row.clientWidth - here.offsetWidth) / 2;
+  }
 }());
