@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -16,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from clustergraph.cli.endpoint import make_server
+from clustergraph.cli.endpoint import Server
 
 LCN = "https://w3id.org/clustergraph/id/org/lcn"
 
@@ -27,14 +26,8 @@ def server(store, tmp_path) -> Iterator[str]:
     (site / "entity").mkdir(parents=True)
     (site / "index.html").write_text("<!DOCTYPE html><title>home</title>", encoding="utf-8")
     (tmp_path / "secret.txt").write_text("not to be served", encoding="utf-8")
-    httpd = make_server(store, site, port=0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with Server(store, site, port=0).started() as running:
+        yield running.url
 
 
 def get(url: str, **headers: str) -> tuple[int, str, bytes]:

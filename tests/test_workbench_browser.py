@@ -9,13 +9,12 @@ nothing is a warning with the closest names.
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from collections.abc import Iterator
 
 import pytest
 
-from clustergraph.cli.endpoint import make_server
+from clustergraph.cli.endpoint import Server
 from clustergraph.queries.library import Library
 from clustergraph.queries.run import run
 from clustergraph.store import SelectResult
@@ -35,14 +34,8 @@ def site_build(project, store, tmp_path_factory) -> WrittenSite:
 
 @pytest.fixture(scope="module")
 def served(store, site_build) -> Iterator[str]:
-    httpd = make_server(store, site_build.site, port=0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with Server(store, site_build.site, port=0).started() as running:
+        yield running.url + "/"
 
 
 @pytest.fixture(scope="module")

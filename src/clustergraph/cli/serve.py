@@ -4,8 +4,10 @@ Usage::
 
     clustergraph serve [--port 8000] [--host 127.0.0.1] [--site DIR] [--store SPEC]
 
-One command, one process (the standard library's threading HTTP server), bound to
-127.0.0.1 unless told otherwise; Ctrl-C stops it with one line and exit code 130.
+One command, bound to 127.0.0.1 unless told otherwise: an ASGI server (Starlette on
+uvicorn, HTTP/1.1), each query in a worker process that a time limit or a departed client
+stops (see :mod:`clustergraph.cli.endpoint`); Ctrl-C stops it with one line and exit
+code 130.
 
 ========================================  ==============================================
 path                                      answers
@@ -14,11 +16,14 @@ path                                      answers
                                           ``--site DIR``), as files
 ``/sparql`` (also ``/query``)             SPARQL 1.1 Protocol, query operation: ``GET
                                           ?query=``, ``POST`` form-encoded or
-                                          ``application/sparql-query``; results as JSON
-                                          (default), XML, CSV or TSV by ``Accept`` or
-                                          ``?format=``; graphs as Turtle (default),
-                                          N-Triples or JSON-LD. Read only: an update is
-                                          refused
+                                          ``application/sparql-query``, with
+                                          ``default-graph-uri`` and ``named-graph-uri``;
+                                          results as JSON (default), XML, CSV or TSV,
+                                          graphs as Turtle (default), N-Triples,
+                                          N-Quads, TriG, RDF/XML or JSON-LD, by
+                                          ``Accept`` (q-values; 406) or ``?format=``;
+                                          without a query, the Service Description.
+                                          Read only: an update is refused with 403
 ``/store?graph=IRI``, ``/store?default``  SPARQL 1.1 Graph Store Protocol, read side:
                                           ``GET`` and ``HEAD`` of one graph (404 if it
                                           holds nothing), or of the default graph (the
@@ -34,7 +39,9 @@ The server itself is :mod:`clustergraph.cli.endpoint`, imported only when it run
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from clustergraph.cli.common import Context, add_store_options
@@ -60,7 +67,74 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--site", type=Path, metavar="DIR", help="the site to serve (default: build/site)"
     )
+    limits = parser.add_argument_group("limits")
+    limits.add_argument(
+        "--query-timeout",
+        type=_positive(float),
+        default=30.0,
+        metavar="S",
+        help="a query's time limit in seconds, its wait included; past it the query is "
+        "stopped and answered 503 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--workers",
+        type=_positive(int),
+        default=4,
+        metavar="N",
+        help="queries run at once, each in its own process (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--queue",
+        type=_positive(int),
+        default=64,
+        metavar="N",
+        help="queries that may wait for a worker; more are answered 503 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=_positive(int),
+        default=256,
+        metavar="N",
+        help="open connections at once; more are answered 503 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--client-timeout",
+        type=_positive(float),
+        default=10.0,
+        metavar="S",
+        help="seconds a client has to send its request head and body (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="an endpoint a query's SERVICE may call (repeatable; by default none)",
+    )
+    limits.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin whose pages may read the answers, as https://example.org "
+        "(repeatable; by default none: the site's own pages need none)",
+    )
     add_store_options(parser, read=False)
+
+
+def _positive(kind: type[float] | type[int]) -> Callable[[str], float]:
+    """Parse a finite number more than 0 of ``kind``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+        return value
+
+    return parse
 
 
 def run(context: Context) -> int:
@@ -83,21 +157,27 @@ def run(context: Context) -> int:
         site_dir: Path | None = None
     else:
         site_dir = site
-    from clustergraph.cli.endpoint import make_server
+    from clustergraph.cli.endpoint import Limits, Server
 
+    limits = Limits(
+        query_seconds=args.query_timeout,
+        workers=int(args.workers),
+        queue=int(args.queue),
+        max_connections=int(args.max_connections),
+        client_seconds=args.client_timeout,
+        services=tuple(args.allow_service),
+        cors=tuple(args.cors),
+    )
     try:
-        server = make_server(store, site_dir, host=args.host, port=args.port)
+        server = Server(store, site_dir, host=args.host, port=args.port, limits=limits)
     except OSError as exc:
         raise InputError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    host, port = str(server.server_address[0]), int(server.server_address[1])
+    host, port = server.address
     print(
         f"serving http://{host}:{port}/ : the site, SPARQL at /sparql, graphs at /store "
         "(Ctrl-C stops)",
         file=sys.stderr,
         flush=True,
     )
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
+    server.serve()
     return ExitCode.OK

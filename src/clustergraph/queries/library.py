@@ -50,11 +50,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from clustergraph.errors import InputError, ParamError, QueryFileError, QueryLookupError
+from clustergraph.errors import (
+    InputError,
+    ParamError,
+    QueryError,
+    QueryFileError,
+    QueryLookupError,
+)
 from clustergraph.project.layout import Project
 from clustergraph.project.prefixes import PREFIXES
 from clustergraph.rdf.terms import XSD, Term, parse_iri
-from clustergraph.store.sparql import query_form
+from clustergraph.store.sparql import check_shape, query_form
 
 
 class QueryForm(enum.Enum):
@@ -276,8 +282,13 @@ def _check_syntax(text: str, path: Path) -> None:
     """Raise Oxigraph's syntax error for ``text``, which points at the mistake itself.
 
     The query is parsed by running it against an empty store: a query that parses is
-    answered at once there, and nothing is ever written.
+    answered at once there, and nothing is ever written. A query nested or chained past
+    :func:`clustergraph.store.sparql.check_shape`'s limits is refused before.
     """
+    try:
+        check_shape(text)
+    except QueryError as exc:
+        raise _error(path, 1, 1, str(exc)) from None
     try:
         ox.Store().query(text)
     except SyntaxError as exc:

@@ -98,6 +98,9 @@ CG = "https://w3id.org/clustergraph/ontology#"
 
 MAX_BODY = 1024 * 1024
 """Bytes of a request body at most (``413`` beyond)."""
+
+MAX_DRAIN = 8 * 1024 * 1024
+"""Bytes of a refused body read and dropped before the ``413`` (beyond: left unread)."""
 MAX_DEPTH = 16
 """Levels of JSON nesting at most (a batch needs four)."""
 MAX_QUERIES = 1000
@@ -886,7 +889,8 @@ def server(
 
     At most ``max_connections`` connections are served at once (the next are answered
     ``503`` and closed); a client silent for ``idle_seconds`` is disconnected; bodies
-    larger than :data:`MAX_BODY` are refused with ``413`` unread.
+    larger than :data:`MAX_BODY` are refused with ``413`` (read and dropped up to
+    :data:`MAX_DRAIN` bytes, so that the client sees the answer).
     """
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -910,6 +914,22 @@ def server(
             if not head:
                 self.wfile.write(data)
 
+        def _drain(self, length: int) -> None:
+            """Read and drop a refused body of at most :data:`MAX_DRAIN` bytes.
+
+            A client that sends its whole body before reading the answer (most do) would
+            otherwise meet a closed connection instead of the ``413``; a larger body is
+            left unread and the connection closed.
+            """
+            if length > MAX_DRAIN:
+                return
+            with contextlib.suppress(OSError):
+                while length > 0:
+                    chunk = self.rfile.read(min(length, 65536))
+                    if not chunk:
+                        return
+                    length -= len(chunk)
+
         def _refuse(self, status: int, reason: str) -> None:
             self.close_connection = True
             self._send(status, JSON, _json({"error": reason}))
@@ -924,6 +944,7 @@ def server(
                     if not re.fullmatch(r"[0-9]{1,18}", length.strip()):
                         return self._refuse(400, "Content-Length is not a number of bytes")
                     if int(length) > MAX_BODY:
+                        self._drain(int(length))
                         return self._refuse(413, f"the body is larger than {MAX_BODY} bytes")
                     body = self.rfile.read(int(length))
                     if len(body) < int(length):

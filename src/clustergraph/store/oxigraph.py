@@ -47,7 +47,7 @@ from clustergraph.rdf.terms import Term, has_blank_node, relabel_blank_nodes
 from clustergraph.store import interruptible
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.results import xml_carriage_returns
-from clustergraph.store.sparql import bind_values
+from clustergraph.store.sparql import bind_values, check_shape
 
 FOLLOW_LIMIT = 100_000
 """Most triples a write may touch (before and after) for the union to follow it."""
@@ -126,6 +126,7 @@ class OxigraphStore:
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         if bindings:
             text = bind_values(text, bindings)
+        check_shape(text)
         try:
             if graphs is None and self.union_current:
                 return self._store.query(text)
@@ -377,6 +378,7 @@ class OxigraphStore:
             self._run_update(text)
 
     def _run_update(self, text: str) -> None:
+        check_shape(text, operators=False)  # data written is not evaluated
         try:
             self._store.update(text)
         except SyntaxError as exc:

@@ -74,7 +74,7 @@ from clustergraph.rdf.terms import Term
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy, StoreClient
 from clustergraph.store.results import write_results
-from clustergraph.store.sparql import bind_values, query_form
+from clustergraph.store.sparql import bind_values, check_shape, query_form
 
 STAGING_NS = GRAPH_NS + "staging/"
 """Namespace of staging graphs: ``staging/<token>/<target, percent-encoded>``."""
@@ -262,6 +262,7 @@ class RemoteStore:
         self._need_query()
         if bindings:
             text = bind_values(text, bindings)
+        check_shape(text)
         form = query_form(text)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         body, media_type = self.client.query(

@@ -21,11 +21,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from clustergraph.errors import InputError
+from clustergraph.errors import InputError, QueryError
 from clustergraph.rdf.terms import Term, n3
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 """The four forms of a SPARQL query."""
+
+MAX_NESTING = 128
+"""Most brackets (``{``, ``(``, ``[``) a query may have open at once (:func:`check_shape`)."""
+
+MAX_OPERATORS = 1_000
+"""Most operators a query may chain (:func:`check_shape`): ``+ - * / | ^ ! && || =``
+and the like, ``UNION``, ``MINUS`` and ``OPTIONAL``."""
 
 
 def values_clause(bindings: Mapping[str, Term]) -> str:
@@ -45,6 +52,77 @@ _SKIP = re.compile(
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
 )
 _WORD = re.compile(r"[A-Za-z_]+")
+# A name (keyword, prefixed name, number) or a variable: stepped over whole, so a hyphen
+# inside ``ex:a-b`` or ``1e-5`` is not counted as an operator.
+_NAME = re.compile(r"[?$]?[\w][\w.:%-]*", re.UNICODE)
+_DATATYPE = re.compile(r"\^\^|@[A-Za-z][A-Za-z0-9-]*")
+_OPERATOR = re.compile(r"&&|\|\||!=|<=|>=|[-+*/|^!=<>]")
+_OPERATOR_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL"})
+
+
+def _rough_operators(text: str) -> int:
+    """Count at least as many operators as :func:`check_shape` would (a quick bound)."""
+    upper = text.upper()
+    return sum(map(text.count, "+-*/|^!=<>&")) + sum(map(upper.count, _OPERATOR_WORDS))
+
+
+def check_shape(text: str, *, operators: bool = True) -> None:
+    """Refuse a query nested or chained deeper than the engine can evaluate safely.
+
+    Oxigraph parses and evaluates a query by recursion: a query nested about 2,000
+    brackets deep, or chaining about 10,000 operators (``1+1+...``, ``{} UNION {}
+    ...``), overflows its stack and ends the process. Every query the store runs is
+    checked first: at most :data:`MAX_NESTING` brackets open at once and
+    :data:`MAX_OPERATORS` operators in all (the deepest tree either allows stays far
+    from the overflow). Comments, strings, IRIs, language tags and ``^^`` are stepped
+    over; ``operators=False`` checks the nesting alone (an update's data).
+
+    Raises
+    ------
+    QueryError
+        Naming the limit the query passes.
+
+    Examples
+    --------
+    >>> check_shape("SELECT * WHERE { ?s ?p ?o FILTER(?o != 'a(((') }")
+    >>> check_shape("ASK " + "{" * 200 + "}" * 200)
+    Traceback (most recent call last):
+    ...
+    clustergraph.errors.QueryError: the query nests brackets more than 128 deep (the limit)
+    """
+    limit = MAX_OPERATORS if operators else len(text)
+    if sum(map(text.count, "{([")) <= MAX_NESTING and (
+        not operators or _rough_operators(text) <= MAX_OPERATORS
+    ):
+        return  # what is counted below cannot pass the limits: no need to scan
+    depth = chained = 0
+    i, end = 0, len(text)
+    while i < end:
+        skip = _SKIP.match(text, i) or _DATATYPE.match(text, i)
+        if skip is not None:
+            i = skip.end()
+            continue
+        name = _NAME.match(text, i)
+        if name is not None:
+            if name.group().upper() in _OPERATOR_WORDS:
+                chained += 1
+            i = name.end()
+        elif (operator := _OPERATOR.match(text, i)) is not None:
+            chained += 1
+            i = operator.end()
+        else:
+            char = text[i]
+            if char in "{([":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise QueryError(
+                        f"the query nests brackets more than {MAX_NESTING} deep (the limit)"
+                    )
+            elif char in "})]":
+                depth -= 1
+            i += 1
+        if chained > limit:
+            raise QueryError(f"the query chains more than {MAX_OPERATORS:,} operators (the limit)")
 
 
 def query_form(text: str) -> str:
@@ -66,8 +144,8 @@ def query_form(text: str) -> str:
         word = _WORD.match(text, i)
         if word is not None:
             keyword = word.group().upper()
-            if keyword in QUERY_FORMS:
-                return keyword
+            if keyword in QUERY_FORMS and not text.startswith(":", word.end()):
+                return keyword  # (``construct:`` would be a prefix)
             i = word.end()
             continue
         i += 1
@@ -120,3 +198,48 @@ def bind_values(text: str, bindings: Mapping[str, Term]) -> str:
     """
     at = where_group_start(text)
     return f"{text[:at]} {values_clause(bindings)}{text[at:]}"
+
+
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+
+
+def service_targets(text: str) -> list[str | None]:
+    """Return the endpoints a query's ``SERVICE`` clauses call (``None``: a variable).
+
+    Comments, strings and IRIs are stepped over; a prefixed name is expanded with the
+    query's own ``PREFIX`` declarations (an unknown prefix gives its text as written).
+
+    Examples
+    --------
+    >>> service_targets('PREFIX e: <http://h/> SELECT * { SERVICE SILENT e:q { ?s ?p ?o } '
+    ...                 'SERVICE ?x {} FILTER(?o = "SERVICE <x>") }')
+    ['http://h/q', None]
+    """
+    prefixes = {p or "": iri for p, iri in _PREFIX_DECL.findall(text)}
+    found: list[str | None] = []
+    expecting = False
+    i = 0
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip is not None:
+            if expecting and skip.group().startswith("<"):
+                found.append(skip.group()[1:-1])
+                expecting = False
+            i = skip.end()
+            continue
+        name = _NAME.match(text, i) or re.compile(r"[A-Za-z_]*:[\w.:%-]*").match(text, i)
+        if name is not None and name.end() > i:
+            word = name.group()
+            if word.upper() == "SERVICE":
+                expecting = True
+            elif expecting and word.upper() != "SILENT":
+                if word.startswith(("?", "$")):
+                    found.append(None)
+                else:
+                    prefix, _, local = word.partition(":")
+                    found.append(prefixes[prefix] + local if prefix in prefixes else word)
+                expecting = False
+            i = name.end()
+            continue
+        i += 1
+    return found
