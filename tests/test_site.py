@@ -21,7 +21,13 @@ from clustergraph.network.projections import project
 from clustergraph.pipeline.stats import stats
 from clustergraph.project.layout import Project, is_derived_graph
 from clustergraph.render.catalogue import Catalogue, entity_path
-from clustergraph.render.site import SiteInputs, graph_counts, write_site, write_views
+from clustergraph.render.site import (
+    SiteInputs,
+    graph_counts,
+    search_rows,
+    write_site,
+    write_views,
+)
 from clustergraph.store.base import Store
 from tests.support.site import WrittenSite, write_whole_site
 from tests.support.small_graphs import small_store
@@ -435,3 +441,35 @@ def test_a_reused_view_in_parts_keeps_its_part_scripts(tmp_path, project, monkey
     write_site(second, previous=tmp_path / "one" / "site")
     again = sorted(p.name for p in (tmp_path / "two/site/views/entities.parts").iterdir())
     assert again == scripts and second.rendered == 0
+
+
+def test_an_entity_merged_by_same_as_has_one_page_with_every_fact(tmp_path, project):
+    """Two project IRIs and another publisher's IRI joined by owl:sameAs: one page."""
+    other = "http://data.example.org/org/77"
+    store = small_store(
+        {
+            "same": f"""
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix schema: <https://schema.org/> .
+<https://w3id.org/clustergraph/graph/source/same> prov:wasDerivedFrom src:same .
+src:same a cg:NewsArticle ; dcterms:title "Same"@en .
+o:a a cg:Cluster ; skos:prefLabel "Saulė"@en ; owl:sameAs o:a-again .
+o:a-again a cg:Cluster ; skos:prefLabel "Saulė again"@en ; cg:country <{ID}country/lt> .
+<{other}> a <http://www.w3.org/ns/org#Organization> ; foaf:name "Saule Cluster" ;
+    owl:sameAs o:a ; schema:foundingDate "2015"^^xsd:gYear .
+<{ID}country/lt> a skos:Concept ; skos:prefLabel "Lithuania"@en .
+"""
+        }
+    )
+    inputs = _inputs(project, store, tmp_path)
+    write_views(inputs)
+    write_site(inputs)
+    site = tmp_path / "site"
+    page = text_of(site / "entity/org/a.html")
+    assert "Lithuania" in page and "2015" in page and "Saule Cluster" in page
+    for merged in ("entity/org/a-again.html", entity_path(other)):
+        pointer = (site / merged).read_text(encoding="utf-8")
+        assert 'href="../../entity/org/a.html"' in pointer  # it points to the one page
+        assert re.search(r"<h1>Saulė ", pointer), merged  # titled by name, not by IRI
+    rows = search_rows(inputs.get_catalogue())
+    assert [r[3] for r in rows["s"] if "saule" in str(r[0])] == ["entity/org/a.html"]

@@ -116,6 +116,11 @@ def interval_slug(
     ('2021-2027', 'held-on-2017-06-16')
     >>> interval_slug(start="2099-02-01", end="2099-05-31")
     '2099-02-01-to-2099-05-31'
+
+    Raises
+    ------
+    InputError
+        If a date is malformed, or the period would end before it begins.
     """
     if inside is not None:
         if start is not None or end is not None:
@@ -123,6 +128,10 @@ def interval_slug(
         return "held-on-" + instant_slug(inside)
     if start is not None and end is not None:
         a, b = instant_slug(start), instant_slug(end)
+        # ISO dates compare as text at the precision both give ("2021" ends after "2021-05").
+        n = min(len(a), len(b))
+        if b[:n] < a[:n]:
+            raise InputError(f"a period cannot end ({b}) before it begins ({a})")
         return f"{a}-{b}" if len(a) == len(b) == 4 else f"{a}-to-{b}"
     if start is not None:
         return "from-" + instant_slug(start)

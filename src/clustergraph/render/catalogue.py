@@ -69,6 +69,7 @@ from clustergraph.project.vocab import (
     DCTERMS,
     FOAF,
     ORG,
+    OWL,
     PROV,
     RDF,
     RDFS,
@@ -679,7 +680,39 @@ class Catalogue:
         )
         catalogue._entity_set = frozenset(catalogue.entities)
         catalogue._network = frozenset(index.entities())
+        catalogue._merge_same_as()
         return catalogue
+
+    def _merge_same_as(self) -> None:
+        """Give each canonical IRI the statements of the IRIs merged into it (``owl:sameAs``).
+
+        Its page then shows every fact, each cited with the graph (article or other
+        publisher) stating it; the merged IRI's own page points to it
+        (:meth:`canonical`).
+        """
+        for alias, canonical in sorted(self.index.same_as.items()):
+            for (p, o), graphs in self.out.get(alias, {}).items():
+                if p == OWL.sameAs and isinstance(o, ox.NamedNode) and o.value == canonical:
+                    continue
+                self.out[canonical].setdefault((p, o), set()).update(graphs)
+            for (subject, p), graphs in self.into.get(alias, {}).items():
+                if p == OWL.sameAs and subject == canonical:
+                    continue
+                self.into[canonical].setdefault((subject, p), set()).update(graphs)
+            self.types[canonical].update(self.types.get(alias, ()))
+        # A canonical entity keeps no "same as" link to itself.
+        for canonical in set(self.index.same_as.values()):
+            out = self.out.get(canonical, {})
+            for key in [k for k in out if k[0] == OWL.sameAs and k[1].value == canonical]:
+                del out[key]
+
+    def canonical(self, iri: str) -> str:
+        """Return the IRI ``iri`` is merged into by ``owl:sameAs`` (itself if none)."""
+        return self.index.same_as.get(iri, iri)
+
+    def merged(self, iri: str) -> list[str]:
+        """Return the IRIs merged into ``iri`` by ``owl:sameAs``, sorted."""
+        return sorted(a for a, c in self.index.same_as.items() if c == iri)
 
     # -- names and links ---------------------------------------------------------------
 
@@ -701,6 +734,7 @@ class Catalogue:
 
     def label(self, iri: str) -> str:
         """Return the label of an entity (a time entity reads as its dates)."""
+        iri = self.canonical(iri)
         if self.is_time(iri):
             return self.time_text(iri)
         return self.index.label(iri)
@@ -805,7 +839,11 @@ class Catalogue:
         return label
 
     def link(self, iri: str) -> Link:
-        """Return a link to the page of ``iri`` (plain text if it has none)."""
+        """Return a link to the page of ``iri`` (plain text if it has none).
+
+        An IRI merged into another by ``owl:sameAs`` links to the other's page.
+        """
+        iri = self.canonical(iri)
         if self.is_entity(iri):
             return Link(self.label(iri), entity_path(iri), self.name(iri), "")
         return Link(self.name(iri), None, iri)
@@ -1390,6 +1428,8 @@ class Catalogue:
         for iri in self.entities:
             if tiers is not None and self.tier(iri) not in tiers:
                 continue
+            if self.canonical(iri) != iri:
+                continue  # listed as the entity it is merged into (owl:sameAs)
             cls = self.primary_class(iri)
             key = self.name(cls) if cls else "rdfs:Resource"
             names[key] = self.index.class_label(cls) if cls else "resource"

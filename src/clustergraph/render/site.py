@@ -549,6 +549,8 @@ def search_rows(catalogue: Catalogue) -> dict[str, list[list[str | int]]]:
     shards: dict[str, list[list[str | int]]] = {}
     name_properties = set(NAME_PROPERTIES)
     for iri in catalogue.entities:
+        if catalogue.canonical(iri) != iri:
+            continue  # its names are the canonical entity's (owl:sameAs)
         title = catalogue.title(iri)
         names = [catalogue.label(iri), title]
         names += sorted(
@@ -609,7 +611,7 @@ def facet_data(catalogue: Catalogue) -> dict[str, Any]:
     values: dict[str, dict[str, int]] = {key: {} for key, _title in FACETS}
     items: list[list[Any]] = []
     for iri in catalogue.entities:
-        if catalogue.tier(iri) > 1:
+        if catalogue.tier(iri) > 1 or catalogue.canonical(iri) != iri:
             continue
         found = catalogue.facets(iri)
         refs = []
@@ -1522,6 +1524,17 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
     whole = inputs.network
     degree = dict(whole.degree()) if whole is not None else {}
     for iri in catalogue.entities:
+        canonical = catalogue.canonical(iri)
+        if canonical != iri:  # merged by owl:sameAs: its page points to the one page
+            writer.page(
+                "same.html.j2",
+                entity_path(iri),
+                title=f"{catalogue.label(canonical)} (another IRI)",
+                iri=iri,
+                target=catalogue.link(canonical),
+                show_counts=False,
+            )
+            continue
         page = catalogue.entity_page(iri)
         linked = write_linked_data(site, catalogue, iri, reuse)
         facts = catalogue.key_facts(iri)
