@@ -14,7 +14,9 @@ beside raw pyoxigraph doing the same work in the same run:
 step            ours (the command line) / raw (pyoxigraph alone)
 ==============  =========================================================================
 generate        ``generate.py OUT --triples N`` (only when the cache is missing or stale)
-startup         ``clustergraph --version`` / ``python -c "import pyoxigraph"`` (median of 5)
+startup         ``clustergraph --version`` / ``python -c "import pyoxigraph"`` (median of 5); after
+                the load, the CPU of ``clustergraph query entities-per-class`` on the unchanged
+                project / a fresh interpreter opening the store and answering it
 raw-load        -- / ``Store(path).bulk_extend`` of every file's triples, one named graph each
 load            ``clustergraph load`` on a fresh store, until it prints what it loaded;
                 also its total with the derivation / raw-load
@@ -952,6 +954,34 @@ class SizeBench:
             flush=True,
         )
 
+    def measure_query_startup(self, store: Path) -> None:
+        """CPU of one ``clustergraph query`` on an unchanged project, beside raw pyoxigraph.
+
+        Ours: ``clustergraph query entities-per-class`` on a store in step with the files
+        (start-up, the files compared with the manifest, the query, the table); raw: a
+        fresh interpreter opening the same store and answering the same query (median
+        of 5 each, CPU seconds).
+        """
+        if "startup" in self.settings.skip:
+            return
+        query = self.root / "queries" / "entities-per-class.rq"
+        raw = (
+            "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]);"
+            "print(len(list(s.query(open(sys.argv[2], encoding='utf-8').read()))))"
+        )
+        commands = {
+            "query (CPU)": self.cli("query", "entities-per-class", "--store", f"oxigraph:{store}"),
+            "raw open+query (CPU)": [self.settings.python, "-c", raw, str(store), str(query)],
+        }
+        run(commands["query (CPU)"], timeout=600, max_rss_mb=self.settings.max_rss_mb)
+        for name, command in commands.items():
+            runs = [
+                run(command, timeout=120, max_rss_mb=self.settings.max_rss_mb) for _ in range(5)
+            ]
+            ok = [r.cpu for r in runs if r.ok and r.cpu is not None]
+            self.startups[name] = statistics.median(ok) if ok else float("nan")
+            self.runs[f"startup:{name}"] = runs[len(runs) // 2]
+
     def run_all(self) -> SizeReport:
         """Run every step; always restore the edited file and remove the work directory."""
         load_before = os.getloadavg()
@@ -966,6 +996,7 @@ class SizeBench:
             spec = {"root": str(self.root), "store": str(stores["raw-store"])}
             self.worker("raw-load", "raw-load", spec)
             self.step("load", self.cli("load", "--store", f"oxigraph:{stores['load-store']}"))
+            self.measure_query_startup(stores["load-store"])
             spec = {"root": str(self.root), "store": str(stores["api-store"])}
             self.worker("api-load", "api-load", spec)
             out = self.work / "build"
@@ -1096,6 +1127,17 @@ class SizeBench:
                     ours_seconds=startups.get("clustergraph --version"),
                     raw_seconds=startups.get("import pyoxigraph"),
                     note=f"`python -c pass` {startups.get('python -c pass', 0):.3f} s",
+                )
+            )
+        ours_query, raw_query = startups.get("query (CPU)"), startups.get("raw open+query (CPU)")
+        if ours_query is not None and raw_query is not None:
+            rows.append(
+                Row(
+                    "one query, CPU s: `clustergraph query entities-per-class` on an unchanged "
+                    "project / pyoxigraph open + query",
+                    ours_seconds=ours_query,
+                    raw_seconds=raw_query,
+                    note=f"{ours_query - raw_query:+.3f} s over raw (target: within 0.1 s)",
                 )
             )
         if raw_load is not None:

@@ -153,6 +153,7 @@ def _load(state: _State) -> str:
         return f"read as it is: {state.store.location}"
     report = load(state.project, state.store)
     state.loaded, state.removed, state.previous = report.loaded, report.removed, report.previous
+    state.notes.extend(report.warnings)
     if report.loaded and not report.unchanged:
         from clustergraph.pipeline.validate import forget
 

@@ -255,7 +255,8 @@ class Context:
                         "as it stands, without bringing it in step with the files"
                     )
                 else:
-                    sync(project, store)
+                    for line in sync(project, store).load.warnings:
+                        print(f"clustergraph: {line}", file=sys.stderr)
             self._store = store
         return self._store
 

@@ -13,7 +13,7 @@ Usage::
     clustergraph vocab measures|member-roles|post-roles|label-levels|...
     clustergraph new-source STEM --title TITLE [--publisher NAME] [--author NAME]
         [--date DATE] [--url URL] [--text FILE] [--language LANG]
-        [--type news|profile|good-practice]
+        [--type news|profile|good-practice] [--import FILE [--base IRI]]
 
 ``reconcile`` ranks the entities whose names (preferred, alternative, ``foaf:name``,
 ``rdfs:label``, ``dcterms:title``) are close to ``NAME``, accent- and case-insensitively,
@@ -23,7 +23,9 @@ the slug rules and refuses one that already names another entity; a time instant
 period, a figure, an award, a membership and a post are minted from what they describe
 (:mod:`clustergraph.queries.minting`), never colliding with another node. ``new-source``
 writes ``data/sources/STEM.ttl``: the prefixes, the article and its graph node, and,
-as comments, the entities of the graph the article's text names, for reuse.
+as comments, the entities of the graph the article's text names, for reuse; with
+``--import FILE`` another publisher's dataset follows, unedited, in a source file of its
+format (``STEM.trig`` for TriG), ``--base`` giving its relative IRIs a base.
 """
 
 from __future__ import annotations
@@ -155,6 +157,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     new.add_argument("--language", default="en", help="the article's language (default: en)")
     new.add_argument("--type", dest="source_type", choices=tuple(SOURCE_TYPES), default="news")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.add_argument(
+        "--import",
+        dest="import_file",
+        type=Path,
+        metavar="FILE",
+        help="another publisher's dataset (.ttl, .trig, .nt, .nq), copied unedited after the "
+        "scaffold; the source file takes its extension",
+    )
+    new.add_argument(
+        "--base",
+        metavar="IRI",
+        help="with --import: the publisher's base for its relative IRIs (an @base line "
+        "before its data)",
+    )
     add_store_options(new, read=False)
 
 
@@ -357,9 +373,23 @@ def _new_source(context: Context) -> int:
 
     args = context.args
     project = context.project
-    path = project.sources_dir / f"{args.stem}.ttl"
+    imported: Path | None = args.import_file
+    suffix = imported.suffix.lower() if imported is not None else ".ttl"
+    if suffix not in _IMPORTED:
+        raise InputError(f"--import {imported}: give a Turtle, TriG, N-Triples or N-Quads file")
+    if args.base is not None and (imported is None or suffix in (".nt", ".nq")):
+        raise InputError("--base goes with --import of a Turtle or TriG file")
+    if args.base is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"]*$", args.base):
+        raise InputError(f"--base {args.base!r}: give an absolute IRI")
+    path = project.sources_dir / f"{args.stem}{suffix}"
     if path.exists() and not args.force:
         raise InputError(f"{project.relpath(path)} exists already (--force overwrites it)")
+    published = b""
+    if imported is not None:
+        try:
+            published = imported.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{imported}: cannot read: {exc.strerror or exc}") from None
     if args.date and not _DATE.match(args.date):
         raise InputError(f"--date {args.date!r}: write YYYY-MM-DD, YYYY-MM or YYYY")
     text = None
@@ -378,15 +408,56 @@ def _new_source(context: Context) -> int:
         date=args.date,
         url=args.url,
         text=text,
-        seed_file=args.text.name if args.text is not None else None,
+        seed_file=args.text.name
+        if args.text is not None
+        else imported.name
+        if imported is not None
+        else None,
         language=args.language,
         source_type=SOURCE_TYPES[args.source_type],
     )
+    if imported is not None:
+        turtle = _with_import(turtle, imported.name, published, suffix, args.base, args.stem)
     write_atomic(path, turtle)
     print(f"wrote {project.relpath(path)}")
     for what in missing:
         note(what)
     return ExitCode.OK
+
+
+_IMPORTED = (".ttl", ".trig", ".nt", ".nq")
+
+
+def _with_import(
+    turtle: str, name: str, published: bytes, suffix: str, base: str | None, stem: str
+) -> str:
+    """Return the scaffold followed by a publisher's file, unedited (see ``--import``)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from clustergraph.project.layout import SOURCE_GRAPHS
+
+    try:
+        text = published.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 text") from None
+    digest = hashlib.sha256(published).hexdigest()
+    head = turtle
+    if suffix in (".nt", ".nq"):  # line formats: the scaffold as N-Triples, its text as comments
+        triples = ox.parse(
+            turtle.encode(), format=ox.RdfFormat.TURTLE, base_iri=SOURCE_GRAPHS + stem
+        )
+        lines = ox.serialize([q.triple for q in triples], format=ox.RdfFormat.N_TRIPLES) or b""
+        head = "".join(f"# {line}\n" if line else "#\n" for line in turtle.splitlines())
+        head += lines.decode("utf-8")
+    mark = (
+        f"\n# The publisher's file {name} as published (SHA-256 {digest}): nothing below is "
+        "edited.\n"
+    )
+    if base is not None:
+        mark += f"@base <{base}> .\n"
+    return head + mark + text
 
 
 def _lit(text: str, language: str | None = None) -> str:

@@ -115,7 +115,7 @@ from clustergraph.store.base import SelectResult, Store
 
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # \- in a prefixed name is -
 
-__all__ = ["GraphIndex", "Statement", "one_line"]
+__all__ = ["GraphIndex", "PublishedFact", "Statement", "one_line"]
 
 _HIDDEN_CLASSES = (CG.Figure, CG.Source, CG.SourceGraph, SKOS.Concept)
 
@@ -255,6 +255,34 @@ class Statement:
             f"{compact(self.subject, prefixes)} {compact(self.predicate, prefixes)} "
             f"{compact(self.object, prefixes)} ."
         )
+
+
+@dataclass(frozen=True)
+class PublishedFact:
+    """A stated fact about an entity, with where it comes from (:meth:`GraphIndex.published_facts`).
+
+    Attributes
+    ----------
+    predicate
+        The property.
+    value
+        The value: an IRI (``iri`` true) or a literal's text.
+    iri
+        Whether ``value`` is an IRI.
+    graph
+        The named graph stating it.
+    source
+        The article (or dataset) that graph comes from, if it says.
+    publisher
+        That article's publisher, if it says.
+    """
+
+    predicate: str
+    value: str
+    iri: bool
+    graph: str
+    source: str | None
+    publisher: str | None
 
 
 def lang_rank(literal: ox.Literal) -> tuple[int, str]:
@@ -673,6 +701,47 @@ class GraphIndex:
         ]
         merged.sort(key=lambda kv: (kv[0] != "also called", kv[0] == "figure", kv))
         return tuple(merged[:_MAX_FACTS])
+
+    def publisher(self, graph: str) -> str | None:
+        """Return the publisher of the article a data graph comes from (``dcterms:publisher``).
+
+        The graph of a publisher's named graph kept under a source (``<graph>/<n>``) is
+        derived from the same article, so it has the same publisher.
+        """
+        source = self.graph_sources.get(graph)
+        if source is None:
+            return None
+        return next((o for p, o in self._out.get(source, ()) if p == DCTERMS.publisher), None)
+
+    def published_facts(self, node: str) -> list[PublishedFact]:
+        """Return every stated fact about ``node`` with the graph, article and publisher behind it.
+
+        An entity other publishers' IRIs are ``owl:sameAs`` (merged into it, see
+        :attr:`same_as`) carries their facts too, each with the publisher it comes from:
+        what a page shows so that no publisher's fact is lost or taken for another's.
+        Literals and links out (``rdf:type`` aside), sorted by predicate, value, graph.
+
+        Examples
+        --------
+        >>> index = GraphIndex()
+        >>> index.literals["urn:a"].append((FOAF.name, ox.Literal("A"), "urn:g"))
+        >>> index.graph_sources["urn:g"] = "urn:article"
+        >>> index._out["urn:article"].append((DCTERMS.publisher, "urn:pub"))
+        >>> [(f.value, f.graph, f.source, f.publisher) for f in index.published_facts("urn:a")]
+        [('A', 'urn:g', 'urn:article', 'urn:pub')]
+        """
+        found: list[PublishedFact] = []
+        for predicate, literal, graph in self.literals.get(node, ()):
+            found.append(self._published(predicate, literal.value, False, graph))
+        for predicate, obj in self._out.get(node, ()):
+            for graph in sorted(self.links.get((node, predicate, obj), ())):
+                found.append(self._published(predicate, obj, True, graph))
+        return sorted(set(found), key=lambda f: (f.predicate, f.value, f.graph))
+
+    def _published(self, predicate: str, value: str, iri: bool, graph: str) -> PublishedFact:
+        return PublishedFact(
+            predicate, value, iri, graph, self.graph_sources.get(graph), self.publisher(graph)
+        )
 
     def _figure_text(self, figure: str) -> str:
         out = self._out.get(figure, ())

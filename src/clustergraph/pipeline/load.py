@@ -54,6 +54,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -70,6 +71,9 @@ from clustergraph.project.layout import (
 from clustergraph.rdf.terms import n3
 from clustergraph.store.base import SelectResult, Store
 from clustergraph.store.oxigraph import OxigraphStore
+
+if TYPE_CHECKING:
+    from clustergraph.rdf.parse import Parsed
 
 __all__ = [
     "LoadReport",
@@ -134,6 +138,9 @@ class LoadReport:
         The IRIs the replaced and removed graphs described before (their subjects),
         or ``None`` if more than :data:`PREVIOUS_LIMIT` graphs were replaced or removed
         (a whole load: validate everything).
+    warnings
+        One line per file loaded that the load took as it is but a curator should look
+        at: relative IRIs with no ``@base``.
     """
 
     loaded: tuple[str, ...]
@@ -141,6 +148,7 @@ class LoadReport:
     unchanged: int
     triples: int
     previous: tuple[str, ...] | None = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -250,12 +258,13 @@ def _sha256(path: Path, shown: str) -> str:
         raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
 
 
-def _check_source(triples: list[ox.Triple], graph: str, shown: str) -> None:
-    """Check that a source says which article its graph comes from."""
+def _check_source(triples: list[ox.Triple], graph: str, shown: str) -> ox.NamedNode:
+    """Check that a source says which article its graph comes from; return the article."""
     node = ox.NamedNode(graph)
     for triple in triples:
         if triple.subject == node and triple.predicate.value == PROV_DERIVED_FROM:
-            return
+            if isinstance(triple.object, ox.NamedNode):
+                return triple.object
     raise InputError(
         f"{shown}: no source node: the file must describe its graph, as in "
         f"<{graph}> a cg:SourceGraph ; prov:wasDerivedFrom <the article's IRI>"
@@ -352,30 +361,104 @@ def load(project: Project, store: Store, *, force: bool = False) -> LoadReport:
         return LoadReport((), (), len(wanted), 0)  # the manifest itself is not read
     current = manifest(store)
     changed = sorted(g for g, e in wanted.items() if force or current.get(g) != e)
-    removed = sorted(g for g in current if g not in wanted)
+    # A publisher's named graphs are kept under their file's graph (<graph>/<n>).
+    main_of = {e.file: g for g, e in wanted.items()}
+
+    def part_of(g: str) -> str | None:
+        main = main_of.get(current[g].file)
+        return main if main is not None and g.startswith(main + "/") else None
+
+    removed = sorted(g for g in current if g not in wanted and part_of(g) is None)
     if not changed and not removed:
         if restat or any(g not in before for g in wanted):
             # Only times changed (or the record is new): record them, nothing reloaded.
             record = _manifest_triples(current.values(), seen)
             store.replace_graphs({MANIFEST_GRAPH: record.encode()})
         return LoadReport((), (), len(wanted), 0)
-    from clustergraph.rdf.parse import parse_file
+    from clustergraph.rdf.parse import parse_file, parse_source
 
     # Every file is parsed and checked before anything is written; each is then kept as
     # N-Triples, far smaller than its parsed terms (holding every file's terms at once,
     # loading five million triples peaked at 4.9 GB).
     parsed: dict[str, bytes] = {}
     total = 0
-    for graph in changed:
+    warnings: list[str] = []
+    for graph in list(changed):
         shown = wanted[graph].file
-        triples = parse_file(paths[graph], graph=graph, shown=shown)
         if graph.startswith(SOURCE_GRAPHS):
-            _check_source(triples, graph, shown)
+            found = parse_source(paths[graph], graph=graph, shown=shown)
+            triples = found.triples
+            article = _check_source(triples, graph, shown)
+            warnings.extend(_warnings(found, shown, triples))
+            for sub, sub_triples in found.graphs.items():
+                sub_triples.extend(_provenance(sub, graph, article, found.names[sub]))
+                parsed[sub] = _ntriples(sub_triples)
+                wanted[sub] = ManifestEntry(sub, shown, wanted[graph].sha256)
+                total += len(sub_triples)
+                changed.append(sub)
+            removed.extend(
+                g
+                for g in current
+                if part_of(g) == graph and g not in found.graphs and g not in removed
+            )
+        else:
+            triples = parse_file(paths[graph], graph=graph, shown=shown)
         parsed[graph] = _ntriples(triples)
         total += len(triples)
+    changed.sort()
+    removed.sort()
     previous = _previous_nodes(store, [g for g in [*changed, *removed] if g in current])
     _write(store, parsed, total, removed, current, wanted, seen)
-    return LoadReport(tuple(changed), tuple(removed), len(wanted) - len(changed), total, previous)
+    return LoadReport(
+        tuple(changed),
+        tuple(removed),
+        len(wanted) - len(changed),
+        total,
+        previous,
+        tuple(warnings),
+    )
+
+
+PROV_ALTERNATE_OF = "http://www.w3.org/ns/prov#alternateOf"
+DCTERMS_IS_PART_OF = "http://purl.org/dc/terms/isPartOf"
+
+
+def _provenance(sub: str, graph: str, article: ox.NamedNode, name: str) -> list[ox.Triple]:
+    """Describe a publisher's graph kept under a source: its article, its file's graph, its name."""
+    node = ox.NamedNode(sub)
+    found = [
+        ox.Triple(node, ox.NamedNode(PROV_DERIVED_FROM), article),
+        ox.Triple(node, ox.NamedNode(DCTERMS_IS_PART_OF), ox.NamedNode(graph)),
+    ]
+    if "://" in name or name.startswith("urn:"):
+        found.append(ox.Triple(node, ox.NamedNode(PROV_ALTERNATE_OF), ox.NamedNode(name)))
+    return found
+
+
+def _warnings(found: Parsed, shown: str, triples: list[ox.Triple]) -> list[str]:
+    """Return the lines to warn about for a source as parsed (relative IRIs, no @base)."""
+    if not found.relative:
+        return []
+    url = next(
+        (
+            t.object.value
+            for t in triples
+            if t.predicate.value in _URL_PROPERTIES
+            and isinstance(t.object, (ox.NamedNode, ox.Literal))
+        ),
+        "",
+    )
+    base = url.rsplit("/", 1)[0] + "/" if url.count("/") > 2 else "https://publisher.example/"
+    count = f"{found.relative:,} IRI{'s' if found.relative != 1 else ''}"
+    return [
+        f"{shown}: warning: {count} written relative with no @base, resolved against the "
+        f"file's graph (the first: <{found.first_relative}>), where no page and no search "
+        f"finds them; say where the publisher's IRIs live: an '@base <{base}> .' line before "
+        f"its data (new-source --import FILE --base IRI writes it)"
+    ]
+
+
+_URL_PROPERTIES = frozenset({"https://schema.org/url", "http://xmlns.com/foaf/0.1/page"})
 
 
 def _previous_nodes(store: Store, graphs: list[str]) -> tuple[str, ...] | None:

@@ -12,6 +12,11 @@ bad language tags, ...). On top of the syntax:
   boolean or date/time datatype must be a value of it (:mod:`clustergraph.rdf.lexical`):
   ``"2021-02-30"^^xsd:date`` and ``"--02-30"^^xsd:gMonthDay`` are refused;
 * a quads file (N-Quads, TriG, JSON-LD) may hold only the default graph and ``graph``;
+  :func:`parse_source`, which reads a project's sources, keeps a publisher's named
+  graphs under ``graph`` (``<graph>/1``, ``<graph>/2``, ...; never one of the project's
+  own graphs) and counts the IRIs written relative with no ``@base`` that resolve
+  elsewhere than the graph itself and its fragments (``<>`` and ``<#x>`` are the usual
+  way to name them);
 * an empty file, or one of comments and prefixes only, is refused.
 
 What the store keeps: every literal comes back as written, or the file is refused here
@@ -51,11 +56,15 @@ clustergraph.errors.InputError: x.ttl:2:3: "2021-02-30" is not a valid xsd:date:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
 from clustergraph.errors import InputError
+from clustergraph.project.layout import GRAPH_NS
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.kept import changes, literals, short, xml_problem, xml_problems
 from clustergraph.rdf.lexical import CHECKED, problem
@@ -279,6 +288,94 @@ def parse_bytes(
     base_iri: str | None = None,
 ) -> list[ox.Triple]:
     """Parse RDF ``data`` strictly (see :func:`parse_file`)."""
+    return _parse(data, graph=graph, shown=shown, fmt=fmt, base_iri=base_iri).triples
+
+
+@dataclass
+class Parsed:
+    """What :func:`parse_source` read of one source file.
+
+    Attributes
+    ----------
+    triples
+        The triples of the file's own graph (its default graph, and ``graph`` itself).
+    graphs
+        The publisher's named graphs, each under the file's graph
+        (``<graph>/1``, ``<graph>/2``, ... in the order they first appear): graph to
+        its triples.
+    names
+        Each of those graphs to the name the publisher gave it.
+    relative
+        How many IRIs were written relative with no ``@base`` before them (they resolve
+        against the file's graph), and the first of them as resolved.
+    """
+
+    triples: list[ox.Triple] = field(default_factory=list)
+    graphs: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    relative: int = 0
+    first_relative: str = ""
+
+
+_RELATIVE_ORIGIN = (
+    "http://relative.invalid"  # a base no real IRI has: what resolves to it was relative
+)
+
+
+def parse_source(path: Path, *, graph: str, shown: str | None = None) -> Parsed:
+    """Parse a source file strictly, keeping a publisher's named graphs (TriG, N-Quads).
+
+    Like :func:`parse_file`, but a quad of a named graph other than ``graph`` is kept,
+    in ``<graph>/<n>`` (``n`` counting the publisher's graphs from 1 in the order they
+    first appear), and relative IRIs written with no ``@base`` are counted.
+
+    Raises
+    ------
+    InputError
+        As :func:`parse_file`.
+    """
+    name = shown if shown is not None else str(path)
+    fmt = RdfFormat.from_path(path)
+    if fmt is None:
+        raise InputError(
+            f"{name}: not an RDF file this toolkit reads (.ttl, .nt, .nq, .trig, .jsonld)"
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    return _parse(data, graph=graph, shown=name, fmt=fmt, keep_graphs=True)
+
+
+def _unrelative(origin: str, graph: str, parsed: Parsed, term: Any) -> Any:
+    """Return ``term`` with an IRI resolved against the stand-in base moved to ``origin``.
+
+    One that resolves to the graph itself or a fragment of it (``<>``, ``<#x>``) is the
+    documented use; any other is counted.
+    """
+    if isinstance(term, ox.NamedNode) and term.value.startswith(_RELATIVE_ORIGIN):
+        value = origin + term.value[len(_RELATIVE_ORIGIN) :]
+        if value != graph and not value.startswith(graph + "#"):
+            parsed.relative += 1
+            if not parsed.first_relative:
+                parsed.first_relative = value
+        return ox.NamedNode(value)
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(_RELATIVE_ORIGIN):
+        return ox.Literal(term.value, datatype=_unrelative(origin, graph, parsed, term.datatype))
+    return term
+
+
+def _parse(
+    data: bytes,
+    *,
+    graph: str,
+    shown: str,
+    fmt: RdfFormat,
+    base_iri: str | None = None,
+    keep_graphs: bool = False,
+) -> Parsed:
     if data.startswith(BOM):
         data = data[len(BOM) :]
     if not data.strip():
@@ -289,18 +386,46 @@ def parse_bytes(
         line, column = position(data, exc.start)
         raise InputError(f"{shown}:{line}:{column}: not UTF-8 text") from None
     own = ox.NamedNode(graph)
-    triples: list[ox.Triple] = []
-    elsewhere: ox.NamedNode | ox.BlankNode | None = None
+    parsed = Parsed()
+    triples = parsed.triples
+    base = base_iri or graph
+    origin = ""
+    if keep_graphs and base_iri is None:
+        split = urlsplit(graph)
+        origin = f"{split.scheme}://{split.netloc}"
+        base = _RELATIVE_ORIGIN + graph[len(origin) :]
+    numbered: dict[Any, str] = {}
+    elsewhere: Any = None  # a graph the file may not write, judged once it is parsed
     try:
         # The whole file is parsed before its graphs are judged: a syntax error (a quad
         # with a fifth term, a graph block not closed) is the error to report, with its
         # line, even where the parser has already given a quad of another graph.
-        for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri or graph):
+        for quad in ox.parse(data, format=fmt.oxigraph, base_iri=base):
             name = quad.graph_name
+            triple = quad.triple
+            if origin:
+                triple = ox.Triple(
+                    *(
+                        _unrelative(origin, graph, parsed, t)
+                        for t in (triple.subject, triple.predicate, triple.object)
+                    )
+                )
+                name = _unrelative(origin, graph, parsed, name)
             if not isinstance(name, ox.DefaultGraph) and name != own:
-                elsewhere = elsewhere or name
+                as_written = quad.graph_name  # a relative name is the publisher's
+                if not keep_graphs or (
+                    isinstance(as_written, ox.NamedNode) and as_written.value.startswith(GRAPH_NS)
+                ):
+                    elsewhere = elsewhere or name
+                    continue
+                sub = numbered.get(name)
+                if sub is None:
+                    sub = numbered[name] = f"{graph}/{len(numbered) + 1}"
+                    parsed.names[sub] = name.value if isinstance(name, ox.NamedNode) else str(name)
+                    parsed.graphs[sub] = []
+                parsed.graphs[sub].append(triple)
                 continue
-            triples.append(quad.triple)
+            triples.append(triple)
     except SyntaxError as exc:
         raise _syntax_error(exc, shown, fmt, data) from None
     except MemoryError:
@@ -312,21 +437,26 @@ def parse_bytes(
     except (ValueError, OSError) as exc:
         raise InputError(f"{shown}: {' '.join(str(exc).split())}") from None
     if elsewhere is not None:
+        allowed = (
+            "its publisher's graphs, never another graph of the project"
+            if keep_graphs
+            else "nothing else"
+        )
         raise InputError(
             f"{shown}: holds a triple in graph {elsewhere}: a source file holds its own "
-            f"graph <{graph}> (or the default graph), nothing else"
+            f"graph <{graph}> (or the default graph), {allowed}"
         )
-    if not triples:
+    if not triples and not parsed.graphs:
         raise InputError(f"{shown}: the file holds no triple")
     written: dict[ox.Literal, None] = {}  # in the order of the file, once each
-    for triple in triples:
+    for triple in [*triples, *(t for ts in parsed.graphs.values() for t in ts)]:
         value = triple.object
         if isinstance(value, ox.Literal):
             written[value] = None
         elif isinstance(value, ox.Triple):  # RDF 1.2: the literals inside too
             written.update(dict.fromkeys(literals(value)))
     check_values(list(written), data, shown)
-    return triples
+    return parsed
 
 
 def check_values(written: list[ox.Literal], data: bytes, shown: str) -> None:
