@@ -1518,6 +1518,7 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
         title="Entities",
         by_class=catalogue.by_class((0, 1)),
         vocabulary=catalogue.by_class((2,)),
+        parts=catalogue.by_class((3,)),
         facets=FACETS,
     )
     reuse = _Reuse(inputs, previous)
