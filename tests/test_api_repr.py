@@ -120,3 +120,9 @@ def test_reports_print_their_summary_not_their_contents(kg):
     assert stats.startswith("<Stats: ") and "named graphs" in stats and len(stats) < 200
     checks = repr(kg.check())
     assert checks.startswith("<CheckReport: ") and "checks passed" in checks
+
+
+def test_an_entity_that_names_nothing_warns_with_the_closest(kg):
+    with pytest.warns(UserWarning, match=r"'org': <\S+/org/lcaa> names nothing .*closest: .*o:lca"):
+        result = kg.query("members-of-organisation", org="o:lcaa")
+    assert len(result) == 0

@@ -261,7 +261,9 @@ class KnowledgeGraph:
         return self._query(name_or_text, params, stated=stated)
 
     def _query(self, name_or_text: str, params: Mapping[str, str], *, stated: bool) -> Result:
-        from clustergraph.queries.entities import resolve
+        import warnings
+
+        from clustergraph.queries.entities import resolve, unknown_warning
         from clustergraph.queries.library import ParamType
         from clustergraph.queries.run import run, tag_case_warning
 
@@ -272,13 +274,17 @@ class KnowledgeGraph:
                 raise InputError("parameters go with a query of the library, not with SPARQL text")
             tag_case = tag_case_warning(text)
             if tag_case is not None:
-                import warnings
-
                 warnings.warn(tag_case, stacklevel=3)
             return self.store.query(text, graphs=graphs)
         query = self.library.get(text)
         iris = {p.name for p in query.params if p.type is ParamType.IRI}
-        values = {k: f"<{resolve(self.store, v)}>" if k in iris else v for k, v in params.items()}
+        values = dict(params)
+        for name in iris & params.keys():
+            iri = resolve(self.store, params[name])
+            unknown = unknown_warning(self.store, name, iri)
+            if unknown is not None:  # as the command line warns: an empty answer says why
+                warnings.warn(unknown, stacklevel=3)
+            values[name] = f"<{iri}>"
         return run(self.store, query, params=values, graphs=graphs)
 
     def validate(self) -> ValidationReport:

@@ -143,7 +143,7 @@ def resolve_params(store: Store, query: QueryFile, params: dict[str, str]) -> di
     ParamError
         If a value is no IRI, prefixed name or slug of one entity.
     """
-    from clustergraph.queries.entities import closest, is_known, resolve
+    from clustergraph.queries.entities import resolve, unknown_warning
     from clustergraph.queries.library import ParamType
 
     iris = {p.name for p in query.params if p.type is ParamType.IRI}
@@ -153,10 +153,9 @@ def resolve_params(store: Store, query: QueryFile, params: dict[str, str]) -> di
             iri = resolve(store, params[name])
         except InputError as exc:
             raise ParamError(f"parameter {name!r}: {exc}") from None
-        if not is_known(store, iri):
-            hint = closest(store, iri)
-            near = f"; closest: {', '.join(hint)}" if hint else ""
-            warn(f"parameter {name!r}: <{iri}> names nothing in the store{near}")
+        unknown = unknown_warning(store, name, iri)
+        if unknown is not None:
+            warn(unknown)
         resolved[name] = f"<{iri}>"
     return resolved
 

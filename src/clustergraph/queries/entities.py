@@ -110,3 +110,16 @@ def _spelling(store: Store, iri: str) -> str:
     if nfc == iri or is_known(store, nfc) or not is_known(store, iri):
         return nfc
     return iri
+
+
+def unknown_warning(store: Store, name: str, iri: str) -> str | None:
+    """Return the warning for parameter ``name`` bound to ``iri``, if ``iri`` names nothing.
+
+    The warning names the closest entities, so that a misspelt name does not pass for an
+    empty answer; ``None`` when ``store`` knows ``iri``.
+    """
+    if is_known(store, iri):
+        return None
+    hint = closest(store, iri)
+    near = f"; closest: {', '.join(hint)}" if hint else ""
+    return f"parameter {name!r}: <{iri}> names nothing in the store{near}"

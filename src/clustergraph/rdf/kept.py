@@ -158,9 +158,19 @@ def changes(candidates: Iterable[ox.Literal]) -> dict[ox.Literal, str]:
             found[lit] = (
                 "is beyond the numbers the store computes with (integers from -2^63 to "
                 "2^63-1, decimals of at most 18 places): write it as an xsd:double if "
-                "an approximation will do, or as a string"
+                f"an approximation will do, {_n3(_as_double(lit))}"
             )
     return found
+
+
+def _as_double(lit: ox.Literal) -> ox.Literal:
+    """Return ``lit``'s value as the ``xsd:double`` the store keeps (its own spelling)."""
+    store = ox.Store()
+    term = ox.Literal(lit.value, datatype=ox.NamedNode(XSD + "double"))
+    store.add(ox.Quad(ox.NamedNode(_PREFIX), _PREDICATE, term))
+    kept = next(iter(store)).object
+    assert isinstance(kept, ox.Literal)
+    return kept
 
 
 def _asked(lit: ox.Literal) -> bool:
