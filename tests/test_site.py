@@ -473,3 +473,20 @@ o:a-again a cg:Cluster ; skos:prefLabel "Saulė again"@en ; cg:country <{ID}coun
         assert re.search(r"<h1>Saulė ", pointer), merged  # titled by name, not by IRI
     rows = search_rows(inputs.get_catalogue())
     assert [r[3] for r in rows["s"] if "saule" in str(r[0])] == ["entity/org/a.html"]
+
+
+def test_the_workbench_offers_no_check_computed_in_python(project, store):
+    """Such a check's text is a header over ``WHERE {}``: run, it would show one empty row."""
+    from clustergraph.pipeline.curation_checks import curation_checks
+    from clustergraph.pipeline.name_checks import name_checks
+    from clustergraph.queries.library import Library
+    from clustergraph.render.site import QueryRun, workbench_config
+
+    computed = [*curation_checks(store), *name_checks(store, project=project)]
+    python = [QueryRun(q, r, s) for q, r, s in computed]
+    names = ("checks/post-without-holder", "members-of-organisation")
+    library = [QueryRun(Library.of(project).get(n), python[0].result, 0.0) for n in names]
+    assert python and all(run.query.computed_in_python for run in python)
+    assert not any(run.query.computed_in_python for run in library)
+    offered = [q["name"] for q in workbench_config(python + library, {}, None)["queries"]]
+    assert offered == list(names)

@@ -157,6 +157,16 @@ class QueryFile:
         """Whether this is a check that must return no rows."""
         return self.name.startswith("checks/")
 
+    @property
+    def computed_in_python(self) -> bool:
+        """Whether this check is computed in Python, its text a header over ``WHERE {}``.
+
+        The checks of :mod:`clustergraph.pipeline.curation_checks`, ``name_checks`` and
+        ``findings`` describe their columns so; their text answers nothing of the data and
+        is never run as SPARQL (the workbench does not offer it).
+        """
+        return self.is_check and self.text.rstrip().endswith("WHERE {}")
+
     def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Term]:
         """Return the term bound to each parameter: the given value or the default.
 
