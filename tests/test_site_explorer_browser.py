@@ -42,8 +42,16 @@ LABEL_BOXES = """() => {
     if (e && e.options.label && e.labelModule.size.width > 0)
       box(e.labelModule.size, e.options.label, "edge");
   }
+  const places = [];  // each visible node's own place, as drawn
+  for (const id of v.nodes.getIds()) {
+    const n = net.body.nodes[id];
+    if (!n || n.options.hidden) continue;
+    const r = n.options.size, a = net.canvasToDOM({x: n.x - r, y: n.y - r});
+    const b = net.canvasToDOM({x: n.x + r, y: n.y + r});
+    places.push({id: id, label: n.options.label || "", x0: a.x, y0: a.y, x1: b.x, y1: b.y});
+  }
   const c = document.getElementById("cg-network");
-  return {boxes: out, width: c.clientWidth, height: c.clientHeight};
+  return {boxes: out, places: places, width: c.clientWidth, height: c.clientHeight};
 }"""
 
 
@@ -107,6 +115,30 @@ def test_no_two_visible_labels_overlap_at_the_first_frame(browser, site_build, r
         and b["y0"] + slack < a["y1"]
     ]
     assert overlapping == []
+    # No edge's label on a node.
+    on_nodes = [
+        (b["text"], n["id"])
+        for b in boxes
+        for n in found["places"]
+        if b["kind"] == "edge"
+        and b["x0"] + slack < n["x1"]
+        and n["x0"] + slack < b["x1"]
+        and b["y0"] + slack < n["y1"]
+        and n["y0"] + slack < b["y1"]
+    ]
+    assert on_nodes == []
+    # A whole network's drawing fills the canvas: the nodes' extent covers most of it (a
+    # neighbourhood of a few nodes is drawn at most at its natural size, not blown up).
+    places = found["places"]
+    if not rel.startswith("views/entity/"):
+        spread_x = max(n["x1"] for n in places) - min(n["x0"] for n in places)
+        spread_y = max(n["y1"] for n in places) - min(n["y0"] for n in places)
+        assert spread_x * spread_y >= 0.6 * found["width"] * found["height"], (
+            spread_x,
+            spread_y,
+            found["width"],
+            found["height"],
+        )
 
 
 def test_the_ecosystem_view_is_the_actors_with_roles_on_edges(browser, site_build):

@@ -60,7 +60,8 @@
   var api = {
     network: network, nodes: nodes, edges: edges, data: DATA, drawCount: 0,
     showPart: showPart, goTo: goTo, current: function () { return current; },
-    labelsPlaced: 0, placeLabels: function () { placeLabels(); }
+    labelsPlaced: 0, placeLabels: function () { placeLabels(); },
+    stretch: function () { return [SX, SY]; }
   };
   window.cgView = api;
   network.on("afterDrawing", function () { api.drawCount += 1; });
@@ -104,11 +105,34 @@
     return lines.join("\n");
   }
 
+  /* A network's drawing fills the canvas: a part's positions are stretched along one axis (at
+   * most STRETCH times) until their extent has the canvas's proportions, so that the
+   * first frame's fit leaves no band empty. Stretching one axis only moves nodes apart,
+   * at the zoom the fit would give anyway, so no label comes to overlap another. */
+  var STRETCH = 4, SX = 1, SY = 1;
+  function stretchTo(part) {
+    SX = SY = 1;
+    // a neighbourhood keeps its shape around its entity (and its labels inside the canvas)
+    if (part.nodes.length < 2 || (typeof DATA.focus === "number" && DATA.focus >= 0)) return;
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    part.nodes.forEach(function (i) {
+      x0 = Math.min(x0, N.x[i]); x1 = Math.max(x1, N.x[i]);
+      y0 = Math.min(y0, N.y[i]); y1 = Math.max(y1, N.y[i]);
+    });
+    var w = x1 - x0, h = y1 - y0, W = container.clientWidth, H = container.clientHeight;
+    if (!(w > 0 && h > 0 && W > 0 && H > 0)) return;
+    var want = W / H, have = w / h;
+    if (have < want) SX = Math.min(want / have, STRETCH);
+    else SY = Math.min(have / want, STRETCH);
+  }
+  function X(i) { return N.x[i] * SX; }
+  function Y(i) { return N.y[i] * SY; }
+
   function nodeItem(i) {
     var c = C[N.cls[i]];
     var focus = DATA.focus === i;
     return {
-      id: i, x: N.x[i], y: N.y[i], size: N.size[i], shape: c.shape,
+      id: i, x: X(i), y: Y(i), size: N.size[i], shape: c.shape,
       color: { background: c.color, border: focus ? "#111111" : "#4b5563",
                highlight: { background: c.color, border: "#000000" },
                hover: { background: c.color, border: "#000000" } },
@@ -157,12 +181,16 @@
       return true;
     }
     function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
-    function tryPlace(b) {
+    var place = [];  // whether a box is a node's own place rather than a label
+    function tryPlace(b, nodeLabel) {
       if (b[0] < 0 || b[1] < 0 || b[2] > W || b[3] > H) return false;
       var free = cells(b, function (key) {
         var list = grid.get(key);
         if (!list) return true;
-        for (var k = 0; k < list.length; k += 1) if (overlaps(boxes[list[k]], b)) return false;
+        for (var k = 0; k < list.length; k += 1) {
+          // an edge's label keeps off every node; a node's label off the other labels
+          if (!(nodeLabel && place[list[k]]) && overlaps(boxes[list[k]], b)) return false;
+        }
         return true;
       });
       if (!free) return false;
@@ -172,6 +200,14 @@
       return true;
     }
     var order = part.nodes.filter(function (i) { return !hiddenClasses.has(N.cls[i]); });
+    order.forEach(function (i) {  // no edge label on a node: the nodes' places are taken first
+      var p = network.canvasToDOM({ x: X(i), y: Y(i) });
+      var r = (N.size[i] + 1) * scale;
+      var id = boxes.length;
+      place[id] = true;
+      boxes.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+      cells(boxes[id], function (key) { var list = grid.get(key); if (list) list.push(id); else grid.set(key, [id]); });
+    });
     order.sort(function (a, b) {
       return C[N.cls[a]].rank - C[N.cls[b]].rank || N.score[b] - N.score[a] || a - b;
     });
@@ -180,10 +216,10 @@
     order.forEach(function (i) {
       var px = Math.max(baseFont(i) * scale, MIN_PX);
       var text = shorten(N.label[i], 40);
-      var p = network.canvasToDOM({ x: N.x[i], y: N.y[i] });
+      var p = network.canvasToDOM({ x: X(i), y: Y(i) });
       var w = textWidth(text) * px, h = px * 1.2;
       var top = p.y + (N.size[i] + 3) * scale;
-      var ok = tryPlace([p.x - w / 2 - PAD, top - PAD, p.x + w / 2 + PAD, top + h + PAD]);
+      var ok = tryPlace([p.x - w / 2 - PAD, top - PAD, p.x + w / 2 + PAD, top + h + PAD], true);
       var size = Math.round(px / scale * 100) / 100;
       var want = ok ? text + "|" + size : "";
       if (ok) placed.add(i);
@@ -204,7 +240,7 @@
         var px = Math.max(EDGE_PX * scale, EDGE_PX);
         var text = shorten(DATA.edgeLabels[E.label[e]], 36);
         if (!text) return;
-        var p = network.canvasToDOM({ x: (N.x[a] + N.x[b]) / 2, y: (N.y[a] + N.y[b]) / 2 });
+        var p = network.canvasToDOM({ x: (X(a) + X(b)) / 2, y: (Y(a) + Y(b)) / 2 });
         var w = textWidth(text) * px, h = px * 1.2;
         if (tryPlace([p.x - w / 2 - PAD, p.y - h / 2 - PAD, p.x + w / 2 + PAD, p.y + h / 2 + PAD])) {
           edgeSet.add(e);
@@ -270,6 +306,7 @@
     shownNode.clear();
     shownEdge.clear();
     if (part.children.length === 0) {
+      stretchTo(part);
       part.nodes.forEach(function (i) { shownNode.set(i, ""); });
       nodes.add(part.nodes.map(nodeItem));
       edges.add(part.edges.map(edgeItem));
