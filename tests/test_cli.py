@@ -48,7 +48,7 @@ def test_validate_reports_the_file_and_constraint(project_copy, capsys):
     code, out, err = run(capsys, "--root", str(project_copy.root), "validate")
     assert (code, err) == (1, "")
     line = (
-        r"^data/sources/zz-nameless\.ttl: \S+nameless: An entity needs a name.+"
+        r"^data/sources/zz-nameless\.ttl:8: \S+nameless: An entity needs a name.+"
         r" \[sh:OrConstraintComponent\]$"
     )
     assert re.search(line, out, re.MULTILINE), out
