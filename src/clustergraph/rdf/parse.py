@@ -264,18 +264,7 @@ def parse_file(
         unreadable file, a syntax error, an ill-typed literal, a graph a quads file may
         not hold, or an empty file.
     """
-    name = shown if shown is not None else str(path)
-    fmt = fmt or RdfFormat.from_path(path)
-    if fmt is None:
-        raise InputError(
-            f"{name}: not an RDF file this toolkit reads (.ttl, .nt, .nq, .trig, .jsonld)"
-        )
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    name, fmt, data = _read(path, shown, fmt)
     return parse_bytes(data, graph=graph, shown=name, fmt=fmt, base_iri=base_iri)
 
 
@@ -334,18 +323,7 @@ def parse_source(path: Path, *, graph: str, shown: str | None = None) -> Parsed:
     InputError
         As :func:`parse_file`.
     """
-    name = shown if shown is not None else str(path)
-    fmt = RdfFormat.from_path(path)
-    if fmt is None:
-        raise InputError(
-            f"{name}: not an RDF file this toolkit reads (.ttl, .nt, .nq, .trig, .jsonld)"
-        )
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    name, fmt, data = _read(path, shown, None)
     return _parse(data, graph=graph, shown=name, fmt=fmt, keep_graphs=True)
 
 
@@ -510,3 +488,19 @@ def check_values(written: list[ox.Literal], data: bytes, shown: str) -> None:
 def _quoted(text: str) -> str:
     shown = text if len(text) <= 60 else text[:57] + "..."
     return '"' + shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _read(path: Path, shown: str | None, fmt: RdfFormat | None) -> tuple[str, RdfFormat, bytes]:
+    """Return the name to show, the format and the bytes of an RDF file; one line if not."""
+    name = shown if shown is not None else str(path)
+    fmt = fmt or RdfFormat.from_path(path)
+    if fmt is None:
+        raise InputError(
+            f"{name}: not an RDF file this toolkit reads (.ttl, .nt, .nq, .trig, .jsonld)"
+        )
+    try:
+        return name, fmt, path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
