@@ -233,7 +233,8 @@ def test_shapes_that_do_not_compile_say_so_in_one_line(
     project, path = shapes(
         "cgsh:C a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:q ;"
         " sh:node cgsh:TwoR ] .\n"
-        'cgsh:TwoR a sh:NodeShape ; sh:property [ sh:path ex:r ; sh:minCount 2 ; sh:message "two r" ] .'
+        "cgsh:TwoR a sh:NodeShape ; sh:property [ sh:path ex:r ; sh:minCount 2 ;"
+        ' sh:message "two r" ] .'
     )
     store = store_of(a="x:one a ex:C ; ex:q x:two . x:two ex:r 1 .")
     report = validate(project, store, shapes=path)
@@ -251,7 +252,7 @@ def test_shapes_that_do_not_compile_say_so_in_one_line(
     project, path = shapes(
         "cgsh:C a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:q ;"
         " sh:node cgsh:TwoR ] .\n"
-        'cgsh:TwoR a sh:NodeShape ; sh:property [ sh:path ex:r ; sh:minCount 2 ] .'
+        "cgsh:TwoR a sh:NodeShape ; sh:property [ sh:path ex:r ; sh:minCount 2 ] ."
     )
     (project_copy.sources_dir / "a.ttl").write_text(
         PREFIXES + f"<{SOURCE_GRAPHS}a> a cg:SourceGraph ; "
