@@ -88,6 +88,43 @@ def test_mint_makes_slugs_and_refuses_taken_ones(capsys: pytest.CaptureFixture[s
     assert "already names 'Lithuanian Clusters Association'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("name", "owner", "said"),
+    [
+        ("Lithuanian Cluster Network", "o:lcn", "'Lithuanian Cluster Network'"),
+        # an alias, whose slug is not the entity's
+        ("Lithuanian Cluster Association", "o:lcn", "'Lithuanian Cluster Association'"),
+        # "and" for "&", case aside: the same name
+        (
+            "Litek Laser and Engineering Technologies cluster",
+            "o:litek",
+            "'LITEK Laser & Engineering Technologies Cluster'",
+        ),
+    ],
+)
+def test_mint_says_whose_name_a_name_already_is(
+    name: str, owner: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["mint", "org", name, "--store", "memory:"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == owner  # the entity to reuse, not a new IRI
+    assert f"{name!r} is already the name of {owner} ({said}): reuse it" in err
+    # A slug of one's own mints a new IRI for another entity of that name, and says so.
+    assert main(["mint", "org", name, "--slug", "zz-other", "--store", "memory:"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == "o:zz-other" and f"is also the name of {owner}" in err
+
+
+def test_mint_says_when_a_name_is_nearly_an_entitys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mint", "org", "Lithuanian Cluster Networks", "--store", "memory:"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == "o:lithuanian-cluster-networks"
+    assert "nearly the name 'Lithuanian Cluster Network' of o:lcn: if it is that entity" in err
+    assert main(["mint", "org", "Vilnius", "--store", "memory:"]) == 0  # no entity's name
+    out, err = capsys.readouterr()
+    assert out.strip() == "o:vilnius" and err == ""
+
+
 # -- the checks ----------------------------------------------------------------------------
 
 DUPLICATES = (

@@ -267,8 +267,20 @@ def _mint(context: Context) -> int:
         return _mint_from_facts(context)
     if not args.name:
         raise InputError(f"mint {args.kind} needs a NAME")
+    matcher = _matcher(context)
+    # The name of an entity the graph has (its name or an alias, as reconcile matches
+    # it) is that entity, whatever slug the name would make.
+    owner = matcher.owner(args.name, kind=args.kind)
+    if owner is not None and owner[2] and args.slug is None:
+        shown = compact(owner[0], PREFIXES)
+        print(shown)
+        note(
+            f"{args.name!r} is already the name of {shown} ({owner[1]!r}): reuse it; for "
+            "another entity of that name, give a slug of its own with --slug"
+        )
+        return ExitCode.OK
     iri, existing = mint(
-        _matcher(context),
+        matcher,
         args.kind,
         args.name,
         slug=args.slug,
@@ -277,6 +289,15 @@ def _mint(context: Context) -> int:
     print(compact(iri, PREFIXES))
     if existing:
         note(f"{compact(iri, PREFIXES)} exists already with this name: reuse it")
+    elif owner is not None and owner[0] != iri:
+        shown = compact(owner[0], PREFIXES)
+        if owner[2]:
+            note(f"{args.name!r} is also the name of {shown}: a new IRI, as --slug asks")
+        else:
+            note(
+                f"{args.name!r} is nearly the name {owner[1]!r} of {shown}: if it is that "
+                f"entity, reuse {shown}"
+            )
     return ExitCode.OK
 
 
