@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from clustergraph.cli.main import main
@@ -346,6 +347,40 @@ def test_a_third_party_file_that_does_not_conform_is_reported_totals_first(
     assert "cgsh:LabelledEntity" in lines[1]
     capped = report.format(limit=1).splitlines()
     assert capped[-1].endswith("more results not shown") and len(capped) < len(lines)
+
+
+# -- the scaffold ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("publisher", "author"),
+    [
+        ("Lithuanian Cluster Network", "Giedrius Bagušinskas"),  # both reused
+        ("Made-up Test Publisher", "Testė Išgalvotoji"),  # both minted
+    ],
+)
+def test_the_scaffold_describes_everything_it_names(
+    project_copy: Project, publisher: str, author: str
+) -> None:
+    """A scaffold as it is stands on its own: whatever it names, it types and names."""
+    args = ["new-source", "zz-scaffold", "--title", "Made-up", "--publisher", publisher]
+    assert cli(project_copy, *args, "--author", author, "--date", "2099-01-02") == 0
+    store = open_store("memory:")
+    sync(project_copy, store)
+    graph = SOURCE_GRAPHS + "zz-scaffold"
+    mentioned = {
+        term.value
+        for q in store.quads(graph=graph)
+        for term in (q.subject, q.object)
+        if term.value.startswith(ID_NS) and not term.value.startswith(ID_NS + "source/")
+    }
+    assert len(mentioned) == 2, mentioned  # the publisher and the author
+    for iri in mentioned:
+        this = ox.NamedNode(iri)
+        typed = list(store.quads(this, ox.NamedNode(RDF.type), None, graph))
+        named = list(store.quads(this, ox.NamedNode(SKOS.prefLabel), None, graph))
+        assert typed and named, f"{iri} is named but not described in the scaffold's graph"
+    assert validate(project_copy, store).conforms
 
 
 # -- a made-up sixth article, end to end ---------------------------------------------------

@@ -40,7 +40,10 @@ from clustergraph.cli.common import Context, add_store_options, note
 from clustergraph.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from clustergraph.queries.reconcile import Matcher
+    from clustergraph.store.base import Store
 
 COMMANDS = frozenset({"reconcile", "mint", "new-source", "vocab"})
 """The commands this module adds."""
@@ -436,6 +439,7 @@ def _new_source(context: Context) -> int:
         else None,
         language=args.language,
         source_type=SOURCE_TYPES[args.source_type],
+        described=lambda iri, prefixed: described_again(context.store(), iri, prefixed),
     )
     if imported is not None:
         turtle = _with_import(turtle, imported.name, published, suffix, args.base, args.stem)
@@ -506,13 +510,17 @@ def scaffold(
     seed_file: str | None = None,
     language: str = "en",
     source_type: str = "NewsArticle",
+    described: Callable[[str, str], str] | None = None,
 ) -> tuple[str, list[str]]:
     """Return the Turtle of a new source file, and what the curator still has to add.
 
     The file holds every prefix the project's data files use, the source graph node,
     the article (a ``cg:Source``), its publisher and author (reused when the graph
-    names them, else minted and described), and as comments the entities whose names
-    occur in ``text``.
+    names them, else minted; described either way, so the graph stands on its own),
+    and as comments the entities whose names occur in ``text``.
+
+    ``described(iri, prefixed)`` returns the Turtle describing a reused entity again
+    (its classes and names, as the sources state them: :func:`described_again`).
     """
     from clustergraph.project.layout import SOURCE_GRAPHS, entity_iri
     from clustergraph.project.prefixes import (
@@ -551,7 +559,10 @@ def scaffold(
     def agent(name: str, kind: str, cls: str) -> str:
         found = matcher.match(name, kind=kind, limit=1)
         if found and found[0].match:
-            return compact(found[0].iri, PREFIXES)
+            prefixed = compact(found[0].iri, PREFIXES)
+            if described is not None:  # described again: this graph stands on its own
+                extra.append(described(found[0].iri, prefixed))
+            return prefixed
         iri, _exists = _mint_free(matcher, kind, name)
         prefixed = compact(iri, PREFIXES)
         naming = f" ;\n    foaf:name {_lit(name)}" if kind == "person" else ""
@@ -591,6 +602,46 @@ def scaffold(
             lines.append(f"#   {prefixed:<{width}}  {label}{also}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n", missing
+
+
+def described_again(store: Store, iri: str, prefixed: str) -> str:
+    """Return Turtle giving ``iri`` again the classes and names the source graphs give it.
+
+    A new source that names an entity the graph has describes it again with its type and
+    ``skos:prefLabel`` (one per language, as written), and a person's ``foaf:name``, so
+    each source graph stands on its own.
+    """
+    import pyoxigraph as ox
+
+    from clustergraph.project.layout import SOURCE_GRAPHS
+    from clustergraph.project.prefixes import PREFIXES, compact
+    from clustergraph.project.vocab import FOAF, SKOS
+    from clustergraph.store.base import SelectResult
+
+    answer = store.query(
+        f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPHS}")) '
+        f"VALUES ?p {{ <{RDF_TYPE}> <{SKOS.prefLabel}> <{FOAF.name}> }} }}"
+    )
+    types: list[str] = []
+    names: dict[str, list[str]] = {}
+    if isinstance(answer, SelectResult):
+        for p, o in answer.rows:
+            if p is None or o is None:
+                continue
+            if isinstance(o, ox.NamedNode) and p.value == RDF_TYPE:
+                types.append(compact(o.value, PREFIXES))
+            elif isinstance(o, ox.Literal):
+                shown = "skos:prefLabel" if p.value == SKOS.prefLabel else "foaf:name"
+                names.setdefault(shown, []).append(_lit(o.value, o.language))
+    parts = [f"a {' , '.join(sorted(set(types)))}"] if types else []
+    parts += [f"{p} {' , '.join(sorted(set(v)))}" for p, v in sorted(names.items())]
+    if not parts:
+        return f"# {prefixed}: the graph gives it no class or name to repeat here"
+    return f"{prefixed} " + " ;\n    ".join(parts) + " ."
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _mint_free(matcher: Matcher, kind: str, name: str) -> tuple[str, bool]:
