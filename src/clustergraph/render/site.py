@@ -804,7 +804,9 @@ def workbench_config(
         for p in q.params:
             default = p.default
             shown = (
-                compact(default.value, prefixes)
+                ""
+                if default is None
+                else compact(default.value, prefixes)
                 if isinstance(default, ox.NamedNode)
                 else default.value
             )
@@ -814,6 +816,7 @@ def workbench_config(
                     "name": p.name,
                     "type": p.type.value,
                     "shown": shown,
+                    "optional": p.optional,
                     "pattern": pattern if p.type is not ParamType.STRING else "",
                     "datatype": f"{XSD}{datatype}",
                 }
