@@ -142,6 +142,8 @@
   function literal(text) { return JSON.stringify(String(text)); }
   /* The SPARQL term for a form value, and a warning (an IRI that names nothing). */
   function term(p, value) {
+    /* A parameter declared "= UNDEF" left empty stays unbound: VALUES ?x { UNDEF }. */
+    if (p.optional && String(value).trim() === "") return { text: "UNDEF", warning: "" };
     if (p.type === "iri") {
       var r = resolveName(p, value);
       return { text: "<" + r.iri + ">", warning: r.warning };
@@ -152,6 +154,7 @@
   }
   /* What a term of the text shows as in the form. */
   function fromTerm(p, t) {
+    if (t === "UNDEF") return "";
     if (/^<.*>$/.test(t)) return show({ type: "uri", value: t.slice(1, -1) });
     var m = /^"((?:[^"\\]|\\.)*)"/.exec(t) || /^'((?:[^'\\]|\\.)*)'/.exec(t);
     if (m) { try { return JSON.parse('"' + m[1].replace(/\\'/g, "'") + '"'); } catch (e) { return m[1]; } }
