@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from clustergraph.cli.common import Context, add_store_options
+from clustergraph.cli.common import Context, add_as_of_options, add_store_options, as_of_day
 from clustergraph.errors import BuildError, ClusterGraphError, DataError, ExitCode
 
 COMMANDS = frozenset({"build"})
@@ -52,6 +52,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="stop on probable duplicates too (default: report them, list them on the "
         "site's curation page, and go on; `check` always fails on them)",
     )
+    add_as_of_options(parser)
     add_store_options(parser, read=False)
 
 
@@ -66,6 +67,7 @@ def run(context: Context) -> int:
     from clustergraph.build import build
 
     args = context.args
+    day = as_of_day(args)
     store = context.args.store
     if context.remote:
         from clustergraph.store import open_store
@@ -81,6 +83,8 @@ def run(context: Context) -> int:
             store=store,
             memory_copy=args.memory_copy,
             strict=args.strict,
+            as_of=day,
+            dated_only=args.dated_only,
         )
     except DataError as exc:
         print(exc.report)
