@@ -21,7 +21,8 @@ analyse     measure the actor network; write ``analysis/``
 export      write the dataset in six RDF formats with its VoID/DCAT description to
             ``exports/``
 views       write the interactive views to ``site/views/``
-site        write the explorer's pages to ``site/``
+site        write the explorer's pages to ``site/``, with ``changes.html``: what changed
+            since the previous build in the output directory (its N-Quads export)
 ==========  ===========================================================================
 
 On a remote store (``store="http://..."``) that takes updates every stage runs there:
@@ -102,6 +103,7 @@ class _State:
     site: SiteSummary | None = None
     views: int = 0
     earlier: Path | None = None  # the previous build's site, whose unchanged files are reused
+    previous_build: Path | None = None  # the previous build, which the changes page compares
     memory_copy: bool = True  # whether the copy stage may copy the store into memory
     strict: bool = False  # whether probable duplicates stop the build
     as_of: date | None = None  # the day the analysis, views and dated queries are as of
@@ -422,11 +424,57 @@ def _views(state: _State) -> str:
     return f"{state.views} views sharing one copy of vis-network"
 
 
+def _changes(state: _State) -> str:
+    """Compare this build with the previous one for the changes page; say what was found."""
+    from clustergraph.pipeline.diff import (
+        EXPORT_FILE,
+        Version,
+        compare,
+        snapshot_of_build,
+        snapshot_of_store,
+    )
+    from clustergraph.rdf.formats import RdfFormat
+
+    inputs = _site_inputs(state)
+    if state.previous_build is None:
+        inputs.changes_note = (
+            "This is the first build here: there is no previous build to compare with."
+        )
+        return "first build"
+    try:
+        before = snapshot_of_build(state.previous_build)
+    except InputError as exc:
+        inputs.changes_note = (
+            f"The previous build could not be read ({exc}): nothing to compare with."
+        )
+        return "the previous build could not be read"
+    exported = state.exports.get(RdfFormat.NQUADS)
+    after = (
+        snapshot_of_build(state.staging)
+        if exported is not None and exported == state.staging / EXPORT_FILE
+        else snapshot_of_store(state.store)
+    )
+    found = compare(
+        Version("previous", "build", "previous", shown="the previous build"),
+        before,
+        Version("this", "build", "this", shown="this build"),
+        after,
+    )
+    inputs.changes = found
+    if found.identical:
+        return "no change since the previous build"
+    new = sum(1 for e in found.entities if e.status == "new")
+    return (
+        f"+{found.added:,} -{found.removed:,} facts, {new:,} new entities since the previous build"
+    )
+
+
 def _site(state: _State) -> str:
     from clustergraph.render.site import write_site
 
+    changes = _changes(state)
     state.site = write_site(_site_inputs(state), previous=state.earlier)
-    return f"{state.site.pages} pages ({state.site.entities} entity pages)"
+    return f"{state.site.pages} pages ({state.site.entities} entity pages); changes: {changes}"
 
 
 STAGES: tuple[Stage, ...] = (
@@ -551,6 +599,7 @@ def build(
     remote = not opened.writable if as_is is None else as_is
     if target.resolve() != project.build_dir.resolve():
         _refuse_foreign(target)  # the project's own build/ is always the build's
+    from clustergraph.pipeline.diff import EXPORT_FILE
     from clustergraph.render.site import KEYS_FILE, SITE_DIR
 
     earlier = target / SITE_DIR  # the site the last build wrote: its unchanged files are kept
@@ -568,6 +617,7 @@ def build(
             store=opened,
             remote=remote,
             earlier=earlier if (earlier / KEYS_FILE).is_file() else None,
+            previous_build=target if (target / EXPORT_FILE).is_file() else None,
             memory_copy=memory_copy,
             strict=strict,
             as_of=as_of,
