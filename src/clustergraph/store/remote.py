@@ -53,7 +53,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import secrets
 import socket
 import time
@@ -81,7 +80,7 @@ from clustergraph.rdf.terms import Term, n3
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy, StoreClient
 from clustergraph.store.results import write_results
-from clustergraph.store.sparql import bind_values, check_shape, query_form
+from clustergraph.store.sparql import bind_values, check_shape, has_keyword, query_form
 
 STAGING_NS = GRAPH_NS + "staging/"
 """Namespace of staging graphs: ``staging/<token>/<target, percent-encoded>``."""
@@ -151,8 +150,6 @@ def _is_data(graph: str) -> bool:
     """Whether ``graph`` is one the remote union unites: a stated or derived graph."""
     return is_stated_graph(graph) or is_derived_graph(graph)
 
-
-_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _RESULTS_ACCEPT = "application/sparql-results+json"
@@ -552,7 +549,7 @@ class RemoteStore:
         named: tuple[str, ...] = ()
         if graphs is None and not whole:
             default, named = self._dataset()
-            if not _GRAPH_KEYWORD.search(text) and default:
+            if default and not has_keyword(text, "GRAPH"):
                 named = ()  # no GRAPH: the named graphs are not looked at
         form = query_form(text)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
