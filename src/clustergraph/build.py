@@ -24,7 +24,12 @@ views       write the interactive views to ``site/views/``
 site        write the explorer's pages to ``site/``
 ==========  ===========================================================================
 
-On a remote store (``store="http://..."``) the store is read as it is: ``load`` and
+On a remote store (``store="http://..."``) that takes updates every stage runs there:
+the files are loaded into it (each changed graph replaced all or nothing, its manifest
+kept on the store so that an unchanged file is not sent again), validated, derived (in
+memory here, the derived graphs written back), and the store keeps the union of its data
+graphs that its queries read (:meth:`clustergraph.store.remote.RemoteStore.refresh_union`).
+With ``as_is=True`` (the default for a read-only store) it is read as it is: ``load`` and
 ``derive`` are skipped, and nothing is written to it.
 
 The views and pages that show what they showed in the previous build (the same key in
@@ -83,7 +88,7 @@ class _State:
     project: Project
     staging: Path
     store: Store
-    remote: bool = False
+    remote: bool = False  # read as it is: nothing loaded, derived or written
     loaded: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     previous: tuple[str, ...] | None = ()
@@ -211,11 +216,11 @@ def _derive(state: _State) -> str:
 
 
 def _copy(state: _State) -> str:
-    from clustergraph.store.oxigraph import OxigraphStore
+    from clustergraph.store.base import BulkStore
 
     store = state.store
-    if not isinstance(store, OxigraphStore) or store.path is None:
-        return "read where it is: " + ("remote" if state.remote else "already in memory")
+    if not isinstance(store, BulkStore) or not store.on_disk:
+        return "read where it is: " + ("already in memory" if store.local else "remote")
     if not state.memory_copy:
         return "read on disk (no copy asked for)"
     size = store.disk_bytes()
@@ -469,6 +474,7 @@ def build(
     store: Store | str | None = None,
     memory_copy: bool = True,
     strict: bool = False,
+    as_is: bool | None = None,
 ) -> BuildReport:
     """Build ``out`` (default ``<root>/build``) from ``project``: see the module docstring.
 
@@ -494,6 +500,10 @@ def build(
     strict
         Stop on probable duplicates too (:data:`REVIEWED_CHECKS`); by default they are
         reported, listed on the site's curation page, and the build goes on.
+    as_is
+        Read the store as it is: no load, no derivation, nothing written to it (a
+        remote store holding a graph built elsewhere). Default: only for a store that
+        cannot be written.
 
     Returns
     -------
@@ -512,7 +522,7 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     write = stream if stream is not None else sys.stdout
     started = time.perf_counter()
-    from clustergraph.store import is_local, open_store
+    from clustergraph.store import open_store
 
     owned = store is None or isinstance(store, str)
     opened = (
@@ -520,7 +530,7 @@ def build(
         if store is None or isinstance(store, str)
         else store
     )
-    remote = not is_local(opened.location)
+    remote = not opened.writable if as_is is None else as_is
     if target.resolve() != project.build_dir.resolve():
         _refuse_foreign(target)  # the project's own build/ is always the build's
     from clustergraph.render.site import KEYS_FILE, SITE_DIR

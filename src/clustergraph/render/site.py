@@ -846,11 +846,24 @@ def workbench_config(
 def write_workbench_names(site: Path, catalogue: Catalogue) -> int:
     """Write the entities the workbench's form resolves names against; return how many.
 
-    ``assets/workbench-names.js`` holds ``[name, label]`` pairs, the name prefixed where
-    a prefix fits: slugs (``lca``) and prefixed names are resolved as on the command
-    line, and a name that names nothing is told with the closest ones, offline.
+    ``assets/workbench-names.js`` holds ``[name, label, tier]`` rows, the name prefixed
+    where a prefix fits, ``tier`` as search ranks (:meth:`Catalogue.tier`), and the
+    page's path last where it is not ``entity/<kind>/<slug>.html``: slugs (``lca``) and
+    prefixed names are resolved as on the command line, a name that names nothing is
+    told with the closest ones (organisations and people first), and a name typed as
+    search finds it leads to its entity, offline.
     """
-    rows = [[compact(iri, catalogue.prefixes), catalogue.label(iri)] for iri in catalogue.entities]
+    rows: list[list[str | int]] = []
+    for iri in catalogue.entities:
+        row: list[str | int] = [
+            compact(iri, catalogue.prefixes),
+            catalogue.label(iri),
+            catalogue.tier(iri),
+        ]
+        path = entity_path(iri)
+        if path != f"entity/{iri[len(ID_NS) :]}.html":
+            row.append(path)
+        rows.append(row)
     write_staged(
         site / "assets" / "workbench-names.js",
         f"cgWorkbenchNames={json_for_html(rows)};\n",
