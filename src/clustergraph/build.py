@@ -21,7 +21,8 @@ analyse     measure the actor network; write ``analysis/``
 export      write the dataset in six RDF formats with its VoID/DCAT description to
             ``exports/``
 views       write the interactive views to ``site/views/``
-site        write the explorer's pages to ``site/``
+site        write the explorer's pages to ``site/``, with ``changes.html``: what changed
+            since the previous build in the output directory (its N-Quads export)
 ==========  ===========================================================================
 
 On a remote store (``store="http://..."``) that takes updates every stage runs there:
@@ -52,6 +53,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -101,8 +103,11 @@ class _State:
     site: SiteSummary | None = None
     views: int = 0
     earlier: Path | None = None  # the previous build's site, whose unchanged files are reused
+    previous_build: Path | None = None  # the previous build, which the changes page compares
     memory_copy: bool = True  # whether the copy stage may copy the store into memory
     strict: bool = False  # whether probable duplicates stop the build
+    as_of: date | None = None  # the day the analysis, views and dated queries are as of
+    dated_only: bool = False  # with as_of: leave out the facts whose period is not stated
     notes: list[str] = field(default_factory=list)  # printed after the stage's line
 
 
@@ -293,7 +298,7 @@ REVIEWED_CHECKS = frozenset({"checks/probable-duplicates"})
 
 
 def _queries(state: _State) -> str:
-    from clustergraph.queries.library import Library
+    from clustergraph.queries.library import AS_OF_PARAM, Library, as_of_values
     from clustergraph.queries.run import run
     from clustergraph.render.site import QueryRun
     from clustergraph.store.base import AskResult, GraphResult, SelectResult
@@ -303,7 +308,10 @@ def _queries(state: _State) -> str:
         if query.is_check:
             continue
         started = time.perf_counter()
-        result = run(state.store, query)
+        values: dict[str, str] = {}
+        if state.as_of is not None and any(p.name == AS_OF_PARAM for p in query.params):
+            values = as_of_values(query, state.as_of.isoformat(), dated_only=state.dated_only)
+        result = run(state.store, query, params=values)
         runs.append(QueryRun(query, result, time.perf_counter() - started))
     runs = _write_results(state, runs)
     state.runs.extend(runs)
@@ -353,18 +361,25 @@ def _analyse(state: _State) -> str:
     from clustergraph.network.report import write_report
 
     state.index = GraphIndex.from_store(state.store)
+    when = ""
+    if state.as_of is not None:
+        from clustergraph.network.timeline import as_of
+
+        state.index = as_of(state.index, state.as_of, dated_only=state.dated_only)
+        when = f" as of {state.as_of.isoformat()}"
     graph = projection(state.index, ANALYSED_NETWORK)
     analysis = state.analysis = analyze(graph)
     write_report(
         analysis,
         state.staging / "analysis",
-        description=DESCRIPTIONS[ANALYSED_NETWORK],
+        description=(f"As of {state.as_of.isoformat()}. " if state.as_of else "")
+        + DESCRIPTIONS[ANALYSED_NETWORK],
         name_of=state.index.label,
         prefixes=state.index.prefixes,
     )
     top = analysis.ranked[0].label if analysis.ranked else "-"
     return (
-        f"{ANALYSED_NETWORK} network: {analysis.nodes} nodes, {analysis.edges} edges, "
+        f"{ANALYSED_NETWORK} network{when}: {analysis.nodes} nodes, {analysis.edges} edges, "
         f"{len(analysis.communities)} communities; most central: {top}"
     )
 
@@ -409,11 +424,57 @@ def _views(state: _State) -> str:
     return f"{state.views} views sharing one copy of vis-network"
 
 
+def _changes(state: _State) -> str:
+    """Compare this build with the previous one for the changes page; say what was found."""
+    from clustergraph.pipeline.diff import (
+        EXPORT_FILE,
+        Version,
+        compare,
+        snapshot_of_build,
+        snapshot_of_store,
+    )
+    from clustergraph.rdf.formats import RdfFormat
+
+    inputs = _site_inputs(state)
+    if state.previous_build is None:
+        inputs.changes_note = (
+            "This is the first build here: there is no previous build to compare with."
+        )
+        return "first build"
+    try:
+        before = snapshot_of_build(state.previous_build)
+    except InputError as exc:
+        inputs.changes_note = (
+            f"The previous build could not be read ({exc}): nothing to compare with."
+        )
+        return "the previous build could not be read"
+    exported = state.exports.get(RdfFormat.NQUADS)
+    after = (
+        snapshot_of_build(state.staging)
+        if exported is not None and exported == state.staging / EXPORT_FILE
+        else snapshot_of_store(state.store)
+    )
+    found = compare(
+        Version("previous", "build", "previous", shown="the previous build"),
+        before,
+        Version("this", "build", "this", shown="this build"),
+        after,
+    )
+    inputs.changes = found
+    if found.identical:
+        return "no change since the previous build"
+    new = sum(1 for e in found.entities if e.status == "new")
+    return (
+        f"+{found.added:,} -{found.removed:,} facts, {new:,} new entities since the previous build"
+    )
+
+
 def _site(state: _State) -> str:
     from clustergraph.render.site import write_site
 
+    changes = _changes(state)
     state.site = write_site(_site_inputs(state), previous=state.earlier)
-    return f"{state.site.pages} pages ({state.site.entities} entity pages)"
+    return f"{state.site.pages} pages ({state.site.entities} entity pages); changes: {changes}"
 
 
 STAGES: tuple[Stage, ...] = (
@@ -474,6 +535,8 @@ def build(
     store: Store | str | None = None,
     memory_copy: bool = True,
     strict: bool = False,
+    as_of: date | None = None,
+    dated_only: bool = False,
     as_is: bool | None = None,
 ) -> BuildReport:
     """Build ``out`` (default ``<root>/build``) from ``project``: see the module docstring.
@@ -497,6 +560,9 @@ def build(
         Let the ``copy`` stage read a store on disk of :data:`COPY_FLOOR` bytes or more
         into memory when the copy fits (:data:`MEMORY_SHARE` of :func:`_memory_limit`);
         ``False`` reads it on disk.
+    as_of, dated_only
+        Build the analysis, the views and the queries that take ``asOf`` as of that day
+        (:mod:`clustergraph.network.timeline`); entity pages and exports hold every fact.
     strict
         Stop on probable duplicates too (:data:`REVIEWED_CHECKS`); by default they are
         reported, listed on the site's curation page, and the build goes on.
@@ -533,6 +599,7 @@ def build(
     remote = not opened.writable if as_is is None else as_is
     if target.resolve() != project.build_dir.resolve():
         _refuse_foreign(target)  # the project's own build/ is always the build's
+    from clustergraph.pipeline.diff import EXPORT_FILE
     from clustergraph.render.site import KEYS_FILE, SITE_DIR
 
     earlier = target / SITE_DIR  # the site the last build wrote: its unchanged files are kept
@@ -550,8 +617,11 @@ def build(
             store=opened,
             remote=remote,
             earlier=earlier if (earlier / KEYS_FILE).is_file() else None,
+            previous_build=target if (target / EXPORT_FILE).is_file() else None,
             memory_copy=memory_copy,
             strict=strict,
+            as_of=as_of,
+            dated_only=dated_only,
         )
         for number, stage in enumerate(stages, 1):
             begun = time.perf_counter()
