@@ -90,10 +90,10 @@ def run_and_wait(page) -> str:
 def column(page, name: str) -> list[str]:
     return page.evaluate(
         """name => {
-          const heads = Array.from(document.querySelectorAll('#wb-result thead th'),
+          const heads = Array.from(document.querySelectorAll('#wb-result .wb-table thead th'),
                                    th => th.dataset.var);
           const k = heads.indexOf(name);
-          return Array.from(document.querySelectorAll('#wb-result tbody tr'),
+          return Array.from(document.querySelectorAll('#wb-result .wb-table tbody tr'),
                             tr => tr.children[k].textContent);
         }""",
         name,
