@@ -28,7 +28,7 @@ def test_a_result_prints_as_a_text_table(kg):
     result = kg.query("members-of-organisation", org="ftd-lt")
     text = repr(result)
     lines = text.splitlines()
-    assert lines[0] == f"{len(result)} rows × 7 columns"
+    assert lines[0] == f"{len(result)} rows × {len(result.variables)} columns"
     assert lines[1].split() == list(result.variables)
     assert "o:ftd-lt" in text and "UAB Aksonas" in text and "role:member" in text
     assert "NamedNode" not in text and "https://" not in text

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from clustergraph.cli.main import main
@@ -86,6 +87,43 @@ def test_mint_makes_slugs_and_refuses_taken_ones(capsys: pytest.CaptureFixture[s
     assert captured.out.strip() == "o:termosnaige-ir-ko" and "reuse it" in captured.err
     assert main(["mint", "org", "Something Else", "--slug", "lca", "--store", "memory:"]) == 2
     assert "already names 'Lithuanian Clusters Association'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "owner", "said"),
+    [
+        ("Lithuanian Cluster Network", "o:lcn", "'Lithuanian Cluster Network'"),
+        # an alias, whose slug is not the entity's
+        ("Lithuanian Cluster Association", "o:lcn", "'Lithuanian Cluster Association'"),
+        # "and" for "&", case aside: the same name
+        (
+            "Litek Laser and Engineering Technologies cluster",
+            "o:litek",
+            "'LITEK Laser & Engineering Technologies Cluster'",
+        ),
+    ],
+)
+def test_mint_says_whose_name_a_name_already_is(
+    name: str, owner: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["mint", "org", name, "--store", "memory:"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == owner  # the entity to reuse, not a new IRI
+    assert f"{name!r} is already the name of {owner} ({said}): reuse it" in err
+    # A slug of one's own mints a new IRI for another entity of that name, and says so.
+    assert main(["mint", "org", name, "--slug", "zz-other", "--store", "memory:"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == "o:zz-other" and f"is also the name of {owner}" in err
+
+
+def test_mint_says_when_a_name_is_nearly_an_entitys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mint", "org", "Lithuanian Cluster Networks", "--store", "memory:"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == "o:lithuanian-cluster-networks"
+    assert "nearly the name 'Lithuanian Cluster Network' of o:lcn: if it is that entity" in err
+    assert main(["mint", "org", "Vilnius", "--store", "memory:"]) == 0  # no entity's name
+    out, err = capsys.readouterr()
+    assert out.strip() == "o:vilnius" and err == ""
 
 
 # -- the checks ----------------------------------------------------------------------------
@@ -309,6 +347,40 @@ def test_a_third_party_file_that_does_not_conform_is_reported_totals_first(
     assert "cgsh:LabelledEntity" in lines[1]
     capped = report.format(limit=1).splitlines()
     assert capped[-1].endswith("more results not shown") and len(capped) < len(lines)
+
+
+# -- the scaffold ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("publisher", "author"),
+    [
+        ("Lithuanian Cluster Network", "Giedrius Bagušinskas"),  # both reused
+        ("Made-up Test Publisher", "Testė Išgalvotoji"),  # both minted
+    ],
+)
+def test_the_scaffold_describes_everything_it_names(
+    project_copy: Project, publisher: str, author: str
+) -> None:
+    """A scaffold as it is stands on its own: whatever it names, it types and names."""
+    args = ["new-source", "zz-scaffold", "--title", "Made-up", "--publisher", publisher]
+    assert cli(project_copy, *args, "--author", author, "--date", "2099-01-02") == 0
+    store = open_store("memory:")
+    sync(project_copy, store)
+    graph = SOURCE_GRAPHS + "zz-scaffold"
+    mentioned = {
+        term.value
+        for q in store.quads(graph=graph)
+        for term in (q.subject, q.object)
+        if term.value.startswith(ID_NS) and not term.value.startswith(ID_NS + "source/")
+    }
+    assert len(mentioned) == 2, mentioned  # the publisher and the author
+    for iri in mentioned:
+        this = ox.NamedNode(iri)
+        typed = list(store.quads(this, ox.NamedNode(RDF.type), None, graph))
+        named = list(store.quads(this, ox.NamedNode(SKOS.prefLabel), None, graph))
+        assert typed and named, f"{iri} is named but not described in the scaffold's graph"
+    assert validate(project_copy, store).conforms
 
 
 # -- a made-up sixth article, end to end ---------------------------------------------------

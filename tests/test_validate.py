@@ -222,3 +222,47 @@ def test_the_shapes_graph_is_not_in_the_store(shapes) -> None:
     store = store_of(a="x:one a ex:C ; ex:q 1 .")
     validate(project, store, shapes=path)
     assert GRAPH_NS + "shapes" not in store.graphs()
+
+
+def test_shapes_that_do_not_compile_say_so_in_one_line(
+    shapes, project_copy: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The compiler hands such shapes to pySHACL: the report says so, once, and finds the same."""
+    from clustergraph.cli.main import main
+
+    project, path = shapes(
+        "cgsh:C a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:q ;"
+        " sh:node cgsh:TwoR ] .\n"
+        "cgsh:TwoR a sh:NodeShape ; sh:property [ sh:path ex:r ; sh:minCount 2 ;"
+        ' sh:message "two r" ] .'
+    )
+    store = store_of(a="x:one a ex:C ; ex:q x:two . x:two ex:r 1 .")
+    report = validate(project, store, shapes=path)
+    assert not report.conforms and len(report.results) == 1
+    (note,) = report.notes
+    assert note.startswith("ontology/shapes.ttl: the shapes do not compile to SPARQL (")
+    assert "sh:minCount above 1" in note and "validated by pySHACL instead" in note
+    assert "\n" not in note
+    with pytest.raises(ShapesError, match="cannot be compiled"):
+        validate(project, store, shapes=path, engine="sparql")
+    # Shapes that compile say nothing of the kind.
+    project, path = shapes(NEEDS_Q)
+    assert validate(project, store_of(a="x:one a ex:C ."), shapes=path).notes == ()
+    # The command line says it on standard error, beside the report.
+    project, path = shapes(
+        "cgsh:C a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:q ;"
+        " sh:node cgsh:TwoR ] .\n"
+        "cgsh:TwoR a sh:NodeShape ; sh:property [ sh:path ex:r ; sh:minCount 2 ] ."
+    )
+    (project_copy.sources_dir / "a.ttl").write_text(
+        PREFIXES + f"<{SOURCE_GRAPHS}a> a cg:SourceGraph ; "
+        "<http://www.w3.org/ns/prov#wasDerivedFrom> x:article .\n"
+        "x:one a ex:C ; ex:q x:two . x:two ex:r 1 .\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    root = str(project_copy.root)
+    code = main(["--root", root, "validate", "--shapes", str(path), "--store", "memory:"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.count("the shapes do not compile to SPARQL") == 1, err

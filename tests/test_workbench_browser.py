@@ -262,3 +262,165 @@ def test_counts_are_also_drawn_as_bars(browser, site_build):
     assert ["Lithuania"] == [b[0] for b in bars if b[0] == "Lithuania"]  # a name, not an IRI
     widest = max(bars, key=lambda b: b[2])
     assert all(b[1] <= widest[1] + 0.5 for b in bars) and widest[1] > 0
+
+
+def set_text(page, text: str) -> None:
+    page.evaluate(f"t => {EDITOR}.setValue(t)", text)
+
+
+def test_a_prefix_the_text_does_not_declare_is_named_and_added_in_view(workbench, project, store):
+    """Oxigraph's "Prefix not found" becomes the PREFIX line to add; added, it is in the text."""
+    page = workbench
+    page.select_option("#wb-example", "members-of-organisation")
+    text = page.evaluate(f"{EDITOR}.getValue()").replace(f"<{ORG}eacn>", "o:lca")
+    set_text(page, text)
+    assert page.input_value('#wb-params input[data-param="org"]') == "o:lca"
+    status = run_and_wait(page)
+    assert "Prefix not found" not in status and "o:" in status, status
+    offer = page.text_content("#wb-result") or ""
+    line = f"PREFIX o: <{ORG}>"
+    assert line in offer
+    assert line not in page.evaluate(f"{EDITOR}.getValue()"), "nothing is added unasked"
+    page.click("#wb-add-prefixes")
+    page.wait_for_function(
+        "() => /rows?|Error/.test(document.getElementById('wb-status').textContent)"
+    )
+    shown = page.evaluate(f"{EDITOR}.getValue()")
+    assert line in shown.splitlines(), "the line added is in the editor"
+    assert shown.index(line) < shown.index("SELECT")
+    status = page.text_content("#wb-status") or ""
+    assert status.startswith(f"{members_of(project, store, 'lca')} row"), status
+    assert set(column(page, "org")) == {"o:lca"}
+
+
+def test_a_prefix_nobody_knows_is_named_as_such(browser, site_build):
+    page = disk_page(browser, site_build)
+    try:
+        set_text(page, "SELECT ?x WHERE { ?x nope:thing ?y }")
+        status = run_and_wait(page)
+        assert "nope:" in status and "not declared" in status, status
+        assert page.locator("#wb-add-prefixes").count() == 0
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    "typed", ["o:lithuanian-cluster-network", f"<{ORG}lithuanian-cluster-network>"]
+)
+def test_an_iri_of_nothing_gets_the_closest_names_in_the_form(browser, site_build, typed):
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "members-of-organisation")
+        page.fill('#wb-params input[data-param="org"]', typed)
+        note = page.text_content("#wb-params .wb-param-note") or ""
+        assert "names nothing in this site's data" in note
+        assert "(closest: o:lcn" in note, note
+    finally:
+        page.close()
+
+
+def test_an_iri_of_nothing_in_the_text_is_told_with_the_closest_names(browser, site_build):
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "members-of-organisation")
+        text = page.evaluate(f"{EDITOR}.getValue()")
+        set_text(page, text.replace(f"<{ORG}eacn>", f"<{ORG}lithuanian-cluster-network>"))
+        note = page.text_content("#wb-params .wb-param-note") or ""
+        assert "(closest: o:lcn" in note, note
+        assert run_and_wait(page).startswith("0 rows")
+        why = page.text_content("#wb-result .wb-warning") or ""
+        assert why.startswith("The query names o:lithuanian-cluster-network (closest: o:lcn"), why
+        # An answer that is not empty still says which of its names name nothing, and a
+        # PREFIX line (a namespace, not an entity) is not one of them.
+        set_text(
+            page,
+            f"PREFIX o: <{ORG}>\nPREFIX org: <http://www.w3.org/ns/org#>\n"
+            "SELECT ?org ?m WHERE { VALUES ?org { o:lca o:lcx } ?ms org:organization ?org ;"
+            " org:member ?m }",
+        )
+        status = run_and_wait(page)
+        assert not status.startswith("0 "), status
+        why = page.text_content("#wb-result .wb-warning") or ""
+        assert why.startswith("The query names o:lcx (closest: o:lca"), why
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted", "label"),
+    [
+        ("Lithuanian Clusters Association", "o:lca", "Lithuanian Clusters Association"),
+        ("LCA", "o:lca", "Lithuanian Clusters Association"),
+        ("lithuanian clusters association", "o:lca", "Lithuanian Clusters Association"),
+        # The network's article calls it so once (an alias): the network, said to be
+        # called so, before the association of a name one letter apart.
+        ("Lithuanian Cluster Association", "o:lcn", "also called Lithuanian Cluster Association"),
+        ("LCN", "o:lcn", "Lithuanian Cluster Network"),
+    ],
+)
+def test_a_name_typed_in_the_form_suggests_the_entity_first(
+    browser, site_build, typed, wanted, label
+):
+    """Names, aliases and acronyms lead to the organisation, not to the article about it."""
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "members-of-organisation")
+        field = '#wb-params input[data-param="org"]'
+        page.fill(field, typed)
+        page.wait_for_selector("#wb-params .wb-suggest button")
+        offered = page.eval_on_selector_all(
+            "#wb-params .wb-suggest button", "bs => bs.map(b => b.textContent)"
+        )
+        assert offered[0].startswith(wanted + " — ") and label in offered[0], offered
+        if wanted == "o:lcn" and typed != "LCN":
+            assert any(o.startswith("o:lca — ") for o in offered), offered
+        page.click("#wb-params .wb-suggest button")
+        assert page.input_value(field) == wanted
+        iri = ORG + wanted.partition(":")[2]
+        assert f"VALUES ?org {{ <{iri}> }}" in page.evaluate(f"{EDITOR}.getValue()")
+        assert page.text_content("#wb-params .wb-param-note") == ""
+    finally:
+        page.close()
+
+
+def test_a_name_nothing_has_is_told_so(browser, site_build):
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "members-of-organisation")
+        page.fill('#wb-params input[data-param="org"]', "Lietuvos klasterių asociacija")
+        page.wait_for_function(
+            "() => /no entity/.test(document.querySelector('#wb-params .wb-param-note')"
+            ".textContent)"
+        )
+        note = page.text_content("#wb-params .wb-param-note") or ""
+        assert "src:" not in note, "an article is no organisation"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("values", "shown", "says"),
+    [
+        (f"VALUES $org {{ <{ORG}lca> }}", "o:lca", ""),
+        (f"VALUES ?org {{ <{ORG}lca> <{ORG}lcn> }}", "o:lca o:lcn", "2 values"),
+        (f"VALUES (?org) {{ (<{ORG}lca>) (<{ORG}lcn>) }}", "", "the text rules"),
+        (f"BIND(<{ORG}lca> AS ?org)", "", "the text rules"),
+    ],
+)
+def test_the_form_shows_what_the_text_binds(browser, site_build, values, shown, says):
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "members-of-organisation")
+        text = page.evaluate(f"{EDITOR}.getValue()")
+        start = text.index("VALUES ?org")
+        end = text.index("}", start) + 1
+        set_text(page, text[:start] + values + text[end:])
+        field = '#wb-params input[data-param="org"]'
+        note = page.text_content("#wb-params .wb-param-note") or ""
+        assert "Not bound" not in note, note
+        assert says in note, note
+        if shown:
+            assert page.input_value(field) == shown
+        assert page.is_disabled(field) == bool(says)
+    finally:
+        page.close()

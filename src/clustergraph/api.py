@@ -45,6 +45,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,15 @@ if TYPE_CHECKING:
     from clustergraph.store.base import Result, Store
 
 __all__ = ["KnowledgeGraph", "View", "open"]
+
+
+def _as_of(day: str | date | None) -> date | None:
+    """Read ``as_of=``: a :class:`datetime.date` or ``YYYY-MM-DD`` (checked)."""
+    from clustergraph.rdf.periods import parse_day
+
+    if day is None or isinstance(day, date):
+        return day
+    return parse_day(str(day), option="as_of=")
 
 
 def open(  # noqa: A001 - the front door's name
@@ -235,7 +245,15 @@ class KnowledgeGraph:
 
         return stated_graphs(self.store)
 
-    def query(self, name_or_text: str, *, stated: bool = False, **params: str) -> Result:
+    def query(
+        self,
+        name_or_text: str,
+        *,
+        stated: bool = False,
+        as_of: str | date | None = None,
+        dated_only: bool = False,
+        **params: str,
+    ) -> Result:
         """Run a query of the library by name, or SPARQL text, on the store.
 
         Parameters
@@ -244,6 +262,11 @@ class KnowledgeGraph:
             A query name (``members-of-organisation``), a ``.rq`` file, or a query.
         stated
             See the stated facts only (default: stated and derived).
+        as_of
+            A day (``"2019-12-31"`` or a :class:`datetime.date`): the facts true then, for
+            the queries that take ``asOf`` (see :mod:`clustergraph.rdf.periods`).
+        dated_only
+            With ``as_of``: leave out the facts whose period is not stated.
         **params
             Parameters of a library query: an IRI as ``<IRI>``, a full IRI, a prefixed
             name (``o:lcn``) or a slug (``lcn``).
@@ -258,6 +281,19 @@ class KnowledgeGraph:
         QueryLookupError, ParamError, QueryError
             For an unknown query or parameter, or a query the store refuses.
         """
+        if as_of is not None or dated_only:
+            from clustergraph.queries.library import as_of_values
+
+            day = _as_of(as_of)
+            params = {
+                **params,
+                **as_of_values(
+                    self.library.get(name_or_text.strip()),
+                    None if day is None else day.isoformat(),
+                    dated_only=dated_only,
+                    library=self.library,
+                ),
+            }
         return self._query(name_or_text, params, stated=stated)
 
     def _query(self, name_or_text: str, params: Mapping[str, str], *, stated: bool) -> Result:

@@ -23,6 +23,7 @@ import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,40 @@ def add_param_option(parser: argparse.ArgumentParser, what: str = "the query") -
         help=f"bind a parameter of {what} (repeatable); an IRI as <IRI>, full IRI, "
         "prefixed name (o:lcn) or slug (lcn)",
     )
+
+
+def add_as_of_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--as-of DATE`` and ``--dated-only`` (see :mod:`clustergraph.rdf.periods`)."""
+    group = parser.add_argument_group("time")
+    group.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the facts true on this day (YYYY-MM-DD): memberships, posts, labels, "
+        "organisations and events by their periods; facts with no period are kept, marked",
+    )
+    group.add_argument(
+        "--dated-only",
+        action="store_true",
+        help="with --as-of: leave out the facts whose period is not stated",
+    )
+
+
+def as_of_day(args: argparse.Namespace) -> date | None:
+    """Return the day of ``--as-of`` (checked), or ``None``.
+
+    Raises
+    ------
+    InputError
+        For a malformed day, or ``--dated-only`` without ``--as-of``.
+    """
+    from clustergraph.rdf.periods import parse_day
+
+    text = getattr(args, "as_of", None)
+    if text is None:
+        if getattr(args, "dated_only", False):
+            raise InputError("--dated-only goes with --as-of DATE")
+        return None
+    return parse_day(text)
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, str]:

@@ -40,7 +40,10 @@ from clustergraph.cli.common import Context, add_store_options, note
 from clustergraph.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from clustergraph.queries.reconcile import Matcher
+    from clustergraph.store.base import Store
 
 COMMANDS = frozenset({"reconcile", "mint", "new-source", "vocab"})
 """The commands this module adds."""
@@ -267,8 +270,20 @@ def _mint(context: Context) -> int:
         return _mint_from_facts(context)
     if not args.name:
         raise InputError(f"mint {args.kind} needs a NAME")
+    matcher = _matcher(context)
+    # The name of an entity the graph has (its name or an alias, as reconcile matches
+    # it) is that entity, whatever slug the name would make.
+    owner = matcher.owner(args.name, kind=args.kind)
+    if owner is not None and owner[2] and args.slug is None:
+        shown = compact(owner[0], PREFIXES)
+        print(shown)
+        note(
+            f"{args.name!r} is already the name of {shown} ({owner[1]!r}): reuse it; for "
+            "another entity of that name, give a slug of its own with --slug"
+        )
+        return ExitCode.OK
     iri, existing = mint(
-        _matcher(context),
+        matcher,
         args.kind,
         args.name,
         slug=args.slug,
@@ -277,6 +292,15 @@ def _mint(context: Context) -> int:
     print(compact(iri, PREFIXES))
     if existing:
         note(f"{compact(iri, PREFIXES)} exists already with this name: reuse it")
+    elif owner is not None and owner[0] != iri:
+        shown = compact(owner[0], PREFIXES)
+        if owner[2]:
+            note(f"{args.name!r} is also the name of {shown}: a new IRI, as --slug asks")
+        else:
+            note(
+                f"{args.name!r} is nearly the name {owner[1]!r} of {shown}: if it is that "
+                f"entity, reuse {shown}"
+            )
     return ExitCode.OK
 
 
@@ -415,6 +439,7 @@ def _new_source(context: Context) -> int:
         else None,
         language=args.language,
         source_type=SOURCE_TYPES[args.source_type],
+        described=lambda iri, prefixed: described_again(context.store(), iri, prefixed),
     )
     if imported is not None:
         turtle = _with_import(turtle, imported.name, published, suffix, args.base, args.stem)
@@ -485,13 +510,17 @@ def scaffold(
     seed_file: str | None = None,
     language: str = "en",
     source_type: str = "NewsArticle",
+    described: Callable[[str, str], str] | None = None,
 ) -> tuple[str, list[str]]:
     """Return the Turtle of a new source file, and what the curator still has to add.
 
     The file holds every prefix the project's data files use, the source graph node,
     the article (a ``cg:Source``), its publisher and author (reused when the graph
-    names them, else minted and described), and as comments the entities whose names
-    occur in ``text``.
+    names them, else minted; described either way, so the graph stands on its own),
+    and as comments the entities whose names occur in ``text``.
+
+    ``described(iri, prefixed)`` returns the Turtle describing a reused entity again
+    (its classes and names, as the sources state them: :func:`described_again`).
     """
     from clustergraph.project.layout import SOURCE_GRAPHS, entity_iri
     from clustergraph.project.prefixes import (
@@ -530,7 +559,10 @@ def scaffold(
     def agent(name: str, kind: str, cls: str) -> str:
         found = matcher.match(name, kind=kind, limit=1)
         if found and found[0].match:
-            return compact(found[0].iri, PREFIXES)
+            prefixed = compact(found[0].iri, PREFIXES)
+            if described is not None:  # described again: this graph stands on its own
+                extra.append(described(found[0].iri, prefixed))
+            return prefixed
         iri, _exists = _mint_free(matcher, kind, name)
         prefixed = compact(iri, PREFIXES)
         naming = f" ;\n    foaf:name {_lit(name)}" if kind == "person" else ""
@@ -570,6 +602,46 @@ def scaffold(
             lines.append(f"#   {prefixed:<{width}}  {label}{also}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n", missing
+
+
+def described_again(store: Store, iri: str, prefixed: str) -> str:
+    """Return Turtle giving ``iri`` again the classes and names the source graphs give it.
+
+    A new source that names an entity the graph has describes it again with its type and
+    ``skos:prefLabel`` (one per language, as written), and a person's ``foaf:name``, so
+    each source graph stands on its own.
+    """
+    import pyoxigraph as ox
+
+    from clustergraph.project.layout import SOURCE_GRAPHS
+    from clustergraph.project.prefixes import PREFIXES, compact
+    from clustergraph.project.vocab import FOAF, SKOS
+    from clustergraph.store.base import SelectResult
+
+    answer = store.query(
+        f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPHS}")) '
+        f"VALUES ?p {{ <{RDF_TYPE}> <{SKOS.prefLabel}> <{FOAF.name}> }} }}"
+    )
+    types: list[str] = []
+    names: dict[str, list[str]] = {}
+    if isinstance(answer, SelectResult):
+        for p, o in answer.rows:
+            if p is None or o is None:
+                continue
+            if isinstance(o, ox.NamedNode) and p.value == RDF_TYPE:
+                types.append(compact(o.value, PREFIXES))
+            elif isinstance(o, ox.Literal):
+                shown = "skos:prefLabel" if p.value == SKOS.prefLabel else "foaf:name"
+                names.setdefault(shown, []).append(_lit(o.value, o.language))
+    parts = [f"a {' , '.join(sorted(set(types)))}"] if types else []
+    parts += [f"{p} {' , '.join(sorted(set(v)))}" for p, v in sorted(names.items())]
+    if not parts:
+        return f"# {prefixed}: the graph gives it no class or name to repeat here"
+    return f"{prefixed} " + " ;\n    ".join(parts) + " ."
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _mint_free(matcher: Matcher, kind: str, name: str) -> tuple[str, bool]:

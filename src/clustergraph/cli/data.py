@@ -23,7 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from clustergraph.cli.common import Context, add_store_options, note
+from clustergraph.cli.common import Context, add_store_options, note, warn
 from clustergraph.errors import ExitCode, InputError
 
 REPORT_LINES = 50
@@ -191,6 +191,8 @@ def _validate(context: Context) -> int:
 
     store = context.store(verdict=True)
     report = validate(context.project, store, shapes=context.args.shapes)
+    for line in report.notes:
+        warn(line)
     if report.results:
         print(report.format(limit=context.args.lines or None))
     if not report.conforms:

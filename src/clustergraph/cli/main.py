@@ -8,6 +8,7 @@ module             commands
 :mod:`.network`    ``analyze``, ``path``, ``view``
 :mod:`.build`      ``build``
 :mod:`.curate`     ``reconcile``, ``mint``, ``new-source``
+:mod:`.diff`       ``diff``
 =================  ================================================================
 
 Without ``--root`` the project is found by walking up from the working directory to the
@@ -48,9 +49,9 @@ def groups() -> tuple[ModuleType, ...]:
     They are imported when the command line runs, not when this module is imported, so
     that a Ctrl-C while they load is answered by :func:`main` in one line.
     """
-    from clustergraph.cli import build, curate, data, network, query, serve
+    from clustergraph.cli import build, curate, data, diff, network, query, serve
 
-    return (data, query, network, build, curate, serve)
+    return (data, query, network, build, curate, serve, diff)
 
 
 EXIT_CODES = """\

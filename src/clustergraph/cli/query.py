@@ -4,6 +4,7 @@ Usage::
 
     clustergraph queries [--tag TAG]
     clustergraph query NAME|FILE.rq [--param NAME=VALUE ...] [--format FORMAT] [--stated]
+                       [--as-of DATE [--dated-only]]
     clustergraph check [--stated]
 
 ``query`` answers from the store's stated and derived facts (``--stated``: stated only).
@@ -11,7 +12,9 @@ An IRI parameter may be written ``<IRI>``, as a full IRI, a prefixed name (``o:l
 a slug (``lcn``); one that names nothing in the store is answered, with a warning and the
 closest names on standard error. ``--format csv`` and ``tsv`` are the W3C SPARQL 1.1
 results formats exactly (CSV lines end with CRLF; a value beginning with ``=`` is written
-as it is).
+as it is). ``--as-of DATE`` binds the ``asOf`` parameter of the queries that take it
+(the facts true on that day; ``--dated-only`` leaves out those whose period is not
+stated); a query without it is refused in one line naming those that have it.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ import sys
 
 from clustergraph.cli.common import (
     Context,
+    add_as_of_options,
     add_param_option,
     add_store_options,
+    as_of_day,
     query_params,
     resolve_params,
     warn,
@@ -58,6 +63,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="output format (default: table; ttl for CONSTRUCT and DESCRIBE); csv and tsv "
         "are the W3C SPARQL results formats",
     )
+    add_as_of_options(run)
     add_store_options(run)
     check = commands.add_parser(
         "check",
@@ -92,6 +98,9 @@ def _queries(context: Context) -> int:
 def _show(term: object) -> str:
     import pyoxigraph as ox
 
+    if term is None:
+        return "none: unbound"
+
     from clustergraph.project.prefixes import PREFIXES, compact
     from clustergraph.rdf.terms import n3
 
@@ -112,6 +121,17 @@ def _query(context: Context) -> int:
     if tag_case is not None:
         warn(tag_case)
     params = query_params(query, args.param)
+    day = as_of_day(args)
+    if day is not None:
+        from clustergraph.queries.library import AS_OF_PARAM, as_of_values
+
+        if AS_OF_PARAM in params:
+            raise InputError(f"--as-of and --param {AS_OF_PARAM}=... both give the date; give one")
+        params.update(
+            as_of_values(
+                query, day.isoformat(), dated_only=args.dated_only, library=context.library()
+            )
+        )
     graph_form = query.form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
     fmt = Format(args.format) if args.format else Format.TTL if graph_form else Format.TABLE
     check_format(query.form.value, fmt)

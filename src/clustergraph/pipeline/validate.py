@@ -218,6 +218,9 @@ class ValidationReport:
         The graphs validated.
     triples
         The triples validated (their union).
+    notes
+        What the user must know about how the data was validated, one line each (the
+        shapes validated by pySHACL because they did not compile to SPARQL).
     """
 
     conforms: bool
@@ -225,6 +228,7 @@ class ValidationReport:
     prefixes: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     graphs: tuple[str, ...] = ()
     triples: int = 0
+    notes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         """Say the summary at a Python prompt (``format()`` gives the results)."""
@@ -478,6 +482,7 @@ def validate(
     triples = parse_file(path, graph=SHAPES_GRAPH, shown=project.relpath(path))
     names = list(stated_graphs(store) if graphs is None else graphs)
     report = None
+    notes: tuple[str, ...] = ()
     if engine != "pyshacl":
         from clustergraph.errors import QueryError
         from clustergraph.pipeline.shacl import UnsupportedShapeError
@@ -487,8 +492,16 @@ def validate(
         except (UnsupportedShapeError, QueryError) as exc:
             if engine == "sparql":
                 raise ShapesError(f"SHACL shapes cannot be compiled: {_one_line(exc)}") from exc
+            notes = (
+                f"{project.relpath(path)}: the shapes do not compile to SPARQL "
+                f"({_one_line(exc)}): validated by pySHACL instead, in memory and slower",
+            )
     if report is None:
         report = _validate_pyshacl(project, store, triples, names)
+    if notes:
+        from dataclasses import replace
+
+        report = replace(report, notes=notes)
     return _explained(project, store, triples, report)
 
 

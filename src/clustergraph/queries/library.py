@@ -14,8 +14,9 @@ A query file starts with a block of ``#+`` lines, then the query::
 The keys are ``summary`` (required, one line), ``tags`` (required, one or more
 lower-case words) and ``params`` (optional); nothing else. A parameter is
 ``name: type = default`` where ``name`` is a variable of the query and ``type`` one of
-:class:`ParamType`. Anything else is a :class:`QueryFileError` naming the file, line and
-column: a malformed header is an error, not a warning.
+:class:`ParamType`; a default of ``UNDEF`` (SPARQL's word for no value) leaves the
+variable unbound unless a value is given. Anything else is a :class:`QueryFileError`
+naming the file, line and column: a malformed header is an error, not a warning.
 
 Questions users ask live in ``queries/``; checks that must return no rows in
 ``queries/checks/`` and are named ``checks/<stem>``.
@@ -119,7 +120,13 @@ class Param:
 
     name: str
     type: ParamType
-    default: Term
+    default: Term | None
+    """The default term; ``None`` (written ``= UNDEF``): unbound unless a value is given."""
+
+    @property
+    def optional(self) -> bool:
+        """Whether the parameter is left unbound when no value is given (``= UNDEF``)."""
+        return self.default is None
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,9 @@ class QueryFile:
     def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Term]:
         """Return the term bound to each parameter: the given value or the default.
 
+        A parameter whose default is ``UNDEF`` and that is not given is left out: its
+        variable stays unbound.
+
         Parameters
         ----------
         values
@@ -194,7 +204,7 @@ class QueryFile:
                     result[param.name] = param.type.term(values[param.name], prefixes)
                 except InputError as exc:
                     raise ParamError(f"parameter {param.name!r} of {self.name!r}: {exc}") from exc
-            else:
+            elif param.default is not None:
                 result[param.name] = param.default
         return result
 
@@ -270,6 +280,8 @@ def _parse_param(item: str, line: int, path: Path, prefixes: Mapping[str, str]) 
             path, line, 7, f"unknown parameter type {match.group('type')!r} (types: {types})"
         ) from None
     raw = match.group("default").strip()
+    if raw == "UNDEF":  # no default: the variable stays unbound unless given
+        return Param(match.group("name"), ptype, None)
     if ptype is ParamType.STRING:
         try:
             raw = json.loads(raw)
@@ -457,3 +469,44 @@ class Library:
             else "; 'clustergraph queries' lists them"
         )
         raise QueryLookupError(f"no query named {name!r}{hint}")
+
+
+# ---------------------------------------------------------------------------
+# As of a day
+# ---------------------------------------------------------------------------
+
+AS_OF_PARAM = "asOf"
+"""The parameter of the queries that answer as of a day (``--as-of``, ``as_of=``)."""
+
+DATED_ONLY_PARAM = "datedOnly"
+"""The parameter leaving out the facts whose period is not stated (``--dated-only``)."""
+
+
+def as_of_values(
+    query: QueryFile, day: str | None, *, dated_only: bool = False, library: Library | None = None
+) -> dict[str, str]:
+    """Return the parameter values that ask ``query`` about ``day`` (``YYYY-MM-DD``).
+
+    Raises
+    ------
+    ParamError
+        If the query takes no ``asOf`` (naming the queries of ``library`` that do), or
+        ``dated_only`` is asked without a day.
+    """
+    if day is None:
+        if dated_only:
+            raise ParamError("--dated-only goes with --as-of DATE")
+        return {}
+    names = {p.name for p in query.params}
+    if AS_OF_PARAM not in names:
+        takes = ""
+        if library is not None:
+            found = [q.name for q in library if any(p.name == AS_OF_PARAM for p in q.params)]
+            takes = f"; the queries that do: {', '.join(found)}" if found else ""
+        raise ParamError(f"query {query.name!r} does not answer as of a date{takes}")
+    values = {AS_OF_PARAM: day}
+    if dated_only:
+        if DATED_ONLY_PARAM not in names:
+            raise ParamError(f"query {query.name!r} has no {DATED_ONLY_PARAM!r} parameter")
+        values[DATED_ONLY_PARAM] = "true"
+    return values

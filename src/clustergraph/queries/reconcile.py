@@ -419,6 +419,35 @@ class Matcher:
             )
         return candidates
 
+    def owner(self, text: str, *, kind: str | None = None) -> tuple[str, str, bool] | None:
+        """Return the one entity :meth:`match` takes ``text`` for, if any.
+
+        Returns
+        -------
+        tuple or None
+            ``(entity, its name that matched, exact)``: ``exact`` when that name holds the
+            very words of ``text`` (accents, case, punctuation and legal forms aside),
+            else it is the same name nearly (a typo, a plural).
+
+        Examples
+        --------
+        >>> matcher = Matcher()
+        >>> matcher.names[ID_NS + "org/lcn"] = [(SKOS.prefLabel, "Lithuanian Cluster Network")]
+        >>> matcher.types[ID_NS + "org/lcn"] = {ORG.FormalOrganization}
+        >>> matcher.owner("lithuanian cluster network", kind="org")[1:]
+        ('Lithuanian Cluster Network', True)
+        >>> matcher.owner("Lithuanian Cluster Networks", kind="org")[2]
+        False
+        >>> matcher.owner("Lithuanian", kind="org") is None
+        True
+        """
+        for candidate in self.match(text, kind=kind, limit=50):
+            if candidate.match:
+                wanted = sorted(compare_key(text).split())
+                exact = wanted == sorted(compare_key(candidate.matched).split())
+                return candidate.iri, candidate.matched, exact
+        return None
+
     def _same(self, wanted: str, name: str, entity: str) -> int:
         """Whether ``name`` of ``entity`` is the name typed (``wanted``, a compare key).
 

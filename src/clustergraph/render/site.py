@@ -804,7 +804,9 @@ def workbench_config(
         for p in q.params:
             default = p.default
             shown = (
-                compact(default.value, prefixes)
+                ""
+                if default is None
+                else compact(default.value, prefixes)
                 if isinstance(default, ox.NamedNode)
                 else default.value
             )
@@ -814,6 +816,7 @@ def workbench_config(
                     "name": p.name,
                     "type": p.type.value,
                     "shown": shown,
+                    "optional": p.optional,
                     "pattern": pattern if p.type is not ParamType.STRING else "",
                     "datatype": f"{XSD}{datatype}",
                 }
@@ -843,11 +846,24 @@ def workbench_config(
 def write_workbench_names(site: Path, catalogue: Catalogue) -> int:
     """Write the entities the workbench's form resolves names against; return how many.
 
-    ``assets/workbench-names.js`` holds ``[name, label]`` pairs, the name prefixed where
-    a prefix fits: slugs (``lca``) and prefixed names are resolved as on the command
-    line, and a name that names nothing is told with the closest ones, offline.
+    ``assets/workbench-names.js`` holds ``[name, label, tier]`` rows, the name prefixed
+    where a prefix fits, ``tier`` as search ranks (:meth:`Catalogue.tier`), and the
+    page's path last where it is not ``entity/<kind>/<slug>.html``: slugs (``lca``) and
+    prefixed names are resolved as on the command line, a name that names nothing is
+    told with the closest ones (organisations and people first), and a name typed as
+    search finds it leads to its entity, offline.
     """
-    rows = [[compact(iri, catalogue.prefixes), catalogue.label(iri)] for iri in catalogue.entities]
+    rows: list[list[str | int]] = []
+    for iri in catalogue.entities:
+        row: list[str | int] = [
+            compact(iri, catalogue.prefixes),
+            catalogue.label(iri),
+            catalogue.tier(iri),
+        ]
+        path = entity_path(iri)
+        if path != f"entity/{iri[len(ID_NS) :]}.html":
+            row.append(path)
+        rows.append(row)
     write_staged(
         site / "assets" / "workbench-names.js",
         f"cgWorkbenchNames={json_for_html(rows)};\n",
@@ -991,7 +1007,7 @@ def neighbourhood_island(
 
     The entity and its neighbours in the entity network (at most :data:`EGO_LIMIT`:
     organisations and people first, then the most central), on a ring around it, in a
-    fixed order; the labels of the twelve first are shown, the others on hover. Cheap
+    fixed order (the order in which their names take room: see ``assets/labels.js``). Cheap
     enough for every page of a large site: no layout algorithm runs.
     """
     import math
@@ -1021,7 +1037,7 @@ def neighbourhood_island(
     if not around:
         return None
     radius = max(200.0, 24.0 * len(around))
-    nodes = [{**node(iri), "x": 0.0, "y": 0.0, "size": 22, "shown": True}]
+    nodes = [{**node(iri), "x": 0.0, "y": 0.0, "size": 22}]
     for k, n in enumerate(around):
         angle = 2 * math.pi * k / len(around) - math.pi / 2
         nodes.append(
@@ -1030,7 +1046,6 @@ def neighbourhood_island(
                 "x": round(radius * math.cos(angle), 1),
                 "y": round(radius * math.sin(angle), 1),
                 "size": 12,
-                "shown": k < 12,
             }
         )
     edges = [
@@ -1607,7 +1622,8 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
     copy_libraries(site)
     write_staged(site / "assets" / "workbench.js", _asset_text("workbench.js"))
     write_staged(site / "w3id" / ".htaccess", _asset_text("w3id.htaccess"))
-    write_staged(site / "assets" / "ego.js", _asset_text("ego.js"))
+    ego_js = _asset_text("labels.js") + "\n" + _asset_text("ego.js")  # ego.js places names with it
+    write_staged(site / "assets" / "ego.js", ego_js)
     data, note = write_workbench_data(site, inputs.exports.get(RdfFormat.NQUADS))
     write_workbench_names(site, catalogue)
     writer.page(

@@ -9,8 +9,10 @@ In each view: nodes coloured by the colour group of their class (clusters, netwo
 associations, companies, public bodies, people, ...: :data:`GROUPS`, colour-blind
 safe), shaped by the finer class (:func:`class_style`, fixed by the class, never by
 the data), with a legend that is also a filter by class (folded away on a phone);
-labels placed so that none overlaps another at the first frame, the most central
-first, more shown as one zooms in; sized by a centrality measure; edges labelled with
+names placed so that none overlaps another name or a node at the first frame (each
+tries eight places around its node: ``assets/labels.js``), the entity in focus,
+organisations and people and the most central first, the others shown on hover and as
+one zooms in; sized by a centrality measure; edges labelled with
 their predicates; tooltips giving the entity's class, label, key facts and sources; a
 search box over labels and prefixed names; a details panel. Positions come from
 :mod:`clustergraph.render.drawing`: physics is off and the first frame is the final one. A
@@ -247,6 +249,14 @@ def _asset(name: str) -> str:
         resources.files("clustergraph.render")
         .joinpath("templates", name)
         .read_text(encoding="utf-8")
+    )
+
+
+@functools.cache
+def labels_js() -> str:
+    """Return the script placing node names off other names and nodes (``assets/labels.js``)."""
+    return str(
+        resources.files("clustergraph.render").joinpath("assets", "labels.js").read_text("utf-8")
     )
 
 
@@ -524,7 +534,7 @@ def render_view(
         details.update(split_details(data, details_prefix))
     from_parent = vis_src == FROM_PARENT
     vis_js = _PARENT_SHIM if from_parent else "\n" + _vis_network_js() + "\n"
-    view_js = "\n" + _asset("view.js") + "\n"
+    view_js = "\n" + labels_js() + "\n" + _asset("view.js") + "\n"
     html = _template().render(
         version=__version__,
         title=title,

@@ -43,20 +43,23 @@
   function setText(t) { if (yasqe) yasqe.setValue(t); else textarea.value = t; }
 
   /* -- names: slugs, prefixed names and IRIs, as the command line takes them ---------- */
-  var names = null;   /* {byIri: {iri: label}, bySlug: {slug: [iri]}, list: [[name, iri]]} */
+  /* {byIri: {iri: label}, bySlug: {slug: [iri]}, byHref: {page: name},
+   *  list: [[name, iri, slug, label, tier]]} */
+  var names = null;
   function loadNames(then) {
     var s = document.createElement("script");
     s.src = root + CFG.names;
     function done() {
       var rows = window.cgWorkbenchNames || [];
       window.cgWorkbenchNames = null;
-      names = { byIri: {}, bySlug: {}, list: [] };
+      names = { byIri: {}, bySlug: {}, byHref: {}, list: [] };
       rows.forEach(function (r) {
         var iri = expandPrefixed(r[0]) || r[0];
         var slug = iri.replace(/^.*[\/#:]/, "").normalize("NFC");
         names.byIri[iri] = r[1];
         (names.bySlug[slug] = names.bySlug[slug] || []).push(iri);
-        names.list.push([r[0], iri, slug]);
+        names.byHref[r[3] || "entity/" + iri.slice(CFG.idBase.length) + ".html"] = r[0];
+        names.list.push([r[0], iri, slug, r[1] || "", r[2] || 0]);
       });
       then();
     }
@@ -89,17 +92,25 @@
     }
     return 1 - prev[b.length] / Math.max(a.length, b.length);
   }
-  /* Up to three names close to what was typed (compared as prefixed names and as slugs). */
+  /* Whether two texts can be 0.6 similar at all (their lengths alone tell). */
+  function near(a, b) { return Math.min(a.length, b.length) >= 0.6 * Math.max(a.length, b.length); }
+  /* Up to three names close to what was typed, compared as prefixed names, as slugs and
+   * (its words) with the entity's name, as the command line does; organisations and
+   * people first, as search lists them, then the closest. */
   function closest(text) {
     if (!names) return [];
     var wanted = text.indexOf("://") >= 0 ? show({ type: "uri", value: text }) : text;
     var slug = wanted.replace(/^.*[\/#:]/, "");
+    var words = slug.replace(/[-_.\s]+/g, " ").trim();
     var scored = [];
     names.list.forEach(function (n) {
-      var s = Math.max(similarity(wanted, n[0]), similarity(slug, n[2]));
-      if (s >= 0.6) scored.push([s, n[0]]);
+      var s = 0;
+      if (near(wanted, n[0])) s = similarity(wanted, n[0]);
+      if (near(slug, n[2])) s = Math.max(s, similarity(slug, n[2]));
+      if (n[3] && near(words, n[3])) s = Math.max(s, similarity(words, n[3]));
+      if (s >= 0.6) scored.push([s, n[0], n[4]]);
     });
-    scored.sort(function (x, y) { return y[0] - x[0] || (x[1] < y[1] ? -1 : 1); });
+    scored.sort(function (x, y) { return x[2] - y[2] || y[0] - x[0] || (x[1] < y[1] ? -1 : 1); });
     return scored.slice(0, 3).map(function (x) { return x[1]; });
   }
   function closestNote(text) {
@@ -121,7 +132,7 @@
       if (found.length > 1) throw new Error(p.name + ": '" + t + "' names several entities: " + found.map(function (i) { return show({ type: "uri", value: i }); }).join(", ") + "; give one of them");
       throw new Error(p.name + ": no entity named '" + t + "'" + closestNote(t));
     }
-    else throw new Error(p.name + ": '" + t + "' is not an IRI, a prefixed name or a slug" + closestNote(t));
+    else throw new Error(p.name + ": no entity named '" + t + "'" + closestNote(t));
     if (/[<>"{}|^`\\\s]/.test(iri) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(iri)) throw new Error(p.name + ": not an IRI: " + t);
     var warning = names && names.byIri[iri] === undefined
       ? p.name + ": " + show({ type: "uri", value: iri }) + " names nothing in this site's data" + closestNote(iri)
@@ -131,6 +142,8 @@
   function literal(text) { return JSON.stringify(String(text)); }
   /* The SPARQL term for a form value, and a warning (an IRI that names nothing). */
   function term(p, value) {
+    /* A parameter declared "= UNDEF" left empty stays unbound: VALUES ?x { UNDEF }. */
+    if (p.optional && String(value).trim() === "") return { text: "UNDEF", warning: "" };
     if (p.type === "iri") {
       var r = resolveName(p, value);
       return { text: "<" + r.iri + ">", warning: r.warning };
@@ -141,6 +154,7 @@
   }
   /* What a term of the text shows as in the form. */
   function fromTerm(p, t) {
+    if (t === "UNDEF") return "";
     if (/^<.*>$/.test(t)) return show({ type: "uri", value: t.slice(1, -1) });
     var m = /^"((?:[^"\\]|\\.)*)"/.exec(t) || /^'((?:[^'\\]|\\.)*)'/.exec(t);
     if (m) { try { return JSON.parse('"' + m[1].replace(/\\'/g, "'") + '"'); } catch (e) { return m[1]; } }
@@ -149,20 +163,42 @@
 
   /* -- the form and the text's VALUES lines, kept in step ------------------------------ */
   var TERM = '(<[^<>\\s]*>|"(?:[^"\\\\\\n]|\\\\.)*"(?:@[A-Za-z0-9-]+|\\^\\^(?:<[^<>\\s]*>|[A-Za-z][\\w.-]*:[\\w.-]*))?|[^\\s{}()#]+)';
-  /* The one VALUES line binding ?name outside comments: {start, end} of its term, or
-   * {missing} / {several}. */
+  /* The text with its comments (and, if asked, its strings and IRIs) blanked out, each
+   * character kept in place, so that what is found in it is found where it is. */
+  function blank(text, all) {
+    return text.replace(/<[^<>\s]*>|"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*/g, function (m) {
+      return m.charAt(0) === "#" || all ? m.replace(/[^\n]/g, " ") : m;
+    });
+  }
+  /* What the text binds ?name (or $name, the same variable) to, outside comments:
+   * {term, start, end} for the one VALUES line with one value (the form shows and sets
+   * it); {terms} for one VALUES line with several values or none; {other: why} where
+   * the text sets it some other way (several lines, VALUES (...) with other variables,
+   * BIND ... AS); {missing} where it does not. */
   function findValues(text, name) {
-    var re = new RegExp("VALUES\\s+\\?" + name + "(?![\\w])\\s*\\{\\s*" + TERM + "\\s*\\}", "gi");
+    var code = blank(text, false);
+    var v = "[?$]" + name + "(?![\\w\\u00B7\\u0300-\\u036F\\u203F-\\u2040])";
+    var one = new RegExp("VALUES\\s+" + v + "\\s*\\{((?:\\s*" + TERM + ")*)\\s*\\}", "gi");
     var found = [], m;
-    while ((m = re.exec(text)) !== null) {
-      var lineStart = text.lastIndexOf("\n", m.index) + 1;
-      var before = text.slice(lineStart, m.index).replace(/<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"/g, "");
-      if (before.indexOf("#") >= 0) continue;   /* commented out */
-      var at = m.index + m[0].lastIndexOf(m[1]);
-      found.push({ start: at, end: at + m[1].length, term: m[1] });
+    while ((m = one.exec(code)) !== null) {
+      var at = m.index + m[0].indexOf("{") + 1, terms = [], t;
+      var each = new RegExp(TERM, "g");
+      while ((t = each.exec(m[1])) !== null) {
+        terms.push({ term: t[1], start: at + t.index, end: at + t.index + t[1].length });
+      }
+      found.push(terms);
     }
-    if (found.length === 1) return found[0];
-    return found.length ? { several: true } : { missing: true };
+    var rows = new RegExp("VALUES\\s*\\([^()]*" + v + "[^()]*\\)", "i").test(code);
+    var bind = new RegExp("\\bAS\\s+" + v, "i").test(code);
+    if (found.length === 1 && !rows && !bind) {
+      var terms = found[0];
+      if (terms.length === 1 && !/^UNDEF$/i.test(terms[0].term)) return terms[0];
+      return { terms: terms.map(function (x) { return x.term; }) };
+    }
+    if (found.length > 1) return { other: "several VALUES ?" + name + " lines" };
+    if (rows) return { other: "a VALUES (…) block binding ?" + name + " with other variables" };
+    if (bind) return { other: "an expression bound AS ?" + name };
+    return { missing: true };
   }
   function valuesLines(q, values) {
     var lines = q.params.map(function (p) { return "\n  VALUES ?" + p.name + " { " + values[p.name] + " }"; }).join("");
@@ -185,6 +221,39 @@
     f.note.className = "wb-param-note" + (kind ? " " + kind : "");
     f.input.setAttribute("aria-invalid", kind === "error" ? "true" : "false");
   }
+  /* Entities a name typed in an IRI field may stand for, best first: what the site's
+   * search finds for it (names, aliases and acronyms; organisations and people first),
+   * then the names closest to it. Shown as buttons that put the entity in the field. */
+  function suggest(f, typed, nearNames) {
+    function offer(found) {
+      if (f.input.value !== typed) return;   /* typed on since */
+      var seen = {}, list = [];
+      found.concat(nearNames.map(function (n) { return [n, "", false]; })).forEach(function (x) {
+        if (!seen[x[0]] && list.length < 5) { seen[x[0]] = true; list.push(x); }
+      });
+      if (!list.length) return;
+      var box = el("span", "Did you mean: ", "wb-suggest");
+      list.forEach(function (x) {
+        var iri = expandPrefixed(x[0]) || x[0];
+        var label = names.byIri[iri] || x[0];
+        /* An alias typed exactly: say so, since two entities can be named alike. */
+        var also = x[2] && window.cgSearch.normalise(label) !== window.cgSearch.normalise(typed) ? " · also called " + typed.trim() : "";
+        var b = el("button", x[0] + " — " + label + (x[1] ? " (" + x[1] + ")" : "") + also);
+        b.type = "button";
+        b.addEventListener("click", function () { f.input.value = x[0]; formToText(f); f.input.focus(); });
+        box.appendChild(b);
+      });
+      f.note.appendChild(box);
+    }
+    if (!window.cgSearch || !names || !/[\p{L}\p{N}]/u.test(typed)) { offer([]); return; }
+    window.cgSearch.find(typed, function (rows) {
+      offer((rows || []).filter(function (r) { return names.byHref[r[3]] !== undefined; })
+        .map(function (r) {
+          var exact = ("|" + r[0] + "|").indexOf("|" + window.cgSearch.normalise(typed) + "|") >= 0;
+          return [names.byHref[r[3]], r[2], exact];
+        }));
+    });
+  }
   /* Form -> text: the value typed goes into its VALUES line (or the form says why not). */
   function formToText(f) {
     var t;
@@ -192,16 +261,18 @@
     try { t = term(f.p, f.input.value); } catch (e) {
       f.problem = e.message;
       noteOn(f, f.problem + " — not written into the query text", "error");
+      if (f.p.type === "iri") suggest(f, f.input.value, closest(String(f.input.value).normalize("NFC").trim()));
       return;
     }
     var text = getText();
     var at = findValues(text, f.p.name);
-    if (at.missing || at.several) {
-      f.problem = f.p.name + ": the query text has " + (at.missing ? "no" : "more than one") + " VALUES ?" + f.p.name + " line for the form to set";
+    if (at.term === undefined) {
+      f.problem = f.p.name + ": the query text has no VALUES ?" + f.p.name + " line with one value for the form to set";
       noteOn(f, f.problem, "error");
       return;
     }
     noteOn(f, t.warning, t.warning ? "warning" : "");
+    if (t.warning) suggest(f, f.input.value, closest(f.input.value));
     if (at.term !== t.text) {
       quiet = true;
       try { setText(text.slice(0, at.start) + t.text + text.slice(at.end)); } finally { quiet = false; }
@@ -214,11 +285,21 @@
     params.forEach(function (f) {
       var at = findValues(text, f.p.name);
       f.problem = null;
-      if (at.missing || at.several) {
+      if (at.term === undefined) {
         f.input.disabled = true;
-        noteOn(f, at.missing
-          ? "Not bound: the query text has no VALUES ?" + f.p.name + " line, so ?" + f.p.name + " takes every value."
-          : "Bound by several VALUES ?" + f.p.name + " lines in the query text: edit them there.", "warning");
+        if (at.terms) {
+          var undef = at.terms.some(function (x) { return /^UNDEF$/i.test(x); });
+          f.input.value = at.terms.map(function (x) { return fromTerm(f.p, x); }).join(" ");
+          noteOn(f, at.terms.length === 1
+            ? "The query text leaves ?" + f.p.name + " unbound (UNDEF): it takes every value."
+            : "The query text binds ?" + f.p.name + " to " + at.terms.length + " values" + (undef ? " (UNDEF: any)" : "") +
+              (at.terms.length ? "" : ": the answer is empty") + "; the form shows them and sets one value only: edit them in the text.", "warning");
+        } else if (at.other) {
+          f.input.value = "";
+          noteOn(f, "?" + f.p.name + " is set in the query text by " + at.other + ": the form cannot show it; the text rules.", "warning");
+        } else {
+          noteOn(f, "Not bound: the query text has no VALUES ?" + f.p.name + " line, so ?" + f.p.name + " takes every value the query allows.", "warning");
+        }
         return;
       }
       f.input.disabled = false;
@@ -393,9 +474,9 @@
    * does not, each with the closest names: why an answer may be empty. */
   function unknownNames(text) {
     if (!names) return [];
-    var declared = {};
-    var code = text.replace(/<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, function (m) { return m.charAt(0) === "<" ? m : " "; });
-    code.replace(/PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>/gi, function (m, p, iri) { declared[p || ""] = iri; return m; });
+    var declared = declaredPrefixes(text);
+    var code = blank(text, false).replace(/"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, " ")
+      .replace(/(PREFIX|BASE)(\s+[A-Za-z][\w.-]*:|\s*:)?\s*<[^<>\s]*>/gi, " ");
     var seen = {}, out = [];
     function check(iri, written) {
       if (seen[iri] || iri.indexOf(CFG.idBase) !== 0 || names.byIri[iri] !== undefined) return;
@@ -409,6 +490,69 @@
       return m;
     });
     return out;
+  }
+  /* The prefixes the text declares: {prefix: namespace}. */
+  function declaredPrefixes(text) {
+    var declared = {};
+    blank(text, false).replace(/PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>/gi, function (m, p, iri) { declared[p || ""] = iri; return m; });
+    return declared;
+  }
+  /* The prefixes the text uses but does not declare, in the order they first appear. */
+  function undeclaredPrefixes(text) {
+    var declared = declaredPrefixes(text);
+    var code = blank(text, true).replace(/PREFIX\s+([A-Za-z][\w.-]*)?:/gi, " ");
+    var out = [];
+    code.replace(/(^|[\s(){}\[\],;\/|^!=<>*+])([A-Za-z][\w.-]*)?:(?=[\p{L}\p{N}_:%\\\s]|$)/gmu, function (m, before, p) {
+      p = p || "";
+      if (declared[p] === undefined && out.indexOf(p) < 0) out.push(p);
+      return m;
+    });
+    return out;
+  }
+  /* Where PREFIX lines go: after the text's last PREFIX or BASE line of its prologue, or
+   * before its first line of code. */
+  function addPrefixes(text, lines) {
+    var code = blank(text, false), at = -1, lineStart = 0, after = -1;
+    code.split("\n").some(function (line) {
+      var start = lineStart;
+      lineStart += line.length + 1;
+      if (!line.trim()) return false;
+      if (/^\s*(PREFIX|BASE)\b/i.test(line)) { after = start + line.length; return false; }
+      at = start;
+      return true;
+    });
+    if (after >= 0) return text.slice(0, after) + "\n" + lines.join("\n") + text.slice(after);
+    if (at < 0) at = text.length;
+    return text.slice(0, at) + lines.join("\n") + "\n" + text.slice(at);
+  }
+  /* An engine's "Prefix not found" told as the prefixes the text does not declare, with
+   * the PREFIX lines for those the site knows, to add to the text (in view) and run. */
+  function explainPrefixes(message, text) {
+    if (!/Prefix not found|prefix[^\n]*not (found|declared|defined)|undefined prefix|unknown prefix/i.test(message)) return false;
+    var missing = undeclaredPrefixes(text);
+    if (!missing.length) return false;
+    var known = missing.filter(function (p) { return CFG.prefixes[p] !== undefined; });
+    var unknown = missing.filter(function (p) { return CFG.prefixes[p] === undefined; });
+    var parts = [];
+    if (known.length) parts.push("the query uses " + known.map(function (p) { return p + ":"; }).join(", ") + " without a PREFIX line for " + (known.length === 1 ? "it" : "them"));
+    if (unknown.length) parts.push(unknown.map(function (p) { return p + ":"; }).join(", ") + (unknown.length === 1 ? " is" : " are") + " not declared in the query and not one of this site's prefixes");
+    status("Not run: " + parts.join("; "));
+    if (!known.length) return true;
+    var lines = known.map(function (p) { return "PREFIX " + p + ": <" + CFG.prefixes[p] + ">"; });
+    var out = $("wb-result");
+    var box = el("div", null, "wb-warning wb-prefixes");
+    box.appendChild(el("p", "The query needs " + (lines.length === 1 ? "this line" : "these lines") + " (added at the top of the query, in the editor, where you can see it):"));
+    box.appendChild(el("pre", lines.join("\n")));
+    var add = el("button", "Add " + (lines.length === 1 ? "it" : "them") + " and run", "primary");
+    add.type = "button";
+    add.id = "wb-add-prefixes";
+    add.addEventListener("click", function () {
+      setText(addPrefixes(getText(), lines));
+      runNow().then(reveal, reveal).catch(function () {});
+    });
+    box.appendChild(add);
+    out.appendChild(box);
+    return true;
   }
   var PAGE = 50;
   var NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
@@ -555,9 +699,10 @@
     }
     var n = result.rows.length;
     status(n + (result.kind === "graph" ? (n === 1 ? " triple" : " triples") : (n === 1 ? " row" : " rows")));
-    if (!n) {
-      var unknown = unknownNames(getText());
-      if (unknown.length) out.appendChild(el("p", "The query names " + unknown.join("; ") + ": nothing in this site's data has that name.", "wb-warning"));
+    var unknown = unknownNames(getText());
+    if (unknown.length) {
+      out.appendChild(el("p", "The query names " + unknown.join("; ") + ": nothing in this site's data has " +
+        (unknown.length === 1 ? "that name" : "those names") + (n ? "." : ", which may be why the answer is empty."), "wb-warning"));
     }
     if (result.kind === "graph") drawGraph(result.rows);
     chart(result, out);
@@ -698,7 +843,11 @@
       render(result);
       $("wb-time").textContent = " (" + Math.round(performance.now() - started) + " ms, " + (served ? "server" : "in the browser") + ")";
       return result;
-    }, function (e) { status("Error: " + (e && e.message ? e.message : String(e))); throw e; });
+    }, function (e) {
+      var message = e && e.message ? e.message : String(e);
+      if (!explainPrefixes(message, q.text)) status("Error: " + message);
+      throw e;
+    });
   }
 
   function reveal() { $("wb-answer").scrollIntoView({ block: "start" }); }

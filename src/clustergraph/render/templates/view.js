@@ -136,7 +136,7 @@
       color: { background: c.color, border: focus ? "#111111" : "#4b5563",
                highlight: { background: c.color, border: "#000000" },
                hover: { background: c.color, border: "#000000" } },
-      label: "", font: { size: baseFont(i) },
+      label: "",
       borderWidth: focus ? 4 : 1, title: nodeTitle(i), hidden: hiddenClasses.has(N.cls[i])
     };
   }
@@ -145,91 +145,47 @@
     return { id: "e" + e, from: E.from[e], to: E.to[e], title: edgeTitle(e), label: "" };
   }
 
-  /* Labels: placed so that no two overlap and none is cut at the edge of the canvas.
-   * Nodes of the main groups (organisations, people) first, then by centrality; then
-   * edge labels. Each label is drawn at least MIN_PX pixels high whatever the zoom; a
-   * label that would overlap one already placed waits until one zooms in (it shows in
-   * the node's tooltip meanwhile). Re-placed after each zoom or drag. */
-  var MIN_PX = 11, EDGE_PX = 10, PAD = 3, CELL = 64;
-  var measure = document.createElement("canvas").getContext("2d");
-  var widths = new Map();
-  var shownNode = new Map(), shownEdge = new Map();
+  /* Labels: placed so that no name overlaps another name or a node and none is cut at
+   * the edge of the canvas (cgLabels, labels.js). The entity in focus first, then the
+   * nodes of the main groups (organisations, people), then by centrality; each name
+   * tries eight places around its node; then edge labels, off every node and name. Each
+   * name is drawn MIN_PX to MAX_PX pixels high whatever the zoom; one with no free place
+   * waits until one zooms in (it shows on hover, in the tooltip and the details
+   * meanwhile). Re-placed after each zoom or drag. */
+  var MIN_PX = 11, MAX_PX = 14, EDGE_PX = 10, PAD = 3;
+  var shownEdge = new Map();
+  var names = new Map();  // node -> {text, x, y (canvas units), size}
+  var hovered = null;
   function baseFont(i) { return Math.round(9 + 0.7 * N.size[i]); }
-  function textWidth(text) {
-    var w = widths.get(text);
-    if (w === undefined) {
-      measure.font = "100px system-ui, sans-serif";
-      w = measure.measureText(text).width / 100;
-      widths.set(text, w);
-    }
-    return w;
-  }
-  function shorten(text, n) { return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
+  var textWidth = cgLabels.textWidth, shorten = cgLabels.shorten;
   function placeLabels() {
     var part = P[current];
-    if (!part || part.children.length) return;
+    names = new Map();
+    if (!part || part.children.length) { api.labelsPlaced += 1; network.redraw(); return; }
     var scale = network.getScale();
-    var W = container.clientWidth, H = container.clientHeight;
-    var grid = new Map();
-    var boxes = [];
-    function cells(b, fn) {
-      for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx += 1) {
-        for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy += 1) {
-          if (fn(gx + ":" + gy) === false) return false;
-        }
-      }
-      return true;
-    }
-    function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
-    var place = [];  // whether a box is a node's own place rather than a label
-    function tryPlace(b, nodeLabel) {
-      if (b[0] < 0 || b[1] < 0 || b[2] > W || b[3] > H) return false;
-      var free = cells(b, function (key) {
-        var list = grid.get(key);
-        if (!list) return true;
-        for (var k = 0; k < list.length; k += 1) {
-          // an edge's label keeps off every node; a node's label off the other labels
-          if (!(nodeLabel && place[list[k]]) && overlaps(boxes[list[k]], b)) return false;
-        }
-        return true;
-      });
-      if (!free) return false;
-      var id = boxes.length;
-      boxes.push(b);
-      cells(b, function (key) { var list = grid.get(key); if (list) list.push(id); else grid.set(key, [id]); });
-      return true;
-    }
+    var board = new cgLabels.Board(container.clientWidth, container.clientHeight);
     var order = part.nodes.filter(function (i) { return !hiddenClasses.has(N.cls[i]); });
-    order.forEach(function (i) {  // no edge label on a node: the nodes' places are taken first
+    var at = {};
+    order.forEach(function (i) {  // the nodes' places are taken first
       var p = network.canvasToDOM({ x: X(i), y: Y(i) });
-      var r = (N.size[i] + 1) * scale;
-      var id = boxes.length;
-      place[id] = true;
-      boxes.push([p.x - r, p.y - r, p.x + r, p.y + r]);
-      cells(boxes[id], function (key) { var list = grid.get(key); if (list) list.push(id); else grid.set(key, [id]); });
+      var r = cgLabels.reach(N.size[i], DATA.focus === i ? 4 : 1) * scale;
+      at[i] = [p.x, p.y, r];
+      board.take([p.x - r, p.y - r, p.x + r, p.y + r]);
     });
     order.sort(function (a, b) {
-      return C[N.cls[a]].rank - C[N.cls[b]].rank || N.score[b] - N.score[a] || a - b;
+      return (b === DATA.focus) - (a === DATA.focus) ||
+        C[N.cls[a]].rank - C[N.cls[b]].rank || N.score[b] - N.score[a] || a - b;
     });
-    var nodeUpdates = [], edgeUpdates = [];
-    var placed = new Set();
     order.forEach(function (i) {
-      var px = Math.max(baseFont(i) * scale, MIN_PX);
-      var text = shorten(N.label[i], 40);
-      var p = network.canvasToDOM({ x: X(i), y: Y(i) });
-      var w = textWidth(text) * px, h = px * 1.2;
-      var top = p.y + (N.size[i] + 3) * scale;
-      var ok = tryPlace([p.x - w / 2 - PAD, top - PAD, p.x + w / 2 + PAD, top + h + PAD], true);
-      var size = Math.round(px / scale * 100) / 100;
-      var want = ok ? text + "|" + size : "";
-      if (ok) placed.add(i);
-      if (shownNode.get(i) !== want) {
-        shownNode.set(i, want);
-        nodeUpdates.push({ id: i, label: ok ? text : "", font: { size: ok ? size : baseFont(i) } });
-      }
+      var px = Math.min(Math.max(baseFont(i) * scale, MIN_PX), MAX_PX);
+      var spot = board.placeName(at[i][0], at[i][1], at[i][2], N.label[i], px);
+      if (spot === null) return;
+      var c = network.DOMtoCanvas({ x: spot.x, y: spot.y });
+      names.set(i, { text: spot.text, x: c.x, y: c.y, size: px / scale });
     });
+    var edgeUpdates = [];
     if (part.edges.length <= DATA.edgeLabelLimit) {
-      var edgeOrder = part.edges.filter(function (e) { return placed.has(E.from[e]) || placed.has(E.to[e]); });
+      var edgeOrder = part.edges.filter(function (e) { return names.has(E.from[e]) || names.has(E.to[e]); });
       edgeOrder.sort(function (a, b) {
         return (N.score[E.from[b]] + N.score[E.to[b]]) - (N.score[E.from[a]] + N.score[E.to[a]]) || a - b;
       });
@@ -242,7 +198,7 @@
         if (!text) return;
         var p = network.canvasToDOM({ x: (X(a) + X(b)) / 2, y: (Y(a) + Y(b)) / 2 });
         var w = textWidth(text) * px, h = px * 1.2;
-        if (tryPlace([p.x - w / 2 - PAD, p.y - h / 2 - PAD, p.x + w / 2 + PAD, p.y + h / 2 + PAD])) {
+        if (board.tryTake([p.x - w / 2 - PAD, p.y - h / 2 - PAD, p.x + w / 2 + PAD, p.y + h / 2 + PAD])) {
           edgeSet.add(e);
           var size = Math.round(px / scale * 100) / 100;
           if (shownEdge.get(e) !== text + "|" + size) {
@@ -255,10 +211,29 @@
         if (v && !edgeSet.has(e)) { shownEdge.set(e, ""); edgeUpdates.push({ id: "e" + e, label: "" }); }
       });
     }
-    if (nodeUpdates.length) nodes.update(nodeUpdates);
     if (edgeUpdates.length) edges.update(edgeUpdates);
     api.labelsPlaced += 1;
+    network.redraw();
   }
+  /* The names are drawn over the drawing, in its own units (they move with it while
+   * dragging); a hovered node whose name had no room shows it in a box on top. */
+  network.on("afterDrawing", function (ctx) {
+    names.forEach(function (n) { cgLabels.drawName(ctx, n.text, n.x, n.y, n.size, false); });
+    if (hovered !== null && typeof hovered === "number" && !names.has(hovered) && nodes.get(hovered)) {
+      var scale = network.getScale();
+      var size = Math.min(Math.max(baseFont(hovered) * scale, MIN_PX), MAX_PX) / scale;
+      var text = shorten(N.label[hovered], 60);
+      var r = cgLabels.reach(N.size[hovered], 1);
+      cgLabels.drawName(ctx, text, X(hovered), Y(hovered) - r - size, size, true);
+    }
+  });
+  network.on("hoverNode", function (p) { hovered = p.node; network.redraw(); });
+  network.on("blurNode", function () { hovered = null; network.redraw(); });
+  api.shownNames = function () {
+    var out = {};
+    names.forEach(function (n, i) { out[i] = n.text; });
+    return out;
+  };
   var placeTimer = null;
   function placeSoon() {
     if (placeTimer !== null) clearTimeout(placeTimer);
@@ -303,11 +278,9 @@
     var part = P[p];
     nodes.clear();
     edges.clear();
-    shownNode.clear();
     shownEdge.clear();
     if (part.children.length === 0) {
       stretchTo(part);
-      part.nodes.forEach(function (i) { shownNode.set(i, ""); });
       nodes.add(part.nodes.map(nodeItem));
       edges.add(part.edges.map(edgeItem));
     } else {
@@ -535,7 +508,10 @@
   var parsed = performance.now();
   renderLegend();
   showPart(0);
-  if (DATA.focus !== null) goTo(DATA.focus);
+  if (DATA.focus !== null) {  // the fit already shows the whole neighbourhood: no zoom
+    network.selectNodes([DATA.focus]);
+    showNodeDetails(DATA.focus);
+  }
   api.timings = { scriptStart: started, dataParsed: parsed, shown: performance.now() };
   api.ready = true;
 }());
