@@ -604,7 +604,7 @@ class _Recorder:
             s.writes and (s.reads is None or self.reasons.get(s.name)) for s in later
         )
         if stage.when_needed:
-            runs = any(s.reads is None or self.reasons.get(s.name) for s in later)
+            runs = not later or any(s.reads is None or self.reasons.get(s.name) for s in later)
             return None if runs else "no later stage runs"
         return None if self.reasons.get(stage.name) else "unchanged"
 
