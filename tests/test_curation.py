@@ -424,7 +424,7 @@ def test_a_made_up_sixth_article_from_scaffold_to_facts(
     scaffold = _add_sixth_article(project_copy, capsys)
     # the scaffold names the entities the graph has, for reuse, and the publisher reused
     for prefixed in ("o:lcn", "o:esca", "o:termosnaige-ir-ko", "per:giedrius-bagusinskas"):
-        assert f"#   {prefixed} " in scaffold
+        assert f"# {prefixed} a " in scaffold
     assert "dcterms:publisher o:lcn" in scaffold
     store = open_store("memory:")
     sync(project_copy, store)

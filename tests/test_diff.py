@@ -86,7 +86,7 @@ def test_text_between_revisions(repo: Path, capsys: pytest.CaptureFixture[str]) 
     # a removed fact
     assert '- o:quillon-cluster skos:altLabel "Quillon"@en' in out
     # the new article's stated facts, then what follows from them, apart
-    news = out.split("graph:source/made-up-history-news (new)", 1)[1]
+    news = out.split("(graph:source/made-up-history-news) [new]", 1)[1]
     stated, _, derived = news.partition("derived in graph:derived/source/made-up-history-news")
     assert "+ mem:quillon-cluster-in-tessaly-alliance org:organization o:tessaly-alliance" in stated
     assert "org:memberOf" not in stated
@@ -305,3 +305,42 @@ def test_blank_nodes_compare_by_structure() -> None:
     assert '"three"' in shown and '"two"' in shown and '"one"' not in shown
     # a blank node's facts count for the entity that points to it
     assert [e.iri for e in found.entities] == ["urn:a"]
+
+
+@pytest.mark.slow
+def test_build_writes_a_changes_page_against_the_previous_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first build says there is nothing to compare with; the next lists what changed."""
+    root = tmp_path / "project"
+    _project(root)
+    shutil.copytree(REPO / "queries", root / "queries")
+    out = tmp_path / "out"
+    pages = []
+    for revision in ("rev1", "rev2"):
+        for path in sorted((HISTORY / revision).iterdir()):
+            shutil.copyfile(path, root / "data" / "sources" / path.name)
+        assert main(["--root", str(root), "build", "--out", str(out), "--quiet"]) == 0
+        pages.append((out / "site" / "changes.html").read_text(encoding="utf-8"))
+    capsys.readouterr()
+    first, second = pages
+    assert "This is the first build here: there is no previous build to compare with." in first
+    assert "From the previous build to this build:" in second
+    assert 'href="changes.html"' in (out / "site" / "index.html").read_text(encoding="utf-8")
+    new = second.split('id="new-entities"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '<a href="entity/org/tessaly-alliance.html">Tessaly Alliance &lt;of clusters&gt; '
+        "&amp; partners</a>" in new
+    )
+    assert "<of clusters>" not in second
+    removed = (
+        '<tr class="removed"><td>removed</td><td><code>o:quillon-cluster</code></td>'
+        "<td><code>skos:altLabel</code></td><td><code>&#34;Quillon&#34;@en</code>"
+    )
+    assert removed in second
+    derived = second.split(
+        "Derived by reasoning in <code>graph:derived/source/made-up-history-news"
+    )
+    assert "<code>org:memberOf</code>" in derived[1].split("</table>", 1)[0]
+    # the page is the site's: its style sheet, its navigation
+    assert 'href="assets/site.css"' in second and 'class="site-header"' in second

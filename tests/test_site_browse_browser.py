@@ -338,3 +338,34 @@ def test_the_home_page_counts_as_the_build_does_and_an_article_has_one_title(sit
         r'href="(?:\.\./)*entity/source/ftd-lt-joins-eacn\.html"[^>]*>([^<]*)<', home
     )
     assert cited and set(cited) == {title}  # the same title where it is cited
+
+
+def test_a_facet_counts_the_things_it_has_no_value_for(browser, site_build):
+    """Bronze and Lithuania: a cluster whose country no article states is not dropped unsaid.
+
+    FTD LT holds a (renewed) Bronze label and its article names no country: ticking
+    Lithuania leaves it out, and the Country facet keeps saying so ("not stated"), which
+    can be ticked too.
+    """
+    page, errors = open_page(browser, site_build, "entities.html#level=Bronze")
+    try:
+        page.wait_for_selector("#facet-results li")
+        bronze = _facet_state(page)
+        unstated = bronze["values"]["country=not stated"]
+        assert unstated >= 1 and "entity/org/ftd-lt.html" in {h for h, _k in bronze["shown"]}
+        last = page.evaluate(
+            "Array.from(document.querySelectorAll('input[data-facet=\"country\"]')).pop().value"
+        )
+        assert last == "not stated"  # after the values, whatever the counts
+        _tick(page, "country", "Lithuania")
+        lithuanian = _facet_state(page)
+        assert "entity/org/ftd-lt.html" not in {h for h, _k in lithuanian["shown"]}
+        assert lithuanian["values"]["country=not stated"] == unstated  # still told
+        _tick(page, "country", "not stated")
+        either = _facet_state(page)
+        assert "entity/org/ftd-lt.html" in {h for h, _k in either["shown"]}
+        assert either["total"] == lithuanian["total"] + unstated
+        assert "country=not stated" in either["hash"].replace("+", " ")
+    finally:
+        page.close()
+    assert errors == []

@@ -21,10 +21,16 @@ analyse     measure the actor network; write ``analysis/``
 export      write the dataset in six RDF formats with its VoID/DCAT description to
             ``exports/``
 views       write the interactive views to ``site/views/``
-site        write the explorer's pages to ``site/``
+site        write the explorer's pages to ``site/``, with ``changes.html``: what changed
+            since the previous build in the output directory (its N-Quads export)
 ==========  ===========================================================================
 
-On a remote store (``store="http://..."``) the store is read as it is: ``load`` and
+On a remote store (``store="http://..."``) that takes updates every stage runs there:
+the files are loaded into it (each changed graph replaced all or nothing, its manifest
+kept on the store so that an unchanged file is not sent again), validated, derived (in
+memory here, the derived graphs written back), and the store keeps the union of its data
+graphs that its queries read (:meth:`clustergraph.store.remote.RemoteStore.refresh_union`).
+With ``as_is=True`` (the default for a read-only store) it is read as it is: ``load`` and
 ``derive`` are skipped, and nothing is written to it.
 
 The views and pages that show what they showed in the previous build (the same key in
@@ -90,7 +96,7 @@ class _State:
     project: Project
     staging: Path
     store: Store
-    remote: bool = False
+    remote: bool = False  # read as it is: nothing loaded, derived or written
     loaded: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     previous: tuple[str, ...] | None = ()
@@ -103,6 +109,7 @@ class _State:
     site: SiteSummary | None = None
     views: int = 0
     earlier: Path | None = None  # the previous build's site, whose unchanged files are reused
+    previous_build: Path | None = None  # the previous build, which the changes page compares
     memory_copy: bool = True  # whether the copy stage may copy the store into memory
     strict: bool = False  # whether probable duplicates stop the build
     notes: list[str] = field(default_factory=list)  # printed after the stage's line
@@ -246,11 +253,11 @@ def _derive(state: _State) -> str:
 
 
 def _copy(state: _State) -> str:
-    from clustergraph.store.oxigraph import OxigraphStore
+    from clustergraph.store.base import BulkStore
 
     store = state.store
-    if not isinstance(store, OxigraphStore) or store.path is None:
-        return "read where it is: " + ("remote" if state.remote else "already in memory")
+    if not isinstance(store, BulkStore) or not store.on_disk:
+        return "read where it is: " + ("already in memory" if store.local else "remote")
     if not state.memory_copy:
         return "read on disk (no copy asked for)"
     size = store.disk_bytes()
@@ -439,11 +446,57 @@ def _views(state: _State) -> str:
     return f"{state.views} views sharing one copy of vis-network"
 
 
+def _changes(state: _State) -> str:
+    """Compare this build with the previous one for the changes page; say what was found."""
+    from clustergraph.pipeline.diff import (
+        EXPORT_FILE,
+        Version,
+        compare,
+        snapshot_of_build,
+        snapshot_of_store,
+    )
+    from clustergraph.rdf.formats import RdfFormat
+
+    inputs = _site_inputs(state)
+    if state.previous_build is None:
+        inputs.changes_note = (
+            "This is the first build here: there is no previous build to compare with."
+        )
+        return "first build"
+    try:
+        before = snapshot_of_build(state.previous_build)
+    except InputError as exc:
+        inputs.changes_note = (
+            f"The previous build could not be read ({exc}): nothing to compare with."
+        )
+        return "the previous build could not be read"
+    exported = state.exports.get(RdfFormat.NQUADS)
+    after = (
+        snapshot_of_build(state.staging)
+        if exported is not None and exported == state.staging / EXPORT_FILE
+        else snapshot_of_store(state.store)
+    )
+    found = compare(
+        Version("previous", "build", "previous", shown="the previous build"),
+        before,
+        Version("this", "build", "this", shown="this build"),
+        after,
+    )
+    inputs.changes = found
+    if found.identical:
+        return "no change since the previous build"
+    new = sum(1 for e in found.entities if e.status == "new")
+    return (
+        f"+{found.added:,} -{found.removed:,} facts, {new:,} new entities since the previous build"
+    )
+
+
 def _site(state: _State) -> str:
     from clustergraph.render.site import write_site
 
+    changes = _changes(state)
     state.site = write_site(_site_inputs(state), previous=state.earlier)
-    return f"{state.site.pages} pages ({state.site.entities} entity pages)"
+    return f"{state.site.pages} pages ({state.site.entities} entity pages); changes: {changes}"
 
 
 def _keep_exports(state: _State) -> dict[str, Any]:
@@ -698,6 +751,7 @@ def build(
     store: Store | str | None = None,
     memory_copy: bool = True,
     strict: bool = False,
+    as_is: bool | None = None,
 ) -> BuildReport:
     """Build ``out`` (default ``<root>/build``) from ``project``: see the module docstring.
 
@@ -723,6 +777,10 @@ def build(
     strict
         Stop on probable duplicates too (:data:`REVIEWED_CHECKS`); by default they are
         reported, listed on the site's curation page, and the build goes on.
+    as_is
+        Read the store as it is: no load, no derivation, nothing written to it (a
+        remote store holding a graph built elsewhere). Default: only for a store that
+        cannot be written.
 
     Returns
     -------
@@ -741,7 +799,7 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     write = stream if stream is not None else sys.stdout
     started = time.perf_counter()
-    from clustergraph.store import is_local, open_store
+    from clustergraph.store import open_store
 
     owned = store is None or isinstance(store, str)
     opened = (
@@ -749,9 +807,10 @@ def build(
         if store is None or isinstance(store, str)
         else store
     )
-    remote = not is_local(opened.location)
+    remote = not opened.writable if as_is is None else as_is
     if target.resolve() != project.build_dir.resolve():
         _refuse_foreign(target)  # the project's own build/ is always the build's
+    from clustergraph.pipeline.diff import EXPORT_FILE
     from clustergraph.render.site import KEYS_FILE, SITE_DIR
 
     earlier = target / SITE_DIR  # the site the last build wrote: its unchanged files are kept
@@ -769,6 +828,7 @@ def build(
             store=opened,
             remote=remote,
             earlier=earlier if (earlier / KEYS_FILE).is_file() else None,
+            previous_build=target if (target / EXPORT_FILE).is_file() else None,
             memory_copy=memory_copy,
             strict=strict,
         )

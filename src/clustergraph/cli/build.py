@@ -4,9 +4,11 @@ Usage::
 
     clustergraph build [--out DIR] [--quiet] [--strict] [--store SPEC]
 
-With ``--store URL`` the build reads a remote store as it is (no local data files are
-needed, and nothing is written to the store): the queries, the analysis, the exports, the
-views and the site are made from what the store holds.
+With ``--store URL`` of a store that takes updates, inside a project, every stage runs
+on that store: the files are loaded into it, validated, derived and checked there.
+Outside any project, or on a read-only store, the build reads the store as it is (no
+local data files are needed, and nothing is written to the store): the queries, the
+analysis, the exports, the views and the site are made from what the store holds.
 """
 
 from __future__ import annotations
@@ -67,10 +69,10 @@ def run(context: Context) -> int:
 
     args = context.args
     store = context.args.store
+    as_is = None
     if context.remote:
-        from clustergraph.store import open_store
-
-        store = open_store(store, timeout=args.timeout, retries=args.retries)
+        store = context.open_remote()
+        as_is = context.bundled or not store.writable
     out = args.out if args.out is not None else context.project.build_dir
     kept = "the previous build was left as it was" if out.exists() else "nothing was written"
     try:
@@ -81,6 +83,7 @@ def run(context: Context) -> int:
             store=store,
             memory_copy=args.memory_copy,
             strict=args.strict,
+            as_is=as_is,
         )
     except DataError as exc:
         print(exc.report)

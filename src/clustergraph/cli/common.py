@@ -51,6 +51,13 @@ def add_store_options(parser: argparse.ArgumentParser, *, read: bool = True) -> 
             help="see the stated facts only, not the derived ones",
         )
     group.add_argument(
+        "--update-endpoint",
+        metavar="URL",
+        help="the SPARQL Update endpoint of a remote --store, to write to it (Oxigraph's "
+        "follows from its .../query URL; Virtuoso: .../sparql once updates are granted, "
+        "or .../sparql-auth with CLUSTERGRAPH_USER and CLUSTERGRAPH_PASSWORD)",
+    )
+    group.add_argument(
         "--timeout",
         type=_seconds,
         default=30.0,
@@ -213,12 +220,19 @@ class Context:
     root: Path | None = None
     _store: Store | None = field(default=None, repr=False)
     _project: Project | None = field(default=None, repr=False)
+    _bundled: bool = field(default=False, repr=False)
 
     @property
     def remote(self) -> bool:
         """Whether the store is a remote endpoint (read as it is)."""
         spec = getattr(self.args, "store", None)
         return spec is not None and spec.startswith(("http://", "https://"))
+
+    @property
+    def bundled(self) -> bool:
+        """Whether no project was found here, so the one shipped with clustergraph is used."""
+        _ = self.project
+        return self._bundled
 
     @property
     def project(self) -> Project:
@@ -241,6 +255,7 @@ class Context:
                     self._project = Project.discover()
                 except InputError:
                     self._project = Project.bundled()
+                    self._bundled = True
                     if not self.remote:
                         note(
                             "no project here or above: using the graph shipped with "
@@ -267,16 +282,14 @@ class Context:
 
             spec = getattr(self.args, "store", None)
             if self.remote:
-                store = open_store(
-                    spec,
-                    timeout=getattr(self.args, "timeout", 30.0),
-                    retries=getattr(self.args, "retries", 3),
-                )
+                store = self.open_remote()
                 if write and not store.writable:
                     raise InputError(f"{spec} is read-only: this command writes to the store")
             else:
                 from clustergraph.pipeline.sync import sync
 
+                if getattr(self.args, "update_endpoint", None):
+                    raise InputError("--update-endpoint is for a remote --store (an http(s) URL)")
                 project = self.project
                 try:
                     store = open_store(spec, default=project.store_dir)
@@ -293,6 +306,26 @@ class Context:
                         print(f"clustergraph: {line}", file=sys.stderr)
             self._store = store
         return self._store
+
+    def open_remote(self) -> Store:
+        """Open the remote store ``--store`` names, with the remote options, as it is.
+
+        Raises
+        ------
+        InputError
+            If ``--update-endpoint`` is given without a remote ``--store``.
+        """
+        from clustergraph.store import open_store
+
+        update = getattr(self.args, "update_endpoint", None)
+        if not self.remote:
+            raise InputError("--update-endpoint is for a remote --store (an http(s) URL)")
+        return open_store(
+            self.args.store,
+            update=update,
+            timeout=getattr(self.args, "timeout", 30.0),
+            retries=getattr(self.args, "retries", 3),
+        )
 
     def graphs(self, store: Store) -> list[str] | None:
         """Return the graphs a read command sees: the stated ones with ``--stated``, else all."""

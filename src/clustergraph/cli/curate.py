@@ -419,7 +419,8 @@ def _new_source(context: Context) -> int:
     text = None
     if args.text is not None:
         try:
-            text = args.text.read_text(encoding="utf-8")
+            # as the file holds it (no newline translation): the offsets count its characters
+            text = args.text.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{args.text}: cannot read the article's text: {exc}") from None
     matcher = _matcher(context)
@@ -439,6 +440,7 @@ def _new_source(context: Context) -> int:
         else None,
         language=args.language,
         source_type=SOURCE_TYPES[args.source_type],
+        store=context.store() if text is not None else None,
         described=lambda iri, prefixed: described_again(context.store(), iri, prefixed),
     )
     if imported is not None:
@@ -510,6 +512,7 @@ def scaffold(
     seed_file: str | None = None,
     language: str = "en",
     source_type: str = "NewsArticle",
+    store: Store | None = None,
     described: Callable[[str, str], str] | None = None,
 ) -> tuple[str, list[str]]:
     """Return the Turtle of a new source file, and what the curator still has to add.
@@ -517,7 +520,8 @@ def scaffold(
     The file holds every prefix the project's data files use, the source graph node,
     the article (a ``cg:Source``), its publisher and author (reused when the graph
     names them, else minted; described either way, so the graph stands on its own),
-    and as comments the entities whose names occur in ``text``.
+    and as comments the entities whose names occur in ``text``; given the ``store``, the
+    facts proposed from ``text`` as well (:func:`proposed_lines`).
 
     ``described(iri, prefixed)`` returns the Turtle describing a reused entity again
     (its classes and names, as the sources state them: :func:`described_again`).
@@ -589,7 +593,9 @@ def scaffold(
     lines[-1] = lines[-1][:-2] + " ."
     lines.append("")
     lines.extend(f"{e}\n" for e in extra)
-    if text is not None:
+    if text is not None and store is not None:
+        lines += proposed_lines(store, matcher, text)
+    elif text is not None:
         mentioned = matcher.mentioned_in(text)
         lines.append("# Entities of the graph the article names (reuse these IRIs):")
         if not mentioned:
@@ -602,6 +608,53 @@ def scaffold(
             lines.append(f"#   {prefixed:<{width}}  {label}{also}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n", missing
+
+
+PROPOSED_SECTIONS = {
+    "entity": "Entities of the graph the article names (reuse these IRIs)",
+    "date": "Dates the text writes",
+    "post": "Posts (president, managing director, coordinator, director, ...)",
+    "membership": "Memberships and their kind",
+    "award": "Excellence label awards and their level",
+    "founding": "Founding dates",
+    "figure": "Figures and their measure",
+}
+"""The sections of proposed facts, by kind (:data:`clustergraph.queries.proposals.KINDS`)."""
+
+
+def proposed_lines(store: Store, matcher: Matcher, text: str) -> list[str]:
+    """Return the facts proposed from ``text`` as commented Turtle, a section per kind.
+
+    Each proposal's lines start with ``# `` (remove it to keep the fact); its first line
+    ends with ``# text[START:END]``, the character offsets of the sentence it comes from
+    (a slice of the text file as it is, decoded from UTF-8). Section headings start with
+    ``##``.
+    """
+    from clustergraph.queries.proposals import KINDS, Proposer
+
+    proposals = Proposer(store, matcher).propose(text)
+    lines = [
+        "## Facts proposed from the article's text, found by rules over the graph's names and",
+        "## the project's vocabularies: each is a guess until checked against its sentence",
+        "## (text[START:END]: characters of the text file). Uncomment (remove '# ') what the",
+        "## article states, and complete it (dates, periods, notes) as the guide says.",
+        "",
+    ]
+    for kind in KINDS:
+        found = [p for p in proposals if p.kind == kind]
+        lines.append(f"## {PROPOSED_SECTIONS[kind]}:")
+        if not found:
+            lines.append("##   (none found)")
+        for proposal in found:
+            where = " ".join(f"text[{a}:{b}]" for a, b in proposal.spans[:3])
+            if len(proposal.spans) > 3:
+                where += f" and {len(proposal.spans) - 3} more"
+            note = f"; {proposal.note}" if proposal.note else ""
+            turtle = proposal.turtle.splitlines()
+            turtle[0] += f"  # {where}{note}"
+            lines.extend(f"# {line}" for line in turtle)
+        lines.append("")
+    return lines
 
 
 def described_again(store: Store, iri: str, prefixed: str) -> str:

@@ -11,10 +11,10 @@ Usage::
     clustergraph push (--graph-store URL | --update URL) --clean
 
 ``load`` brings the store in step with the files (every other command does it first on
-the project's store; ``load --store URL`` writes the files into a remote store, all or
-nothing). ``push`` copies the store's graphs into another store, all or nothing;
-credentials come from ``CLUSTERGRAPH_USER`` and ``CLUSTERGRAPH_PASSWORD``, never the
-command line.
+the project's store; ``load --store URL`` writes the files into a remote store, each
+changed graph all or nothing, and derives there). ``push`` copies the store's graphs
+into another store, all or nothing; credentials come from ``CLUSTERGRAPH_USER`` and
+``CLUSTERGRAPH_PASSWORD``, never the command line.
 """
 
 from __future__ import annotations
@@ -164,21 +164,21 @@ def _load(context: Context) -> int:
     from clustergraph.pipeline.load import load
     from clustergraph.store import open_store
 
-    spec = context.args.store
-    store = open_store(
-        spec,
-        default=context.project.store_dir,
-        timeout=context.args.timeout,
-        retries=context.args.retries,
-    )
+    if context.remote:
+        store = context.open_remote()
+        if not store.writable:
+            raise InputError(
+                f"{context.args.store} is read-only: give its SPARQL Update endpoint "
+                "(--update-endpoint URL)"
+            )
+    else:
+        store = open_store(context.args.store, default=context.project.store_dir)
     try:
         report = load(context.project, store, force=context.args.force)
         graphs = "graph" if len(report.loaded) == 1 else "graphs"
         loaded = f"{len(report.loaded)} {graphs} loaded ({report.triples:,} triples)"
         removed = f", {len(report.removed)} removed" if report.removed else ""
         print(f"{loaded}{removed}, {report.unchanged} unchanged")
-        if context.remote:
-            return ExitCode.OK
         derived = derive(store)
         print(f"{len(derived.graphs)} graphs derived; {derived.triples:,} derived triples in all")
     finally:

@@ -96,7 +96,7 @@ True
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -122,7 +122,7 @@ from clustergraph.project.layout import (
 from clustergraph.project.namespace import CG
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.project.vocab import FOAF, ORG, OWL, PROV, RDF, RDFS, ROV, SCHEMA, VOID
-from clustergraph.store.base import SelectResult, Store
+from clustergraph.store.base import BulkStore, SelectResult, Store
 
 __all__ = [
     "KEPT_CLASS_NAMESPACES",
@@ -865,11 +865,8 @@ def derive(store: Store) -> DeriveReport:
     StoreError
         If the store refuses an update.
     """
-    from clustergraph.store.oxigraph import OxigraphStore
-
     report = _derive(store)
-    if isinstance(store, OxigraphStore):
-        store.refresh_union()  # the default graph every query reads, each triple once
+    store.refresh_union()  # the default graph every query reads, each triple once
     return report
 
 
@@ -882,9 +879,7 @@ def derived_as_is(store: Store) -> DeriveReport | None:
     embedded store's union must be current too). Costs two look-ups, not a listing of
     the graphs.
     """
-    from clustergraph.store.oxigraph import OxigraphStore
-
-    if isinstance(store, OxigraphStore) and not store.union_current:
+    if store.writable and not store.union_current:
         return None
     if not _marked(store, ACROSS_SOURCES_GRAPH):
         return None
@@ -938,15 +933,18 @@ def _derive(store: Store) -> DeriveReport:
 
 
 def _worth_scratch(store: Store, plan: _Plan) -> bool:
-    """Whether to derive in memory: an on-disk Oxigraph store and much to derive.
+    """Whether to derive in memory: a store not in this process, or on disk and much to derive.
 
     In one transaction on disk, Oxigraph takes about 0.4 ms per derived quad; copying
     the whole store to memory and bulk-loading the result back takes about 0.02 ms per
-    quad of the store. A source derives about half as many quads as it states.
+    quad of the store. A source derives about half as many quads as it states. A remote
+    store is always derived here: what the rules read crosses the network once, the
+    rules run on this engine (whatever the store's own SPARQL Update does), and the
+    derived graphs go back as graphs.
     """
-    from clustergraph.store.oxigraph import OxigraphStore
-
-    if not isinstance(store, OxigraphStore) or store.path is None:
+    if not store.local:
+        return True
+    if not isinstance(store, BulkStore) or not store.on_disk:
         return False
     return len(plan.targets) >= SCRATCH_SHARE * len(plan.stated)
 
@@ -998,31 +996,23 @@ def _derive_in(store: Store, plan: _Plan, rules: Rules) -> list[str]:
 
 
 def _derive_in_scratch(store: Store, plan: _Plan, rules: Rules) -> DeriveReport:
-    """Derive in an in-memory copy of ``store`` (an on-disk Oxigraph store), then load back.
+    """Derive in an in-memory store holding what the rules read, then write back.
 
-    The copy holds what the rules read: the ontology, the vocabularies and the derived
-    graphs kept, whole, and of the sources the statements whose predicate the rules name
-    (a derived fact has such a predicate or ``rdf:type``). The quads go from store to
-    store without being written out as text. The derived graphs are bulk-loaded without
-    their completion marks, which are written last, with the summary, in one
-    transaction.
+    The scratch store holds what the rules read: the ontology, the vocabularies and the
+    derived graphs kept, whole, and of the sources the statements whose predicate the
+    rules name (a derived fact has such a predicate or ``rdf:type``). From an embedded
+    store the quads go from store to store without being written out as text, and the
+    derived graphs are bulk-loaded back; a remote store is read with a query per graph
+    and per predicate, and its derived graphs are replaced all together or not at all
+    (:meth:`~clustergraph.store.base.Store.replace_graphs`). Either way without their
+    completion marks, which are written last, with the summary, in one request.
     """
     from clustergraph.store.oxigraph import OxigraphStore
 
-    assert isinstance(store, OxigraphStore)
     whole = [*plan.background, *plan.kept]
     read = sorted(rules.properties | {RDF.type})
     with OxigraphStore() as work:
-        native = store.native
-        work.native.bulk_extend(
-            q for g in whole for q in native.quads_for_pattern(None, None, None, ox.NamedNode(g))
-        )
-        work.native.bulk_extend(
-            q
-            for p in read
-            for q in native.quads_for_pattern(None, ox.NamedNode(p), None, None)
-            if isinstance(q.graph_name, ox.NamedNode)  # not the union in the default graph
-        )
+        work.native.bulk_extend(_read(store, whole, read))
         write_search_keys(work, plan.written, names=store)  # the names are in the store
         written = _derive_in(work, plan, rules)
         counts = _summarise(work, [*plan.kept, *plan.written])
@@ -1031,17 +1021,53 @@ def _derive_in_scratch(store: Store, plan: _Plan, rules: Rules) -> DeriveReport:
         work.update(
             f"DELETE {{ {mark} }} WHERE {{ {_values('?d', [(g,) for g in written])} {mark} }}"
         )
-        store.drop_graphs(written)
-        try:
-            store.bulk_extend(
-                quad
-                for graph in written
-                for quad in work.native.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        if isinstance(store, BulkStore):
+            store.drop_graphs(written)
+            try:
+                store.bulk_extend(
+                    quad
+                    for graph in written
+                    for quad in work.native.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                )
+            except OSError as exc:
+                raise StoreError(
+                    f"{store.location}: writing the derived graphs failed: {exc}"
+                ) from exc
+        else:
+            store.replace_graphs(
+                {
+                    graph: ox.serialize(
+                        (
+                            q.triple
+                            for q in work.native.quads_for_pattern(
+                                None, None, None, ox.NamedNode(graph)
+                            )
+                        ),
+                        format=ox.RdfFormat.N_TRIPLES,
+                    )
+                    or b""
+                    for graph in written
+                }
             )
-        except OSError as exc:
-            raise StoreError(f"{store.location}: writing the derived graphs failed: {exc}") from exc
     _write_summary(store, counts, markers=markers)
     return _report(written, counts)
+
+
+def _read(store: Store, graphs: Sequence[str], predicates: Sequence[str]) -> Iterator[ox.Quad]:
+    """Yield the quads of ``graphs`` and those of any named graph with one of ``predicates``."""
+    if isinstance(store, BulkStore):
+        native = store.native
+        for g in graphs:
+            yield from native.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        for p in predicates:
+            for q in native.quads_for_pattern(None, ox.NamedNode(p), None, None):
+                if isinstance(q.graph_name, ox.NamedNode):  # not the union in the default graph
+                    yield q
+        return
+    for g in graphs:
+        yield from store.quads(graph=g)
+    for p in predicates:
+        yield from store.quads(predicate=ox.NamedNode(p))
 
 
 def _run(store: Store, ops: Sequence[str], graphs: Sequence[str]) -> None:
@@ -1066,9 +1092,7 @@ def _fixpoint(store: Store, ops: Sequence[str], graphs: Sequence[str]) -> None:
 
 def _graph_names(store: Store) -> list[str]:
     """Return the store's named graphs (an embedded store lists them without a look inside)."""
-    from clustergraph.store.oxigraph import OxigraphStore
-
-    if isinstance(store, OxigraphStore):
+    if isinstance(store, BulkStore):
         names = store.native.named_graphs()
         return sorted(g.value for g in names if isinstance(g, ox.NamedNode))
     return store.graphs()

@@ -116,9 +116,13 @@ class Version:
     given: str
     kind: str
     detail: str
+    shown: str | None = None
+    """How people are told of it, where the default would not do (``the previous build``)."""
 
     def describe(self) -> str:
         """Say what this version is, in a few words."""
+        if self.shown is not None:
+            return self.shown
         if self.kind == "revision":
             return f"revision {self.given} ({self.detail[:12]})"
         return f"{self.kind} {self.detail}"
@@ -461,6 +465,14 @@ class Diff:
         order = sorted(grouped, key=lambda g: (g is None, _source_rank(g), g or ""))
         return [(g, sorted(grouped[g], key=lambda c: c.kind != "stated")) for g in order]
 
+    def title(self, source: str | None) -> str:
+        """Return how a source is named: its article's title and its graph, or the graph."""
+        if source is None:
+            return "derived across sources"
+        graph = compact(ox.NamedNode(source), PREFIXES)
+        label = self.labels.get(_article(source))
+        return f"{label} ({graph})" if label else graph
+
     def show(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
         """Return a term as the text output shows it: a prefixed name, a literal in Turtle."""
         if isinstance(term, ox.Triple):
@@ -495,7 +507,7 @@ class Diff:
             lines += [f"  {_entity_line(self, e)}" for e in changed]
         for source, changes in self.sources():
             lines.append("")
-            lines.append(_source_title(source, changes))
+            lines.append(_source_title(self, source, changes))
             for change in changes:
                 what = "stated" if change.kind == "stated" else "derived"
                 where = self.show(ox.NamedNode(change.graph))
@@ -538,6 +550,7 @@ class Diff:
             "sources": [
                 {
                     "source": source,
+                    "title": self.labels.get(_article(source)) if source else None,
                     "graphs": [
                         {
                             "graph": c.graph,
@@ -583,12 +596,10 @@ def _source_rank(graph: str | None) -> int:
     return 2
 
 
-def _source_title(source: str | None, changes: list[GraphChange]) -> str:
-    if source is None:
-        return "derived across sources"
+def _source_title(diff: Diff, source: str | None, changes: list[GraphChange]) -> str:
     stated = next((c for c in changes if c.kind == "stated"), None)
-    status = f" ({stated.status})" if stated is not None and stated.status != "changed" else ""
-    return f"{compact(ox.NamedNode(source), PREFIXES)}{status}"
+    status = f" [{stated.status}]" if stated is not None and stated.status != "changed" else ""
+    return f"{diff.title(source)}{status}"
 
 
 def _entity_line(diff: Diff, entity: EntityChange) -> str:
@@ -670,6 +681,13 @@ _KIND_RANK = {
 records that hold facts together (memberships, posts, awards, figures, periods)."""
 
 
+def _article(graph: str) -> str:
+    """Return the IRI of the article a source graph holds (``id/source/<stem>``)."""
+    if graph.startswith(SOURCE_GRAPHS):
+        return f"{ID_NS}source/{graph[len(SOURCE_GRAPHS) :]}"
+    return graph
+
+
 def _kind(iri: str) -> str:
     """Return the kind of an entity IRI (``org`` for ``…/id/org/x``), or ``other``."""
     if iri.startswith(ID_NS):
@@ -716,7 +734,7 @@ def compare(a: Version, before: Snapshot, b: Version, after: Snapshot) -> Diff:
                 if subject is not None:
                     counts[subject][offset + 2 * derived] += 1
     typed_before, typed_after = (_typed(before), _typed(after)) if changes else (set(), set())
-    wanted = set(counts)
+    wanted = set(counts) | {_article(c.source) for c in changes if c.source is not None}
     labels = _labels((after, before), wanted) if wanted else {}
     entities = []
     for iri in sorted(counts, key=lambda i: (labels.get(i, "").casefold(), i)):

@@ -69,8 +69,7 @@ from clustergraph.project.layout import (
     is_stated_graph,
 )
 from clustergraph.rdf.terms import n3
-from clustergraph.store.base import SelectResult, Store
-from clustergraph.store.oxigraph import OxigraphStore
+from clustergraph.store.base import BulkStore, SelectResult, Store
 
 if TYPE_CHECKING:
     from clustergraph.rdf.parse import Parsed
@@ -499,7 +498,7 @@ def _write(
     kept = [e for g, e in current.items() if g not in touched]
     # 1. The manifest forgets what is about to change: a load that dies is redone.
     store.replace_graphs({MANIFEST_GRAPH: _manifest_triples(kept, seen).encode()})
-    if isinstance(store, OxigraphStore) and size > BULK_THRESHOLD:
+    if isinstance(store, BulkStore) and size > BULK_THRESHOLD:
         # 2a. Large: drop the old graphs in one transaction, then bulk-load the new ones.
         # Every file was parsed and checked before: one pass of the bulk loader writes
         # them all (a load that dies here is redone, the manifest not naming them).

@@ -39,6 +39,9 @@ __all__ = ["write_search_keys"]
 
 _CHUNK = 5000
 
+_GRAPHS = 200
+"""Stated graphs whose names one query reads."""
+
 
 def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -63,23 +66,22 @@ def write_search_keys(store: Store, derived: Sequence[str], *, names: Store | No
         The keys added.
     """
     values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-    added = 0
-    for graph in derived:
-        stated = stated_graph(graph)
-        if stated is None:
-            continue
+    of = {s: graph for graph in derived if (s := stated_graph(graph)) is not None}
+    found: dict[str, set[tuple[str, str]]] = {graph: set() for graph in of.values()}
+    stated = sorted(of)
+    for start in range(0, len(stated), _GRAPHS):  # a query a group of graphs, not one each
+        listed = " ".join(f"<{g}>" for g in stated[start : start + _GRAPHS])
         result = (names or store).query(
-            f"SELECT DISTINCT ?s ?n WHERE {{ VALUES ?p {{ {values} }} GRAPH <{stated}> "
-            "{ ?s ?p ?n } FILTER(isIRI(?s) && isLiteral(?n)) }"
+            f"SELECT DISTINCT ?g ?s ?n WHERE {{ VALUES ?g {{ {listed} }} VALUES ?p {{ {values} }} "
+            "GRAPH ?g { ?s ?p ?n } FILTER(isIRI(?s) && isLiteral(?n)) }"
         )
         assert isinstance(result, SelectResult)
-        keys = sorted(
-            {
-                (row[0].value, search_key(row[1].value))
-                for row in result.rows
-                if row[0] is not None and row[1] is not None
-            }
-        )
+        for graph_name, subject, name in result.rows:
+            if graph_name is not None and subject is not None and name is not None:
+                found[of[graph_name.value]].add((subject.value, search_key(name.value)))
+    added = 0
+    for graph, pairs in found.items():
+        keys = sorted(pairs)
         lines = [f"<{s}> <{CG.searchKey}> {_literal(k)} ." for s, k in keys if k]
         for start in range(0, len(lines), _CHUNK):
             chunk = "\n".join(lines[start : start + _CHUNK])

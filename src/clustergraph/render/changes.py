@@ -79,7 +79,7 @@ def changes_model(diff: Diff, *, href: Callable[[str], str | None] | None = None
 
     sources = []
     for source, changes in diff.sources():
-        title = "Derived across sources" if source is None else diff.show(ox.NamedNode(source))
+        title = "Derived across sources" if source is None else diff.title(source)
         stated = next((c for c in changes if c.kind == "stated"), None)
         status = stated.status if stated is not None and stated.status != "changed" else ""
         graphs = []
@@ -105,7 +105,7 @@ def changes_model(diff: Diff, *, href: Callable[[str], str | None] | None = None
         sources.append(
             {
                 "title": title,
-                "anchor": _anchor(title),
+                "anchor": _anchor(diff.show(ox.NamedNode(source)) if source else "across-sources"),
                 "status": status,
                 "stated": sums["stated"],
                 "derived": sums["derived"],

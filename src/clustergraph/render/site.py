@@ -16,6 +16,9 @@ path                                   page
                                        the result with the defaults, a graph view for
                                        CONSTRUCT and DESCRIBE queries
 ``timeline.html``                      every dated fact in order, with its precision
+``changes.html``                       what changed since the previous build: the facts
+                                       each source added and removed, stated and derived
+                                       apart, the new and removed entities
 ``analysis.html``                      the network analysis of the actors
 ``ontology.html``                      the classes and properties, with examples
 ``downloads.html``                     the exports, the VoID/DCAT description, the
@@ -92,6 +95,7 @@ from clustergraph.queries.library import QueryFile, QueryForm
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
 from clustergraph.render.catalogue import NAME_PROPERTIES, Catalogue, Link, entity_path
+from clustergraph.render.changes import changes_model
 from clustergraph.render.ontodoc import ontology_doc
 from clustergraph.render.views import (
     json_for_html,
@@ -103,6 +107,7 @@ from clustergraph.render.views import (
 from clustergraph.store.base import AskResult, GraphResult, Result, SelectResult, Store
 
 if TYPE_CHECKING:
+    from clustergraph.pipeline.diff import Diff
     from clustergraph.pipeline.stats import Stats
 
 __all__ = [
@@ -363,6 +368,8 @@ class SiteInputs:
     rendered: int = 0
     reused: int = 0
     network: nx.Graph | None = None
+    changes: Diff | None = None
+    changes_note: str = "There is no previous build to compare this one with."
 
     def get_catalogue(self) -> Catalogue:
         """Return the catalogue of the store, read once."""
@@ -1528,6 +1535,18 @@ def write_site(inputs: SiteInputs, *, previous: Path | None = None) -> SiteSumma
         views=inputs.views,
         prefixes=catalogue.prefixes,
         compact=compact,
+    )
+    writer.page(
+        "changes.html.j2",
+        "changes.html",
+        title="Changes since the previous build",
+        model=None
+        if inputs.changes is None
+        else changes_model(
+            inputs.changes,
+            href=lambda iri: entity_path(iri) if catalogue.is_entity(iri) else None,
+        ),
+        why=inputs.changes_note,
     )
     writer.page(
         "entities.html.j2",

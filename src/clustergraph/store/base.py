@@ -354,10 +354,32 @@ class Store(Protocol):
         ``oxigraph:PATH`` or the query endpoint's URL).
     writable
         Whether the store takes updates.
+    local
+        Whether the store runs in this process: a look-up costs no round trip. Work
+        that reads much and writes little (deriving) is done here, in memory, for a
+        store that is not local.
     """
 
     location: str
     writable: bool
+    local: bool
+
+    @property
+    def union_current(self) -> bool:
+        """Whether the store keeps the union of its data graphs, each triple once, current.
+
+        Queries then read it as their default graph; otherwise they read the engine's
+        own union, where a triple counts once per graph that states it (the same data,
+        slower joins).
+        """
+        ...
+
+    def refresh_union(self) -> None:
+        """Write the union of the data graphs, each triple once, unless it is current.
+
+        Nothing to do for a store that cannot be written.
+        """
+        ...
 
     def query(
         self,
@@ -467,4 +489,35 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release the store (files, connections); the object cannot be used after."""
+        ...
+
+
+@runtime_checkable
+class BulkStore(Store, Protocol):
+    """What an embedded store can do beside the :class:`Store` protocol.
+
+    Stages ask for it (``isinstance(store, BulkStore)``) rather than for a class: the fast
+    paths of loading, deriving and copying need a store in this process.
+
+    Attributes
+    ----------
+    native
+        The :class:`pyoxigraph.Store` itself.
+    on_disk
+        Whether the store lives in files (else in memory).
+    """
+
+    native: ox.Store
+    on_disk: bool
+
+    def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads as fast as the engine can, without a transaction."""
+        ...
+
+    def disk_bytes(self) -> int:
+        """Return the size of the store's tables on disk (0 in memory)."""
+        ...
+
+    def copy_in_memory(self) -> BulkStore:
+        """Return a copy of the whole store in memory."""
         ...

@@ -269,6 +269,7 @@ class StoreClient:
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         missing_ok: bool = False,
+        resend_late: bool = True,
     ) -> tuple[int, bytes, str]:
         """Send a request, retrying transient faults; return (status, body, content type).
 
@@ -279,6 +280,11 @@ class StoreClient:
             push is written so), since an attempt whose answer was lost is sent again.
         missing_ok
             Whether HTTP 404 is an answer (returned) rather than an error.
+        resend_late
+            Whether a request the store got but did not answer in time is sent again.
+            A query is not: the store may still be evaluating it, and each attempt
+            would pile the same work on it (a limit on the server stops it:
+            ``oxigraph serve --timeout-s``, Virtuoso's ``MaxQueryExecutionTime``).
 
         Raises
         ------
@@ -315,8 +321,19 @@ class StoreClient:
                 answer_lost = answer_lost or sent
                 # A store that refuses the first request of all is not running: say so
                 # at once. Once it has answered, a refusal is a restart: retried.
-                if last or not _transient(reason) or (refused and self.answered == 0):
+                late = sent and isinstance(reason, TimeoutError | socket.timeout)
+                if (
+                    last
+                    or not _transient(reason)
+                    or (refused and self.answered == 0)
+                    or (late and not resend_late)
+                ):
                     tries = f" (tried {attempt + 1} times)" if attempt else ""
+                    if late and not resend_late and not last:
+                        tries += (
+                            "; not sent again, the store may still be working on it "
+                            "(a time limit of the store's own stops such work)"
+                        )
                     error = StoreUnreachableError(
                         f"{method} {url}: {_describe(reason, self.retry.timeout)}{tries}"
                     )
@@ -406,6 +423,7 @@ class StoreClient:
             self.endpoints.query,
             body=urllib.parse.urlencode({"query": text}).encode(),
             headers={"Content-Type": _FORM, "Accept": _RESULTS_JSON},
+            resend_late=False,
         )
         try:
             bindings: list[dict[str, Any]] = json.loads(body)["results"]["bindings"]
@@ -435,21 +453,32 @@ class StoreClient:
         return {g: found.get(g, 0) for g in graphs}
 
     def query(
-        self, text: str, *, accept: str, graphs: Sequence[str] | None = None
+        self,
+        text: str,
+        *,
+        accept: str,
+        graphs: Sequence[str] | None = None,
+        default: Sequence[str] = (),
+        named: Sequence[str] = (),
     ) -> tuple[bytes, str]:
         """Send a query (POST, form-encoded); return the answer's body and media type.
 
-        ``graphs`` become the protocol's ``default-graph-uri`` and ``named-graph-uri``.
+        ``graphs`` become the protocol's ``default-graph-uri`` and ``named-graph-uri``;
+        ``default`` and ``named`` add to them one at a time. A query whose answer does
+        not come in time is not sent again (see :meth:`request`).
         """
         assert self.endpoints.query is not None
         form: list[tuple[str, str]] = [("query", text)]
         for graph in graphs or ():
             form += [("default-graph-uri", graph), ("named-graph-uri", graph)]
+        form += [("default-graph-uri", graph) for graph in default]
+        form += [("named-graph-uri", graph) for graph in named]
         _, body, content_type = self.request(
             "POST",
             self.endpoints.query,
             body=urllib.parse.urlencode(form).encode(),
             headers={"Content-Type": _FORM, "Accept": accept},
+            resend_late=False,
         )
         return body, content_type.split(";")[0].strip().lower()
 

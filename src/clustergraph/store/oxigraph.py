@@ -83,6 +83,8 @@ class OxigraphStore:
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = None if path is None else Path(path)
         self.writable = not read_only
+        self.local = True
+        self.on_disk = self.path is not None
         self.location = "memory:" if self.path is None else f"oxigraph:{self.path}"
         try:
             if self.path is None:

@@ -51,7 +51,9 @@ DROP SILENT GRAPH <urn:e>
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import secrets
 import socket
 import time
@@ -68,9 +70,14 @@ from clustergraph.errors import (
     StoreUnreachableError,
     VerifyError,
 )
-from clustergraph.project.layout import GRAPH_NS
+from clustergraph.project.layout import (
+    GRAPH_NS,
+    MANIFEST_GRAPH,
+    is_derived_graph,
+    is_stated_graph,
+)
 from clustergraph.rdf.formats import RdfFormat
-from clustergraph.rdf.terms import Term
+from clustergraph.rdf.terms import Term, n3
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy, StoreClient
 from clustergraph.store.results import write_results
@@ -84,6 +91,25 @@ STALE_AFTER = 3600.0
 
 GROUP_SIZE = 100
 """Targets replaced by one update request (Virtuoso 7 refuses one of about 300)."""
+
+UNION_GRAPH = GRAPH_NS + "union"
+"""The graph where a writable remote store keeps the union of its data graphs, each
+triple once (:meth:`RemoteStore.refresh_union`)."""
+
+UNION_STATE = GRAPH_NS + "union-state"
+"""The graph that says :data:`UNION_GRAPH` is current, and which graphs it unites; it
+exists only while the union is current."""
+
+UNION_MEMBERS = UNION_STATE + "#members"
+"""The property whose value (a JSON list) names the graphs the union unites."""
+
+UNION_ROWS = 50_000
+"""Triples copied into the union by one update request (a store may cap the rows of one
+request: Virtuoso's ``ResultSetMaxRows``)."""
+
+_BOOKKEEPING = (UNION_GRAPH, UNION_STATE)
+
+_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _RESULTS_ACCEPT = "application/sparql-results+json"
@@ -232,6 +258,9 @@ class RemoteStore:
         self.client = client or StoreClient(endpoints, credentials=credentials, retry=retry)
         self.location = endpoints.query or endpoints.update or endpoints.graph_store or ""
         self.writable = endpoints.update is not None or endpoints.graph_store is not None
+        self.local = False
+        self._members: tuple[str, ...] | None = None  # the union's graphs, when current
+        self._union_known = False  # whether _members was read (or set by a write here)
 
     def __repr__(self) -> str:
         """Show where the store is."""
@@ -251,6 +280,113 @@ class RemoteStore:
         if self.endpoints.query is None:
             raise InputError(f"{self.location}: no query endpoint is known for this store")
 
+    # -- the union of the data graphs -----------------------------------------
+
+    @property
+    def union_current(self) -> bool:
+        """Whether :data:`UNION_GRAPH` holds the union of the data graphs (read once)."""
+        return self._union() is not None
+
+    def _union(self) -> tuple[str, ...] | None:
+        if not self._union_known:
+            self._members = self._read_union_state()
+            self._union_known = True
+        return self._members
+
+    def _read_union_state(self) -> tuple[str, ...] | None:
+        if self.endpoints.query is None:
+            return None
+        body, _ = self.client.query(
+            f"SELECT ?m WHERE {{ GRAPH <{UNION_STATE}> "
+            f"{{ <{UNION_GRAPH}> <{UNION_MEMBERS}> ?m }} }}",
+            accept=_RESULTS_ACCEPT,
+        )
+        try:
+            answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            assert isinstance(answer, ox.QuerySolutions)
+            values = [s["m"] for s in answer]
+            members = json.loads(values[0].value) if len(values) == 1 and values[0] else None
+        except (SyntaxError, ValueError, OSError, AssertionError):
+            return None  # no state this version wrote: the engine's own union is read
+        if not isinstance(members, list) or not all(isinstance(g, str) for g in members):
+            return None
+        return tuple(members)
+
+    def refresh_union(self) -> None:
+        """Write the union of the data graphs into :data:`UNION_GRAPH`, unless it is current.
+
+        Each triple once, however many graphs state it: the server's own union default
+        graph (Oxigraph's ``--union-default-graph``, Virtuoso's default graph) repeats a
+        triple once per graph stating it, and joins around an entity many sources name
+        grow with the square of that. The data graphs are the stated and derived graphs
+        of the project's layout; they are copied a group at a time
+        (:data:`UNION_ROWS` triples at most each), and :data:`UNION_STATE`, written last,
+        says the union is current and which graphs it unites. Queries then read the
+        union as their default graph and only those graphs (and the manifest) with
+        ``GRAPH`` (the protocol's ``default-graph-uri`` and ``named-graph-uri``). Every
+        write to a data graph through this class first removes the state and the union.
+        Nothing to do without an update endpoint.
+        """
+        if self.endpoints.update is None or self.endpoints.query is None or self.union_current:
+            return
+        counts = self._graph_counts()
+        members = sorted(g for g in counts if is_stated_graph(g) or is_derived_graph(g))
+        self.client.update(
+            f"DROP SILENT GRAPH <{UNION_STATE}> ;\nDROP SILENT GRAPH <{UNION_GRAPH}>"
+        )
+        group: list[str] = []
+        held = 0
+        for graph in [*members, None]:
+            if graph is not None and (not group or held + counts[graph] <= UNION_ROWS):
+                group.append(graph)
+                held += counts[graph]
+                continue
+            if group:
+                listed = " ".join(f"<{g}>" for g in group)
+                self.client.update(
+                    f"INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ "
+                    f"VALUES ?g {{ {listed} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+                )
+            if graph is not None:
+                group, held = [graph], counts[graph]
+        record = n3(ox.Literal(json.dumps(members, separators=(",", ":"))))
+        self.client.update(
+            f"INSERT DATA {{ GRAPH <{UNION_STATE}> {{ <{UNION_GRAPH}> <{UNION_MEMBERS}> "
+            f"{record} }} }}"
+        )
+        self._members, self._union_known = tuple(members), True
+
+    def _forget_union(self, graphs: Iterable[str] | None) -> None:
+        """Before a write to data graphs (``None``: not known), remove the union and its state."""
+        if graphs is not None and not any(
+            is_stated_graph(g) or is_derived_graph(g) for g in graphs
+        ):
+            return
+        if self._union_known and self._members is None:
+            return
+        if self.endpoints.update is not None:
+            self.client.update(
+                f"DROP SILENT GRAPH <{UNION_STATE}> ;\nDROP SILENT GRAPH <{UNION_GRAPH}>"
+            )
+        else:
+            self.client.delete_graph(UNION_STATE)
+            self.client.delete_graph(UNION_GRAPH)
+        self._members, self._union_known = None, True
+
+    def _graph_counts(self) -> dict[str, int]:
+        """Return the triples of each named graph (bookkeeping graphs included)."""
+        result = self._query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            None,
+            whole=True,
+        )
+        assert isinstance(result, SelectResult)
+        return {
+            row[0].value: int(row[1].value)
+            for row in result.rows
+            if isinstance(row[0], ox.NamedNode) and row[1] is not None
+        }
+
     def query(
         self,
         text: str,
@@ -258,26 +394,59 @@ class RemoteStore:
         bindings: Mapping[str, Term] | None = None,
         graphs: Sequence[str] | None = None,
     ) -> Result:
-        """Send a query; see :meth:`clustergraph.store.base.Store.query`."""
+        """Send a query; see :meth:`clustergraph.store.base.Store.query`.
+
+        Without ``graphs``, a store whose union is current (:meth:`refresh_union`) is
+        asked with that union as the default graph.
+        """
         self._need_query()
         if bindings:
             text = bind_values(text, bindings)
+        return self._query(text, graphs)
+
+    def _query(self, text: str, graphs: Sequence[str] | None, *, whole: bool = False) -> Result:
+        """Send a query: see :meth:`query`; ``whole`` asks it of every graph the store holds.
+
+        The store's own dataset, as for the bookkeeping of writes: staging graphs, counts.
+        """
         check_shape(text)
+        default: tuple[str, ...] = ()
+        named: tuple[str, ...] = ()
+        members = self._union() if graphs is None and not whole else None
+        if members is not None:
+            default = (UNION_GRAPH,)
+            if _GRAPH_KEYWORD.search(text):
+                named = (*members, MANIFEST_GRAPH)
         form = query_form(text)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         body, media_type = self.client.query(
-            text, accept=_GRAPH_ACCEPT if graph_form else _RESULTS_ACCEPT, graphs=graphs
+            text,
+            accept=_GRAPH_ACCEPT if graph_form else _RESULTS_ACCEPT,
+            graphs=graphs,
+            default=default,
+            named=named,
         )
         try:
             if graph_form:
                 fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
                 triples = tuple(q.triple for q in ox.parse(body, format=fmt))
                 return GraphResult(triples)
-            answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            if isinstance(answer, ox.QueryBoolean):
-                return AskResult(bool(answer))
-            variables = tuple(v.value for v in answer.variables)
-            rows = tuple(tuple(solution) for solution in answer)
+            try:
+                answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                if isinstance(answer, ox.QueryBoolean):
+                    return AskResult(bool(answer))
+                variables = tuple(v.value for v in answer.variables)
+                rows = tuple(tuple(solution) for solution in answer)
+            except (SyntaxError, ValueError) as exc:
+                if "blank node" not in str(exc) and "bnode" not in str(exc):
+                    raise
+                # Virtuoso labels blank nodes nodeID://b123: read again with labels RDF takes.
+                answer = ox.parse_query_results(
+                    _plain_blank_nodes(body), format=ox.QueryResultsFormat.JSON
+                )
+                assert isinstance(answer, ox.QuerySolutions)
+                variables = tuple(v.value for v in answer.variables)
+                rows = tuple(tuple(solution) for solution in answer)
         except (SyntaxError, ValueError, OSError) as exc:
             raise StoreError(f"{self.location}: unreadable answer: {_one_line(exc)}") from exc
         if form == "ASK":  # Virtuoso answers an ASK with a one-row table (__ask_retval)
@@ -309,11 +478,7 @@ class RemoteStore:
         Asked as a count per graph: Virtuoso answers ``SELECT DISTINCT ?g`` over every
         quad a hundred times slower.
         """
-        result = self.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
-        assert isinstance(result, SelectResult)
-        return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
+        return sorted(g for g in self._graph_counts() if g not in _BOOKKEEPING)
 
     def quads(
         self,
@@ -328,7 +493,12 @@ class RemoteStore:
         if graph is not None:
             bound["g"] = ox.NamedNode(graph)
         text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-        result = self.query(text, bindings=bound or None)
+        if graph is None:
+            text = (
+                "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(?g NOT IN ({', '.join(f'<{g}>' for g in _BOOKKEEPING)})) }}"
+            )
+        result = self._query(bind_values(text, bound) if bound else text, None, whole=True)
         assert isinstance(result, SelectResult)
         for s, p, o, g in result.rows:
             assert s is not None and p is not None and o is not None and g is not None
@@ -337,7 +507,9 @@ class RemoteStore:
     def count(self, graph: str | None = None) -> int:
         """Count the triples of ``graph`` (or the quads of all named graphs) on the store."""
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        if not graph:
+            where += f" FILTER(?g NOT IN ({', '.join(f'<{g}>' for g in _BOOKKEEPING)}))"
+        result = self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", None, whole=True)
         assert isinstance(result, SelectResult)
         value = result.rows[0][0] if result.rows else None
         return int(value.value) if value is not None else 0
@@ -353,8 +525,10 @@ class RemoteStore:
         """Write named graphs to ``output``, read graph by graph from the store."""
         quads: list[ox.Quad] = []
         for graph in graphs if graphs is not None else self.graphs():
-            result = self.query(
-                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            result = self._query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                None,
+                whole=True,
             )
             assert isinstance(result, GraphResult)
             name = ox.NamedNode(graph)
@@ -379,13 +553,21 @@ class RemoteStore:
         self._need_writes()
         if self.endpoints.update is None:
             raise StoreError(f"{self.location}: no SPARQL Update endpoint is known")
+        self._forget_union(None if graphs is None else list(graphs))
         self.client.update(text)
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
-        """Delete named graphs (missing ones are ignored)."""
+        """Delete named graphs (missing ones are ignored), a group a request where it can."""
         self._need_writes()
-        for graph in graphs:
-            self.client.delete_graph(graph)
+        names = list(graphs)
+        self._forget_union(names)
+        if self.endpoints.update is None:
+            for graph in names:
+                self.client.delete_graph(graph)
+            return
+        for start in range(0, len(names), GROUP_SIZE):
+            group = names[start : start + GROUP_SIZE]
+            self.client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in group))
 
     def stale_staging_graphs(self, *, older_than: float = 0.0) -> list[str]:
         """Return staging graphs left behind by replaces that died or started long ago.
@@ -400,9 +582,11 @@ class RemoteStore:
         """
         if self.endpoints.query is None:
             return []
-        result = self.query(
+        result = self._query(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER(STRSTARTS(STR(?g), "{STAGING_NS}")) }}'
+            f'FILTER(STRSTARTS(STR(?g), "{STAGING_NS}")) }}',
+            None,
+            whole=True,
         )
         assert isinstance(result, SelectResult)
         found = sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
@@ -488,6 +672,7 @@ class RemoteStore:
                 attempted += backups.values()
                 _back_up(client, backups)
             step = "replacing the target graphs"
+            self._forget_union(data)  # the union no longer says what the graphs hold
             if backups:
                 _replace_in_groups(client, staged, backups, attempted)
             elif self.endpoints.update is not None:
@@ -698,6 +883,29 @@ def _failed(
     if isinstance(exc, StoreUnreachableError) and isinstance(error, StoreUnreachableError):
         error.answer_lost = exc.answer_lost
     return error
+
+
+def _plain_blank_nodes(body: bytes) -> bytes:
+    """Relabel the blank nodes of a JSON results document with labels RDF takes.
+
+    A label becomes ``v`` and its UTF-8 bytes in hex: the same node keeps one label in
+    every answer of the store.
+    """
+    document = json.loads(body)
+
+    def relabel(term: dict[str, object]) -> None:
+        if term.get("type") == "bnode" and isinstance(term.get("value"), str):
+            term["value"] = "v" + str(term["value"]).encode("utf-8").hex()
+        for part in ("subject", "predicate", "object"):  # a triple term's parts
+            inner = term.get(part)
+            if isinstance(inner, dict):
+                relabel(inner)
+
+    for row in document.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if isinstance(term, dict):
+                relabel(term)
+    return json.dumps(document).encode("utf-8")
 
 
 def _one_line(value: object) -> str:

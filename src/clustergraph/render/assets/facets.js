@@ -3,8 +3,9 @@
  * thing: [title, href, [[value index, ...] per facet]]. Values ticked in one facet are
  * alternatives (or), facets combine (and); each value shows how many items it would
  * leave given the other facets' choices. The selection lives in the URL's hash
- * (#kind=cluster&level=Bronze), so a link to it opens the same list. Text goes in with
- * textContent only. */
+ * (#kind=cluster&level=Bronze), so a link to it opens the same list. A thing with no
+ * value in a facet (no country stated, no label known) counts under "not stated", listed
+ * last, so that ticking a value never drops it unsaid. Text goes in with textContent only. */
 (function () {
   "use strict";
   var data = window.cgFacetData;
@@ -12,6 +13,16 @@
   if (!data || !box) return;
   var root = document.documentElement.getAttribute("data-root") || "";
   var facets = data.facets, values = data.values, items = data.items;
+  var NONE = "not stated";
+  var none = values.map(function () { return -1; });
+  facets.forEach(function (facet, f) {
+    if (facet[0] === "kind" || facet[0] === "source") return;
+    var missing = items.filter(function (item) { return !item[2][f].length; });
+    if (!missing.length || values[f].indexOf(NONE) >= 0) return;
+    none[f] = values[f].length;
+    values[f].push(NONE);
+    missing.forEach(function (item) { item[2][f] = [none[f]]; });
+  });
   var results = document.getElementById("facet-results");
   var more = document.getElementById("facet-more");
   var filter = document.getElementById("facet-filter");
@@ -76,7 +87,9 @@
       while (list.firstChild) list.removeChild(list.firstChild);
       var order = values[f].map(function (_v, v) { return v; })
         .filter(function (v) { return counts[v] > 0 || chosen[f][v]; })
-        .sort(function (a, b) { return counts[b] - counts[a] || (values[f][a] < values[f][b] ? -1 : 1); });
+        .sort(function (a, b) {
+          return (a === none[f]) - (b === none[f]) || counts[b] - counts[a] || (values[f][a] < values[f][b] ? -1 : 1);
+        });
       order.forEach(function (v) {
         var li = document.createElement("li");
         var label = document.createElement("label");
@@ -93,6 +106,7 @@
         });
         var name = document.createElement("span");
         name.textContent = " " + values[f][v] + " ";
+        if (v === none[f]) name.className = "facet-none";
         var count = document.createElement("span");
         count.className = "count";
         count.textContent = String(counts[v]);
