@@ -60,6 +60,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -112,6 +113,8 @@ class _State:
     previous_build: Path | None = None  # the previous build, which the changes page compares
     memory_copy: bool = True  # whether the copy stage may copy the store into memory
     strict: bool = False  # whether probable duplicates stop the build
+    as_of: date | None = None  # the day the analysis, views and dated queries are as of
+    dated_only: bool = False  # with as_of: leave out the facts whose period is not stated
     notes: list[str] = field(default_factory=list)  # printed after the stage's line
 
 
@@ -330,7 +333,7 @@ REVIEWED_CHECKS = frozenset({"checks/probable-duplicates"})
 
 
 def _queries(state: _State) -> str:
-    from clustergraph.queries.library import Library
+    from clustergraph.queries.library import AS_OF_PARAM, Library, as_of_values
     from clustergraph.queries.run import run
     from clustergraph.render.site import QueryRun
     from clustergraph.store.base import AskResult, GraphResult, SelectResult
@@ -340,7 +343,10 @@ def _queries(state: _State) -> str:
         if query.is_check:
             continue
         started = time.perf_counter()
-        result = run(state.store, query)
+        values: dict[str, str] = {}
+        if state.as_of is not None and any(p.name == AS_OF_PARAM for p in query.params):
+            values = as_of_values(query, state.as_of.isoformat(), dated_only=state.dated_only)
+        result = run(state.store, query, params=values)
         runs.append(QueryRun(query, result, time.perf_counter() - started))
     runs = _write_results(state, runs)
     state.runs.extend(runs)
@@ -390,18 +396,25 @@ def _analyse(state: _State) -> str:
     from clustergraph.network.report import write_report
 
     state.index = GraphIndex.from_store(state.store)
+    when = ""
+    if state.as_of is not None:
+        from clustergraph.network.timeline import as_of
+
+        state.index = as_of(state.index, state.as_of, dated_only=state.dated_only)
+        when = f" as of {state.as_of.isoformat()}"
     graph = projection(state.index, ANALYSED_NETWORK)
     analysis = state.analysis = analyze(graph)
     write_report(
         analysis,
         state.staging / "analysis",
-        description=DESCRIPTIONS[ANALYSED_NETWORK],
+        description=(f"As of {state.as_of.isoformat()}. " if state.as_of else "")
+        + DESCRIPTIONS[ANALYSED_NETWORK],
         name_of=state.index.label,
         prefixes=state.index.prefixes,
     )
     top = analysis.ranked[0].label if analysis.ranked else "-"
     return (
-        f"{ANALYSED_NETWORK} network: {analysis.nodes} nodes, {analysis.edges} edges, "
+        f"{ANALYSED_NETWORK} network{when}: {analysis.nodes} nodes, {analysis.edges} edges, "
         f"{len(analysis.communities)} communities; most central: {top}"
     )
 
@@ -751,6 +764,8 @@ def build(
     store: Store | str | None = None,
     memory_copy: bool = True,
     strict: bool = False,
+    as_of: date | None = None,
+    dated_only: bool = False,
     as_is: bool | None = None,
 ) -> BuildReport:
     """Build ``out`` (default ``<root>/build``) from ``project``: see the module docstring.
@@ -774,6 +789,9 @@ def build(
         Let the ``copy`` stage read a store on disk of :data:`COPY_FLOOR` bytes or more
         into memory when the copy fits (:data:`MEMORY_SHARE` of :func:`_memory_limit`);
         ``False`` reads it on disk.
+    as_of, dated_only
+        Build the analysis, the views and the queries that take ``asOf`` as of that day
+        (:mod:`clustergraph.network.timeline`); entity pages and exports hold every fact.
     strict
         Stop on probable duplicates too (:data:`REVIEWED_CHECKS`); by default they are
         reported, listed on the site's curation page, and the build goes on.
@@ -831,6 +849,8 @@ def build(
             previous_build=target if (target / EXPORT_FILE).is_file() else None,
             memory_copy=memory_copy,
             strict=strict,
+            as_of=as_of,
+            dated_only=dated_only,
         )
         recorder = _Recorder(state, stages, target)
         for number, stage in enumerate(stages, 1):
