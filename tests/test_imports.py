@@ -123,3 +123,79 @@ def test_both_imports_build_with_no_edit_to_the_publishers_data(
     assert "made-up-institutions.ttl: warning: 18 IRIs written relative" in out
     assert "REVIEW" not in out  # I-asis and II-asis, Prezidentas and Prezidentūra: not duplicates
     assert (tmp_path / "b" / "site" / "entity" / "org" / "lcn.html").is_file()
+
+
+ROLE_MAPPING = f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix role: <{ID_NS}role/> .
+# The parliament's own position types, as the project's roles (its "observer" is none).
+<{PARLIAMENT_BASE}position/chair> skos:exactMatch role:chair .
+role:member skos:exactMatch <{PARLIAMENT_BASE}position/member> .
+"""
+
+
+def test_the_queries_read_a_publishers_role_as_the_project_role_it_is_mapped_to(
+    project_copy: Project,
+) -> None:
+    from clustergraph.queries.library import Library
+    from clustergraph.queries.run import run
+
+    _import(project_copy, "made-up-parliament", PARLIAMENT, "--base", PARLIAMENT_BASE)
+    store = open_store("memory:")
+    sync(project_copy, store)
+    library = Library.of(project_copy)
+    committee = f"<{PARLIAMENT_BASE}unit/committee-on-clusters>"
+    person = {n: f"{PARLIAMENT_BASE}person/{n}" for n in ("501", "502")}
+    position = {n: f"{PARLIAMENT_BASE}position/{n}" for n in ("chair", "member", "observer")}
+    role = {n: f"{ID_NS}role/{n}" for n in ("chair", "member")}
+
+    def answer(name: str, **params: str) -> list[dict[str, str]]:
+        result = run(store, library.get(name), params=params)
+        assert isinstance(result, SelectResult)
+        return [
+            {v: t.value for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+
+    def members(rows: list[dict[str, str]], who: str = "member") -> set[tuple[str, str]]:
+        return {(r[who], r["role"]) for r in rows}
+
+    def by_role() -> dict[str, int]:
+        return {r["role"]: int(r["memberships"]) for r in answer("memberships-by-role")}
+
+    # Unmapped, the publisher's roles are answered as they are written.
+    assert members(answer("members-of-organisation", org=committee)) == {
+        (person["501"], position["chair"]),
+        (person["502"], position["member"]),
+    }
+    before = by_role()
+    assert before[position["member"]] == 1
+
+    (project_copy.vocab_dir / "role-mappings.ttl").write_text(ROLE_MAPPING, encoding="utf-8")
+    sync(project_copy, store)
+    assert validate(project_copy, store).conforms
+    # Mapped: the office holders, the members and their kind, the posts of a person, the
+    # memberships of a member and the count by kind all read the project's role.
+    assert members(answer("office-holders", org=committee), "person") == {
+        (person["501"], role["chair"])
+    }
+    assert members(answer("members-of-organisation", org=committee)) == {
+        (person["501"], role["chair"]),
+        (person["502"], role["member"]),
+    }
+    assert {r["role"] for r in answer("posts-of-person", person=f"<{person['501']}>")} == {
+        role["chair"]
+    }
+    assert {r["role"] for r in answer("people-and-posts") if r["person"] == person["501"]} == {
+        role["chair"]
+    }
+    assert {
+        (r["organisation"], r["role"])
+        for r in answer("organisation-memberships", org=f"<{person['502']}>")
+    } == {
+        (committee.strip("<>"), role["member"]),
+        (f"{PARLIAMENT_BASE}unit/lcn", position["observer"]),  # no mapping: as written
+    }
+    after = by_role()
+    assert position["member"] not in after and position["chair"] not in after
+    assert after[role["member"]] == before[role["member"]] + 1
+    assert after[position["observer"]] == 1
