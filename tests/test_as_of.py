@@ -215,3 +215,134 @@ def test_query_as_of_on_the_command_line(time_project: Project) -> None:
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
     alone = _cli(time_project.root, "query", "office-holders", "--dated-only", "--store", "memory:")
     assert alone.returncode == 2 and "--dated-only goes with --as-of" in alone.stderr
+
+
+# -- the network as of a day -------------------------------------------------------------
+
+NETWORK_CASES = tomllib.loads((TIME / "network-cases.toml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def time_index(time_store: Store):
+    from clustergraph.network.index import GraphIndex
+
+    return GraphIndex.from_store(time_store)
+
+
+@pytest.mark.parametrize(
+    "case", NETWORK_CASES["actors"], ids=[c["day"] for c in NETWORK_CASES["actors"]]
+)
+def test_actor_network_as_of(time_index, case: dict) -> None:
+    """Who is in the actor network on a day, and who is kept with no period stated (*)."""
+    from clustergraph.network.projections import project
+    from clustergraph.network.timeline import as_of
+
+    graph = project(as_of(time_index, date.fromisoformat(case["day"])), "actors")
+    shown = sorted(
+        graph.nodes[n]["label"] + ("*" if graph.nodes[n].get("as_of") else "") for n in graph
+    )
+    assert shown == sorted(case["nodes"])
+    dated = project(as_of(time_index, date.fromisoformat(case["day"]), dated_only=True), "actors")
+    assert graph.number_of_edges() - dated.number_of_edges() == case["edges_not_stated"]
+    marked = [e for *_ends, e in graph.edges(data=True) if e.get("as_of")]
+    assert len(marked) == case["edges_not_stated"]
+
+
+def test_network_rule_agrees_with_the_queries(
+    time_index, time_store: Store, time_project: Project
+) -> None:
+    """The periods the network reads give the status the library's SPARQL gives."""
+    from clustergraph.network.timeline import periods, status
+
+    known = periods(time_index)
+    library = Library.of(time_project)
+    for case in CASES:
+        query = library.get(case["query"])
+        for day in case["days"]:
+            params = {k: (v if ":" in v else f"o:{v}") for k, v in case["params"].items()}
+            result = run(time_store, query, params={**params, "asOf": day["day"]})
+            assert isinstance(result, SelectResult)
+            fact = result.variables[-1]  # each query ends with its fact: membership, post, award
+            at = result.variables.index("asOfPeriod")
+            for row in result.rows:
+                node = row[result.variables.index(fact)].value
+                assert status(time_index, node, date.fromisoformat(day["day"]), known).value == (
+                    row[at].value
+                ), (case["query"], day["day"], node)
+
+
+def test_over_time_on_the_command_line(time_project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "over"
+    done = _cli(
+        time_project.root,
+        "analyze",
+        "--over",
+        "2014..2022",
+        "--out",
+        str(out),
+        "--store",
+        "memory:",
+    )
+    assert done.returncode == 0, done.stderr
+    lines = (out / "over.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "day,nodes,edges,components,communities,modularity,period_not_stated"
+    assert len(lines) == 1 + 9
+    members = (out / "over-members.csv").read_text(encoding="utf-8").splitlines()
+    counts = {line.split(",")[0]: int(line.split(",")[-1]) for line in members[1:]}
+    assert counts == NETWORK_CASES["members_of_tidewater"]
+    assert "members of Tidewater Network" in done.stdout
+    both = _cli(
+        time_project.root,
+        "analyze",
+        "--over",
+        "2014..2022",
+        "--as-of",
+        "2019-01-01",
+        "--store",
+        "memory:",
+    )
+    assert both.returncode == 2 and "give one" in both.stderr
+
+
+def test_path_and_view_as_of(time_project: Project, tmp_path: Path) -> None:
+    before = _cli(
+        time_project.root,
+        "path",
+        "alder-cluster",
+        "cedar-cluster",
+        "--as-of",
+        "2018-01-01",
+        "--store",
+        "memory:",
+    )
+    assert before.returncode == 2
+    assert "is not in the entities network as of 2018-01-01" in before.stderr
+    after = _cli(
+        time_project.root,
+        "path",
+        "alder-cluster",
+        "cedar-cluster",
+        "--network",
+        "actors",
+        "--as-of",
+        "2019-03-01",
+        "--store",
+        "memory:",
+    )
+    assert after.returncode == 0 and "mem:cedar-in-tidewater" in after.stdout
+    page = tmp_path / "v.html"
+    view = _cli(
+        time_project.root,
+        "view",
+        "--network",
+        "actors",
+        "--as-of",
+        "2014-06-30",
+        "--out",
+        str(page),
+        "--store",
+        "memory:",
+    )
+    assert view.returncode == 0, view.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "as of 2014-06-30" in text and "Alder Cluster" in text and "Cedar Cluster" not in text

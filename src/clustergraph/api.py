@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from clustergraph.build import BuildReport
     from clustergraph.network.index import GraphIndex
     from clustergraph.network.measures import Analysis, ExplainedPath, NoPath
+    from clustergraph.network.timeline import OverTime
     from clustergraph.pipeline.checks import CheckReport
     from clustergraph.pipeline.stats import Stats
     from clustergraph.pipeline.validate import ValidationReport
@@ -343,10 +344,28 @@ class KnowledgeGraph:
 
     # -- networks ----------------------------------------------------------------
 
-    def index(self, *, stated: bool = False) -> GraphIndex:
-        """Return what the projections read from the store (read once, then kept)."""
+    def index(
+        self,
+        *,
+        stated: bool = False,
+        as_of: str | date | None = None,
+        dated_only: bool = False,
+    ) -> GraphIndex:
+        """Return what the projections read from the store (read once, then kept).
+
+        With ``as_of`` (a day), what is true on that day
+        (:func:`clustergraph.network.timeline.as_of`; ``dated_only``: without the facts
+        whose period is not stated).
+        """
         from clustergraph.network.index import GraphIndex
 
+        day = _as_of(as_of)
+        if day is not None or dated_only:
+            from clustergraph.network.timeline import as_of as at
+
+            if day is None:
+                raise InputError("dated_only= goes with as_of=")
+            return at(self.index(stated=stated), day, dated_only=dated_only)
         if stated:
             if self._stated_index is None:
                 self._stated_index = GraphIndex.from_store(self.store, graphs=self._graphs(True))
@@ -355,20 +374,62 @@ class KnowledgeGraph:
             self._index = GraphIndex.from_store(self.store)
         return self._index
 
-    def network(self, kind: str = "actors", *, stated: bool = False) -> nx.Graph:
-        """Return a projection (``entities``, ``organisations``, ``people``, ``actors``)."""
+    def network(
+        self,
+        kind: str = "actors",
+        *,
+        stated: bool = False,
+        as_of: str | date | None = None,
+        dated_only: bool = False,
+    ) -> nx.Graph:
+        """Return a projection (``entities``, ``organisations``, ``people``, ``actors``).
+
+        With ``as_of``, the projection as of that day (see :meth:`index`).
+        """
         from clustergraph.network.projections import project
 
-        return project(self.index(stated=stated), kind)
+        return project(self.index(stated=stated, as_of=as_of, dated_only=dated_only), kind)
 
-    def analyze(self, kind: str = "actors", *, seed: int = 42) -> Analysis:
-        """Measure a projection: centrality, communities, bridges, brokers."""
+    def analyze(
+        self,
+        kind: str = "actors",
+        *,
+        seed: int = 42,
+        as_of: str | date | None = None,
+        dated_only: bool = False,
+    ) -> Analysis:
+        """Measure a projection: centrality, communities, bridges, brokers (as of a day)."""
         from clustergraph.network.measures import analyze
 
-        return analyze(self.network(kind), seed=seed)
+        return analyze(self.network(kind, as_of=as_of, dated_only=dated_only), seed=seed)
+
+    def over(
+        self,
+        span: str,
+        *,
+        step: str = "year",
+        kind: str = "actors",
+        dated_only: bool = False,
+        seed: int = 42,
+    ) -> OverTime:
+        """Measure a projection as of each step of ``span`` (``"2015..2024"``).
+
+        As ``clustergraph analyze --over`` does (:func:`clustergraph.network.timeline.over`).
+        """
+        from clustergraph.network.timeline import over
+        from clustergraph.rdf.periods import steps
+
+        return over(self.index(), steps(span, step), network=kind, dated_only=dated_only, seed=seed)
 
     def path(
-        self, start: str, end: str, *, kind: str = "entities", limit: int = 5
+        self,
+        start: str,
+        end: str,
+        *,
+        kind: str = "entities",
+        limit: int = 5,
+        as_of: str | date | None = None,
+        dated_only: bool = False,
     ) -> builtins.list[ExplainedPath]:
         """Return the shortest paths between two entities, each hop with its statements.
 
@@ -377,11 +438,13 @@ class KnowledgeGraph:
         of the network each entity is in, and the entities nearest to each.
         """
         from clustergraph.network.measures import explain_paths, why_no_path
+        from clustergraph.network.projections import project
         from clustergraph.network.report import no_path_text, paths_text
 
-        index = self.index()
-        graph = self.network(kind)
-        a, b = index.resolve(start), index.resolve(end)
+        whole = self.index()
+        index = self.index(as_of=as_of, dated_only=dated_only)
+        graph = project(index, kind)
+        a, b = whole.resolve(start), whole.resolve(end)
         for node, typed in ((a, start), (b, end)):
             if node not in graph:
                 raise InputError(f"{typed!r} ({index.name(node)}) is not in the {kind} network")
@@ -389,7 +452,7 @@ class KnowledgeGraph:
         if found:
             text = paths_text(found, graph, index.prefixes, index.source_title, index.label)
             return Paths(found, text)
-        why = why_no_path(graph, a, b, prefer=self.network("actors").__contains__)
+        why = why_no_path(graph, a, b, prefer=project(index, "actors").__contains__)
         return Paths([], no_path_text(why, graph, index.prefixes), why)
 
     def _graph_of(
@@ -399,28 +462,44 @@ class KnowledgeGraph:
         depth: int,
         query: str | None,
         params: Mapping[str, str],
+        as_of: str | date | None = None,
+        dated_only: bool = False,
     ) -> tuple[nx.Graph, str, str | None]:
         from clustergraph.network.projections import (
             construct_network,
             neighbourhood,
+            project,
             select_network,
         )
         from clustergraph.store.base import GraphResult, SelectResult
 
-        index = self.index()
+        index = self.index(as_of=as_of, dated_only=dated_only)
         if query is not None:
+            if index.as_of is not None:
+                from clustergraph.queries.library import as_of_values
+
+                params = {
+                    **params,
+                    **as_of_values(
+                        self.library.get(query),
+                        index.as_of.isoformat(),
+                        dated_only=dated_only,
+                        library=self.library,
+                    ),
+                }
             result = self._query(query, params, stated=False)
             if isinstance(result, GraphResult):
                 return construct_network(result.triples, index), f"Query {query}", None
             if isinstance(result, SelectResult):
                 return select_network(result.variables, result.rows, index), f"Query {query}", None
             raise InputError(f"query {query!r} is an ASK query: it gives no graph to draw")
-        whole = self.network(kind)
+        whole = project(index, kind)
+        when = f", as of {index.as_of.isoformat()}" if index.as_of is not None else ""
         if entity is None:
-            return whole, f"The cluster ecosystem: the {kind} network", None
-        focus = index.resolve(entity)
+            return whole, f"The cluster ecosystem: the {kind} network{when}", None
+        focus = self.index().resolve(entity)
         if focus not in whole:
-            raise InputError(f"{entity!r} is not in the {kind} network")
+            raise InputError(f"{entity!r} is not in the {kind} network{when}")
         title = f"{index.label(focus)} and its neighbourhood ({depth} hops)"
         return neighbourhood(whole, focus, depth), title, focus
 
@@ -432,6 +511,8 @@ class KnowledgeGraph:
         depth: int = 2,
         query: str | None = None,
         title: str | None = None,
+        as_of: str | date | None = None,
+        dated_only: bool = False,
         **params: str,
     ) -> View:
         """Draw a network, an entity's neighbourhood or a query's graph as a view.
@@ -441,7 +522,9 @@ class KnowledgeGraph:
         """
         from clustergraph.render.views import notebook_view_html, render_view
 
-        graph, default_title, focus = self._graph_of(kind, entity, depth, query, params)
+        graph, default_title, focus = self._graph_of(
+            kind, entity, depth, query, params, as_of, dated_only
+        )
         shown = title or default_title
         html, summary = render_view(graph, title=shown, focus=focus)
         frame = notebook_view_html(graph, height=560, title=shown, focus=focus)
@@ -519,12 +602,14 @@ class KnowledgeGraph:
         quiet: bool = True,
         memory_copy: bool = True,
         strict: bool = False,
+        as_of: str | date | None = None,
+        dated_only: bool = False,
     ) -> BuildReport:
         """Run the main job on this store: queries, analysis, exports, views, site.
 
         ``memory_copy=False`` reads a store on disk where it is in every stage;
-        ``strict=True`` stops on probable duplicates too (see
-        :func:`clustergraph.build.build`).
+        ``strict=True`` stops on probable duplicates too; ``as_of`` builds the analysis,
+        views and dated queries as of that day (see :func:`clustergraph.build.build`).
         """
         from clustergraph.build import build
 
@@ -536,4 +621,6 @@ class KnowledgeGraph:
             store=self.store,
             memory_copy=memory_copy,
             strict=strict,
+            as_of=_as_of(as_of),
+            dated_only=dated_only,
         )

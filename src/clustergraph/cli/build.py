@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from clustergraph.cli.common import Context, add_store_options
+from clustergraph.cli.common import Context, add_as_of_options, add_store_options, as_of_day
 from clustergraph.errors import BuildError, ClusterGraphError, DataError, ExitCode
 
 COMMANDS = frozenset({"build"})
@@ -54,6 +54,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="stop on probable duplicates too (default: report them, list them on the "
         "site's curation page, and go on; `check` always fails on them)",
     )
+    add_as_of_options(parser)
     add_store_options(parser, read=False)
 
 
@@ -68,6 +69,7 @@ def run(context: Context) -> int:
     from clustergraph.build import build
 
     args = context.args
+    day = as_of_day(args)
     store = context.args.store
     as_is = None
     if context.remote:
@@ -83,6 +85,8 @@ def run(context: Context) -> int:
             store=store,
             memory_copy=args.memory_copy,
             strict=args.strict,
+            as_of=day,
+            dated_only=args.dated_only,
             as_is=as_is,
         )
     except DataError as exc:

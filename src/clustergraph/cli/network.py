@@ -3,7 +3,8 @@
 Usage::
 
     clustergraph analyze [--network NAME] [--out DIR] [--seed N] [--top N]
-    clustergraph path A B [--network NAME] [--max N]
+                         [--as-of DATE | --over FROM..TO [--step year|month]]
+    clustergraph path A B [--network NAME] [--max N] [--as-of DATE]
     clustergraph view [--entity ID [--depth N] | --query NAME [--param NAME=VALUE ...]]
                       [--network NAME] [--size-by MEASURE] [--max-nodes N] [--title TEXT]
                       --out FILE.html
@@ -24,19 +25,26 @@ library (a CONSTRUCT, or a SELECT whose columns are entities); ``--query`` also 
 path of a ``.rq`` file. Files are written atomically.
 
 ``path`` exits 1 when the two entities are not connected in that network.
+
+``--as-of DATE`` (each command; ``--dated-only`` with it) reads the network as of that
+day (:func:`clustergraph.network.timeline.as_of`); ``analyze --over FROM..TO`` measures
+it as of each step (:func:`clustergraph.network.timeline.over`).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clustergraph.cli.common import (
     Context,
+    add_as_of_options,
     add_param_option,
     add_store_options,
+    as_of_day,
     query_params,
     resolve_params,
 )
@@ -89,6 +97,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     analyze.add_argument(
         "--top", type=_positive, default=10, metavar="N", help="actors listed (default: 10)"
     )
+    analyze.add_argument(
+        "--over",
+        metavar="FROM..TO",
+        help="the measures as of each step from FROM to TO (years, 2015..2024: as of 31 "
+        "December of each; or two days): a table, and over.csv, over-members.csv, "
+        "over-centrality.csv, over.json",
+    )
+    analyze.add_argument(
+        "--step", choices=("year", "month"), default="year", help="with --over (default: year)"
+    )
     path = commands.add_parser(
         "path",
         help="how two entities are connected: shortest paths, hop by hop, with sources",
@@ -132,6 +150,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     view.add_argument("--title", help="title of the page")
     view.add_argument("--out", type=Path, required=True, metavar="FILE.html", help="the page")
     for parser in (analyze, path, view):
+        add_as_of_options(parser)
         add_store_options(parser)
 
 
@@ -146,13 +165,31 @@ def run(context: Context) -> int:
     from clustergraph.network.index import GraphIndex
 
     args = context.args
+    day = as_of_day(args)
+    over = getattr(args, "over", None)
+    if over is not None and day is not None:
+        raise InputError("--over and --as-of both give the time; give one")
+    if getattr(args, "step", "year") != "year" and over is None:
+        raise InputError("--step goes with --over FROM..TO")
+    days = None
+    if over is not None:
+        from clustergraph.rdf.periods import steps
+
+        days = steps(over, args.step)
     store = context.store()
     index = GraphIndex.from_store(store, graphs=context.graphs(store))
+    if days is not None:
+        return _over(context, index, args, days)
+    resolve = index.resolve  # names are found in the whole graph, whatever the day
+    if day is not None:
+        from clustergraph.network.timeline import as_of
+
+        index = as_of(index, day, dated_only=args.dated_only)
     if args.command == "analyze":
         return _analyze(context, index, args)
     if args.command == "path":
-        return _path(index, args)
-    return _view(context, store, index, args)
+        return _path(index, args, resolve)
+    return _view(context, store, index, args, resolve)
 
 
 def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> int:
@@ -164,16 +201,17 @@ def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> i
     graph = projection(index, args.network)
     analysis = analyze(graph, seed=args.seed)
     out = args.out if args.out is not None else context.project.build_dir / "analysis"
+    when = _when(index)
     files = write_report(
         analysis,
         out,
         top=args.top,
-        description=DESCRIPTIONS[args.network],
+        description=(when[1:].capitalize() + ". " if when else "") + DESCRIPTIONS[args.network],
         name_of=index.label,
         prefixes=index.prefixes,
     )
     print(
-        f"{args.network} network: {analysis.nodes} nodes, {analysis.edges} edges, "
+        f"{args.network} network{when}: {analysis.nodes} nodes, {analysis.edges} edges, "
         f"{len(analysis.components)} components, {len(analysis.communities)} communities "
         f"(modularity {analysis.modularity:.3f})"
     )
@@ -187,20 +225,58 @@ def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> i
     return ExitCode.OK
 
 
-def _path(index: GraphIndex, args: argparse.Namespace) -> int:
+def _when(index: GraphIndex) -> str:
+    """`` as of DAY (N kept whose period is not stated)`` for an index as of a day, else ``""``."""
+    if index.as_of is None:
+        return ""
+    marked = len(index.not_stated)
+    return f" as of {index.as_of.isoformat()}" + (
+        f" ({marked} kept whose period is not stated)" if marked else ""
+    )
+
+
+def _over(context: Context, index: GraphIndex, args: argparse.Namespace, days: list[date]) -> int:
+    """``analyze --over``: the measures per step, as a table and files."""
+    from clustergraph.network.report import over_time_files, over_time_text
+    from clustergraph.network.timeline import over
+    from clustergraph.project.files import write_atomic
+
+    if args.command != "analyze":
+        raise InputError("--over goes with analyze")
+    result = over(
+        index,
+        days,
+        network=args.network,
+        dated_only=args.dated_only,
+        seed=args.seed,
+        top=min(args.top, 5),
+    )
+    out = args.out if args.out is not None else context.project.build_dir / "analysis"
+    written = [write_atomic(out / name, text) for name, text in over_time_files(result).items()]
+    print(f"{args.network} network over {len(days)} steps ({days[0]} to {days[-1]}, as of each):")
+    print(over_time_text(result))
+    print("wrote " + ", ".join(str(f) for f in written))
+    return ExitCode.OK
+
+
+def _path(index: GraphIndex, args: argparse.Namespace, resolve: Callable[[str], str]) -> int:
     from clustergraph.network.measures import explain_paths, why_no_path
     from clustergraph.network.projections import project as projection
     from clustergraph.network.report import no_path_text, paths_text
 
     graph = projection(index, args.network)
-    start, end = index.resolve(args.start), index.resolve(args.end)
+    start, end = resolve(args.start), resolve(args.end)
     for node, typed in ((start, args.start), (end, args.end)):
         if node not in graph:
-            raise InputError(f"{typed!r} ({index.name(node)}) is not in the {args.network} network")
+            raise InputError(
+                f"{typed!r} ({index.name(node)}) is not in the {args.network} network{_when(index)}"
+            )
     paths = explain_paths(graph, start, end, limit=args.max)
     if not paths:
         actors = projection(index, "actors")
         why = why_no_path(graph, start, end, prefer=actors.__contains__)
+        if index.as_of is not None:
+            print(f"As of {index.as_of.isoformat()}:")
         print(no_path_text(why, graph, index.prefixes))
         return ExitCode.NONCONFORMING
     print(paths_text(paths, graph, index.prefixes, index.source_title, index.label))
@@ -216,7 +292,19 @@ def _query_graph(
     from clustergraph.store.base import GraphResult, SelectResult
 
     query = context.query_file(name)
-    bound = resolve_params(store, query, query_params(query, params))
+    values = query_params(query, params)
+    if index.as_of is not None:
+        from clustergraph.queries.library import as_of_values
+
+        values.update(
+            as_of_values(
+                query,
+                index.as_of.isoformat(),
+                dated_only=context.args.dated_only,
+                library=context.library(),
+            )
+        )
+    bound = resolve_params(store, query, values)
     result = run(store, query, params=bound, graphs=context.graphs(store))
     if isinstance(result, GraphResult):
         graph = construct_network(result.triples, index)
@@ -227,7 +315,13 @@ def _query_graph(
     return graph, f"Query {query.name}: {query.summary}"
 
 
-def _view(context: Context, store: Store, index: GraphIndex, args: argparse.Namespace) -> int:
+def _view(
+    context: Context,
+    store: Store,
+    index: GraphIndex,
+    args: argparse.Namespace,
+    resolve: Callable[[str], str],
+) -> int:
     from clustergraph import __version__
     from clustergraph.network.projections import neighbourhood
     from clustergraph.network.projections import project as projection
@@ -246,10 +340,11 @@ def _view(context: Context, store: Store, index: GraphIndex, args: argparse.Name
     else:
         whole = projection(index, args.network)
         if args.entity is not None:
-            focus = index.resolve(args.entity)
+            focus = resolve(args.entity)
             if focus not in whole:
                 raise InputError(
-                    f"{args.entity!r} ({index.name(focus)}) is not in the {args.network} network"
+                    f"{args.entity!r} ({index.name(focus)}) is not in the "
+                    f"{args.network} network{_when(index)}"
                 )
             depth = 2 if args.depth is None else args.depth
             graph = neighbourhood(whole, focus, depth)
@@ -262,6 +357,9 @@ def _view(context: Context, store: Store, index: GraphIndex, args: argparse.Name
             graph = whole
             title = f"The cluster ecosystem: the {args.network} network"
             what = f"the whole {args.network} network"
+        if index.as_of is not None:
+            title += f", as of {index.as_of.isoformat()}"
+            what += _when(index)
     sources = {g for _n, data in graph.nodes(data=True) for g in data.get("sources", ())}
     subtitle = (
         f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges ({what}), "

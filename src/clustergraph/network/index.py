@@ -82,6 +82,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pyoxigraph as ox
@@ -347,6 +348,12 @@ class GraphIndex:
         another publisher's IRI, or one of two project IRIs (the object of
         ``o:a owl:sameAs o:b``), see :mod:`clustergraph.queries.same_as`. The site and
         the views show the canonical IRI's entity for every IRI merged into it.
+    as_of
+        The day an index made by :func:`clustergraph.network.timeline.as_of` holds the
+        facts of (``None``: every time).
+    not_stated, not_stated_facts
+        In such an index, the nodes kept whose period is not stated on that day, and
+        those of them that are facts (memberships, posts, awards, ...), not actors.
     """
 
     def __init__(self, prefixes: Mapping[str, str] | None = None) -> None:
@@ -363,6 +370,9 @@ class GraphIndex:
         self.source_titles: dict[str, str] = {}
         self.graph_sources: dict[str, str] = {}
         self.same_as: dict[str, str] = {}
+        self.as_of: date | None = None
+        self.not_stated: frozenset[str] = frozenset()
+        self.not_stated_facts: frozenset[str] = frozenset()
         self._label_candidates: dict[str, list[tuple[int, tuple[int, str], str]]] = defaultdict(
             list
         )
@@ -700,6 +710,8 @@ class GraphIndex:
             for value in (values if key == "figure" else ["; ".join(values)])
         ]
         merged.sort(key=lambda kv: (kv[0] != "also called", kv[0] == "figure", kv))
+        if self.as_of is not None and node in self.not_stated:
+            merged.insert(0, (f"as of {self.as_of.isoformat()}", "period not stated"))
         return tuple(merged[:_MAX_FACTS])
 
     def publisher(self, graph: str) -> str | None:
@@ -779,6 +791,8 @@ class GraphIndex:
             "facts": self.facts(node),
             "sources": tuple(sorted(self.described_in.get(node, ()))),
         }
+        if node in self.not_stated:
+            attributes["as_of"] = "period not stated"
         if not extra:
             self._attributes[node] = attributes
         return dict(attributes)

@@ -16,6 +16,10 @@ edge attribute  meaning
 ``derived``     whether every statement of the edge is derived (no article states
                 any of them as such); only query graphs have such edges
 ``weight``      the number of distinct relations (used by community detection)
+``as_of``       in a projection of an index as of a day
+                (:func:`clustergraph.network.timeline.as_of`), ``period not stated``
+                when every statement of the edge goes through a fact whose period
+                is not stated then (nodes so kept carry the same attribute)
 ==============  ===============================================================
 
 Nodes carry ``label`` (the entity's preferred label), ``name`` (its prefixed name),
@@ -138,9 +142,17 @@ class _EdgeBuilder:
         self._relations[key].add(relation)
         self._statements[key].update(statements)
 
-    def build(self, graph: nx.Graph, name: Callable[[str], str]) -> None:
+    def build(
+        self, graph: nx.Graph, name: Callable[[str], str], marked: frozenset[str] = frozenset()
+    ) -> None:
         for key in sorted(self._relations):
             statements = tuple(sorted(self._statements[key]))
+            if (
+                marked
+                and statements
+                and all(s.subject in marked or s.object in marked for s in statements)
+            ):
+                graph.add_edge(*key, as_of="period not stated")
             graph.add_edge(
                 *key,
                 statements=statements,
@@ -186,7 +198,7 @@ def entity_network(index: GraphIndex) -> nx.Graph:
         if s in nodes and o in nodes:
             statement = index.statement(s, p, o)
             edges.add(s, o, index.name(p), [statement])
-    edges.build(graph, index.name)
+    edges.build(graph, index.name, index.not_stated_facts)
     return graph
 
 
@@ -245,7 +257,7 @@ def organisation_network(index: GraphIndex) -> nx.Graph:
         for i, (a, via_a) in enumerate(places):
             for b, via_b in places[i + 1 :]:
                 edges.add(a, b, relation, [*via_a, *via_b])
-    edges.build(graph, index.name)
+    edges.build(graph, index.name, index.not_stated_facts)
     return graph
 
 
@@ -284,7 +296,7 @@ def people_network(index: GraphIndex) -> nx.Graph:
             for org, via_org in around:
                 if org in orgs:
                     edges.add(person, org, relation, [via_person, via_org])
-    edges.build(graph, index.name)
+    edges.build(graph, index.name, index.not_stated_facts)
     return graph
 
 
@@ -424,7 +436,7 @@ def construct_network(result: GraphResult | Iterable[ox.Triple], index: GraphInd
     for subject, predicate, obj in sorted(set(links)):
         statement = index.statement(subject, predicate, obj)
         edges.add(subject, obj, index.name(predicate), [statement])
-    edges.build(graph, index.name)
+    edges.build(graph, index.name, index.not_stated_facts)
     return graph
 
 
@@ -473,5 +485,5 @@ def select_network(
         raise InputError("the query result has no column of entities (IRIs) to draw")
     for node, extra in facts.items():
         graph.nodes[node]["facts"] = tuple(sorted(set(graph.nodes[node]["facts"]) | extra))
-    edges.build(graph, index.name)
+    edges.build(graph, index.name, index.not_stated_facts)
     return graph

@@ -41,6 +41,7 @@ import networkx as nx
 
 from clustergraph import __version__
 from clustergraph.network.measures import Analysis, ExplainedPath, NoPath, Part
+from clustergraph.network.timeline import OverTime
 from clustergraph.project.files import write_atomic
 from clustergraph.project.prefixes import compact
 
@@ -328,6 +329,110 @@ def write_report(
         "bridges.csv": bridges_csv(analysis),
     }
     return [write_atomic(out / name, text) for name, text in files.items()]
+
+
+def over_time_files(over: OverTime) -> dict[str, str]:
+    """Return the CSV and JSON files of ``analyze --over``, by name.
+
+    ``over.csv`` (one row per step: nodes, edges, components, communities, modularity,
+    nodes kept whose period is not stated), ``over-members.csv`` (members per network
+    per step), ``over-centrality.csv`` (PageRank and degree of the leading actors per
+    step) and ``over.json`` (all of it).
+    """
+    steps = over.steps
+    table = _csv(
+        ["day", "nodes", "edges", "components", "communities", "modularity", "period_not_stated"],
+        [
+            [
+                s.day.isoformat(),
+                s.nodes,
+                s.edges,
+                s.components,
+                s.communities,
+                f"{s.modularity:.4f}",
+                s.not_stated,
+            ]
+            for s in steps
+        ],
+    )
+    members = _csv(
+        ["day", "network", "label", "members"],
+        [
+            [s.day.isoformat(), n, over.labels[n], s.members.get(n, 0)]
+            for s in steps
+            for n in over.networks
+        ],
+    )
+    centrality = _csv(
+        ["day", "node", "label", "pagerank", "degree"],
+        [
+            [
+                s.day.isoformat(),
+                v,
+                over.labels[v],
+                f"{s.pagerank.get(v, 0.0):.6f}",
+                s.degree.get(v, 0),
+            ]
+            for s in steps
+            for v in over.leaders
+        ],
+    )
+    document = {
+        "clustergraph": __version__,
+        "network": over.network,
+        "steps": [
+            {
+                "day": s.day.isoformat(),
+                "nodes": s.nodes,
+                "edges": s.edges,
+                "components": s.components,
+                "communities": s.communities,
+                "modularity": round(s.modularity, 4),
+                "period_not_stated": s.not_stated,
+                "members": {n: s.members.get(n, 0) for n in over.networks},
+                "leaders": {v: round(s.pagerank.get(v, 0.0), 6) for v in over.leaders},
+            }
+            for s in steps
+        ],
+        "labels": over.labels,
+    }
+    return {
+        "over.csv": table,
+        "over-members.csv": members,
+        "over-centrality.csv": centrality,
+        "over.json": json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+    }
+
+
+def over_time_text(over: OverTime) -> str:
+    """Return the measures per step as a text table, then the leaders' PageRank."""
+    head = ["day", "nodes", "edges", "components", "communities", "modularity", "not stated"]
+    rows = [
+        [
+            s.day.isoformat(),
+            str(s.nodes),
+            str(s.edges),
+            str(s.components),
+            str(s.communities),
+            f"{s.modularity:.3f}",
+            str(s.not_stated),
+        ]
+        for s in over.steps
+    ]
+    for n in over.networks:
+        head.append(f"members of {over.labels[n]}")
+        for row, s in zip(rows, over.steps, strict=True):
+            row.append(str(s.members.get(n, 0)))
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    if over.leaders:
+        lines.append("")
+        lines.append("PageRank of the leading actors (of the last step):")
+        for v in over.leaders:
+            values = " ".join(f"{s.pagerank.get(v, 0.0):.4f}" for s in over.steps)
+            lines.append(f"  {over.labels[v]}: {values}")
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def paths_text(

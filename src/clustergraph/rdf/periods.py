@@ -160,7 +160,9 @@ class Period:
 
     def text(self) -> str:
         """Return the period in words: ``2021 – 2023``, ``since 2020-05-27``, ``on 2020-05-27``."""
-        if self.begin and self.end:
+        if self.begin and self.begin == self.end:
+            shown = f"on {self.begin}"
+        elif self.begin and self.end:
             shown = f"{self.begin} – {self.end}"
         elif self.begin:
             shown = f"since {self.begin}"
