@@ -83,3 +83,29 @@ def test_the_slider_redraws_the_network_as_of_each_step(
         assert width <= size[0]
         assert errors == []
         assert all(r.startswith("file://") for r in requests)
+
+
+def test_entity_page_lists_its_facts_in_time_order(site: tuple[Path, GraphIndex]) -> None:
+    """The network's page: its founding, posts, memberships, labels, events, by period."""
+    import re
+
+    root, _index = site
+    text = (root / "entity" / "org" / "tidewater-network.html").read_text(encoding="utf-8")
+    start = text.index('id="through-time"')
+    items = re.findall(r"<li><span class=\"period\">([^<]*)</span>", text[start:])
+    expected = [
+        "since 2015-03-10",
+        "2015-03-10 – 2020-03-09",
+        "2016-01-15 – 2019-06-30",
+        "2017 – 2018",
+        "2017-09 – 2019-08",
+        "on 2018-05-05",
+        "on 2018-10",
+        "since 2018-11-20",
+        "since 2019-02",
+        "since 2020-03-10",
+        "period not stated",
+        "period not stated",
+        "period not stated",
+    ]
+    assert items[: len(expected)] == expected
