@@ -37,6 +37,13 @@ The views and pages that show what they showed in the previous build (the same k
 its ``site/keys.json``, see :func:`clustergraph.render.site.write_site`) are taken from
 it, hard-linked, instead of being rendered again.
 
+Each stage after ``derive`` records what it was built from and the files it wrote, in
+the build's record (:mod:`clustergraph.pipeline.record`); the next build skips a stage
+when nothing it reads changed and its files are intact (its line says ``unchanged since
+the last build``), taking its files from the previous build, and runs the stages whose
+results a running stage takes. When no stage is left to write anything (nothing changed),
+the previous build stays as it is: not one file is written.
+
 Everything is written into a staging directory beside the output directory
 (``.build-<pid>-XXXX.tmp``), which replaces the output directory only once every stage
 has succeeded (:func:`clustergraph.project.files.replace_directory`: one atomic exchange
@@ -55,7 +62,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from clustergraph.errors import BuildError, ClusterGraphError, DataError, InputError
 from clustergraph.project.files import replace_directory, staging_directory
@@ -113,10 +120,38 @@ class _State:
 
 @dataclass(frozen=True)
 class Stage:
-    """A named step of the build: ``run`` does the work and returns a one-line account."""
+    """A named step of the build: ``run`` does the work and returns a one-line account.
+
+    Attributes
+    ----------
+    name, run
+        The stage's name and what it does.
+    reads
+        What the stage is built from besides the code: ``"data"`` (the store's graphs),
+        ``"queries"`` (the project's query files), ``"shapes"``, ``"strict"`` (the
+        option). A stage that says is recorded (:mod:`clustergraph.pipeline.record`)
+        and skipped when none of it changed and its files are intact; ``None``: it runs
+        every time (its own step decides what to redo).
+    needs
+        The recorded stages whose results it takes: they run when it runs, unless
+        their results are kept in the record (``restore``).
+    writes
+        Whether it writes into the build directory.
+    when_needed
+        Run it only when a later stage runs (the copy of the store into memory).
+    keep, restore
+        What later stages take from it, as JSON for the record, and how to take it
+        back from there when the stage is skipped.
+    """
 
     name: str
     run: Callable[[_State], str]
+    reads: tuple[str, ...] | None = None
+    needs: tuple[str, ...] = ()
+    writes: bool = True
+    when_needed: bool = False
+    keep: Callable[[_State], dict[str, Any]] | None = None
+    restore: Callable[[_State, dict[str, Any]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -477,17 +512,33 @@ def _site(state: _State) -> str:
     return f"{state.site.pages} pages ({state.site.entities} entity pages); changes: {changes}"
 
 
+def _keep_exports(state: _State) -> dict[str, Any]:
+    return {"exports": {fmt.value: path.name for fmt, path in state.exports.items()}}
+
+
+def _restore_exports(state: _State, kept: dict[str, Any]) -> None:
+    from clustergraph.rdf.formats import RdfFormat
+
+    folder = state.staging / "exports"
+    state.exports = {RdfFormat(fmt): folder / name for fmt, name in kept["exports"].items()}
+
+
 STAGES: tuple[Stage, ...] = (
-    Stage("load", _load),
-    Stage("validate", _validate),
-    Stage("derive", _derive),
-    Stage("copy", _copy),
-    Stage("check", _check),
-    Stage("queries", _queries),
-    Stage("analyse", _analyse),
-    Stage("export", _export),
-    Stage("views", _views),
-    Stage("site", _site),
+    Stage("load", _load, writes=False),
+    Stage("validate", _validate, writes=False),
+    Stage("derive", _derive, writes=False),
+    Stage("copy", _copy, writes=False, when_needed=True),
+    Stage("check", _check, reads=("data", "queries", "shapes", "strict")),
+    Stage("queries", _queries, reads=("data", "queries")),
+    Stage("analyse", _analyse, reads=("data",)),
+    Stage("export", _export, reads=("data",), keep=_keep_exports, restore=_restore_exports),
+    Stage("views", _views, reads=("data", "queries"), needs=("queries", "analyse")),
+    Stage(
+        "site",
+        _site,
+        reads=("data", "queries"),
+        needs=("check", "queries", "analyse", "export", "views"),
+    ),
 )
 """The stages of the build, in order."""
 
@@ -523,6 +574,184 @@ def _refuse_foreign(target: Path) -> None:
         f"{target}: holds files that are not a build; a build replaces its directory whole: "
         "give a new or empty directory with --out"
     )
+
+
+class _Recorder:
+    """Decides which stages run, keeps the files of those that do not, and writes the record.
+
+    See :mod:`clustergraph.pipeline.record`. The plan is made when the first stage that
+    is recorded (or runs only when needed) comes, after the load and the derivation: it
+    compares what each recorded stage would be built from with the previous build's
+    record (in ``target``), checks that stage's files there are intact, and adds the
+    stages whose results a running stage takes. A skipped stage's files are hard-linked
+    from the previous build into the staging directory, unless no stage writes anything,
+    in which case the previous build stays as it is.
+    """
+
+    def __init__(self, state: _State, stages: Sequence[Stage], target: Path) -> None:
+        from clustergraph.pipeline.record import read_record
+
+        self.state = state
+        self.stages = list(stages)
+        self.target = target
+        self.old = None if state.remote else read_record(target)
+        self.reasons: dict[str, str | None] | None = None  # recorded stage: why it runs
+        self.inputs: dict[str, dict[str, str]] = {}  # stage: what it is built from
+        self.files: dict[str, set[str]] = {}  # recorded stage: its files (relative)
+        self.known: set[str] = {BUILD_MARK}  # the files in the staging directory
+        self.details: dict[str, tuple[str, list[str]]] = {}
+        self.wrote = False  # whether a stage wrote into the staging directory
+        self.fast = False  # whether no stage left writes: the previous build stays
+        self.index = 0
+        self._cache: dict[str, str] = {}
+
+    def _parts(self, stage: Stage) -> dict[str, str]:
+        from clustergraph.pipeline.record import code_digest, data_digest, project_digest
+
+        parts = {"code": code_digest()}
+        for what in stage.reads or ():
+            if what == "data":
+                if "data" not in self._cache:
+                    self._cache["data"] = data_digest(self.state.store)
+                parts[what] = self._cache["data"]
+            elif what == "strict":
+                parts[what] = str(self.state.strict)
+            else:
+                if what not in self._cache:
+                    self._cache[what] = project_digest(self.state.project, what)
+                parts[what] = self._cache[what]
+        return parts
+
+    def _plan(self) -> dict[str, str | None]:
+        from clustergraph.pipeline.record import digest, intact
+
+        reasons: dict[str, str | None] = {}
+        recorded = [s for s in self.stages if s.reads is not None]
+        records = self.old.stages if self.old is not None else {}
+        for stage in recorded:
+            if self.state.remote:  # read as it is: what it holds is not known
+                reasons[stage.name] = "a remote store"
+                continue
+            self.inputs[stage.name] = self._parts(stage)
+            old = records.get(stage.name)
+            if old is None:
+                reasons[stage.name] = "no record of an earlier build"
+                continue
+            upstream = [n for n in stage.needs if reasons.get(n)]
+            before = {n: r.outputs for n, r in records.items() if n in stage.needs}
+            if upstream:
+                reasons[stage.name] = f"{upstream[0]} ran again"
+            elif old.inputs != digest(self.inputs[stage.name], before):
+                reasons[stage.name] = "what it reads changed"
+            elif (bad := intact(self.target, old.files)) is not None:
+                reasons[stage.name] = f"{bad} is not as built"
+            else:
+                reasons[stage.name] = None
+        by_name = {s.name: s for s in recorded}
+        pending = [n for n, why in reasons.items() if why]
+        while pending:  # a stage that runs takes results its sources must give again
+            name = pending.pop()
+            for need in by_name[name].needs:
+                if need in reasons and not reasons[need] and by_name[need].restore is None:
+                    reasons[need] = f"{name} takes its results"
+                    pending.append(need)
+        return reasons
+
+    def why(self, stage: Stage) -> str | None:
+        """Return why ``stage`` is skipped (``None``: it runs)."""
+        position = self.index
+        self.index += 1
+        if stage.reads is None and not stage.when_needed:
+            return None
+        if self.reasons is None:
+            self.reasons = self._plan()
+        later = self.stages[position + 1 :]
+        self.fast = not self.wrote and not any(
+            s.writes and (s.reads is None or self.reasons.get(s.name)) for s in later
+        )
+        if stage.when_needed:
+            runs = not later or any(s.reads is None or self.reasons.get(s.name) for s in later)
+            return None if runs else "no later stage runs"
+        return None if self.reasons.get(stage.name) else "unchanged"
+
+    def skip(self, stage: Stage, why: str) -> str:
+        """Keep a stage's files and results from the previous build; return its line."""
+        if stage.when_needed:
+            return f"not needed: {why}"
+        assert self.old is not None
+        old = self.old.stages[stage.name]
+        if not self.fast:  # the staging directory replaces the build: it takes the files
+            from clustergraph.pipeline.record import link
+
+            for rel in old.files:
+                link(self.target / rel, self.state.staging / rel)
+        if stage.restore is not None:
+            stage.restore(self.state, old.state)
+        self.state.notes.extend(old.notes)
+        return f"unchanged since the last build: {old.detail}"
+
+    def done(self, stage: Stage, detail: str, *, ran: bool) -> None:
+        """Note what ``stage`` wrote (its new files in the staging directory)."""
+        from clustergraph.pipeline.record import walk
+
+        if stage.reads is None:
+            if stage.writes and ran:
+                self.wrote = True
+                self.known = walk(self.state.staging)
+            return
+        if ran:
+            self.wrote = True
+            now = walk(self.state.staging)
+            self.files[stage.name] = now - self.known
+            self.known = now
+            self.details[stage.name] = (detail, list(self.state.notes))
+        elif self.old is not None:
+            old = self.old.stages[stage.name]
+            self.files[stage.name] = set(old.files)
+            self.known |= set(old.files)
+            self.details[stage.name] = (old.detail, list(old.notes))
+
+    def totals(self) -> dict[str, int]:
+        """Return the build's totals: pages, views, entities and query results."""
+        state = self.state
+        if state.site is None and self.old is not None and not self.wrote:
+            return {k: self.old.totals.get(k, 0) for k in ("pages", "views", "entities", "queries")}
+        site = state.site
+        return {
+            "pages": site.pages if site else 0,
+            "views": state.views,
+            "entities": site.entities if site else 0,
+            "queries": len(state.runs),
+        }
+
+    def finish(self) -> None:
+        """Write the record of what was built into the staging directory."""
+        from clustergraph.pipeline.record import Record, StageRecord, digest, file_entries
+
+        if self.state.remote:
+            return
+        record = Record(totals=self.totals())
+        for stage in self.stages:
+            if stage.name not in self.files:
+                continue
+            old = self.old.stages.get(stage.name) if self.old is not None else None
+            files = file_entries(
+                self.state.staging, self.files[stage.name], old.files if old else {}
+            )
+            kept = stage.keep(self.state) if stage.keep is not None else {}
+            before = {n: record.stages[n].outputs for n in stage.needs if n in record.stages}
+            detail, notes = self.details[stage.name]
+            record.stages[stage.name] = StageRecord(
+                inputs=digest(self.inputs[stage.name], before),
+                outputs=digest(sorted((rel, e[3]) for rel, e in files.items()), kept),
+                files=files,
+                detail=detail,
+                notes=notes,
+                state=kept,
+            )
+        from clustergraph.pipeline.record import write_record
+
+        write_record(self.state.staging, record)
 
 
 def build(
@@ -623,10 +852,12 @@ def build(
             as_of=as_of,
             dated_only=dated_only,
         )
+        recorder = _Recorder(state, stages, target)
         for number, stage in enumerate(stages, 1):
             begun = time.perf_counter()
+            why = recorder.why(stage)
             try:
-                detail = stage.run(state)
+                detail = stage.run(state) if why is None else recorder.skip(stage, why)
             except DataError:
                 raise
             except ClusterGraphError as exc:
@@ -635,6 +866,7 @@ def build(
                 raise BuildError(
                     f"stage {stage.name!r} failed: {type(exc).__name__}: {exc}", stage.name
                 ) from exc
+            recorder.done(stage, detail, ran=why is None)
             seconds = time.perf_counter() - begun
             times.append(StageTime(stage.name, seconds, detail))
             if not quiet:
@@ -646,22 +878,26 @@ def build(
                 for note in state.notes:
                     print(note, file=write, flush=True)
             state.notes.clear()
-        replace_directory(staging, target)
+        if recorder.wrote:
+            recorder.finish()
+            replace_directory(staging, target)
+        else:  # nothing written: the build there is this build, as it was
+            shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         if owned:
             opened.close()
-    site = state.site
+    totals = recorder.totals()
     report = BuildReport(
         out=target,
         seconds=time.perf_counter() - started,
         stages=tuple(times),
-        pages=site.pages if site else 0,
-        views=state.views,
-        entities=site.entities if site else 0,
-        queries=len(state.runs),
+        pages=totals["pages"],
+        views=totals["views"],
+        entities=totals["entities"],
+        queries=totals["queries"],
         exports=len(list((target / "exports").glob("*"))) if (target / "exports").is_dir() else 0,
     )
     if not quiet:

@@ -1244,20 +1244,40 @@ class Catalogue:
                 parts.append(Link(self.label(level.value) + " label"))
             if not parts:
                 parts.append(self.link(award))
-            for body, _g in self._objects(award, CG.awardedBy):
+            renewal = self._objects(award, CG.isRenewal)
+            if any(isinstance(r, ox.Literal) and r.value in ("true", "1") for r, _g in renewal):
+                parts.append(Link(" (a renewal)"))
+            bodies = self._objects(award, CG.awardedBy)
+            for body, _g in bodies:
                 parts += [Link(" from "), self.link(body.value)]
             dates = self._objects(award, CG.date)
             for date, _g in dates:
                 parts.append(
                     Link(", " + format_literal(date) if isinstance(date, ox.Literal) else "")
                 )
-            if not dates:
-                parts.append(Link(", ", None, "", "date not stated"))
+            unstated = [w for w, given in (("awarding body", bodies), ("date", dates)) if not given]
+            if unstated:
+                parts.append(Link(", ", None, "", " and ".join(unstated) + " not stated"))
             for span, _g in self._objects(award, CG.validDuring):
                 parts += period(span.value, ", valid ")
             labels.append(KeyValue(tuple(parts), cite(graphs)))
         if labels:
             rows.append(KeyFact("Labels", tuple(labels)))
+        given = []
+        for award, graphs in self._subjects(iri, CG.awardedBy):
+            parts = []
+            for level, _g in self._objects(award, CG.labelLevel):
+                parts.append(Link(self.label(level.value) + " label"))
+            if not parts:
+                parts.append(self.link(award))
+            for holder, _g in self._objects(award, CG.awardedTo):
+                parts += [Link(" to "), self.link(holder.value)]
+            for date, _g in self._objects(award, CG.date):
+                if isinstance(date, ox.Literal):
+                    parts.append(Link(", " + format_literal(date)))
+            given.append(KeyValue(tuple(parts), cite(graphs)))
+        if given:
+            rows.append(KeyFact("Labels awarded", tuple(given)))
         sizes = []
         for figure, graphs in self._subjects(iri, CG.figureOf):
             row = self._figure(figure, graphs)

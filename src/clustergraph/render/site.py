@@ -854,8 +854,10 @@ def write_workbench_names(site: Path, catalogue: Catalogue) -> int:
     """Write the entities the workbench's form resolves names against; return how many.
 
     ``assets/workbench-names.js`` holds ``[name, label, tier]`` rows, the name prefixed
-    where a prefix fits, ``tier`` as search ranks (:meth:`Catalogue.tier`), and the
-    page's path last where it is not ``entity/<kind>/<slug>.html``: slugs (``lca``) and
+    where a prefix fits, ``tier`` as search ranks (:meth:`Catalogue.tier`), then the
+    page's path where it is not ``entity/<kind>/<slug>.html`` (else ``""``) and what the
+    sources count but do not name (:meth:`Catalogue.gaps`), where either is needed, so
+    that an empty answer can say why: slugs (``lca``) and
     prefixed names are resolved as on the command line, a name that names nothing is
     told with the closest ones (organisations and people first), and a name typed as
     search finds it leads to its entity, offline.
@@ -868,8 +870,11 @@ def write_workbench_names(site: Path, catalogue: Catalogue) -> int:
             catalogue.tier(iri),
         ]
         path = entity_path(iri)
-        if path != f"entity/{iri[len(ID_NS) :]}.html":
-            row.append(path)
+        gaps = catalogue.gaps(iri)
+        if path != f"entity/{iri[len(ID_NS) :]}.html" or gaps:
+            row.append(path if path != f"entity/{iri[len(ID_NS) :]}.html" else "")
+        if gaps:
+            row.append("; ".join(gaps))
         rows.append(row)
     write_staged(
         site / "assets" / "workbench-names.js",
