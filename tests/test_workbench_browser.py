@@ -488,3 +488,21 @@ def test_the_form_shows_what_the_text_binds(browser, site_build, values, shown, 
         assert page.is_disabled(field) == bool(says)
     finally:
         page.close()
+
+
+def test_an_empty_answer_says_what_the_sources_leave_out(browser, site_build):
+    """Members of both LCA and LCN: none, and LCN's 57 member clusters are named nowhere."""
+    page = disk_page(browser, site_build)
+    try:
+        set_text(
+            page,
+            f"PREFIX o: <{ORG}>\nPREFIX org: <http://www.w3.org/ns/org#>\n"
+            "SELECT DISTINCT ?m WHERE {\n  ?a org:organization o:lca ; org:member ?m .\n"
+            "  ?b org:organization o:lcn ; org:member ?m .\n}",
+        )
+        assert run_and_wait(page).startswith("0 rows")
+        why = page.text_content("#wb-result .wb-gaps") or ""
+        assert "o:lcn" in why and "57 member clusters" in why, why
+        assert "not named in the sources" in why
+    finally:
+        page.close()

@@ -43,7 +43,7 @@
   function setText(t) { if (yasqe) yasqe.setValue(t); else textarea.value = t; }
 
   /* -- names: slugs, prefixed names and IRIs, as the command line takes them ---------- */
-  /* {byIri: {iri: label}, bySlug: {slug: [iri]}, byHref: {page: name},
+  /* {byIri: {iri: label}, bySlug: {slug: [iri]}, byHref: {page: name}, gaps: {iri: text},
    *  list: [[name, iri, slug, label, tier]]} */
   var names = null;
   function loadNames(then) {
@@ -52,7 +52,7 @@
     function done() {
       var rows = window.cgWorkbenchNames || [];
       window.cgWorkbenchNames = null;
-      names = { byIri: {}, bySlug: {}, byHref: {}, list: [] };
+      names = { byIri: {}, bySlug: {}, byHref: {}, gaps: {}, list: [] };
       rows.forEach(function (r) {
         var iri = expandPrefixed(r[0]) || r[0];
         var slug = iri.replace(/^.*[\/#:]/, "").normalize("NFC");
@@ -60,6 +60,7 @@
         (names.bySlug[slug] = names.bySlug[slug] || []).push(iri);
         names.byHref[r[3] || "entity/" + iri.slice(CFG.idBase.length) + ".html"] = r[0];
         names.list.push([r[0], iri, slug, r[1] || "", r[2] || 0]);
+        if (r[4]) names.gaps[iri] = r[4];
       });
       then();
     }
@@ -472,15 +473,20 @@
   }
   /* The site's entities (under the id/ namespace) that a query's text names but the data
    * does not, each with the closest names: why an answer may be empty. */
-  function unknownNames(text) {
+  function unknownNames(text, gapsOut) {
     if (!names) return [];
+    gapsOut = gapsOut || [];
     var declared = declaredPrefixes(text);
     var code = blank(text, false).replace(/"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, " ")
       .replace(/(PREFIX|BASE)(\s+[A-Za-z][\w.-]*:|\s*:)?\s*<[^<>\s]*>/gi, " ");
     var seen = {}, out = [];
     function check(iri, written) {
-      if (seen[iri] || iri.indexOf(CFG.idBase) !== 0 || names.byIri[iri] !== undefined) return;
+      if (seen[iri] || iri.indexOf(CFG.idBase) !== 0) return;
       seen[iri] = true;
+      if (names.byIri[iri] !== undefined) {
+        if (names.gaps[iri]) gapsOut.push(written + " (" + names.byIri[iri] + ") " + names.gaps[iri]);
+        return;
+      }
       out.push(written + closestNote(iri));
     }
     code.replace(/<([^<>\s]*)>/g, function (m, iri) { check(iri, show({ type: "uri", value: iri })); return m; });
@@ -822,10 +828,19 @@
     }
     var n = result.rows.length;
     status(n + (result.kind === "graph" ? (n === 1 ? " triple" : " triples") : (n === 1 ? " row" : " rows")));
-    var unknown = unknownNames(getText());
+    var gaps = [];
+    var unknown = unknownNames(getText(), gaps);
     if (unknown.length) {
       out.appendChild(el("p", "The query names " + unknown.join("; ") + ": nothing in this site's data has " +
         (unknown.length === 1 ? "that name" : "those names") + (n ? "." : ", which may be why the answer is empty."), "wb-warning"));
+    }
+    if (!n && gaps.length) {
+      var told = el("div", null, "wb-warning wb-gaps");
+      told.appendChild(el("p", "What the sources count but do not name, of the entities the query names (which may be why the answer is empty):"));
+      var ul = el("ul");
+      gaps.forEach(function (g) { ul.appendChild(el("li", g)); });
+      told.appendChild(ul);
+      out.appendChild(told);
     }
     if (result.kind === "graph") drawGraph(result.rows);
     pivot(result, out);
