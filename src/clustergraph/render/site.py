@@ -1164,6 +1164,14 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
         graph = (
             whole if name == "entities" else _prepare(projection(index, name), index, roles=True)
         )
+        extra: dict[str, Any] = {}
+        if key == "ecosystem" and index.as_of is None:
+            # The time slider: which nodes and edges are there as of each year.
+            from clustergraph.network.timeline import presence, time_steps
+
+            days = time_steps(index)
+            if days:
+                extra["time"] = presence(index, days, network=name)
         view(
             key,
             path,
@@ -1172,6 +1180,7 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
             f"The {name} network: {_count(graph.number_of_nodes(), 'node')}, "
             f"{_count(graph.number_of_edges(), 'edge')}. {DESCRIPTIONS[name]}",
             links=[other],
+            **extra,
         )
     inputs.views["actors"] = inputs.views["ecosystem"]
     per_entity = len(catalogue.entities) <= ENTITY_VIEWS_UP_TO
