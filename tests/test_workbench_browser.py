@@ -436,6 +436,11 @@ def test_a_name_typed_in_the_form_suggests_the_entity_first(
             "#wb-params .wb-suggest button", "bs => bs.map(b => b.textContent)"
         )
         assert offered[0].startswith(wanted + " — ") and label in offered[0], offered
+        for o in offered:  # what each is, never a bare identifier for a name
+            name, _dash, said = o.partition(" — ")
+            assert not said.startswith(name), offered
+        kinds = [o.rpartition("(")[2] for o in offered]
+        assert not any(k.startswith(("membership", "figure")) for k in kinds), offered
         if wanted == "o:lcn" and typed != "LCN":
             assert any(o.startswith("o:lca — ") for o in offered), offered
         page.click("#wb-params .wb-suggest button")
@@ -486,5 +491,23 @@ def test_the_form_shows_what_the_text_binds(browser, site_build, values, shown, 
         if shown:
             assert page.input_value(field) == shown
         assert page.is_disabled(field) == bool(says)
+    finally:
+        page.close()
+
+
+def test_an_empty_answer_says_what_the_sources_leave_out(browser, site_build):
+    """Members of both LCA and LCN: none, and LCN's 57 member clusters are named nowhere."""
+    page = disk_page(browser, site_build)
+    try:
+        set_text(
+            page,
+            f"PREFIX o: <{ORG}>\nPREFIX org: <http://www.w3.org/ns/org#>\n"
+            "SELECT DISTINCT ?m WHERE {\n  ?a org:organization o:lca ; org:member ?m .\n"
+            "  ?b org:organization o:lcn ; org:member ?m .\n}",
+        )
+        assert run_and_wait(page).startswith("0 rows")
+        why = page.text_content("#wb-result .wb-gaps") or ""
+        assert "o:lcn" in why and "57 member clusters" in why, why
+        assert "not named in the sources" in why
     finally:
         page.close()

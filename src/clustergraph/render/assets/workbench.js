@@ -43,7 +43,7 @@
   function setText(t) { if (yasqe) yasqe.setValue(t); else textarea.value = t; }
 
   /* -- names: slugs, prefixed names and IRIs, as the command line takes them ---------- */
-  /* {byIri: {iri: label}, bySlug: {slug: [iri]}, byHref: {page: name},
+  /* {byIri: {iri: label}, bySlug: {slug: [iri]}, byHref: {page: name}, gaps: {iri: text},
    *  list: [[name, iri, slug, label, tier]]} */
   var names = null;
   function loadNames(then) {
@@ -52,7 +52,7 @@
     function done() {
       var rows = window.cgWorkbenchNames || [];
       window.cgWorkbenchNames = null;
-      names = { byIri: {}, bySlug: {}, byHref: {}, list: [] };
+      names = { byIri: {}, bySlug: {}, byHref: {}, gaps: {}, list: [] };
       rows.forEach(function (r) {
         var iri = expandPrefixed(r[0]) || r[0];
         var slug = iri.replace(/^.*[\/#:]/, "").normalize("NFC");
@@ -60,6 +60,7 @@
         (names.bySlug[slug] = names.bySlug[slug] || []).push(iri);
         names.byHref[r[3] || "entity/" + iri.slice(CFG.idBase.length) + ".html"] = r[0];
         names.list.push([r[0], iri, slug, r[1] || "", r[2] || 0]);
+        if (r[4]) names.gaps[iri] = r[4];
       });
       then();
     }
@@ -228,14 +229,14 @@
     function offer(found) {
       if (f.input.value !== typed) return;   /* typed on since */
       var seen = {}, list = [];
-      found.concat(nearNames.map(function (n) { return [n, "", false]; })).forEach(function (x) {
+      found.concat(nearNames.map(function (n) { return [n, "", false, ""]; })).forEach(function (x) {
         if (!seen[x[0]] && list.length < 5) { seen[x[0]] = true; list.push(x); }
       });
       if (!list.length) return;
       var box = el("span", "Did you mean: ", "wb-suggest");
       list.forEach(function (x) {
         var iri = expandPrefixed(x[0]) || x[0];
-        var label = names.byIri[iri] || x[0];
+        var label = x[3] || names.byIri[iri] || x[0];
         /* An alias typed exactly: say so, since two entities can be named alike. */
         var also = x[2] && window.cgSearch.normalise(label) !== window.cgSearch.normalise(typed) ? " · also called " + typed.trim() : "";
         var b = el("button", x[0] + " — " + label + (x[1] ? " (" + x[1] + ")" : "") + also);
@@ -247,10 +248,13 @@
     }
     if (!window.cgSearch || !names || !/[\p{L}\p{N}]/u.test(typed)) { offer([]); return; }
     window.cgSearch.find(typed, function (rows) {
-      offer((rows || []).filter(function (r) { return names.byHref[r[3]] !== undefined; })
+      rows = (rows || []).filter(function (r) { return names.byHref[r[3]] !== undefined; });
+      /* The records that are parts of a fact only when nothing else is found. */
+      var things = rows.filter(function (r) { return (r[4] || 0) < 3; });
+      offer((things.length ? things : rows)
         .map(function (r) {
           var exact = ("|" + r[0] + "|").indexOf("|" + window.cgSearch.normalise(typed) + "|") >= 0;
-          return [names.byHref[r[3]], r[2], exact];
+          return [names.byHref[r[3]], r[2], exact, r[1]];
         }));
     });
   }
@@ -472,15 +476,20 @@
   }
   /* The site's entities (under the id/ namespace) that a query's text names but the data
    * does not, each with the closest names: why an answer may be empty. */
-  function unknownNames(text) {
+  function unknownNames(text, gapsOut) {
     if (!names) return [];
+    gapsOut = gapsOut || [];
     var declared = declaredPrefixes(text);
     var code = blank(text, false).replace(/"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, " ")
       .replace(/(PREFIX|BASE)(\s+[A-Za-z][\w.-]*:|\s*:)?\s*<[^<>\s]*>/gi, " ");
     var seen = {}, out = [];
     function check(iri, written) {
-      if (seen[iri] || iri.indexOf(CFG.idBase) !== 0 || names.byIri[iri] !== undefined) return;
+      if (seen[iri] || iri.indexOf(CFG.idBase) !== 0) return;
       seen[iri] = true;
+      if (names.byIri[iri] !== undefined) {
+        if (names.gaps[iri]) gapsOut.push(written + " (" + names.byIri[iri] + ") " + names.gaps[iri]);
+        return;
+      }
       out.push(written + closestNote(iri));
     }
     code.replace(/<([^<>\s]*)>/g, function (m, iri) { check(iri, show({ type: "uri", value: iri })); return m; });
@@ -822,10 +831,19 @@
     }
     var n = result.rows.length;
     status(n + (result.kind === "graph" ? (n === 1 ? " triple" : " triples") : (n === 1 ? " row" : " rows")));
-    var unknown = unknownNames(getText());
+    var gaps = [];
+    var unknown = unknownNames(getText(), gaps);
     if (unknown.length) {
       out.appendChild(el("p", "The query names " + unknown.join("; ") + ": nothing in this site's data has " +
         (unknown.length === 1 ? "that name" : "those names") + (n ? "." : ", which may be why the answer is empty."), "wb-warning"));
+    }
+    if (!n && gaps.length) {
+      var told = el("div", null, "wb-warning wb-gaps");
+      told.appendChild(el("p", "What the sources count but do not name, of the entities the query names (which may be why the answer is empty):"));
+      var ul = el("ul");
+      gaps.forEach(function (g) { ul.appendChild(el("li", g)); });
+      told.appendChild(ul);
+      out.appendChild(told);
     }
     if (result.kind === "graph") drawGraph(result.rows);
     pivot(result, out);
