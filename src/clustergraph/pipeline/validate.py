@@ -804,9 +804,9 @@ def record_path(store: Store) -> Path | None:
     A file beside the store's directory (``store.validated.json``); ``None`` for a store
     in memory or a remote one, which are validated whole.
     """
-    from clustergraph.store.oxigraph import OxigraphStore
+    from clustergraph.store.base import BulkStore
 
-    if isinstance(store, OxigraphStore) and store.path is not None:
+    if isinstance(store, BulkStore) and store.path is not None:
         return store.path.with_name(store.path.name + ".validated.json")
     return None
 
