@@ -436,6 +436,11 @@ def test_a_name_typed_in_the_form_suggests_the_entity_first(
             "#wb-params .wb-suggest button", "bs => bs.map(b => b.textContent)"
         )
         assert offered[0].startswith(wanted + " — ") and label in offered[0], offered
+        for o in offered:  # what each is, never a bare identifier for a name
+            name, _dash, said = o.partition(" — ")
+            assert not said.startswith(name), offered
+        kinds = [o.rpartition("(")[2] for o in offered]
+        assert not any(k.startswith(("membership", "figure")) for k in kinds), offered
         if wanted == "o:lcn" and typed != "LCN":
             assert any(o.startswith("o:lca — ") for o in offered), offered
         page.click("#wb-params .wb-suggest button")
@@ -504,5 +509,23 @@ def test_an_empty_answer_says_what_the_sources_leave_out(browser, site_build):
         why = page.text_content("#wb-result .wb-gaps") or ""
         assert "o:lcn" in why and "57 member clusters" in why, why
         assert "not named in the sources" in why
+    finally:
+        page.close()
+
+
+def test_an_optional_parameter_left_unbound_can_still_be_set_in_the_form(browser, site_build):
+    """``asOf = UNDEF``: the field is empty and open; a date typed goes into the text."""
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "members-of-organisation")
+        field = '#wb-params input[data-param="asOf"]'
+        assert page.input_value(field) == "" and not page.is_disabled(field)
+        assert "VALUES ?asOf { UNDEF }" in page.evaluate(f"{EDITOR}.getValue()")
+        page.fill(field, "2020-06-05")
+        text = page.evaluate(f"{EDITOR}.getValue()")
+        assert 'VALUES ?asOf { "2020-06-05"^^<http://www.w3.org/2001/XMLSchema#date> }' in text
+        page.fill(field, "")
+        assert "VALUES ?asOf { UNDEF }" in page.evaluate(f"{EDITOR}.getValue()")
+        assert not page.is_disabled(field)
     finally:
         page.close()

@@ -233,14 +233,8 @@ def snapshot_of_files(root: Path) -> Snapshot:
     InputError
         If a file is malformed (one line naming it).
     """
-    from clustergraph.pipeline.derive import derive
-    from clustergraph.pipeline.load import load
-    from clustergraph.store.oxigraph import OxigraphStore
-
-    with OxigraphStore() as store:
-        load(Project(root), store)
-        derive(store)
-        return snapshot_of_store(store)
+    with Revisions(None) as reader:
+        return reader.read_files(root, str(root))[1]
 
 
 def _line(exc: BaseException) -> str:
@@ -275,11 +269,13 @@ def _is_build_directory(path: Path) -> bool:
 
 
 def read_version(
-    given: str, project: Project, revisions: Revisions | None = None
+    given: str, project: Project | None, revisions: Revisions | None = None
 ) -> tuple[Version, Snapshot]:
-    """Read the version ``given`` names (see the module docstring), relative to ``project``.
+    """Read the version ``given`` names (see the module docstring).
 
-    A revision is read by ``revisions`` (default: a reader of its own).
+    A revision is one of ``project`` (default: the project the working directory is in);
+    revisions and project directories are read by ``revisions`` (default: a reader of its
+    own).
 
     Raises
     ------
@@ -298,7 +294,10 @@ def read_version(
         if _is_store_directory(path):
             return _read_store(given, f"oxigraph:{path}")
         if (path / ONTOLOGY_FILE).is_file():
-            return Version(given, "files", str(path)), snapshot_of_files(path)
+            if revisions is not None:
+                return revisions.read_files(path, given)
+            with Revisions(project) as reader:
+                return reader.read_files(path, given)
         raise InputError(
             f"{given}: a directory that is neither a build (no {EXPORT_FILE}), a store, "
             f"nor a project (no {ONTOLOGY_FILE})"
@@ -327,16 +326,22 @@ def _read_store(given: str, spec: str) -> tuple[Version, Snapshot]:
 
 
 class Revisions:
-    """Reads git revisions of a project into one store in memory, one after the other.
+    """Reads versions made of files (git revisions, project directories) into one store.
 
-    The second revision's files replace the first's in one work directory and are loaded
-    as an edit would be (:func:`clustergraph.pipeline.load.load`): only the files that
-    differ are parsed, and only their derived graphs computed again. On the benchmark's
+    The store is in memory; the second version is loaded into it as an edit of the first
+    would be (:func:`clustergraph.pipeline.load.load`): only the files that differ are
+    parsed, and only their derived graphs computed again. On the benchmark's
     100,000-triple ecosystem, two revisions differing by one file are read in about half
     the time two separate loads take.
+
+    Parameters
+    ----------
+    project
+        The project whose git revisions are read (``None``: the one the working directory
+        is in, looked for when a revision is first read).
     """
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project | None) -> None:
         self.project = project
         self._work: Path | None = None
         self._store: Any = None
@@ -358,9 +363,52 @@ class Revisions:
             self._store.close()
             self._store = None
 
+    def _root(self, given: str) -> Path:
+        """Return the root of the project whose revisions are read."""
+        if self.project is None:
+            try:
+                self.project = Project.discover()
+            except InputError:
+                raise InputError(
+                    f"{given}: no such build, store or project directory, and no project "
+                    "here to read a revision of (give --root DIR)"
+                ) from None
+        return self.project.root
+
+    def _store_for(self) -> Any:
+        from clustergraph.store.oxigraph import OxigraphStore
+
+        if self._store is None:
+            self._store = OxigraphStore()
+        return self._store
+
+    def _load(self, root: Path, given: str) -> Snapshot:
+        """Load the files of the project at ``root`` into the store, derive, read it."""
+        from clustergraph.pipeline.derive import derive
+        from clustergraph.pipeline.load import load
+
+        store = self._store_for()
+        try:
+            load(Project(root), store)
+        except InputError as exc:
+            self.close()  # the store may hold part of the version: start afresh next time
+            raise InputError(f"{given}: {exc}") from exc
+        derive(store)
+        return snapshot_of_store(store)
+
+    def read_files(self, root: Path, given: str) -> tuple[Version, Snapshot]:
+        """Read the files of the project directory ``root``, loaded and derived.
+
+        Raises
+        ------
+        InputError
+            If a file is malformed (one line naming ``given`` and the file).
+        """
+        return Version(given, "files", str(root)), self._load(root, given)
+
     def _commit(self, given: str) -> tuple[str, str]:
         """Return the commit ``given`` names and the project's folder in the repository."""
-        root = self.project.root
+        root = self._root(given)
         inside = _git(root, "rev-parse", "--show-prefix")
         if inside.returncode != 0:
             raise InputError(
@@ -388,13 +436,9 @@ class Revisions:
             If it is no revision, holds no project, or holds a malformed file (one line
             naming the revision and the file).
         """
-        from clustergraph.pipeline.derive import derive
-        from clustergraph.pipeline.load import load
-        from clustergraph.store.oxigraph import OxigraphStore
-
         commit, prefix = self._commit(given)
         archive = _git(
-            self.project.root, "archive", "--format=tar", f"{commit}:{prefix}", binary=True
+            self._root(given), "archive", "--format=tar", f"{commit}:{prefix}", binary=True
         )
         if archive.returncode != 0:
             raise InputError(
@@ -402,7 +446,6 @@ class Revisions:
             )
         if self._work is None:
             self._work = Path(tempfile.mkdtemp(prefix="clustergraph-diff-"))
-            self._store = OxigraphStore()
         work = self._work
         for folder in ("ontology", "data"):
             shutil.rmtree(work / folder, ignore_errors=True)
@@ -413,13 +456,7 @@ class Revisions:
             raise InputError(
                 f"{given}: not a clustergraph project in this revision (no {ONTOLOGY_FILE})"
             )
-        try:
-            load(Project(work), self._store)
-        except InputError as exc:
-            self.close()  # the store may hold part of the revision: start afresh next time
-            raise InputError(f"{given}: {exc}") from exc
-        derive(self._store)
-        return Version(given, "revision", commit), snapshot_of_store(self._store)
+        return Version(given, "revision", commit), self._load(work, given)
 
 
 # ---------------------------------------------------------------------------
@@ -829,7 +866,7 @@ def compare(a: Version, before: Snapshot, b: Version, after: Snapshot) -> Diff:
     )
 
 
-def diff(a: str, b: str, project: Project) -> Diff:
+def diff(a: str, b: str, project: Project | None = None) -> Diff:
     """Compare the versions ``a`` and ``b`` name (see :func:`read_version`).
 
     Raises

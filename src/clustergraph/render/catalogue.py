@@ -79,6 +79,7 @@ from clustergraph.project.vocab import (
     TIME,
     XSD,
 )
+from clustergraph.rdf.periods import Period
 from clustergraph.rdf.terms import Term
 from clustergraph.store.base import SelectResult, Store
 
@@ -320,6 +321,17 @@ class Group:
     rows: list[RelationRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TimeRow:
+    """One fact of an entity's page in time order: the fact and its period."""
+
+    fact: Link
+    kind: str
+    period: str
+    inferred: bool
+    sort_key: str
+
+
 @dataclass
 class EntityPage:
     """Everything an entity page shows."""
@@ -339,6 +351,7 @@ class EntityPage:
     derived: list[RelationRow]
     described: list[tuple[str, list[Link]]]
     in_network: bool = False
+    through_time: list[TimeRow] = field(default_factory=list)
 
     @property
     def related(self) -> list[Link]:
@@ -597,6 +610,8 @@ class Catalogue:
 
     def __init__(self, index: GraphIndex) -> None:
         self.index = index
+        self._periods: dict[str, Period] | None = None
+        self._around: dict[str, set[str]] = {}
         self.prefixes: dict[str, str] = dict(index.prefixes)
         self.out: dict[str, Objects] = defaultdict(dict)
         self.into: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
@@ -1013,7 +1028,60 @@ class Catalogue:
             derived=derived,
             described=described,
             in_network=self.in_network(iri),
+            through_time=self.through_time(iri),
         )
+
+    def through_time(self, iri: str) -> list[TimeRow]:
+        """Return the facts of ``iri`` that hold for a time, in time order, with their periods.
+
+        The entity's own period (an organisation's founding and dissolution) and every
+        membership, post, label award, event, agreement, order or project linked to it,
+        by :func:`clustergraph.network.timeline.periods`; those whose period is not
+        stated come last, saying so.
+        """
+        from clustergraph.network.timeline import FACT_CLASSES, periods
+        from clustergraph.rdf.periods import first_day, last_day
+
+        if self._periods is None:
+            self._periods = periods(self.index)
+            around: dict[str, set[str]] = defaultdict(set)
+            for s, _p, o in self.index.links:
+                around[s].add(o)
+                around[o].add(s)
+            self._around = around
+        known = self._periods
+        candidates = [iri] + sorted(
+            n
+            for n in self._around.get(iri, ())
+            if n != iri and any(self.index.is_a(n, cls) for cls in FACT_CLASSES)
+        )
+        rows = []
+        for node in candidates:
+            period = known.get(node)
+            if period is None and node == iri:
+                continue
+            key = "~"
+            if period is not None:
+                for text, read in (
+                    (period.begin, first_day),
+                    (period.inside[0] if period.inside else None, first_day),
+                    (period.end, last_day),
+                ):
+                    day = read(text) if text is not None else None
+                    if day is not None:
+                        key = day.isoformat()
+                        break
+            rows.append(
+                TimeRow(
+                    fact=self.link(node),
+                    kind="founded" if node == iri else self.kind(node),
+                    period=period.text() if period is not None else "period not stated",
+                    inferred=bool(period and period.inferred),
+                    sort_key=key,
+                )
+            )
+        rows.sort(key=lambda r: (r.sort_key, r.kind, r.fact.text))
+        return rows
 
     # -- key facts -------------------------------------------------------------------
 

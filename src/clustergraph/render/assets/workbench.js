@@ -193,7 +193,7 @@
     var bind = new RegExp("\\bAS\\s+" + v, "i").test(code);
     if (found.length === 1 && !rows && !bind) {
       var terms = found[0];
-      if (terms.length === 1 && !/^UNDEF$/i.test(terms[0].term)) return terms[0];
+      if (terms.length === 1) return terms[0];   /* UNDEF too: an optional field left empty */
       return { terms: terms.map(function (x) { return x.term; }) };
     }
     if (found.length > 1) return { other: "several VALUES ?" + name + " lines" };
@@ -229,14 +229,14 @@
     function offer(found) {
       if (f.input.value !== typed) return;   /* typed on since */
       var seen = {}, list = [];
-      found.concat(nearNames.map(function (n) { return [n, "", false]; })).forEach(function (x) {
+      found.concat(nearNames.map(function (n) { return [n, "", false, ""]; })).forEach(function (x) {
         if (!seen[x[0]] && list.length < 5) { seen[x[0]] = true; list.push(x); }
       });
       if (!list.length) return;
       var box = el("span", "Did you mean: ", "wb-suggest");
       list.forEach(function (x) {
         var iri = expandPrefixed(x[0]) || x[0];
-        var label = names.byIri[iri] || x[0];
+        var label = x[3] || names.byIri[iri] || x[0];
         /* An alias typed exactly: say so, since two entities can be named alike. */
         var also = x[2] && window.cgSearch.normalise(label) !== window.cgSearch.normalise(typed) ? " · also called " + typed.trim() : "";
         var b = el("button", x[0] + " — " + label + (x[1] ? " (" + x[1] + ")" : "") + also);
@@ -248,10 +248,13 @@
     }
     if (!window.cgSearch || !names || !/[\p{L}\p{N}]/u.test(typed)) { offer([]); return; }
     window.cgSearch.find(typed, function (rows) {
-      offer((rows || []).filter(function (r) { return names.byHref[r[3]] !== undefined; })
+      rows = (rows || []).filter(function (r) { return names.byHref[r[3]] !== undefined; });
+      /* The records that are parts of a fact only when nothing else is found. */
+      var things = rows.filter(function (r) { return (r[4] || 0) < 3; });
+      offer((things.length ? things : rows)
         .map(function (r) {
           var exact = ("|" + r[0] + "|").indexOf("|" + window.cgSearch.normalise(typed) + "|") >= 0;
-          return [names.byHref[r[3]], r[2], exact];
+          return [names.byHref[r[3]], r[2], exact, r[1]];
         }));
     });
   }
@@ -291,9 +294,7 @@
         if (at.terms) {
           var undef = at.terms.some(function (x) { return /^UNDEF$/i.test(x); });
           f.input.value = at.terms.map(function (x) { return fromTerm(f.p, x); }).join(" ");
-          noteOn(f, at.terms.length === 1
-            ? "The query text leaves ?" + f.p.name + " unbound (UNDEF): it takes every value."
-            : "The query text binds ?" + f.p.name + " to " + at.terms.length + " values" + (undef ? " (UNDEF: any)" : "") +
+          noteOn(f, "The query text binds ?" + f.p.name + " to " + at.terms.length + " values" + (undef ? " (UNDEF: any)" : "") +
               (at.terms.length ? "" : ": the answer is empty") + "; the form shows them and sets one value only: edit them in the text.", "warning");
         } else if (at.other) {
           f.input.value = "";
@@ -309,7 +310,8 @@
       if (!mine || mine.text !== at.term) f.input.value = fromTerm(f.p, at.term);
       var now = null;
       try { now = term(f.p, f.input.value); } catch (e) { now = null; }
-      noteOn(f, now && now.warning ? now.warning : "", now && now.warning ? "warning" : "");
+      if (/^UNDEF$/i.test(at.term) && !f.p.optional) noteOn(f, "The query text leaves ?" + f.p.name + " unbound (UNDEF): it takes every value.", "warning");
+      else noteOn(f, now && now.warning ? now.warning : "", now && now.warning ? "warning" : "");
     });
   }
 

@@ -32,6 +32,15 @@
     document.head.appendChild(s);
   }
   var hiddenClasses = new Set();
+  /* Through time (the site's ecosystem view): T.steps are days; T.nodes[i] and
+   * T.edges[e] hold one character per step, "1" where the node or edge is there as of
+   * that day. step -1 shows every time. Positions never change: a step only hides. */
+  var T = DATA.time || null;
+  var step = -1;
+  function present(mask) { return step < 0 || mask.charAt(step) === "1"; }
+  function nodeThere(i) { return !T || present(T.nodes[i]); }
+  function edgeThere(e) { return !T || present(T.edges[e]); }
+  function nodeHidden(i) { return hiddenClasses.has(N.cls[i]) || !nodeThere(i); }
   var nodes = new vis.DataSet();
   var edges = new vis.DataSet();
   var current = -1;
@@ -137,12 +146,12 @@
                highlight: { background: c.color, border: "#000000" },
                hover: { background: c.color, border: "#000000" } },
       label: "",
-      borderWidth: focus ? 4 : 1, title: nodeTitle(i), hidden: hiddenClasses.has(N.cls[i])
+      borderWidth: focus ? 4 : 1, title: nodeTitle(i), hidden: nodeHidden(i)
     };
   }
 
   function edgeItem(e) {
-    return { id: "e" + e, from: E.from[e], to: E.to[e], title: edgeTitle(e), label: "" };
+    return { id: "e" + e, from: E.from[e], to: E.to[e], title: edgeTitle(e), label: "", hidden: !edgeThere(e) };
   }
 
   /* Labels: placed so that no name overlaps another name or a node and none is cut at
@@ -161,10 +170,11 @@
   function placeLabels() {
     var part = P[current];
     names = new Map();
-    if (!part || part.children.length) { api.labelsPlaced += 1; network.redraw(); return; }
+    if (!part) return;
     var scale = network.getScale();
     var board = new cgLabels.Board(container.clientWidth, container.clientHeight);
-    var order = part.nodes.filter(function (i) { return !hiddenClasses.has(N.cls[i]); });
+    if (part.children.length) { placePartNames(part, board, scale); return; }
+    var order = part.nodes.filter(function (i) { return !nodeHidden(i); });
     var at = {};
     order.forEach(function (i) {  // the nodes' places are taken first
       var p = network.canvasToDOM({ x: X(i), y: Y(i) });
@@ -185,7 +195,7 @@
     });
     var edgeUpdates = [];
     if (part.edges.length <= DATA.edgeLabelLimit) {
-      var edgeOrder = part.edges.filter(function (e) { return names.has(E.from[e]) || names.has(E.to[e]); });
+      var edgeOrder = part.edges.filter(function (e) { return edgeThere(e) && (names.has(E.from[e]) || names.has(E.to[e])); });
       edgeOrder.sort(function (a, b) {
         return (N.score[E.from[b]] + N.score[E.to[b]]) - (N.score[E.from[a]] + N.score[E.to[a]]) || a - b;
       });
@@ -215,6 +225,40 @@
     api.labelsPlaced += 1;
     network.redraw();
   }
+  /* A level of parts: each part's place first, then its name (its most central
+   * members and its size), the largest parts first, as for nodes. */
+  function partSize(c, biggest) { return 14 + 30 * Math.sqrt(P[c].size / biggest); }
+  function partName(c) { return shorten(P[c].label.split("\n")[0], 28) + " \u00b7 " + P[c].size; }
+  function placePartNames(part, board, scale) {
+    var shown = part.children.filter(function (c) { return !partHidden(c); });
+    var biggest = Math.max.apply(null, part.children.map(function (c) { return P[c].size; }));
+    var at = {};
+    shown.forEach(function (c) {
+      var p = network.canvasToDOM({ x: P[c].x, y: P[c].y });
+      var r = cgLabels.reach(partSize(c, biggest), 3) * scale;
+      at[c] = [p.x, p.y, r];
+      board.take([p.x - r, p.y - r, p.x + r, p.y + r]);
+    });
+    shown.slice().sort(function (a, b) { return P[b].size - P[a].size || a - b; }).forEach(function (c) {
+      var spot = board.placeName(at[c][0], at[c][1], at[c][2], partName(c), MAX_PX);
+      if (spot === null) return;
+      var d = network.DOMtoCanvas({ x: spot.x, y: spot.y });
+      names.set("p" + c, { text: spot.text, x: d.x, y: d.y, size: MAX_PX / scale });
+    });
+    // the number of edges between two parts, where it has room (always in its tooltip)
+    var updates = part.links.map(function (l, k) {
+      var a = network.canvasToDOM({ x: P[l[0]].x, y: P[l[0]].y }), b = network.canvasToDOM({ x: P[l[1]].x, y: P[l[1]].y });
+      var text = String(l[2]), px = EDGE_PX, w = textWidth(text) * px, h = px * 1.2;
+      var x = (a.x + b.x) / 2, y = (a.y + b.y) / 2;
+      var free = !partHidden(l[0]) && !partHidden(l[1]) &&
+        board.tryTake([x - w / 2 - PAD, y - h / 2 - PAD, x + w / 2 + PAD, y + h / 2 + PAD]);
+      return { id: "l" + k, label: free ? text : "", font: { size: px / scale } };
+    });
+    if (updates.length) edges.update(updates);
+    api.labelsPlaced += 1;
+    network.redraw();
+  }
+
   /* The names are drawn over the drawing, in its own units (they move with it while
    * dragging); a hovered node whose name had no room shows it in a box on top. */
   network.on("afterDrawing", function (ctx) {
@@ -225,6 +269,9 @@
       var text = shorten(N.label[hovered], 60);
       var r = cgLabels.reach(N.size[hovered], 1);
       cgLabels.drawName(ctx, text, X(hovered), Y(hovered) - r - size, size, true);
+    } else if (typeof hovered === "string" && !names.has(hovered) && nodes.get(hovered)) {
+      var c = Number(hovered.slice(1)), s = MAX_PX / network.getScale(), item = nodes.get(hovered);
+      cgLabels.drawName(ctx, partName(c), P[c].x, P[c].y - cgLabels.reach(item.size, 3) - s, s, true);
     }
   });
   network.on("hoverNode", function (p) { hovered = p.node; network.redraw(); });
@@ -266,8 +313,8 @@
   function partItem(p, biggest) {
     var c = C[dominantClass(p)];
     return {
-      id: "p" + p, label: P[p].label, x: P[p].x, y: P[p].y, shape: "dot",
-      size: 14 + 30 * Math.sqrt(P[p].size / biggest),
+      id: "p" + p, label: "", x: P[p].x, y: P[p].y, shape: "dot",
+      size: partSize(p, biggest),
       color: { background: c.color, border: "#1f2937", highlight: { background: c.color, border: "#000000" } },
       font: { size: 20 }, borderWidth: 3, title: partTitle(p), hidden: partHidden(p)
     };
@@ -287,7 +334,7 @@
       var biggest = Math.max.apply(null, part.children.map(function (c) { return P[c].size; }));
       nodes.add(part.children.map(function (c) { return partItem(c, biggest); }));
       edges.add(part.links.map(function (l, k) {
-        return { id: "l" + k, from: "p" + l[0], to: "p" + l[1], label: String(l[2]),
+        return { id: "l" + k, from: "p" + l[0], to: "p" + l[1], label: "",
                  width: 1 + Math.log2(l[2]),
                  title: l[2] + " edges between\n" + P[l[0]].label.split("\n")[0] + "\nand\n" + P[l[1]].label.split("\n")[0] };
       }));
@@ -318,7 +365,9 @@
     var part = P[current];
     var text = part.children.length
       ? part.children.length + " parts of " + part.size + " nodes (" + DATA.counts.nodes + " nodes, " + DATA.counts.edges + " edges in all); double-click a part to open it"
-      : nodes.length + " nodes, " + edges.length + " edges" + (P.length > 1 ? " in this part (" + DATA.counts.nodes + " nodes in all)" : "");
+      : (step >= 0
+        ? api.visibleNodes() + " nodes, " + api.visibleEdges() + " edges as of " + T.steps[step]
+        : nodes.length + " nodes, " + edges.length + " edges") + (P.length > 1 ? " in this part (" + DATA.counts.nodes + " nodes in all)" : "");
     document.getElementById("cg-status").textContent = text;
   }
 
@@ -349,10 +398,11 @@
     var part = P[current];
     if (part.children.length === 0) {
       nodes.update(part.nodes.filter(function (i) { return N.cls[i] === k; })
-        .map(function (i) { return { id: i, hidden: hidden }; }));
+        .map(function (i) { return { id: i, hidden: nodeHidden(i) }; }));
       placeLabels();
     } else {
       nodes.update(part.children.map(function (c) { return { id: "p" + c, hidden: partHidden(c) }; }));
+      placeLabels();
     }
   }
 
@@ -505,7 +555,131 @@
     if (window.matchMedia("(max-width: 700px)").matches) document.body.classList.add("cg-panel-open");
   });
 
+  /* -- through time: a slider and a chart of the measures per step ------------------ */
+  /* A step updates only the nodes and edges that come or go (a DataSet update redraws
+   * what it touches); the names are placed again just after, off the critical frame,
+   * and the names of nodes that went are dropped at once. */
+  function setStep(k) {
+    var began = performance.now();
+    var before = step;
+    step = k;
+    var part = P[current];
+    if (part && part.children.length === 0) {
+      var was = function (mask) { return before < 0 || mask.charAt(before) === "1"; };
+      var nodeUpdates = [], edgeUpdates = [];
+      part.nodes.forEach(function (i) {
+        var then = hiddenClasses.has(N.cls[i]) || !was(T.nodes[i]), now = nodeHidden(i);
+        if (then !== now) {
+          nodeUpdates.push({ id: i, hidden: now });
+          if (now) names.delete(i);
+        }
+      });
+      part.edges.forEach(function (e) {
+        if (was(T.edges[e]) !== edgeThere(e)) edgeUpdates.push({ id: "e" + e, hidden: !edgeThere(e) });
+      });
+      if (nodeUpdates.length) nodes.update(nodeUpdates);
+      if (edgeUpdates.length) edges.update(edgeUpdates);
+      if (!nodeUpdates.length && !edgeUpdates.length) network.redraw();
+      placeSoon();
+    }
+    var out = document.getElementById("cg-time-value");
+    if (out) out.textContent = k < 0 ? "every time" : "as of " + T.steps[k];
+    var slider = document.getElementById("cg-time-slider");
+    if (slider && Number(slider.value) !== k) slider.value = String(k);
+    markChart();
+    renderStatus();
+    api.lastStepMs = performance.now() - began;
+  }
+  api.setStep = setStep;
+  api.step = function () { return step; };
+  api.visibleNodes = function () {
+    return nodes.get({ filter: function (n) { return !n.hidden; } }).length;
+  };
+  api.visibleEdges = function () {
+    return edges.get({ filter: function (e) { return !e.hidden; } }).length;
+  };
+
+  var SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    return node;
+  }
+  var chartMark = null;
+  var CHART = { w: 280, h: 150, left: 34, right: 8, top: 10, bottom: 22 };
+  function chartX(k) {
+    var n = T.steps.length;
+    return CHART.left + (n < 2 ? 0 : k * (CHART.w - CHART.left - CHART.right) / (n - 1));
+  }
+  function markChart() {
+    if (!chartMark) return;
+    chartMark.setAttribute("visibility", step < 0 ? "hidden" : "visible");
+    if (step >= 0) {
+      chartMark.setAttribute("x1", String(chartX(step)));
+      chartMark.setAttribute("x2", String(chartX(step)));
+    }
+  }
+  function renderTime() {
+    if (!T || !T.steps.length) return;
+    var bar = document.getElementById("cg-toolbar");
+    var box = el("span", null, "cg-time");
+    box.id = "cg-time";
+    var label = el("label", "Time");
+    label.htmlFor = "cg-time-slider";
+    var slider = el("input");
+    slider.id = "cg-time-slider";
+    slider.type = "range";
+    slider.min = "-1";
+    slider.max = String(T.steps.length - 1);
+    slider.step = "1";
+    slider.value = "-1";
+    slider.setAttribute("aria-describedby", "cg-time-value");
+    var out = el("output", "every time");
+    out.id = "cg-time-value";
+    slider.addEventListener("input", function () { setStep(Number(slider.value)); });
+    box.appendChild(label);
+    box.appendChild(slider);
+    box.appendChild(out);
+    bar.insertBefore(box, document.getElementById("cg-panel-toggle"));
+    /* The chart: nodes, edges and communities per step, drawn as SVG (no library). */
+    var side = document.getElementById("cg-side");
+    var section = el("section");
+    section.id = "cg-time-chart-box";
+    section.appendChild(el("h2", "Through time"));
+    section.appendChild(el("p", "As of 31 December of each year; the slider's step is marked. Nodes and edges kept whose period is not stated are counted.", "cg-hint"));
+    var chart = svg("svg", { id: "cg-time-chart", viewBox: "0 0 " + CHART.w + " " + CHART.h, width: "100%", role: "img" });
+    chart.appendChild(svg("title", {})).textContent = "Nodes, edges and communities as of each step";
+    var series = [["nodes", "#0072B2"], ["edges", "#D55E00"], ["communities", "#009E73"]];
+    var top = 1;
+    T.measures.forEach(function (m) { series.forEach(function (s) { top = Math.max(top, m[s[0]]); }); });
+    function y(v) { return CHART.h - CHART.bottom - v * (CHART.h - CHART.top - CHART.bottom) / top; }
+    chart.appendChild(svg("line", { x1: CHART.left, x2: CHART.w - CHART.right, y1: y(0), y2: y(0), stroke: "#888" }));
+    chart.appendChild(svg("text", { x: CHART.left - 4, y: y(top) + 4, "text-anchor": "end", "font-size": 9 })).textContent = String(top);
+    chart.appendChild(svg("text", { x: CHART.left - 4, y: y(0) + 3, "text-anchor": "end", "font-size": 9 })).textContent = "0";
+    var last = T.steps.length - 1;
+    [0, last].forEach(function (k) {
+      chart.appendChild(svg("text", { x: chartX(k), y: CHART.h - 6, "text-anchor": k ? "end" : "start", "font-size": 9 })).textContent = T.steps[k].slice(0, 4);
+    });
+    series.forEach(function (s) {
+      var points = T.measures.map(function (m, k) { return chartX(k).toFixed(1) + "," + y(m[s[0]]).toFixed(1); });
+      chart.appendChild(svg("polyline", { points: points.join(" "), fill: "none", stroke: s[1], "stroke-width": 1.8 }));
+    });
+    chartMark = svg("line", { x1: 0, x2: 0, y1: CHART.top, y2: y(0), stroke: "#111", "stroke-dasharray": "3 2", visibility: "hidden" });
+    chart.appendChild(chartMark);
+    section.appendChild(chart);
+    var key = el("p", null, "cg-hint");
+    series.forEach(function (s) {
+      var swatch = el("span", "\u25A0 ");
+      swatch.style.color = s[1];
+      key.appendChild(swatch);
+      key.appendChild(document.createTextNode(s[0] + "  "));
+    });
+    section.appendChild(key);
+    side.insertBefore(section, side.firstChild.nextSibling);
+  }
+
   var parsed = performance.now();
+  renderTime();
   renderLegend();
   showPart(0);
   if (DATA.focus !== null) {  // the fit already shows the whole neighbourhood: no zoom
