@@ -465,6 +465,7 @@ def _changes(state: _State) -> str:
         EXPORT_FILE,
         Version,
         compare,
+        compare_builds,
         snapshot_of_build,
         snapshot_of_store,
     )
@@ -476,25 +477,20 @@ def _changes(state: _State) -> str:
             "This is the first build here: there is no previous build to compare with."
         )
         return "first build"
+    previous = Version("previous", "build", "previous", shown="the previous build")
+    this = Version("this", "build", "this", shown="this build")
+    exported = state.exports.get(RdfFormat.NQUADS)
     try:
-        before = snapshot_of_build(state.previous_build)
+        if exported is not None and exported == state.staging / EXPORT_FILE:
+            found = compare_builds(state.previous_build, state.staging, previous, this)
+        else:
+            before = snapshot_of_build(state.previous_build)
+            found = compare(previous, before, this, snapshot_of_store(state.store))
     except InputError as exc:
         inputs.changes_note = (
             f"The previous build could not be read ({exc}): nothing to compare with."
         )
         return "the previous build could not be read"
-    exported = state.exports.get(RdfFormat.NQUADS)
-    after = (
-        snapshot_of_build(state.staging)
-        if exported is not None and exported == state.staging / EXPORT_FILE
-        else snapshot_of_store(state.store)
-    )
-    found = compare(
-        Version("previous", "build", "previous", shown="the previous build"),
-        before,
-        Version("this", "build", "this", shown="this build"),
-        after,
-    )
     inputs.changes = found
     if found.identical:
         return "no change since the previous build"
