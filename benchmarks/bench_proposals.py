@@ -127,8 +127,19 @@ def measure(
                 if g != graph and not g.startswith(DERIVED_NS) and g != MANIFEST_GRAPH
             ]
             matcher = Matcher.from_store(store, graphs=kept)
-        proposals = Proposer(store, matcher).propose(text)
+        proposer = Proposer(store, matcher)
+        proposals = proposer.propose(text)
         stated = stated_facts(store, graph, everything)
+        # An entity the text names and the graph did not: the same as the article's own
+        # entity of that name (the IRIs differ where the curator chose a short one).
+        own = Matcher.from_store(store, graphs=[graph])
+        same = {}
+        for iri, new in proposer.new.items():
+            found = [c for c in own.match(new.name, limit=3) if c.match]
+            if found:
+                same[iri] = found[0].iri
+        for p in proposals:
+            p.key = tuple(same.get(k, k) for k in p.key)
         stem = graph[len(SOURCE_GRAPHS) :]
         for kind in KINDS:
             said = {p.key for p in proposals if p.kind == kind}

@@ -12,8 +12,8 @@ directory), then for each store:
 store       what runs
 ==========  ==========================================================================
 embedded    ``clustergraph build`` on a fresh project store (``.clustergraph/store``)
-oxigraph    ``oxigraph serve --union-default-graph --timeout-s`` on 127.0.0.1, fresh,
-            and ``clustergraph build --store http://.../query``
+oxigraph    ``oxigraph serve --timeout-s`` on 127.0.0.1, fresh (its own default graph
+            holds the union), and ``clustergraph build --store http://.../query``
 virtuoso    Virtuoso 7 on 127.0.0.1, fresh, SPARQL Update granted, and
             ``clustergraph build --store .../sparql --update-endpoint .../sparql``
 ==========  ==========================================================================
@@ -116,7 +116,7 @@ def _oxigraph(directory: Path, timeout: float) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(directory), "--bind",
-         f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(timeout))],
+         f"127.0.0.1:{port}", "--timeout-s", str(int(timeout))],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip

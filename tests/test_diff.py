@@ -344,3 +344,26 @@ def test_build_writes_a_changes_page_against_the_previous_build(
     assert "<code>org:memberOf</code>" in derived[1].split("</table>", 1)[0]
     # the page is the site's: its style sheet, its navigation
     assert 'href="assets/site.css"' in second and 'class="site-header"' in second
+
+
+def test_outside_a_project_builds_compare_and_revisions_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A build or a store needs no project around it; a revision says which is missing."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("one", "two"):
+        (tmp_path / name / "exports").mkdir(parents=True)
+        (tmp_path / name / "exports" / "clustergraph.nq").write_text(
+            f"<urn:a> <urn:p> <urn:{name}> <{SOURCE}made-up> .\n", encoding="utf-8"
+        )
+    code = main(["diff", "one", "two"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ""  # no note about a project: none was needed
+    assert "+ <urn:a> <urn:p> <urn:two>" in out and "- <urn:a> <urn:p> <urn:one>" in out
+    code = main(["diff", "one", "HEAD"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        "clustergraph: error: HEAD: no such build, store or project directory, and no "
+        "project here to read a revision of (give --root DIR)"
+    )

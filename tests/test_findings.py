@@ -62,6 +62,11 @@ def test_the_finding_names_line_value_and_fix(stem: str, tmp_path: Path) -> None
         report = run_checks(store, Library.of(project))
         text = report.format()
         assert any(case["expect"] in line for line in text.splitlines()), text
+    if "validate" in case:  # a check's finding that validation reports as well
+        validated = validate(project, store)
+        lines = validated.format().splitlines()
+        assert case["validate"] in lines, "\n".join(lines)
+        assert validated.conforms == (case.get("conforms", True) is True)
 
 
 @pytest.mark.slow

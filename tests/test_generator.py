@@ -382,3 +382,84 @@ def test_a_cached_ecosystem_gets_the_queries_and_ontology_as_they_are_now(
     assert size.runs["generate"].message == "cached"  # the sources were not generated again
     for path in ("queries/organisation-network.rq", "ontology/clustergraph.ttl"):
         assert (root / path).read_bytes() == (REPO / path).read_bytes(), path
+
+
+_PERIODS = """
+PREFIX cg: <https://w3id.org/clustergraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT DISTINCT ?x ?i ?role ?t ?dt WHERE {
+  VALUES (?c ?p) {
+    (cg:Membership org:memberDuring) (cg:Post cg:heldDuring)
+    (cg:ExcellenceLabelAward cg:validDuring) (cg:Project cg:period)
+    (cg:FundingProgramme cg:period)
+  }
+  ?x a ?c .
+  OPTIONAL {
+    ?x ?p ?i .
+    OPTIONAL {
+      VALUES ?role { time:hasBeginning time:hasEnd time:inside }
+      ?i ?role ?t .
+      OPTIONAL {
+        ?t time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?v BIND(DATATYPE(?v) AS ?dt)
+      }
+    }
+  }
+}"""
+
+_PRECISION = {"date": "day", "gYearMonth": "month", "gYear": "year"}
+
+
+def _periods(store: ox.Store) -> tuple[int, int, dict[str, int], dict[str, int]]:
+    """Count records that may have a period, those that have one, their shapes, their precision."""
+    rows = _select(store, _PERIODS)
+    records = {r[0] for r in rows}
+    roles: dict[str, set[str]] = {}
+    precision = dict.fromkeys(_PRECISION.values(), 0)
+    for x, interval, role, _t, dt in rows:
+        if interval:
+            roles.setdefault(x, set())
+        if role:
+            roles[x].add(role.rsplit("#", 1)[1])
+            precision[_PRECISION[dt.rsplit("#", 1)[1]]] += 1
+    shapes = dict.fromkeys(generate.SHAPES_SEEN, 0)
+    for found in roles.values():
+        shape = (
+            "from and until"
+            if {"hasBeginning", "hasEnd"} <= found
+            else "since"
+            if "hasBeginning" in found
+            else "until"
+            if "hasEnd" in found
+            else "held on a day"
+        )
+        shapes[shape] += 1
+    return len(records), len(roles), shapes, precision
+
+
+def test_the_generator_counts_the_periods_of_the_five_articles() -> None:
+    """What the generator says the five articles show is what they show."""
+    from tests.conftest import seed_stems
+
+    store = ox.Store()
+    for stem in seed_stems():
+        graph = SOURCE_GRAPHS + stem
+        triples = parse_file(REPO / "data" / "sources" / f"{stem}.ttl", graph=graph)
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples
+        )
+    records, dated, shapes, precision = _periods(store)
+    assert (records, dated) == generate.PERIODS_SEEN
+    assert shapes == generate.SHAPES_SEEN
+    assert precision == generate.PRECISION_SEEN
+
+
+def test_generated_periods_follow_the_five_articles(union: ox.Store) -> None:
+    """About a fifth of the records have a period; every shape and precision occurs."""
+    records, dated, shapes, precision = _periods(union)
+    assert 0.12 < dated / records < 0.27, (dated, records)
+    assert all(shapes.values()), shapes
+    assert all(precision.values()), precision
+    # the shapes the articles show most are the most frequent here too
+    assert shapes["held on a day"] > shapes["until"]
+    assert precision["day"] > precision["month"] and precision["year"] > precision["month"]

@@ -65,7 +65,7 @@ from clustergraph.store import remote as remote_module
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy
 from clustergraph.store.remote import STAGING_NS, STALE_AFTER, new_token, staging_iri
 from tests.conftest import REPO
-from tests.support.compat import ALLOWED, WRONG_ANSWERS, Tolerance, compare
+from tests.support.compat import ALLOWED, ENGINE_ERRORS, WRONG_ANSWERS, Tolerance, compare
 from tests.support.faults import FaultyProxy, Seen, faulty_proxy
 from tests.support.servers import (
     VIRTUOSO_PASSWORD,
@@ -217,6 +217,11 @@ def test_derived_facts_are_pushed_with_the_stated(oxigraph: OxigraphServer, stor
 def _same_answers(kind: str, target: RemoteStore, name: str, store: Store) -> None:
     query = Library.of(Project(REPO)).get(name)
     reference = run(store, query)
+    broken = ENGINE_ERRORS[kind].get(name)
+    if broken is not None:
+        with pytest.raises(StoreError, match="Internal error"):
+            run(target, query)
+        pytest.xfail(f"{kind}: {broken}")
     answer = run(target, query)
     result = compare(reference, answer, query=query.text, allowed=ALLOWED[kind])
     wrong = WRONG_ANSWERS[kind].get(name)

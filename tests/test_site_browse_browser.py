@@ -369,3 +369,27 @@ def test_a_facet_counts_the_things_it_has_no_value_for(browser, site_build):
     finally:
         page.close()
     assert errors == []
+
+
+def _key_facts(page) -> dict[str, str]:
+    return page.evaluate(
+        "Object.fromEntries(Array.from(document.querySelectorAll('.key-facts dt'),"
+        " dt => [dt.textContent.trim(), dt.nextElementSibling.innerText]))"
+    )
+
+
+def test_a_label_says_who_awarded_it_or_that_nobody_says(browser, site_build):
+    """FTD LT's renewed label names no awarding body; ESCA's page lists the labels it gave."""
+    page, errors = open_page(browser, site_build, "entity/org/ftd-lt.html")
+    try:
+        ftd = _key_facts(page)
+        page.goto((site_build.site / "entity/org/esca.html").resolve().as_uri())
+        esca = _key_facts(page)
+    finally:
+        page.close()
+    assert errors == []
+    assert "awarding body and date not stated" in ftd["Labels"], ftd["Labels"]
+    assert "renewal" in ftd["Labels"]
+    given = esca["Labels awarded"]
+    assert "Bronze label to LITEK Laser & Engineering Technologies Cluster" in given, given
+    assert "FTD LT" not in given

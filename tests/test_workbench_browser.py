@@ -90,10 +90,10 @@ def run_and_wait(page) -> str:
 def column(page, name: str) -> list[str]:
     return page.evaluate(
         """name => {
-          const heads = Array.from(document.querySelectorAll('#wb-result thead th'),
+          const heads = Array.from(document.querySelectorAll('#wb-result .wb-table thead th'),
                                    th => th.dataset.var);
           const k = heads.indexOf(name);
-          return Array.from(document.querySelectorAll('#wb-result tbody tr'),
+          return Array.from(document.querySelectorAll('#wb-result .wb-table tbody tr'),
                             tr => tr.children[k].textContent);
         }""",
         name,
@@ -244,24 +244,88 @@ def test_a_construct_result_is_drawn_with_names_and_without_types(browser, site_
         page.close()
 
 
-def test_counts_are_also_drawn_as_bars(browser, site_build):
+PIVOT = """() => Array.from(document.querySelectorAll('#wb-pivot tbody tr'), tr => [
+  tr.querySelector('th').textContent,
+  Array.from(tr.querySelectorAll('td.num'), td => td.textContent),
+  tr.querySelector('.wb-bar-fill').getBoundingClientRect().width])"""
+
+
+def _label(term) -> str:
+    return term.value if term is not None else "(none)"
+
+
+def test_an_aggregate_opens_as_a_pivot_and_chart_with_its_numbers(
+    browser, site_build, project, store
+):
+    expected = run(store, Library.of(project).get("cluster-count-by-country"))
+    assert isinstance(expected, SelectResult)
     page = disk_page(browser, site_build, "#name=cluster-count-by-country&run=1")
     try:
         page.wait_for_function(
             "() => /rows?/.test(document.getElementById('wb-status').textContent)"
         )
-        page.click(".wb-chart summary")
-        bars = page.evaluate(
-            "Array.from(document.querySelectorAll('.wb-bars li'),"
-            " li => [li.querySelector('.wb-bar-name').textContent,"
-            " li.querySelector('.wb-bar-fill').getBoundingClientRect().width,"
-            " Number(li.querySelector('.wb-bar-value').textContent)])"
+        assert page.is_visible("#wb-pivot .wb-pivot-table"), "an aggregate opens as a chart"
+        shown = page.evaluate(PIVOT)
+    finally:
+        page.close()
+    names = [name for name, _cells, _width in shown]
+    assert "Lithuania" in names  # a name, not an IRI
+    k = list(expected.variables).index("organisations")
+    want = sorted(int(row[k].value) for row in expected.rows)
+    assert sorted(int(cells[-1]) for _n, cells, _w in shown) == want
+    widest = max(shown, key=lambda r: int(r[1][-1]))
+    assert widest[2] > 0 and all(r[2] <= widest[2] + 0.5 for r in shown)
+
+
+def test_rows_are_grouped_counted_and_split_in_the_pivot(browser, site_build, project, store):
+    """Any result: group by a column, count rows, sum or count distinct, split by another."""
+    from collections import Counter, defaultdict
+
+    expected = run(store, Library.of(project).get("entities-per-source"))
+    assert isinstance(expected, SelectResult) and len(expected.rows) > 3
+    variables = list(expected.variables)
+    graph, top, entities = (variables.index(v) for v in ("graph", "top", "entities"))
+    page = disk_page(browser, site_build, "#name=entities-per-source&run=1")
+    try:
+        page.wait_for_function(
+            "() => /rows?/.test(document.getElementById('wb-status').textContent)"
+        )
+        page.click("#wb-pivot summary")
+        page.select_option("#wb-pivot-rows", str(graph))
+        counted = page.evaluate(PIVOT)
+        page.select_option("#wb-pivot-value", f"sum {entities}")
+        summed = page.evaluate(PIVOT)
+        page.select_option("#wb-pivot-value", f"distinct {top}")
+        distinct = page.evaluate(PIVOT)
+        page.select_option("#wb-pivot-value", f"sum {entities}")
+        page.select_option("#wb-pivot-cols", str(top))
+        split = page.evaluate(PIVOT)
+        heads = page.evaluate(
+            "Array.from(document.querySelectorAll('#wb-pivot thead th'), th => th.textContent)"
         )
     finally:
         page.close()
-    assert ["Lithuania"] == [b[0] for b in bars if b[0] == "Lithuania"]  # a name, not an IRI
-    widest = max(bars, key=lambda b: b[2])
-    assert all(b[1] <= widest[1] + 0.5 for b in bars) and widest[1] > 0
+    rows = expected.rows
+    count: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    tops = defaultdict(set)
+    for r in rows:
+        count[_label(r[graph])] += 1
+        total[_label(r[graph])] += int(r[entities].value)
+        tops[_label(r[graph])].add(r[top])
+
+    def by_number(shown):
+        return sorted(int(cells[-1]) for _n, cells, _w in shown)
+
+    assert len(counted) == len(count)
+    assert by_number(counted) == sorted(count.values())
+    assert by_number(summed) == sorted(total.values())
+    assert by_number(distinct) == sorted(len(t) for t in tops.values())
+    assert by_number(split) == sorted(total.values())
+    kinds = {r[top] for r in rows}
+    assert len(heads) == 1 + min(len(kinds), 12) + (len(kinds) > 12) + 2
+    for _name, cells, _w in split:  # the cells of a row add up to its total
+        assert sum(int(c) for c in cells[:-1] if c) == int(cells[-1])
 
 
 def set_text(page, text: str) -> None:
@@ -422,5 +486,23 @@ def test_the_form_shows_what_the_text_binds(browser, site_build, values, shown, 
         if shown:
             assert page.input_value(field) == shown
         assert page.is_disabled(field) == bool(says)
+    finally:
+        page.close()
+
+
+def test_an_empty_answer_says_what_the_sources_leave_out(browser, site_build):
+    """Members of both LCA and LCN: none, and LCN's 57 member clusters are named nowhere."""
+    page = disk_page(browser, site_build)
+    try:
+        set_text(
+            page,
+            f"PREFIX o: <{ORG}>\nPREFIX org: <http://www.w3.org/ns/org#>\n"
+            "SELECT DISTINCT ?m WHERE {\n  ?a org:organization o:lca ; org:member ?m .\n"
+            "  ?b org:organization o:lcn ; org:member ?m .\n}",
+        )
+        assert run_and_wait(page).startswith("0 rows")
+        why = page.text_content("#wb-result .wb-gaps") or ""
+        assert "o:lcn" in why and "57 member clusters" in why, why
+        assert "not named in the sources" in why
     finally:
         page.close()

@@ -57,7 +57,10 @@ def run(context: Context) -> int:
     from clustergraph.pipeline.diff import diff
 
     args = context.args
-    found = diff(args.a, args.b, context.project)
+    from clustergraph.project.layout import Project
+
+    # The project is looked for only when a revision is read (a build or a store needs none).
+    found = diff(args.a, args.b, Project(context.root) if context.root is not None else None)
     if args.format == "json":
         text = json.dumps(found.to_json(), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "html":

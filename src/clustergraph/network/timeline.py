@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -48,7 +48,19 @@ from clustergraph.rdf.periods import Holds, Period
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["FACT_CLASSES", "OverTime", "Step", "as_of", "measure_step", "over", "periods", "status"]
+__all__ = [
+    "FACT_CLASSES",
+    "OverTime",
+    "Presence",
+    "Step",
+    "as_of",
+    "measure_step",
+    "over",
+    "periods",
+    "presence",
+    "status",
+    "time_steps",
+]
 
 PERIOD_LINKS = (ORG.memberDuring, CG.heldDuring, CG.validDuring, CG.period)
 """Predicates from a fact to its OWL-Time interval."""
@@ -370,13 +382,24 @@ def over(
     The index is read once; each step filters it (:func:`as_of`), projects it and
     measures it. The leading actors are the ``top`` of the last step by PageRank.
     """
+    steps = [step for _graph, step in _stepping(index, days, network, dated_only, seed)]
+    return _summed(index, network, steps, top)
+
+
+def _stepping(
+    index: GraphIndex, days: list[date], network: str, dated_only: bool, seed: int
+) -> Iterator[tuple[nx.Graph, Step]]:
+    """Yield the projection as of each day and its measures (the index read once)."""
     from clustergraph.network.projections import project
 
     known = periods(index)
-    steps: list[Step] = []
     for day in days:
         at = as_of(index, day, dated_only=dated_only, known=known)
-        steps.append(measure_step(project(at, network), at, day, seed=seed))
+        graph = project(at, network)
+        yield graph, measure_step(graph, at, day, seed=seed)
+
+
+def _summed(index: GraphIndex, network: str, steps: list[Step], top: int) -> OverTime:
     last = steps[-1] if steps else None
     leaders: tuple[str, ...] = ()
     if last is not None:
@@ -388,3 +411,65 @@ def over(
     )
     labels = {v: index.label(v) for v in (*leaders, *networks)}
     return OverTime(network, tuple(steps), leaders, networks, labels)
+
+
+def time_steps(index: GraphIndex, *, most: int = 40) -> list[date]:
+    """Return the years the dated facts of ``index`` span, as of 31 December of each.
+
+    From the earliest year a period or date names to the latest (at most ``most`` years,
+    the latest kept); none when nothing is dated.
+    """
+    from clustergraph.rdf.periods import first_day, last_day
+
+    years: set[int] = set()
+    for period in periods(index).values():
+        for text in (period.begin, period.end, *period.inside):
+            if text is None:
+                continue
+            for day in (first_day(text), last_day(text)):
+                if day is not None:
+                    years.add(day.year)
+    if not years:
+        return []
+    first, last = min(years), max(years)
+    first = max(first, last - most + 1)
+    return [date(year, 12, 31) for year in range(first, last + 1)]
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Which nodes and edges of a network are there as of each step (the time slider's data).
+
+    Attributes
+    ----------
+    over
+        The measures per step.
+    nodes
+        Node -> one character per step, ``1`` where the node is there that day.
+    edges
+        Pair of nodes (sorted) -> the same for the edge.
+    """
+
+    over: OverTime
+    nodes: dict[str, str]
+    edges: dict[tuple[str, str], str]
+
+
+def presence(
+    index: GraphIndex, days: list[date], *, network: str = "actors", seed: int = 42
+) -> Presence:
+    """Return which nodes and edges of ``network`` are there as of each of ``days``."""
+    nodes: dict[str, list[str]] = defaultdict(lambda: ["0"] * len(days))
+    edges: dict[tuple[str, str], list[str]] = defaultdict(lambda: ["0"] * len(days))
+    steps: list[Step] = []
+    for k, (graph, step) in enumerate(_stepping(index, days, network, False, seed)):
+        steps.append(step)
+        for node in graph:
+            nodes[node][k] = "1"
+        for a, b in graph.edges():
+            edges[(a, b) if a < b else (b, a)][k] = "1"
+    return Presence(
+        _summed(index, network, steps, 5),
+        {n: "".join(m) for n, m in nodes.items()},
+        {e: "".join(m) for e, m in edges.items()},
+    )

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 Violation = Any
 CheckRun = Any
 
-__all__ = ["Explainer", "unexpected_properties"]
+__all__ = ["Explainer", "Unexpected", "unexpected", "unexpected_properties"]
 
 _SH = "http://www.w3.org/ns/shacl#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -361,15 +361,50 @@ class Explainer:
         return text
 
 
-def unexpected_properties(
-    project: Project, store: Store, shapes: Sequence[ox.Triple]
-) -> SelectResult:
+@dataclasses.dataclass(frozen=True)
+class Unexpected:
+    """A property of a known vocabulary a source uses and nothing expects.
+
+    Attributes
+    ----------
+    entity
+        The subject it is written on.
+    prop
+        The property.
+    graph
+        The source graph stating it.
+    file
+        Its file (relative to the project root; empty if the store's manifest names none).
+    line
+        The line of the first such triple in that file, if known.
+    expected
+        The closest expected properties of its namespace, else those the shapes of the
+        entity's classes know.
+    """
+
+    entity: Term
+    prop: str
+    graph: str
+    file: str
+    line: int | None
+    expected: tuple[str, ...]
+
+    @property
+    def where(self) -> str:
+        """``file:line`` (the file alone when the line is not known)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def expected_text(self) -> str:
+        """Return the expected properties as prefixed names."""
+        return ", ".join(_short(n) for n in self.expected)
+
+
+def unexpected(project: Project, store: Store, shapes: Sequence[ox.Triple]) -> list[Unexpected]:
     """Find properties of known vocabularies that sources use and nothing expects.
 
     Known: the namespaces of the project's prefixes. Expected: every IRI the shapes or
     the ontology name, and every property of the annotation vocabularies (SKOS, Dublin
-    Core terms, PROV, RDFS, OWL). Rows: the entity, the property, where it is written and
-    the closest expected properties (else those the shapes of the entity's classes know).
+    Core terms, PROV, RDFS, OWL). Sorted by where they are written.
     """
     from clustergraph.pipeline.load import manifest
 
@@ -388,13 +423,13 @@ def unexpected_properties(
     known = {ns for name, ns in PREFIXES.items() if not ns.startswith(ID_NS)}
     paths = _paths_by_class(shapes)
     used = store.query(
-        "SELECT ?g ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } "
+        "SELECT DISTINCT ?g ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } "
         f"FILTER(STRSTARTS(STR(?g), {_quote(SOURCE_GRAPHS)})) }}"
     )
     assert isinstance(used, SelectResult)
     files = {g: e.file for g, e in manifest(store).items()}
     explainer = Explainer(project, store)
-    rows = []
+    found = []
     seen = set()
     for graph, subject, prop in used.rows:
         if graph is None or subject is None or prop is None:
@@ -416,16 +451,20 @@ def unexpected_properties(
             if isinstance(subject, ox.NamedNode)
             else set()
         )
-        rows.append(
-            (
-                subject,
-                prop,
-                ox.Literal(f"{file}:{line}" if line else file),
-                ox.Literal(", ".join(_short(n) for n in wanted)),
-            )
-        )
-    rows.sort(key=lambda r: (r[2].value, r[0].value, r[1].value))
-    return SelectResult(("entity", "property", "where", "expected"), tuple(rows))
+        found.append(Unexpected(subject, p, graph.value, file, line, tuple(wanted)))
+    found.sort(key=lambda u: (u.where, u.entity.value, u.prop))
+    return found
+
+
+def unexpected_properties(
+    project: Project, store: Store, shapes: Sequence[ox.Triple]
+) -> SelectResult:
+    """Return :func:`unexpected` as rows: the entity, the property, where, what is expected."""
+    rows = tuple(
+        (u.entity, ox.NamedNode(u.prop), ox.Literal(u.where), ox.Literal(u.expected_text()))
+        for u in unexpected(project, store, shapes)
+    )
+    return SelectResult(("entity", "property", "where", "expected"), rows)
 
 
 def _paths_by_class(shapes: Sequence[ox.Triple]) -> dict[str, set[str]]:

@@ -821,13 +821,13 @@ def scratch(
     period's instants), and the triples pointing at a focus node. The focus nodes are
     marked in the graph :data:`FOCUS`.
     """
-    from clustergraph.store.oxigraph import OxigraphStore
+    from clustergraph.store.base import BulkStore
 
     mem = ox.Store()
     if changed is None:
         _copy(store, mem, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graphs)
         return mem
-    if isinstance(store, OxigraphStore):
+    if isinstance(store, BulkStore):
         walk_neighbourhood(store.native, mem, graphs, changed, nodes)
         return mem
     query_neighbourhood(store, mem, graphs, changed, nodes)
@@ -958,13 +958,12 @@ def _copy(
 ) -> None:
     """Add the triples a CONSTRUCT query of ``store`` gives to ``mem`` (blank nodes kept)."""
     from clustergraph.store import interruptible
-    from clustergraph.store.base import GraphResult
-    from clustergraph.store.oxigraph import OxigraphStore
+    from clustergraph.store.base import BulkStore, GraphResult
 
     graph: ox.NamedNode | ox.DefaultGraph = (
         ox.NamedNode(into) if into is not None else ox.DefaultGraph()
     )
-    if isinstance(store, OxigraphStore):
+    if isinstance(store, BulkStore):
         names = [ox.NamedNode(g) for g in graphs]
 
         def construct() -> bytes:

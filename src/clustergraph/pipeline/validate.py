@@ -170,6 +170,8 @@ class Violation:
 
     def component_name(self, prefixes: Mapping[str, str] = _PREFIXES) -> str:
         """Return the constraint component as a prefixed name (``sh:ClassConstraintComponent``)."""
+        if self.component.startswith("checks/"):  # a check's finding (not a constraint)
+            return self.component
         if ":" not in self.component:
             return f"sh:{self.component}"
         return compact(self.component, prefixes)
@@ -180,6 +182,9 @@ class Violation:
         The named node shape, the path for a property shape, and the component:
         ``cgsh:Company org:classification sh:MinCountConstraintComponent``.
         """
+        if self.component.startswith("checks/"):
+            path = format_path(self.path, prefixes) if self.path is not None else ""
+            return f"{self.component} {path}".rstrip()
         shape = self.node_shape or (
             self.shape.value if isinstance(self.shape, ox.NamedNode) else None
         )
@@ -240,10 +245,15 @@ class ValidationReport:
         return sum(1 for v in self.results if v.severity == SH.Violation)
 
     def totals(self) -> list[tuple[str, int]]:
-        """Return each shape and constraint with its number of results, most first."""
+        """Return each shape and constraint with its number of results, most first.
+
+        Those with violations come before those of warnings and infos only (what breaks
+        conformance first).
+        """
         prefixes = dict(self.prefixes) or dict(_PREFIXES)
         counts = Counter(v.constraint(prefixes) for v in self.results)
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        breaking = {v.constraint(prefixes) for v in self.results if v.severity == SH.Violation}
+        return sorted(counts.items(), key=lambda item: (item[0] not in breaking, -item[1], item[0]))
 
     def summary(self) -> str:
         """Return the first line of the report: conformance and the totals.
@@ -436,8 +446,15 @@ def validate(
     changed: Sequence[str] | None = None,
     nodes: Sequence[str] = (),
     engine: str = "auto",
+    unexpected: bool = True,
 ) -> ValidationReport:
     """Validate the stated facts of ``store`` against SHACL ``shapes``.
+
+    Besides the shapes' results, each property of a known vocabulary that a source uses
+    and neither the shapes nor the ontology expect (``schema:recipient`` where the
+    project writes ``cg:awardedTo``) is a warning (``sh:Warning``, as
+    ``checks/unexpected-properties`` is for ``check``: the data still conforms), with
+    its line and the properties expected.
 
     Parameters
     ----------
@@ -461,6 +478,8 @@ def validate(
         IRIs validated as well when ``changed`` is given.
     engine
         One of :data:`ENGINES`.
+    unexpected
+        Report the unexpected properties of the validated source graphs (warnings).
 
     Returns
     -------
@@ -502,7 +521,46 @@ def validate(
         from dataclasses import replace
 
         report = replace(report, notes=notes)
-    return _explained(project, store, triples, report)
+    report = _explained(project, store, triples, report)
+    if unexpected:
+        report = _with_unexpected(project, store, triples, report)
+    return report
+
+
+UNEXPECTED = "checks/unexpected-properties"
+"""What a warning about a property nothing expects counts under (the check's name)."""
+
+
+def _with_unexpected(
+    project: Project, store: Store, shapes: list[ox.Triple], report: ValidationReport
+) -> ValidationReport:
+    """Add a warning for each unexpected property of the report's source graphs."""
+    from dataclasses import replace
+
+    from clustergraph.pipeline.findings import unexpected
+
+    wanted = set(report.graphs)
+    found = [
+        Violation(
+            severity=SH.Warning,
+            focus=u.entity,
+            path=u.prop,
+            value=None,
+            component=UNEXPECTED,
+            shape=ox.BlankNode(),
+            message="a property that neither the shapes nor the ontology expect: write "
+            "the project's property instead",
+            files=(u.file,) if u.file else (),
+            line=u.line,
+            hint=f"expected one of {u.expected_text()}" if u.expected else "",
+        )
+        for u in unexpected(project, store, shapes)
+        if u.graph in wanted
+    ]
+    if not found:
+        return report
+    results = sorted([*report.results, *found], key=_sort_key)
+    return replace(report, results=tuple(results))
 
 
 def _explained(
@@ -741,9 +799,9 @@ def record_path(store: Store) -> Path | None:
     A file beside the store's directory (``store.validated.json``); ``None`` for a store
     in memory or a remote one, which are validated whole.
     """
-    from clustergraph.store.oxigraph import OxigraphStore
+    from clustergraph.store.base import BulkStore
 
-    if isinstance(store, OxigraphStore) and store.path is not None:
+    if isinstance(store, BulkStore) and store.path is not None:
         return store.path.with_name(store.path.name + ".validated.json")
     return None
 

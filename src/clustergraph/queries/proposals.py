@@ -1,17 +1,22 @@
 r"""Facts proposed from an article's text, for the curator to confirm (``new-source --text``).
 
 The text is read with rules over the graph's own names and the project's vocabularies,
-never with a model: the entities are the graph's (their names and aliases, accent- and
-case-insensitively, whole words), the words of a post, a membership's kind, a label's
-level and a figure's measure are the labels of ``data/vocab/`` (``role:``, ``level:``,
-``measure:``), and the new nodes' IRIs are minted by :class:`~clustergraph.queries.
-minting.Minter`. Each proposal is Turtle in the project's vocabulary with the character
-offsets of the sentence (or sentences) it comes from; it holds names and IRIs, never the
-article's words.
+never with a model (measured against ``dateparser``, which gives "6 June" this year and
+reads "We" as a weekday, and spaCy's rule-based sentencizer, which does not cut at line
+breaks and takes a second to import). The entities are the graph's (their names and
+aliases, accent- and case-insensitively, whole words); the words of a post, a
+membership's kind, a label's level and a figure's measure are the labels of
+``data/vocab/`` (``role:``, ``level:``, ``measure:``); the new nodes' IRIs are minted
+by :class:`~clustergraph.queries.minting.Minter`. Each proposal is Turtle in the
+project's vocabulary with the character offsets of the sentence (or sentences) it comes
+from; it holds names and IRIs, never the article's words.
 
 The kinds (:data:`KINDS`):
 
-- ``entity``: an entity of the graph whose name or alias the text writes;
+- ``entity``: an entity of the graph whose name or alias the text writes, or a new
+  one the text names (:class:`NewEntity`): an organisation by the word its kind ends
+  with ("... Cluster", "... Association") or its legal form ("UAB ..."), a person next to
+  a post word; its IRI is minted by the slug rules;
 - ``date``: a date the text writes (``27 May 2020``, ``31st of May 2017``, ``April
   2099``, ``in 2014``, ``2021-2027``), as a ``time:Instant``; a day and month with no
   year stays without one (``"--06-06"^^xsd:gMonthDay``), a year is never guessed;
@@ -63,6 +68,7 @@ __all__ = [
     "KINDS",
     "Date",
     "Mention",
+    "NewEntity",
     "Proposal",
     "Proposer",
     "find_dates",
@@ -152,6 +158,10 @@ _LIST_GLUE = re.compile(r"^\s*(?:,|,?\s*and|;)\s*$")
 _FOUNDED = re.compile(
     r"\b(?:founded|established|set up|created|registered)\b\s+(?:\w+\s+)?(?:in|on)\s+",
     re.IGNORECASE,
+)
+# Taking part in a cluster organisation is being its member ("participates in the LCA").
+_PARTICIPATES = re.compile(
+    r"\b(?:participate|participates|participated|participating)\s+in\s+", re.I
 )
 _JOINED = re.compile(r"\b(?:join|joins|joined|joining)\s+", re.IGNORECASE)
 _BECOME = re.compile(
@@ -309,10 +319,22 @@ class Proposer:
         The names of the graph's entities (default: read from ``store``).
     """
 
-    def __init__(self, store: Store, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self, store: Store, matcher: Matcher | None = None, *, language: str = "en"
+    ) -> None:
         self.store = store
-        self.matcher = matcher if matcher is not None else Matcher.from_store(store)
-        self.minter = Minter(store, self.matcher)
+        self.language = language
+        given = matcher if matcher is not None else Matcher.from_store(store)
+        # a copy: the names of the text's new entities are added to it, not to the caller's
+        self.matcher = Matcher(
+            names=defaultdict(list, {e: list(n) for e, n in given.names.items()}),
+            types=defaultdict(set, {e: set(t) for e, t in given.types.items()}),
+            graphs=given.graphs,
+            same=given.same,
+        )
+        self.minter = _Minter(store, self.matcher)
+        self.legal_forms = _notations(store, CG_NS + "LegalForm")
+        self.new: dict[str, NewEntity] = {}
         self.post_roles = _phrases(vocabulary(store, CG_NS + "PostRole"), store)
         self.member_roles = _phrases(vocabulary(store, CG_NS + "MemberRole"), store)
         self.levels = {t.slug: t for t in vocabulary(store, CG_NS + "LabelLevel")}
@@ -348,9 +370,13 @@ class Proposer:
                 i += 1
                 continue
             n, entity, name = best
-            found.append(
-                Mention(words[i][1], words[i + n - 1][2], entity, self.matcher.kind(entity), name)
-            )
+            start, end = words[i][1], words[i + n - 1][2]
+            if text[start:end].islower() and (
+                not name[1:].islower() or (" " not in name and not name.islower())
+            ):
+                i += 1  # "government" is a word, "Government" a name
+                continue
+            found.append(Mention(start, end, entity, self.matcher.kind(entity), name))
             i += n
         return found
 
@@ -407,6 +433,108 @@ class Proposer:
             return focus
         return None
 
+    # -- entities the graph does not name yet -------------------------------------------
+
+    def _forget_new(self) -> None:
+        for iri, found in self.new.items():
+            self.matcher.names.pop(iri, None)
+            self.matcher.types.pop(iri, None)
+            for words in found.keys():
+                entries = self._index.get(words[0], [])
+                entries[:] = [e for e in entries if e[1] != iri]
+        self.matcher._keys = None
+        self.new = {}
+        self.minter.new = set()
+
+    def _discover(self, text: str, named: Sequence[Mention]) -> bool:
+        """Find names the graph does not have, and add them to the names read.
+
+        An organisation is found by its kind's word ("... Cluster", "... Association")
+        or its legal form ("UAB ..."), a person next to a post word.
+
+        Each is minted an IRI by the slug rules (numbered when taken) and added to the
+        names this proposer reads, with the acronym in brackets after it as an alias.
+        """
+        taken = [(m.start, m.end) for m in named]
+        found: list[NewEntity] = []
+
+        def free(a: int, b: int) -> bool:
+            return not any(x < b and a < y for x, y in taken)
+
+        if self.legal_forms:
+            forms = "|".join(re.escape(f) for f in sorted(self.legal_forms, key=len, reverse=True))
+            for match in re.finditer(_COMPANY.format(forms=forms), text):
+                start, end = match.start(), match.end()
+                if free(start, end) and len(match.group("rest")) > 1:
+                    legal = self.legal_forms[match.group("form")]
+                    name = f"{match.group('form')} {match.group('rest').strip()}"
+                    found.append(self._new("org", name, CG_NS + "Company", legal=legal))
+                    taken.append((start, end))
+        for match in _NEW_ORG.finditer(text):
+            name = match.group("name")
+            start = match.start("name")
+            lead = re.match(r"^(?:(?:The|A|An|On|In|At|By|Of|And|With|For)\s+)+", name)
+            if lead:
+                name, start = name[lead.end() :], start + lead.end()
+            words = name.split()
+            head = words[-1].lower()
+            form = self.legal_forms.get(words[0]) if len(words) > 1 else None
+            if (head not in _HEADS and form is None) or len(words) < 2:
+                continue
+            if form is None and head in _HEADS and not any(w[:1].isupper() for w in words[:-1]):
+                continue
+            end = start + len(name)
+            if not free(start, end):
+                continue
+            cls = CG_NS + "Company" if form else _HEADS[head]
+            acronym = re.match(r"^\s*\((?P<a>[A-Z][A-Za-z0-9&]{1,12})\)", text[end:])
+            alias = (
+                acronym.group("a")
+                if acronym and sum(c.isupper() for c in acronym.group("a")) > 1
+                else None
+            )
+            found.append(self._new("org", name, cls, alias=alias, legal=form))
+            taken.append((start, end))
+        for a, b in sentences(text):
+            for start, end, _role in _occurrences(self.post_roles, text, a, b):
+                for match in _person_near(text, a, b, start, end):
+                    if free(match.start(), match.end()):
+                        found.append(self._new("person", match.group(), FOAF_PERSON))
+                        taken.append(match.span())
+        return bool(found)
+
+    def _new(
+        self, kind: str, name: str, cls: str, *, alias: str | None = None, legal: str | None = None
+    ) -> NewEntity:
+        from clustergraph.project.layout import entity_iri
+        from clustergraph.queries.reconcile import slugify
+
+        key = search_key(name)
+        for known in self.new.values():
+            if search_key(known.name) == key:
+                return known
+        base = slugify(name, drop_legal_form=kind == "org") or "unnamed"
+        number = 1
+        while True:
+            iri = entity_iri(kind, base if number == 1 else f"{base}-{number}")
+            if (
+                iri not in self.matcher.names
+                and iri not in self.matcher.types
+                and iri not in self.new
+            ):
+                break
+            number += 1
+        entity = NewEntity(iri, name, cls, alias, legal, base if kind == "org" else "")
+        self.new[iri] = entity
+        self.minter.new.add(iri)
+        names = [(_SKOS + "prefLabel", name)] + ([(_SKOS + "altLabel", alias)] if alias else [])
+        self.matcher.names[iri] = names
+        self.matcher.types[iri] = {cls}
+        self.matcher._keys = None
+        for words in entity.keys():
+            self._index[words[0]].append((words, iri, name))
+        return entity
+
     # -- proposing -------------------------------------------------------------------------
 
     def focus(self, text: str, named: Sequence[Mention]) -> str | None:
@@ -430,7 +558,10 @@ class Proposer:
 
     def propose(self, text: str) -> list[Proposal]:
         """Return the facts proposed from ``text``, by kind (:data:`KINDS`), each once."""
+        self._forget_new()
         named = self.mentions(text)
+        if self._discover(text, named):
+            named = self.mentions(text)
         focus = self.focus(text, named)
         mentions = self._with_anaphors(text, named, focus)
         proposals: dict[tuple[str, ...], Proposal] = {}
@@ -485,6 +616,8 @@ class Proposer:
 
     def _entity(self, mention: Mention) -> Proposal:
         iri = mention.entity
+        if iri in self.new:
+            return self.new[iri].proposal(self.language)
         types = sorted(self.matcher.types.get(iri, ()))
         cls = next((t for t in types if t.startswith(CG_NS)), types[0] if types else None)
         label = self._label(iri)
@@ -601,6 +734,20 @@ class Proposer:
             member = s.subject_before(start)
             if org and member:
                 yield from self._membership(member, org, role)
+        for match in _PARTICIPATES.finditer(s.text, s.a, s.b):
+            where = next(
+                (
+                    m
+                    for m in s.orgs()
+                    if m.start >= match.end() and _LINK.match(s.text[match.end() : m.start])
+                ),
+                None,
+            )
+            classes = self.matcher.types.get(where.entity, set()) if where else set()
+            member = s.subject_before(match.start()) or s.focus
+            aim = re.search(r"\baims?\b", s.text[s.a : match.start()])  # an aim is no fact
+            if where and member and member_role and classes & _CLUSTER_ORGANISATIONS and not aim:
+                yield from self._membership(member, where.entity, member_role)
         for match in _JOINED.finditer(s.text, s.a, s.b):
             org = s.org_after(match.end())
             member = s.subject_before(match.start())
@@ -842,6 +989,123 @@ class _Sentence:
             if len(run) > len(best):
                 best = list(run)
         return best
+
+
+FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"
+_ORG_CLASS = "http://www.w3.org/ns/org#FormalOrganization"
+# The word that ends an organisation's name, and the class it gives a new one.
+_HEADS: Mapping[str, str] = {
+    "cluster": CG_NS + "Cluster",
+    "association": CG_NS + "Association",
+    "network": CG_NS + "ClusterNetwork",
+    "alliance": CG_NS + "ClusterAlliance",
+    "agency": CG_NS + "Agency",
+    "ministry": CG_NS + "Ministry",
+    "consortium": CG_NS + "Consortium",
+    "platform": CG_NS + "Platform",
+    "university": CG_NS + "ResearchInstitution",
+    "institute": CG_NS + "ResearchInstitution",
+    "secretariat": _ORG_CLASS,
+    "centre": _ORG_CLASS,
+    "center": _ORG_CLASS,
+    "council": _ORG_CLASS,
+    "chamber": _ORG_CLASS,
+    "foundation": _ORG_CLASS,
+    "federation": _ORG_CLASS,
+}
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’&.-]*"
+_NEW_ORG = re.compile(
+    rf"(?<![\w&])(?P<name>{_CAP}(?:[ \u00a0](?:{_CAP}|&|and|of|for|ir|de|du)){{0,8}}"
+    rf"[ \u00a0]{_CAP})(?![\w&])"
+)
+# A company by its legal form: "UAB Termosnaigė ir ko" up to a comma, bracket or verb.
+_COMPANY = (
+    r"(?<![\w])(?P<form>{forms})[ \u00a0](?P<rest>[A-ZÀ-ÖØ-Þ\u0100-\u017f][^,;()\n.]{{0,60}}?)"
+    r"(?=[,;)\n]|\.(?:\s|$)|\s(?:and|has|have|is|are|was|were|with)\b|$)"
+)
+_PERSON = r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ'’-]+"
+_PERSON_NAME = rf"{_PERSON}(?:\s{_PERSON}){{1,2}}"
+_NOT_NAMES = frozenset(
+    "the a an on in at of and for with by from to this that he she it they we our its "
+    "january february march april may june july august september october november december "
+    "according board assembly group committee executive general working chairman "
+    "president director manager head coordinator minister chair".split()
+)
+
+
+def _person_near(text: str, a: int, b: int, start: int, end: int) -> list[re.Match[str]]:
+    """Return a person's name next to a post word at ``start:end``.
+
+    "NAME, the director", "NAME was appointed the director", "director NAME",
+    "director of X is NAME", "director of X, NAME".
+    """
+    before = re.search(
+        rf"(?:^|[\s,(])(?P<n>{_PERSON_NAME})(?:,\s+(?:the\s+)?|\s+(?:was|is|has been)\s+"
+        r"(?:elected|appointed|named)\s+(?:as\s+)?(?:the\s+)?)$",
+        text[a:start],
+    )
+    after = re.match(rf"^,?[ \u00a0]+(?P<n>{_PERSON_NAME})\b", text[end:b]) or re.match(
+        rf"^\s+of\s+[^,.;]{{1,80}}?(?:,[ \u00a0]*|\s+is\s+)(?P<n>{_PERSON_NAME})\b",
+        text[end:b],
+    )
+    found = []
+    for match, offset in ((before, a), (after, end)):
+        if match is None:
+            continue
+        name = match.group("n")
+        if any(w.lower() in _NOT_NAMES or w.lower() in _HEADS for w in name.split()):
+            continue
+        again = re.compile(re.escape(name)).search(text, offset + match.start("n"))
+        if again is not None:
+            found.append(again)
+    return found
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    """An organisation or person the text names and the graph does not (yet)."""
+
+    iri: str
+    name: str
+    cls: str
+    alias: str | None = None
+    legal_form: str | None = None
+    legal_name: str = ""
+
+    def keys(self) -> list[tuple[str, ...]]:
+        """Return the words of its names, as the text is searched."""
+        return [tuple(search_key(n).split()) for n in (self.name, self.alias) if n]
+
+    def proposal(self, language: str) -> Proposal:
+        """Return its description: class and name as written (a person's ``foaf:name`` too)."""
+        lines = [f"{_pn(self.iri)} a {_pn(self.cls)}"]
+        lines.append(f"skos:prefLabel {_lit(self.name)}@{language}")
+        if self.alias:
+            lines.append(f"skos:altLabel {_lit(self.alias)}@{language}")
+        if self.cls == FOAF_PERSON:
+            lines.append(f"foaf:name {_lit(self.name)}")
+        if self.legal_form:
+            legal = re.sub(r"^\S+\s+", "", self.name)
+            lines.append(f"rov:legalName {_lit(legal)} ; rov:orgType {_pn(self.legal_form)}")
+        turtle = " ;\n    ".join(lines) + " ."
+        return Proposal("entity", (self.iri,), turtle, note="new: not in the graph yet")
+
+
+def _notations(store: Store, cls: str) -> dict[str, str]:
+    result = store.query(f"SELECT ?c ?n WHERE {{ ?c a <{cls}> ; <{_SKOS}notation> ?n }}")
+    assert isinstance(result, SelectResult)
+    return {row[1].value: row[0].value for row in result.rows if row[0] and row[1]}
+
+
+class _Minter(Minter):
+    """A minter that also takes the new entities of the text as known."""
+
+    new: set[str]
+
+    def entity(self, text: str, *, what: str) -> str:
+        if text.startswith("<") and text[1:-1] in getattr(self, "new", set()):
+            return text[1:-1]
+        return super().entity(text, what=what)
 
 
 def _phrases(terms: Sequence[Term], store: Store) -> list[tuple[Term, tuple[str, ...]]]:

@@ -79,6 +79,7 @@ from clustergraph.project.vocab import (
     TIME,
     XSD,
 )
+from clustergraph.rdf.periods import Period
 from clustergraph.rdf.terms import Term
 from clustergraph.store.base import SelectResult, Store
 
@@ -320,6 +321,17 @@ class Group:
     rows: list[RelationRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TimeRow:
+    """One fact of an entity's page in time order: the fact and its period."""
+
+    fact: Link
+    kind: str
+    period: str
+    inferred: bool
+    sort_key: str
+
+
 @dataclass
 class EntityPage:
     """Everything an entity page shows."""
@@ -339,6 +351,7 @@ class EntityPage:
     derived: list[RelationRow]
     described: list[tuple[str, list[Link]]]
     in_network: bool = False
+    through_time: list[TimeRow] = field(default_factory=list)
 
     @property
     def related(self) -> list[Link]:
@@ -597,6 +610,8 @@ class Catalogue:
 
     def __init__(self, index: GraphIndex) -> None:
         self.index = index
+        self._periods: dict[str, Period] | None = None
+        self._around: dict[str, set[str]] = {}
         self.prefixes: dict[str, str] = dict(index.prefixes)
         self.out: dict[str, Objects] = defaultdict(dict)
         self.into: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
@@ -1013,7 +1028,60 @@ class Catalogue:
             derived=derived,
             described=described,
             in_network=self.in_network(iri),
+            through_time=self.through_time(iri),
         )
+
+    def through_time(self, iri: str) -> list[TimeRow]:
+        """Return the facts of ``iri`` that hold for a time, in time order, with their periods.
+
+        The entity's own period (an organisation's founding and dissolution) and every
+        membership, post, label award, event, agreement, order or project linked to it,
+        by :func:`clustergraph.network.timeline.periods`; those whose period is not
+        stated come last, saying so.
+        """
+        from clustergraph.network.timeline import FACT_CLASSES, periods
+        from clustergraph.rdf.periods import first_day, last_day
+
+        if self._periods is None:
+            self._periods = periods(self.index)
+            around: dict[str, set[str]] = defaultdict(set)
+            for s, _p, o in self.index.links:
+                around[s].add(o)
+                around[o].add(s)
+            self._around = around
+        known = self._periods
+        candidates = [iri] + sorted(
+            n
+            for n in self._around.get(iri, ())
+            if n != iri and any(self.index.is_a(n, cls) for cls in FACT_CLASSES)
+        )
+        rows = []
+        for node in candidates:
+            period = known.get(node)
+            if period is None and node == iri:
+                continue
+            key = "~"
+            if period is not None:
+                for text, read in (
+                    (period.begin, first_day),
+                    (period.inside[0] if period.inside else None, first_day),
+                    (period.end, last_day),
+                ):
+                    day = read(text) if text is not None else None
+                    if day is not None:
+                        key = day.isoformat()
+                        break
+            rows.append(
+                TimeRow(
+                    fact=self.link(node),
+                    kind="founded" if node == iri else self.kind(node),
+                    period=period.text() if period is not None else "period not stated",
+                    inferred=bool(period and period.inferred),
+                    sort_key=key,
+                )
+            )
+        rows.sort(key=lambda r: (r.sort_key, r.kind, r.fact.text))
+        return rows
 
     # -- key facts -------------------------------------------------------------------
 
@@ -1176,20 +1244,40 @@ class Catalogue:
                 parts.append(Link(self.label(level.value) + " label"))
             if not parts:
                 parts.append(self.link(award))
-            for body, _g in self._objects(award, CG.awardedBy):
+            renewal = self._objects(award, CG.isRenewal)
+            if any(isinstance(r, ox.Literal) and r.value in ("true", "1") for r, _g in renewal):
+                parts.append(Link(" (a renewal)"))
+            bodies = self._objects(award, CG.awardedBy)
+            for body, _g in bodies:
                 parts += [Link(" from "), self.link(body.value)]
             dates = self._objects(award, CG.date)
             for date, _g in dates:
                 parts.append(
                     Link(", " + format_literal(date) if isinstance(date, ox.Literal) else "")
                 )
-            if not dates:
-                parts.append(Link(", ", None, "", "date not stated"))
+            unstated = [w for w, given in (("awarding body", bodies), ("date", dates)) if not given]
+            if unstated:
+                parts.append(Link(", ", None, "", " and ".join(unstated) + " not stated"))
             for span, _g in self._objects(award, CG.validDuring):
                 parts += period(span.value, ", valid ")
             labels.append(KeyValue(tuple(parts), cite(graphs)))
         if labels:
             rows.append(KeyFact("Labels", tuple(labels)))
+        given = []
+        for award, graphs in self._subjects(iri, CG.awardedBy):
+            parts = []
+            for level, _g in self._objects(award, CG.labelLevel):
+                parts.append(Link(self.label(level.value) + " label"))
+            if not parts:
+                parts.append(self.link(award))
+            for holder, _g in self._objects(award, CG.awardedTo):
+                parts += [Link(" to "), self.link(holder.value)]
+            for date, _g in self._objects(award, CG.date):
+                if isinstance(date, ox.Literal):
+                    parts.append(Link(", " + format_literal(date)))
+            given.append(KeyValue(tuple(parts), cite(graphs)))
+        if given:
+            rows.append(KeyFact("Labels awarded", tuple(given)))
         sizes = []
         for figure, graphs in self._subjects(iri, CG.figureOf):
             row = self._figure(figure, graphs)

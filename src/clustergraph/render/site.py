@@ -850,8 +850,10 @@ def write_workbench_names(site: Path, catalogue: Catalogue) -> int:
     """Write the entities the workbench's form resolves names against; return how many.
 
     ``assets/workbench-names.js`` holds ``[name, label, tier]`` rows, the name prefixed
-    where a prefix fits, ``tier`` as search ranks (:meth:`Catalogue.tier`), and the
-    page's path last where it is not ``entity/<kind>/<slug>.html``: slugs (``lca``) and
+    where a prefix fits, ``tier`` as search ranks (:meth:`Catalogue.tier`), then the
+    page's path where it is not ``entity/<kind>/<slug>.html`` (else ``""``) and what the
+    sources count but do not name (:meth:`Catalogue.gaps`), where either is needed, so
+    that an empty answer can say why: slugs (``lca``) and
     prefixed names are resolved as on the command line, a name that names nothing is
     told with the closest ones (organisations and people first), and a name typed as
     search finds it leads to its entity, offline.
@@ -864,8 +866,11 @@ def write_workbench_names(site: Path, catalogue: Catalogue) -> int:
             catalogue.tier(iri),
         ]
         path = entity_path(iri)
-        if path != f"entity/{iri[len(ID_NS) :]}.html":
-            row.append(path)
+        gaps = catalogue.gaps(iri)
+        if path != f"entity/{iri[len(ID_NS) :]}.html" or gaps:
+            row.append(path if path != f"entity/{iri[len(ID_NS) :]}.html" else "")
+        if gaps:
+            row.append("; ".join(gaps))
         rows.append(row)
     write_staged(
         site / "assets" / "workbench-names.js",
@@ -1155,6 +1160,14 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
         graph = (
             whole if name == "entities" else _prepare(projection(index, name), index, roles=True)
         )
+        extra: dict[str, Any] = {}
+        if key == "ecosystem" and index.as_of is None:
+            # The time slider: which nodes and edges are there as of each year.
+            from clustergraph.network.timeline import presence, time_steps
+
+            days = time_steps(index)
+            if days:
+                extra["time"] = presence(index, days, network=name)
         view(
             key,
             path,
@@ -1163,6 +1176,7 @@ def write_views(inputs: SiteInputs, *, previous: Path | None = None) -> int:
             f"The {name} network: {_count(graph.number_of_nodes(), 'node')}, "
             f"{_count(graph.number_of_edges(), 'edge')}. {DESCRIPTIONS[name]}",
             links=[other],
+            **extra,
         )
     inputs.views["actors"] = inputs.views["ecosystem"]
     per_entity = len(catalogue.entities) <= ENTITY_VIEWS_UP_TO

@@ -50,7 +50,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import networkx as nx
@@ -58,6 +58,9 @@ import networkx as nx
 from clustergraph import __version__
 from clustergraph.project.files import write_atomic, write_staged
 from clustergraph.project.prefixes import DEFAULT_PREFIXES
+
+if TYPE_CHECKING:
+    from clustergraph.network.timeline import Presence
 from clustergraph.render.drawing import draw
 
 __all__ = [
@@ -317,6 +320,7 @@ def _view_data(
     seed: int,
     focus: str | None,
     source_title: Callable[[str], str],
+    time: Presence | None = None,
 ) -> dict[str, Any]:
     """Return the JSON the page draws (see ``templates/view.js``)."""
     # Nodes and edges in a fixed order (not the graph's insertion order, which follows
@@ -370,7 +374,20 @@ def _view_data(
             edge_labels.append(text)
         edge_label_of.append(edge_label_index[text])
     prefixes = graph.graph.get("prefixes") or DEFAULT_PREFIXES
+    time_data = None
+    if time is not None and time.over.steps:
+        none = "0" * len(time.over.steps)
+        time_data = {
+            "steps": [s.day.isoformat() for s in time.over.steps],
+            "nodes": [time.nodes.get(str(n), none) for n in order],
+            "edges": [time.edges.get((a, b) if a < b else (b, a), none) for _i, _j, a, b in pairs],
+            "measures": [
+                {"nodes": s.nodes, "edges": s.edges, "communities": s.communities}
+                for s in time.over.steps
+            ],
+        }
     return {
+        "time": time_data,
         "title": title,
         "subtitle": subtitle,
         "sizeBy": size_by,
@@ -477,6 +494,7 @@ def render_view(
     details: dict[int, str] | None = None,
     details_prefix: str = "parts/",
     site_root: str | None = None,
+    time: Presence | None = None,
 ) -> tuple[str, ViewSummary]:
     """Return the HTML page of a view of ``graph`` and what it holds.
 
@@ -515,6 +533,11 @@ def render_view(
         For a view inside the explorer site: the relative URL of the site's root. A
         node whose ``page`` attribute gives its page (relative to that root) links to
         it from its details, and the toolbar links back to the site's home page.
+    time
+        Which nodes and edges are there as of each step
+        (:func:`clustergraph.network.timeline.presence`): the page gets a time slider
+        that hides what is not there as of the step (positions never change) and a
+        chart of the nodes, edges and communities per step.
     """
     titles: Mapping[str, str] = graph.graph.get("source_titles") or {}
     if site_root is not None:
@@ -528,6 +551,7 @@ def render_view(
         seed=seed,
         focus=focus,
         source_title=source_title or (lambda iri: titles.get(iri, iri)),
+        time=time,
     )
     data["siteRoot"] = site_root
     if details is not None and vis_src is not None and len(data["parts"]) > 1:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from html import escape
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
@@ -505,10 +506,13 @@ class BulkStore(Store, Protocol):
         The :class:`pyoxigraph.Store` itself.
     on_disk
         Whether the store lives in files (else in memory).
+    path
+        Its directory (``None`` in memory).
     """
 
     native: ox.Store
     on_disk: bool
+    path: Path | None
 
     def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads as fast as the engine can, without a transaction."""

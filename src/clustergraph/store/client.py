@@ -60,6 +60,7 @@ _FORM = "application/x-www-form-urlencoded"
 _RESULTS_JSON = "application/sparql-results+json"
 _INSERT_CHUNK = 1000  # triples per INSERT DATA request (those with blank nodes: one request)
 _TRANSIENT_HTTP = {502, 503, 504}
+_MAX_HEADERS = 100_000  # headers of one answer (see StoreClient)
 
 
 # ---------------------------------------------------------------------------
@@ -258,6 +259,9 @@ class StoreClient:
                 urllib.request.HTTPBasicAuthHandler(passwords),
             ]
         self._opener = urllib.request.build_opener(*handlers)
+        # Virtuoso echoes each graph of a query's dataset as a header of its answer: a
+        # query over hundreds of graphs gets hundreds of headers, past http.client's 100.
+        http.client._MAXHEADERS = max(http.client._MAXHEADERS, _MAX_HEADERS)  # type: ignore[attr-defined]
 
     # -- the one place requests go through ----------------------------------
 

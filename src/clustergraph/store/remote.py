@@ -53,7 +53,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import secrets
 import socket
 import time
@@ -81,7 +80,7 @@ from clustergraph.rdf.terms import Term, n3
 from clustergraph.store.base import AskResult, GraphResult, Result, ResultsFormat, SelectResult
 from clustergraph.store.client import Credentials, Endpoints, RetryPolicy, StoreClient
 from clustergraph.store.results import write_results
-from clustergraph.store.sparql import bind_values, check_shape, query_form
+from clustergraph.store.sparql import bind_values, check_shape, has_keyword, query_form
 
 STAGING_NS = GRAPH_NS + "staging/"
 """Namespace of staging graphs: ``staging/<token>/<target, percent-encoded>``."""
@@ -103,13 +102,54 @@ exists only while the union is current."""
 UNION_MEMBERS = UNION_STATE + "#members"
 """The property whose value (a JSON list) names the graphs the union unites."""
 
+UNION_IN = UNION_STATE + "#in"
+"""The property that says where the union is: ``"default"`` (the server's own default
+graph) or ``"named"`` (:data:`UNION_GRAPH`)."""
+
+UNION_DIRTY = UNION_STATE + "#dirty"
+"""The property whose value (a JSON list) names the graphs written since the union was
+current: the union holds what the other data graphs state."""
+
 UNION_ROWS = 50_000
 """Triples copied into the union by one update request (a store may cap the rows of one
 request: Virtuoso's ``ResultSetMaxRows``)."""
 
 _BOOKKEEPING = (UNION_GRAPH, UNION_STATE)
 
-_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+_DATA_FILTER = (
+    f'(STRSTARTS(STR(?h), "{GRAPH_NS}source/") || STRSTARTS(STR(?h), "{GRAPH_NS}vocab/") '
+    f'|| STRSTARTS(STR(?h), "{GRAPH_NS}derived/") || ?h = <{GRAPH_NS}ontology>)'
+)
+"""SPARQL: whether the graph ``?h`` is a data graph (:func:`_is_data`)."""
+
+
+@dataclass(frozen=True)
+class _UnionState:
+    """The state of a remote store's union: ``current``, ``dirty`` (and its graphs), ``absent``.
+
+    ``where`` is ``"default"`` or ``"named"`` (see :meth:`RemoteStore._placement`), or
+    ``None`` where the store never kept a union.
+    """
+
+    kind: str = "absent"
+    graphs: tuple[str, ...] = ()
+    where: str | None = None
+
+
+def _in_union(where: str | None) -> str:
+    """SPARQL: the triple pattern ``?s ?p ?o`` in the union, wherever it is."""
+    return "?s ?p ?o" if where == "default" else f"GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }}"
+
+
+def _drop_union(where: str | None) -> str:
+    """SPARQL Update: empty the union, wherever it is."""
+    return "DROP SILENT DEFAULT" if where == "default" else f"DROP SILENT GRAPH <{UNION_GRAPH}>"
+
+
+def _is_data(graph: str) -> bool:
+    """Whether ``graph`` is one the remote union unites: a stated or derived graph."""
+    return is_stated_graph(graph) or is_derived_graph(graph)
+
 
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 _RESULTS_ACCEPT = "application/sparql-results+json"
@@ -259,8 +299,8 @@ class RemoteStore:
         self.location = endpoints.query or endpoints.update or endpoints.graph_store or ""
         self.writable = endpoints.update is not None or endpoints.graph_store is not None
         self.local = False
-        self._members: tuple[str, ...] | None = None  # the union's graphs, when current
-        self._union_known = False  # whether _members was read (or set by a write here)
+        self._state: _UnionState | None = None  # the union's, once read
+        self._data_graphs: tuple[str, ...] | None = None  # while the union is not current
 
     def __repr__(self) -> str:
         """Show where the store is."""
@@ -284,56 +324,114 @@ class RemoteStore:
 
     @property
     def union_current(self) -> bool:
-        """Whether :data:`UNION_GRAPH` holds the union of the data graphs (read once)."""
-        return self._union() is not None
+        """Whether the store's union of its data graphs is current (read once)."""
+        return self._union_state().kind == "current"
 
-    def _union(self) -> tuple[str, ...] | None:
-        if not self._union_known:
-            self._members = self._read_union_state()
-            self._union_known = True
-        return self._members
+    def _union_state(self) -> _UnionState:
+        if self._state is None:
+            self._state = self._read_union_state()
+        return self._state
 
-    def _read_union_state(self) -> tuple[str, ...] | None:
+    def _read_union_state(self) -> _UnionState:
         if self.endpoints.query is None:
-            return None
+            return _UnionState()
         body, _ = self.client.query(
-            f"SELECT ?m WHERE {{ GRAPH <{UNION_STATE}> "
-            f"{{ <{UNION_GRAPH}> <{UNION_MEMBERS}> ?m }} }}",
+            f"SELECT ?p ?m WHERE {{ GRAPH <{UNION_STATE}> {{ <{UNION_GRAPH}> ?p ?m }} }}",
             accept=_RESULTS_ACCEPT,
         )
         try:
             answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
             assert isinstance(answer, ox.QuerySolutions)
-            values = [s["m"] for s in answer]
-            members = json.loads(values[0].value) if len(values) == 1 and values[0] else None
+            said = {s["p"].value: s["m"].value for s in answer if s["p"] and s["m"]}
+            where = said.get(UNION_IN)
+            if where not in ("default", "named"):
+                return _UnionState()
+            for kind, what in (("current", UNION_MEMBERS), ("dirty", UNION_DIRTY)):
+                if what in said:
+                    graphs = json.loads(said[what])
+                    if isinstance(graphs, list) and all(isinstance(g, str) for g in graphs):
+                        return _UnionState(kind, tuple(graphs), where)
         except (SyntaxError, ValueError, OSError, AssertionError):
-            return None  # no state this version wrote: the engine's own union is read
-        if not isinstance(members, list) or not all(isinstance(g, str) for g in members):
-            return None
-        return tuple(members)
+            pass  # no state this version wrote: the engine's own union is read
+        return _UnionState(where=where if where in ("default", "named") else None)
+
+    def _state_update(self, state: _UnionState) -> str:
+        """Return the update operations that record the union's state."""
+        lines = [f'<{UNION_GRAPH}> <{UNION_IN}> "{state.where}" .']
+        if state.kind in ("current", "dirty"):
+            record = n3(ox.Literal(json.dumps(sorted(state.graphs), separators=(",", ":"))))
+            what = UNION_MEMBERS if state.kind == "current" else UNION_DIRTY
+            lines.append(f"<{UNION_GRAPH}> <{what}> {record} .")
+        return (
+            f"DROP SILENT GRAPH <{UNION_STATE}> ;\n"
+            f"INSERT DATA {{ GRAPH <{UNION_STATE}> {{ {' '.join(lines)} }} }}"
+        )
+
+    def _placement(self) -> str:
+        """Say where the union goes: the server's own default graph, if it has one, else a graph.
+
+        An Oxigraph server started without ``--union-default-graph`` keeps a default graph
+        of its own, empty unless written: the union goes there, and queries are asked
+        with no dataset, as of the embedded store. A server whose default graph is the
+        union of its graphs (Virtuoso; Oxigraph with ``--union-default-graph``) gets it in
+        :data:`UNION_GRAPH`, named as the default graph of each query.
+        """
+        state = self._union_state()
+        if state.where is not None:
+            return state.where
+        # A triple of a named graph missing from the default graph: the default graph is
+        # the server's own (empty: nothing here writes it before this).
+        own = self._query(
+            "ASK { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }", None, whole=True
+        )
+        return "default" if bool(own) else "named"
 
     def refresh_union(self) -> None:
-        """Write the union of the data graphs into :data:`UNION_GRAPH`, unless it is current.
+        """Write the union of the data graphs, each triple once, unless it is current.
 
         Each triple once, however many graphs state it: the server's own union default
         graph (Oxigraph's ``--union-default-graph``, Virtuoso's default graph) repeats a
         triple once per graph stating it, and joins around an entity many sources name
         grow with the square of that. The data graphs are the stated and derived graphs
-        of the project's layout; they are copied a group at a time
-        (:data:`UNION_ROWS` triples at most each), and :data:`UNION_STATE`, written last,
-        says the union is current and which graphs it unites. Queries then read the
-        union as their default graph and only those graphs (and the manifest) with
-        ``GRAPH`` (the protocol's ``default-graph-uri`` and ``named-graph-uri``). Every
-        write to a data graph through this class first removes the state and the union.
-        Nothing to do without an update endpoint.
+        of the project's layout. The union goes into the server's own default graph, or
+        into :data:`UNION_GRAPH` (:meth:`_placement`); :data:`UNION_STATE` says where,
+        whether it is current and which graphs it unites. Queries then read it as their
+        default graph (through the protocol's ``default-graph-uri`` where it is a named
+        graph, with the data graphs and the manifest as ``named-graph-uri``).
+
+        A write to data graphs through this class first takes from the union what only
+        those graphs state and marks them *dirty* in the state (one request, see
+        :meth:`_unite_less`); the refresh then adds what the dirty graphs hold now, and
+        says the union is current, in one request. Without a union (or after a write
+        whose graphs are not known) the union is written whole, a group of graphs at a
+        time (:data:`UNION_ROWS` triples at most each), the state last. Nothing to do
+        without an update endpoint.
         """
-        if self.endpoints.update is None or self.endpoints.query is None or self.union_current:
+        if self.endpoints.update is None or self.endpoints.query is None:
             return
+        state = self._union_state()
+        if state.kind == "current":
+            return
+        where = self._placement()
         counts = self._graph_counts()
-        members = sorted(g for g in counts if is_stated_graph(g) or is_derived_graph(g))
+        members = tuple(sorted(g for g in counts if _is_data(g)))
+        current = _UnionState("current", members, where)
+        if state.kind == "dirty" and sum(counts.get(g, 0) for g in state.graphs) <= UNION_ROWS:
+            present = [g for g in state.graphs if g in counts]
+            ops = []
+            if present:
+                listed = " ".join(f"<{g}>" for g in present)
+                ops.append(
+                    f"INSERT {{ {_in_union(where)} }} WHERE {{ "
+                    f"VALUES ?g {{ {listed} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+                )
+            self.client.update(" ;\n".join([*ops, self._state_update(current)]))
+            self._state = current
+            return
         self.client.update(
-            f"DROP SILENT GRAPH <{UNION_STATE}> ;\nDROP SILENT GRAPH <{UNION_GRAPH}>"
+            f"{_drop_union(where)} ;\n{self._state_update(_UnionState(where=where))}"
         )
+        self._state = _UnionState(where=where)
         group: list[str] = []
         held = 0
         for graph in [*members, None]:
@@ -344,34 +442,71 @@ class RemoteStore:
             if group:
                 listed = " ".join(f"<{g}>" for g in group)
                 self.client.update(
-                    f"INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ "
+                    f"INSERT {{ {_in_union(where)} }} WHERE {{ "
                     f"VALUES ?g {{ {listed} }} GRAPH ?g {{ ?s ?p ?o }} }}"
                 )
             if graph is not None:
                 group, held = [graph], counts[graph]
-        record = n3(ox.Literal(json.dumps(members, separators=(",", ":"))))
-        self.client.update(
-            f"INSERT DATA {{ GRAPH <{UNION_STATE}> {{ <{UNION_GRAPH}> <{UNION_MEMBERS}> "
-            f"{record} }} }}"
-        )
-        self._members, self._union_known = tuple(members), True
+        self.client.update(self._state_update(current))
+        self._state = current
 
-    def _forget_union(self, graphs: Iterable[str] | None) -> None:
-        """Before a write to data graphs (``None``: not known), remove the union and its state."""
-        if graphs is not None and not any(
-            is_stated_graph(g) or is_derived_graph(g) for g in graphs
-        ):
+    def _unite_less(self, graphs: Iterable[str] | None) -> None:
+        """Before a write to ``graphs`` (``None``: not known), keep the union consistent.
+
+        The union is kept as the union of the data graphs that are not dirty: what only
+        ``graphs`` (and graphs already dirty) state leaves it, and ``graphs`` become
+        dirty, in one request (one transaction on Oxigraph and on Virtuoso). A write whose
+        graphs are not known, or a store with no update endpoint, removes the union.
+        """
+        data = None if graphs is None else [g for g in graphs if _is_data(g)]
+        if data == []:
             return
-        if self._union_known and self._members is None:
+        state = self._union_state()
+        self._data_graphs = None
+        if state.kind == "absent" or state.where is None:
             return
-        if self.endpoints.update is not None:
-            self.client.update(
-                f"DROP SILENT GRAPH <{UNION_STATE}> ;\nDROP SILENT GRAPH <{UNION_GRAPH}>"
-            )
-        else:
-            self.client.delete_graph(UNION_STATE)
-            self.client.delete_graph(UNION_GRAPH)
-        self._members, self._union_known = None, True
+        if data is None or self.endpoints.update is None:
+            gone = _UnionState(where=state.where)
+            if self.endpoints.update is not None:
+                self.client.update(f"{_drop_union(state.where)} ;\n{self._state_update(gone)}")
+            else:  # a Graph Store alone
+                self.client.delete_graph(UNION_STATE)
+                if state.where == "named":
+                    self.client.delete_graph(UNION_GRAPH)
+                gone = _UnionState()
+            self._state = gone
+            return
+        if state.kind == "dirty" and set(data) <= set(state.graphs):
+            return  # already out of the union
+        now = tuple(sorted({*(state.graphs if state.kind == "dirty" else ()), *data}))
+        kept_out = ", ".join(f"<{g}>" for g in [UNION_GRAPH, *now])
+        listed = " ".join(f"<{g}>" for g in data)
+        dirty = _UnionState("dirty", now, state.where)
+        self.client.update(
+            f"DELETE {{ {_in_union(state.where)} }} WHERE {{ VALUES ?g {{ {listed} }} "
+            f"GRAPH ?g {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
+            f"FILTER({_DATA_FILTER} && ?h NOT IN ({kept_out})) }} }} ;\n"
+            + self._state_update(dirty)
+        )
+        self._state = dirty
+
+    def _dataset(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the default and named graphs of a query that names none.
+
+        The union where it is current; while it is not, on a store that keeps one, the
+        data graphs themselves (the server's default graph may then hold part of the
+        union only); else the server's own dataset.
+        """
+        state = self._union_state()
+        if state.kind == "current":
+            if state.where == "default":
+                return (), ()
+            return (UNION_GRAPH,), (*state.graphs, MANIFEST_GRAPH)
+        if state.where is None:
+            return (), ()
+        if self._data_graphs is None:
+            self._data_graphs = tuple(sorted(g for g in self._graph_counts() if _is_data(g)))
+        return self._data_graphs, (*self._data_graphs, MANIFEST_GRAPH)
 
     def _graph_counts(self) -> dict[str, int]:
         """Return the triples of each named graph (bookkeeping graphs included)."""
@@ -412,11 +547,10 @@ class RemoteStore:
         check_shape(text)
         default: tuple[str, ...] = ()
         named: tuple[str, ...] = ()
-        members = self._union() if graphs is None and not whole else None
-        if members is not None:
-            default = (UNION_GRAPH,)
-            if _GRAPH_KEYWORD.search(text):
-                named = (*members, MANIFEST_GRAPH)
+        if graphs is None and not whole:
+            default, named = self._dataset()
+            if default and not has_keyword(text, "GRAPH"):
+                named = ()  # no GRAPH: the named graphs are not looked at
         form = query_form(text)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         body, media_type = self.client.query(
@@ -553,14 +687,14 @@ class RemoteStore:
         self._need_writes()
         if self.endpoints.update is None:
             raise StoreError(f"{self.location}: no SPARQL Update endpoint is known")
-        self._forget_union(None if graphs is None else list(graphs))
+        self._unite_less(None if graphs is None else list(graphs))
         self.client.update(text)
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Delete named graphs (missing ones are ignored), a group a request where it can."""
         self._need_writes()
         names = list(graphs)
-        self._forget_union(names)
+        self._unite_less(names)
         if self.endpoints.update is None:
             for graph in names:
                 self.client.delete_graph(graph)
@@ -672,7 +806,7 @@ class RemoteStore:
                 attempted += backups.values()
                 _back_up(client, backups)
             step = "replacing the target graphs"
-            self._forget_union(data)  # the union no longer says what the graphs hold
+            self._unite_less(data)  # the union no longer says what the graphs hold
             if backups:
                 _replace_in_groups(client, staged, backups, attempted)
             elif self.endpoints.update is not None:

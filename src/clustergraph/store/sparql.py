@@ -152,6 +152,33 @@ def query_form(text: str) -> str:
     raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
+def has_keyword(text: str, keyword: str) -> bool:
+    r"""Return whether ``keyword`` is a keyword of the query (comments, strings, IRIs aside).
+
+    Examples
+    --------
+    >>> has_keyword("# a graph view\nSELECT * { GRAPH ?g { ?s ?p ?o } }", "GRAPH")
+    True
+    >>> has_keyword('# a graph view\nSELECT * { ?s <urn:graph> "GRAPH" ; a:graph-x ?o }', "GRAPH")
+    False
+    """
+    wanted = keyword.upper()
+    i = 0
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip is not None:
+            i = skip.end()
+            continue
+        name = _NAME.match(text, i)
+        if name is not None and name.end() > i:
+            if name.group().upper() == wanted:
+                return True
+            i = name.end()
+            continue
+        i += 1
+    return False
+
+
 def where_group_start(text: str) -> int:
     """Return the offset just after the ``{`` that opens the query's top-level WHERE group.
 

@@ -43,7 +43,7 @@
   function setText(t) { if (yasqe) yasqe.setValue(t); else textarea.value = t; }
 
   /* -- names: slugs, prefixed names and IRIs, as the command line takes them ---------- */
-  /* {byIri: {iri: label}, bySlug: {slug: [iri]}, byHref: {page: name},
+  /* {byIri: {iri: label}, bySlug: {slug: [iri]}, byHref: {page: name}, gaps: {iri: text},
    *  list: [[name, iri, slug, label, tier]]} */
   var names = null;
   function loadNames(then) {
@@ -52,7 +52,7 @@
     function done() {
       var rows = window.cgWorkbenchNames || [];
       window.cgWorkbenchNames = null;
-      names = { byIri: {}, bySlug: {}, byHref: {}, list: [] };
+      names = { byIri: {}, bySlug: {}, byHref: {}, gaps: {}, list: [] };
       rows.forEach(function (r) {
         var iri = expandPrefixed(r[0]) || r[0];
         var slug = iri.replace(/^.*[\/#:]/, "").normalize("NFC");
@@ -60,6 +60,7 @@
         (names.bySlug[slug] = names.bySlug[slug] || []).push(iri);
         names.byHref[r[3] || "entity/" + iri.slice(CFG.idBase.length) + ".html"] = r[0];
         names.list.push([r[0], iri, slug, r[1] || "", r[2] || 0]);
+        if (r[4]) names.gaps[iri] = r[4];
       });
       then();
     }
@@ -472,15 +473,20 @@
   }
   /* The site's entities (under the id/ namespace) that a query's text names but the data
    * does not, each with the closest names: why an answer may be empty. */
-  function unknownNames(text) {
+  function unknownNames(text, gapsOut) {
     if (!names) return [];
+    gapsOut = gapsOut || [];
     var declared = declaredPrefixes(text);
     var code = blank(text, false).replace(/"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, " ")
       .replace(/(PREFIX|BASE)(\s+[A-Za-z][\w.-]*:|\s*:)?\s*<[^<>\s]*>/gi, " ");
     var seen = {}, out = [];
     function check(iri, written) {
-      if (seen[iri] || iri.indexOf(CFG.idBase) !== 0 || names.byIri[iri] !== undefined) return;
+      if (seen[iri] || iri.indexOf(CFG.idBase) !== 0) return;
       seen[iri] = true;
+      if (names.byIri[iri] !== undefined) {
+        if (names.gaps[iri]) gapsOut.push(written + " (" + names.byIri[iri] + ") " + names.gaps[iri]);
+        return;
+      }
       out.push(written + closestNote(iri));
     }
     code.replace(/<([^<>\s]*)>/g, function (m, iri) { check(iri, show({ type: "uri", value: iri })); return m; });
@@ -656,35 +662,158 @@
     next.addEventListener("click", function () { state.page += 1; draw(); });
     draw();
   }
-  /* Aggregates (a name and a number a row, up to 60 rows) also as bars. */
-  function chart(result, out) {
-    if (result.kind !== "table" || result.rows.length < 2 || result.rows.length > 60) return;
-    var num = -1, name = -1;
-    result.variables.forEach(function (v, k) {
-      var all = result.rows.every(function (r) { return isNumber(r[k]); });
-      if (all && num < 0) num = k;
-      else if (!all && name < 0 && result.rows.some(function (r) { return r[k]; })) name = k;
+  /* A pivot of a result, with its chart: rows grouped by one column (and split across by
+   * a second), each cell the number of rows, the number of distinct values of a column,
+   * or the sum, mean, least or greatest of a numeric column; the totals drawn as bars.
+   * An aggregate (one name and one number a row) opens summed by its name: the same
+   * numbers as the table, as bars. Everything is computed from the rows on show. */
+  var PIVOT_GROUPS = 100, PIVOT_COLUMNS = 12;
+  function termKey(t) { return t ? t.type + "\u0001" + t.value + "\u0001" + (t["xml:lang"] || t.datatype || "") : ""; }
+  function number(x) { return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(12))); }
+  function pivot(result, out) {
+    if (result.kind !== "table" || result.rows.length < 2) return;
+    var V = result.variables, R = result.rows;
+    var bound = V.map(function (v, k) { return R.some(function (r) { return r[k]; }); });
+    var numeric = V.map(function (v, k) { return bound[k] && R.every(function (r) { return !r[k] || isNumber(r[k]); }); });
+    var groupable = V.map(function (v, k) { return bound[k] && !numeric[k]; });
+    var first = groupable.indexOf(true);
+    if (first < 0) return;
+    var num = numeric.indexOf(true);
+    var seen = {};
+    var aggregate = num >= 0 && R.length <= 60 && R.every(function (r) {
+      var key = termKey(r[first]);
+      if (seen[key]) return false;
+      seen[key] = true;
+      return true;
     });
-    if (num < 0 || name < 0) return;
-    var max = 0;
-    result.rows.forEach(function (r) { max = Math.max(max, Math.abs(Number(r[num].value))); });
-    if (!max) return;
+    var state = { rows: first, cols: -1, value: aggregate ? "sum " + num : "count" };
     var details = el("details", null, "wb-chart");
-    details.appendChild(el("summary", "Chart: " + result.variables[num] + " by " + result.variables[name]));
-    var list = el("ol", null, "wb-bars");
-    result.rows.forEach(function (r) {
-      var li = el("li");
-      li.appendChild(el("span", r[name] ? labelOf(r[name]) : "(none)", "wb-bar-name"));
-      var bar = el("span", null, "wb-bar");
-      var fill = el("span", null, "wb-bar-fill");
-      fill.style.width = (100 * Math.abs(Number(r[num].value)) / max).toFixed(1) + "%";
-      bar.appendChild(fill);
-      li.appendChild(bar);
-      li.appendChild(el("span", r[num].value, "wb-bar-value"));
-      list.appendChild(li);
+    details.id = "wb-pivot";
+    details.open = aggregate;
+    var summary = el("summary", "");
+    details.appendChild(summary);
+    var controls = el("div", null, "wb-pivot-controls");
+    function select(id, label, options, value, change) {
+      var wrap = el("label", label + " ");
+      var box = el("select");
+      box.id = id;
+      options.forEach(function (o) {
+        var opt = el("option", o[1]);
+        opt.value = o[0];
+        if (o[0] === value) opt.selected = true;
+        box.appendChild(opt);
+      });
+      box.addEventListener("change", function () { change(box.value); draw(); });
+      wrap.appendChild(box);
+      controls.appendChild(wrap);
+    }
+    var groupOptions = [];
+    V.forEach(function (v, k) { if (groupable[k]) groupOptions.push([String(k), v]); });
+    select("wb-pivot-rows", "Group by", groupOptions, String(state.rows), function (v) { state.rows = Number(v); });
+    select("wb-pivot-cols", "across", [["-1", "(nothing)"]].concat(groupOptions), "-1", function (v) { state.cols = Number(v); });
+    var valueOptions = [["count", "number of rows"]];
+    V.forEach(function (v, k) {
+      if (numeric[k]) {
+        ["sum", "mean", "min", "max"].forEach(function (f) {
+          valueOptions.push([f + " " + k, { sum: "sum", mean: "mean", min: "least", max: "greatest" }[f] + " of " + v]);
+        });
+      }
+      if (bound[k]) valueOptions.push(["distinct " + k, "distinct " + v]);
     });
-    details.appendChild(list);
+    select("wb-pivot-value", "showing", valueOptions, state.value, function (v) { state.value = v; });
+    details.appendChild(controls);
+    var body = el("div");
+    details.appendChild(body);
     out.appendChild(details);
+
+    /* One cell: the rows of a group (and column), reduced as state.value says. */
+    function reduce(rows) {
+      var how = state.value.split(" "), f = how[0], k = Number(how[1]);
+      if (f === "count") return rows.length;
+      if (f === "distinct") {
+        var d = {}, n = 0;
+        rows.forEach(function (r) { var key = termKey(r[k]); if (r[k] && !d[key]) { d[key] = true; n += 1; } });
+        return n;
+      }
+      var xs = [];
+      rows.forEach(function (r) { if (r[k]) xs.push(Number(r[k].value)); });
+      if (!xs.length) return null;
+      if (f === "sum") return xs.reduce(function (a, b) { return a + b; }, 0);
+      if (f === "mean") return xs.reduce(function (a, b) { return a + b; }, 0) / xs.length;
+      return f === "min" ? Math.min.apply(null, xs) : Math.max.apply(null, xs);
+    }
+    function groups(k, rows) {
+      var by = {}, order = [];
+      rows.forEach(function (r) {
+        var key = termKey(r[k]);
+        if (!by[key]) { by[key] = { term: r[k], rows: [] }; order.push(key); }
+        by[key].rows.push(r);
+      });
+      return order.map(function (key) { return by[key]; });
+    }
+    function name(t) { return t ? labelOf(t) : "(none)"; }
+    function draw() {
+      clear(body);
+      var valueText = valueOptions.filter(function (o) { return o[0] === state.value; })[0][1];
+      summary.textContent = "Pivot and chart: " + valueText + " by " + V[state.rows] + (state.cols >= 0 ? " and " + V[state.cols] : "");
+      var rowGroups = groups(state.rows, R).map(function (g) { g.total = reduce(g.rows); return g; });
+      rowGroups.sort(function (a, b) {
+        return (b.total === null ? -Infinity : b.total) - (a.total === null ? -Infinity : a.total) ||
+          name(a.term).localeCompare(name(b.term), undefined, { numeric: true });
+      });
+      var cols = [];
+      if (state.cols >= 0) {
+        cols = groups(state.cols, R).sort(function (a, b) { return b.rows.length - a.rows.length || name(a.term).localeCompare(name(b.term)); });
+      }
+      var shownCols = cols.slice(0, PIVOT_COLUMNS);
+      var wrap = el("div", null, "table-wrap");
+      var tbl = el("table", null, "result wb-pivot-table");
+      var head = el("tr");
+      head.appendChild(el("th", V[state.rows]));
+      shownCols.forEach(function (c) { head.appendChild(el("th", name(c.term))); });
+      if (cols.length > shownCols.length) head.appendChild(el("th", "other " + V[state.cols]));
+      head.appendChild(el("th", state.cols >= 0 ? "all" : valueText));
+      head.appendChild(el("th", ""));
+      var thead = el("thead"); thead.appendChild(head); tbl.appendChild(thead);
+      var tbody = el("tbody");
+      var top = 0;
+      rowGroups.forEach(function (g) { if (g.total !== null) top = Math.max(top, Math.abs(g.total)); });
+      rowGroups.slice(0, PIVOT_GROUPS).forEach(function (g) {
+        var tr = el("tr");
+        var th = el("th", name(g.term), "wb-bar-name");
+        th.scope = "row";
+        tr.appendChild(th);
+        if (state.cols >= 0) {
+          var keys = {};
+          shownCols.forEach(function (c) { keys[termKey(c.term)] = true; });
+          shownCols.forEach(function (c) {
+            var k = termKey(c.term);
+            var v = reduce(g.rows.filter(function (r) { return termKey(r[state.cols]) === k; }));
+            tr.appendChild(el("td", v === null || (v === 0 && state.value !== "count" && state.value.indexOf("distinct") !== 0) ? "" : number(v), "num"));
+          });
+          if (cols.length > shownCols.length) {
+            var rest = reduce(g.rows.filter(function (r) { return !keys[termKey(r[state.cols])]; }));
+            tr.appendChild(el("td", rest === null ? "" : number(rest), "num"));
+          }
+        }
+        tr.appendChild(el("td", g.total === null ? "" : number(g.total), "num wb-bar-value"));
+        var barCell = el("td", null, "wb-bar-cell");
+        var bar = el("span", null, "wb-bar");
+        var fill = el("span", null, "wb-bar-fill");
+        fill.style.width = (top && g.total !== null ? 100 * Math.abs(g.total) / top : 0).toFixed(1) + "%";
+        bar.appendChild(fill);
+        barCell.appendChild(bar);
+        tr.appendChild(barCell);
+        tbody.appendChild(tr);
+      });
+      tbl.appendChild(tbody);
+      wrap.appendChild(tbl);
+      body.appendChild(wrap);
+      if (rowGroups.length > PIVOT_GROUPS) {
+        body.appendChild(el("p", "The " + PIVOT_GROUPS + " largest of " + rowGroups.length + " groups.", "note"));
+      }
+    }
+    draw();
   }
   function render(result) {
     last = result;
@@ -699,13 +828,22 @@
     }
     var n = result.rows.length;
     status(n + (result.kind === "graph" ? (n === 1 ? " triple" : " triples") : (n === 1 ? " row" : " rows")));
-    var unknown = unknownNames(getText());
+    var gaps = [];
+    var unknown = unknownNames(getText(), gaps);
     if (unknown.length) {
       out.appendChild(el("p", "The query names " + unknown.join("; ") + ": nothing in this site's data has " +
         (unknown.length === 1 ? "that name" : "those names") + (n ? "." : ", which may be why the answer is empty."), "wb-warning"));
     }
+    if (!n && gaps.length) {
+      var told = el("div", null, "wb-warning wb-gaps");
+      told.appendChild(el("p", "What the sources count but do not name, of the entities the query names (which may be why the answer is empty):"));
+      var ul = el("ul");
+      gaps.forEach(function (g) { ul.appendChild(el("li", g)); });
+      told.appendChild(ul);
+      out.appendChild(told);
+    }
     if (result.kind === "graph") drawGraph(result.rows);
-    chart(result, out);
+    pivot(result, out);
     table(result, out);
   }
   var RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";

@@ -32,6 +32,15 @@
     document.head.appendChild(s);
   }
   var hiddenClasses = new Set();
+  /* Through time (the site's ecosystem view): T.steps are days; T.nodes[i] and
+   * T.edges[e] hold one character per step, "1" where the node or edge is there as of
+   * that day. step -1 shows every time. Positions never change: a step only hides. */
+  var T = DATA.time || null;
+  var step = -1;
+  function present(mask) { return step < 0 || mask.charAt(step) === "1"; }
+  function nodeThere(i) { return !T || present(T.nodes[i]); }
+  function edgeThere(e) { return !T || present(T.edges[e]); }
+  function nodeHidden(i) { return hiddenClasses.has(N.cls[i]) || !nodeThere(i); }
   var nodes = new vis.DataSet();
   var edges = new vis.DataSet();
   var current = -1;
@@ -137,12 +146,12 @@
                highlight: { background: c.color, border: "#000000" },
                hover: { background: c.color, border: "#000000" } },
       label: "",
-      borderWidth: focus ? 4 : 1, title: nodeTitle(i), hidden: hiddenClasses.has(N.cls[i])
+      borderWidth: focus ? 4 : 1, title: nodeTitle(i), hidden: nodeHidden(i)
     };
   }
 
   function edgeItem(e) {
-    return { id: "e" + e, from: E.from[e], to: E.to[e], title: edgeTitle(e), label: "" };
+    return { id: "e" + e, from: E.from[e], to: E.to[e], title: edgeTitle(e), label: "", hidden: !edgeThere(e) };
   }
 
   /* Labels: placed so that no name overlaps another name or a node and none is cut at
@@ -164,7 +173,7 @@
     if (!part || part.children.length) { api.labelsPlaced += 1; network.redraw(); return; }
     var scale = network.getScale();
     var board = new cgLabels.Board(container.clientWidth, container.clientHeight);
-    var order = part.nodes.filter(function (i) { return !hiddenClasses.has(N.cls[i]); });
+    var order = part.nodes.filter(function (i) { return !nodeHidden(i); });
     var at = {};
     order.forEach(function (i) {  // the nodes' places are taken first
       var p = network.canvasToDOM({ x: X(i), y: Y(i) });
@@ -185,7 +194,7 @@
     });
     var edgeUpdates = [];
     if (part.edges.length <= DATA.edgeLabelLimit) {
-      var edgeOrder = part.edges.filter(function (e) { return names.has(E.from[e]) || names.has(E.to[e]); });
+      var edgeOrder = part.edges.filter(function (e) { return edgeThere(e) && (names.has(E.from[e]) || names.has(E.to[e])); });
       edgeOrder.sort(function (a, b) {
         return (N.score[E.from[b]] + N.score[E.to[b]]) - (N.score[E.from[a]] + N.score[E.to[a]]) || a - b;
       });
@@ -318,7 +327,9 @@
     var part = P[current];
     var text = part.children.length
       ? part.children.length + " parts of " + part.size + " nodes (" + DATA.counts.nodes + " nodes, " + DATA.counts.edges + " edges in all); double-click a part to open it"
-      : nodes.length + " nodes, " + edges.length + " edges" + (P.length > 1 ? " in this part (" + DATA.counts.nodes + " nodes in all)" : "");
+      : (step >= 0
+        ? api.visibleNodes() + " nodes, " + api.visibleEdges() + " edges as of " + T.steps[step]
+        : nodes.length + " nodes, " + edges.length + " edges") + (P.length > 1 ? " in this part (" + DATA.counts.nodes + " nodes in all)" : "");
     document.getElementById("cg-status").textContent = text;
   }
 
@@ -349,7 +360,7 @@
     var part = P[current];
     if (part.children.length === 0) {
       nodes.update(part.nodes.filter(function (i) { return N.cls[i] === k; })
-        .map(function (i) { return { id: i, hidden: hidden }; }));
+        .map(function (i) { return { id: i, hidden: nodeHidden(i) }; }));
       placeLabels();
     } else {
       nodes.update(part.children.map(function (c) { return { id: "p" + c, hidden: partHidden(c) }; }));
@@ -505,7 +516,114 @@
     if (window.matchMedia("(max-width: 700px)").matches) document.body.classList.add("cg-panel-open");
   });
 
+  /* -- through time: a slider and a chart of the measures per step ------------------ */
+  function setStep(k) {
+    var began = performance.now();
+    step = k;
+    var part = P[current];
+    if (part && part.children.length === 0) {
+      nodes.update(part.nodes.map(function (i) { return { id: i, hidden: nodeHidden(i) }; }));
+      edges.update(part.edges.map(function (e) { return { id: "e" + e, hidden: !edgeThere(e) }; }));
+      placeLabels();
+    }
+    var out = document.getElementById("cg-time-value");
+    if (out) out.textContent = k < 0 ? "every time" : "as of " + T.steps[k];
+    var slider = document.getElementById("cg-time-slider");
+    if (slider && Number(slider.value) !== k) slider.value = String(k);
+    markChart();
+    renderStatus();
+    api.lastStepMs = performance.now() - began;
+  }
+  api.setStep = setStep;
+  api.step = function () { return step; };
+  api.visibleNodes = function () {
+    return nodes.get({ filter: function (n) { return !n.hidden; } }).length;
+  };
+  api.visibleEdges = function () {
+    return edges.get({ filter: function (e) { return !e.hidden; } }).length;
+  };
+
+  var SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    return node;
+  }
+  var chartMark = null;
+  var CHART = { w: 280, h: 150, left: 34, right: 8, top: 10, bottom: 22 };
+  function chartX(k) {
+    var n = T.steps.length;
+    return CHART.left + (n < 2 ? 0 : k * (CHART.w - CHART.left - CHART.right) / (n - 1));
+  }
+  function markChart() {
+    if (!chartMark) return;
+    chartMark.setAttribute("visibility", step < 0 ? "hidden" : "visible");
+    if (step >= 0) {
+      chartMark.setAttribute("x1", String(chartX(step)));
+      chartMark.setAttribute("x2", String(chartX(step)));
+    }
+  }
+  function renderTime() {
+    if (!T || !T.steps.length) return;
+    var bar = document.getElementById("cg-toolbar");
+    var box = el("span", null, "cg-time");
+    box.id = "cg-time";
+    var label = el("label", "Time");
+    label.htmlFor = "cg-time-slider";
+    var slider = el("input");
+    slider.id = "cg-time-slider";
+    slider.type = "range";
+    slider.min = "-1";
+    slider.max = String(T.steps.length - 1);
+    slider.step = "1";
+    slider.value = "-1";
+    slider.setAttribute("aria-describedby", "cg-time-value");
+    var out = el("output", "every time");
+    out.id = "cg-time-value";
+    slider.addEventListener("input", function () { setStep(Number(slider.value)); });
+    box.appendChild(label);
+    box.appendChild(slider);
+    box.appendChild(out);
+    bar.insertBefore(box, document.getElementById("cg-panel-toggle"));
+    /* The chart: nodes, edges and communities per step, drawn as SVG (no library). */
+    var side = document.getElementById("cg-side");
+    var section = el("section");
+    section.id = "cg-time-chart-box";
+    section.appendChild(el("h2", "Through time"));
+    section.appendChild(el("p", "As of 31 December of each year; the slider's step is marked. Nodes and edges kept whose period is not stated are counted.", "cg-hint"));
+    var chart = svg("svg", { id: "cg-time-chart", viewBox: "0 0 " + CHART.w + " " + CHART.h, width: "100%", role: "img" });
+    chart.appendChild(svg("title", {})).textContent = "Nodes, edges and communities as of each step";
+    var series = [["nodes", "#0072B2"], ["edges", "#D55E00"], ["communities", "#009E73"]];
+    var top = 1;
+    T.measures.forEach(function (m) { series.forEach(function (s) { top = Math.max(top, m[s[0]]); }); });
+    function y(v) { return CHART.h - CHART.bottom - v * (CHART.h - CHART.top - CHART.bottom) / top; }
+    chart.appendChild(svg("line", { x1: CHART.left, x2: CHART.w - CHART.right, y1: y(0), y2: y(0), stroke: "#888" }));
+    chart.appendChild(svg("text", { x: CHART.left - 4, y: y(top) + 4, "text-anchor": "end", "font-size": 9 })).textContent = String(top);
+    chart.appendChild(svg("text", { x: CHART.left - 4, y: y(0) + 3, "text-anchor": "end", "font-size": 9 })).textContent = "0";
+    var last = T.steps.length - 1;
+    [0, last].forEach(function (k) {
+      chart.appendChild(svg("text", { x: chartX(k), y: CHART.h - 6, "text-anchor": k ? "end" : "start", "font-size": 9 })).textContent = T.steps[k].slice(0, 4);
+    });
+    series.forEach(function (s) {
+      var points = T.measures.map(function (m, k) { return chartX(k).toFixed(1) + "," + y(m[s[0]]).toFixed(1); });
+      chart.appendChild(svg("polyline", { points: points.join(" "), fill: "none", stroke: s[1], "stroke-width": 1.8 }));
+    });
+    chartMark = svg("line", { x1: 0, x2: 0, y1: CHART.top, y2: y(0), stroke: "#111", "stroke-dasharray": "3 2", visibility: "hidden" });
+    chart.appendChild(chartMark);
+    section.appendChild(chart);
+    var key = el("p", null, "cg-hint");
+    series.forEach(function (s) {
+      var swatch = el("span", "\u25A0 ");
+      swatch.style.color = s[1];
+      key.appendChild(swatch);
+      key.appendChild(document.createTextNode(s[0] + "  "));
+    });
+    section.appendChild(key);
+    side.insertBefore(section, side.firstChild.nextSibling);
+  }
+
   var parsed = performance.now();
+  renderTime();
   renderLegend();
   showPart(0);
   if (DATA.focus !== null) {  // the fit already shows the whole neighbourhood: no zoom
