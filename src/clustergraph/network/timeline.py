@@ -329,7 +329,7 @@ def _members(index: GraphIndex) -> dict[str, int]:
     for membership, organisation in of.items():
         if index.is_a(organisation, ORG.OrganizationalCollaboration):
             members[organisation].update(who.get(membership, ()))
-    return {k: len(v) for k, v in members.items()}
+    return {k: len(members[k]) for k in sorted(members)}  # sorted: the same data, the same key
 
 
 def measure_step(graph: nx.Graph, index: GraphIndex, day: date, *, seed: int) -> Step:
@@ -468,8 +468,8 @@ def presence(
             nodes[node][k] = "1"
         for a, b in graph.edges():
             edges[(a, b) if a < b else (b, a)][k] = "1"
-    return Presence(
+    return Presence(  # sorted: the same graph gives the same view and the same key
         _summed(index, network, steps, 5),
-        {n: "".join(m) for n, m in nodes.items()},
-        {e: "".join(m) for e, m in edges.items()},
+        {n: "".join(nodes[n]) for n in sorted(nodes)},
+        {e: "".join(edges[e]) for e in sorted(edges)},
     )
