@@ -295,3 +295,88 @@ def test_the_workbench_csv_has_its_header_and_a_failed_run_leaves_no_old_answer(
     finally:
         page.close()
     assert errors == []
+
+
+def test_search_loads_the_list_of_shards_and_one_shard_a_query(browser, site_build):
+    """Search loads the list of shards and the shard of the query's rarest word only.
+
+    The index is split by the first two letters of each word, not loaded whole.
+    """
+    page, errors = open_page(browser, site_build, "index.html", "desktop")
+    loaded: list[str] = []
+    page.on(
+        "request", lambda r: loaded.append(r.url.rsplit("/", 1)[1]) if "/search/" in r.url else None
+    )
+    try:
+        page.fill("#site-search", "l")
+        page.wait_for_selector(".search-results li")
+        assert page.text_content(".search-results li") == "Type two letters or more"
+        assert loaded == []
+        page.fill("#site-search", "li")
+        page.wait_for_selector(".search-results li a")
+        assert loaded == ["keys.js", "li.js"]
+        page.fill("#site-search", "Lithuanian Cluster Network")
+        page.wait_for_function(
+            "() => document.querySelector('.search-results a')"
+            " && document.querySelector('.search-results a').textContent"
+            " === 'Lithuanian Cluster Network'"
+        )
+        sizes = page.evaluate("cgSearch.sizes()")
+        rarest = min(("li", "cl", "ne"), key=lambda k: sizes[k])
+        assert loaded == ["keys.js", "li.js"] + ([f"{rarest}.js"] if rarest != "li" else [])
+    finally:
+        page.close()
+    assert errors == []
+    shards = {p.name: p.stat().st_size for p in (site_build.site / "search").glob("*.js")}
+    assert sum(shards[name] for name in loaded) < sum(shards.values()) / 4
+
+
+SEARCH_PAGE = """<!DOCTYPE html><html lang="en" data-root=""><head><meta charset="utf-8">
+<title>search</title></head><body><div class="search" role="search" hidden>
+<input id="site-search" type="search" autocomplete="off"><ul class="search-results" hidden></ul>
+</div><script src="assets/search.js"></script></body></html>"""
+
+
+def _answers(browser, folder: Path) -> tuple[dict, str]:
+    page = browser.new_page()
+    try:
+        page.goto((folder / "index.html").as_uri())
+        page.wait_for_function("() => window.cgSearch")
+        answers = {}
+        for typed in ("lithuanian cluster network", "cluster", "eacn"):
+            answers[typed] = page.evaluate(
+                """q => new Promise(done => window.cgSearch.find(q, (rows, n, short, partial) => {
+                     if (!partial) done([rows.map(r => r[3]), n]); }))""",
+                typed,
+            )
+        page.fill("#site-search", "lithuanian cluster network")
+        page.wait_for_function(
+            "() => document.querySelector('.search-results a')"
+            " && !/searching/.test(document.querySelector('.search-results').textContent)"
+        )
+        with page.expect_navigation():
+            page.press("#site-search", "Enter")
+        return answers, page.url
+    finally:
+        page.close()
+
+
+def test_a_shard_in_two_parts_gives_the_whole_answer(browser, site_build, tmp_path, monkeypatch):
+    """A large shard's first part answers at once; the whole answer, and Enter, are the same."""
+    from clustergraph.render import site as site_module
+
+    rows = site_module.search_rows(site_build.inputs.get_catalogue())
+    found = {}
+    for head in (3, 100_000):
+        folder = tmp_path / str(head)
+        monkeypatch.setattr(site_module, "SEARCH_SHARD_HEAD", head)
+        site_module.write_search_rows(folder, rows)
+        assert (folder / "search" / "li-more.js").exists() == (head == 3)
+        (folder / "index.html").write_text(SEARCH_PAGE, encoding="utf-8")
+        (folder / "entity" / "org").mkdir(parents=True)
+        (folder / "entity" / "org" / "lcn.html").write_text("LCN", encoding="utf-8")
+        found[head] = _answers(browser, folder)
+    split, whole = found[3], found[100_000]
+    assert split[0]["lithuanian cluster network"][0][0] == "entity/org/lcn.html"
+    assert split[1].endswith("/3/entity/org/lcn.html")  # Enter opens the best of the whole
+    assert split[0] == whole[0]  # in two parts or not, the same answers

@@ -436,6 +436,11 @@ def test_a_name_typed_in_the_form_suggests_the_entity_first(
             "#wb-params .wb-suggest button", "bs => bs.map(b => b.textContent)"
         )
         assert offered[0].startswith(wanted + " — ") and label in offered[0], offered
+        for o in offered:  # what each is, never a bare identifier for a name
+            name, _dash, said = o.partition(" — ")
+            assert not said.startswith(name), offered
+        kinds = [o.rpartition("(")[2] for o in offered]
+        assert not any(k.startswith(("membership", "figure")) for k in kinds), offered
         if wanted == "o:lcn" and typed != "LCN":
             assert any(o.startswith("o:lca — ") for o in offered), offered
         page.click("#wb-params .wb-suggest button")

@@ -16,6 +16,10 @@ edge attribute  meaning
 ``derived``     whether every statement of the edge is derived (no article states
                 any of them as such); only query graphs have such edges
 ``weight``      the number of distinct relations (used by community detection)
+``support``     with ``support=True`` only: each group of statements that makes the
+                edge, as the set of the nodes they name (the edge is there as of a
+                day when one group's nodes all are, see
+                :mod:`clustergraph.network.timeline`)
 ``as_of``       in a projection of an index as of a day
                 (:func:`clustergraph.network.timeline.as_of`), ``period not stated``
                 when every statement of the edge goes through a fact whose period
@@ -131,16 +135,22 @@ __all__ = [
 class _EdgeBuilder:
     """Collects relations and statements per node pair, then writes the edge attributes."""
 
-    def __init__(self) -> None:
+    def __init__(self, support: bool = False) -> None:
         self._relations: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._statements: dict[tuple[str, str], set[Statement]] = defaultdict(set)
+        self._support: dict[tuple[str, str], set[frozenset[str]]] | None = (
+            defaultdict(set) if support else None
+        )
 
     def add(self, a: str, b: str, relation: str, statements: Iterable[Statement]) -> None:
         if a == b:
             return
         key = (a, b) if a < b else (b, a)
         self._relations[key].add(relation)
-        self._statements[key].update(statements)
+        group = list(statements)
+        self._statements[key].update(group)
+        if self._support is not None:
+            self._support[key].add(frozenset(n for s in group for n in (s.subject, s.object)))
 
     def build(
         self, graph: nx.Graph, name: Callable[[str], str], marked: frozenset[str] = frozenset()
@@ -162,6 +172,8 @@ class _EdgeBuilder:
                 derived=bool(statements) and all(s.derived for s in statements),
                 weight=len(self._relations[key]),
             )
+            if self._support is not None:
+                graph.edges[key]["support"] = tuple(self._support[key])
 
 
 def _new_graph(index: GraphIndex, nodes: Iterable[str], name: str) -> nx.Graph:
@@ -177,7 +189,7 @@ def _new_graph(index: GraphIndex, nodes: Iterable[str], name: str) -> nx.Graph:
     return graph
 
 
-def entity_network(index: GraphIndex) -> nx.Graph:
+def entity_network(index: GraphIndex, *, support: bool = False) -> nx.Graph:
     """Return the entity network: entities of the data graphs and the statements between them.
 
     Parameters
@@ -193,7 +205,7 @@ def entity_network(index: GraphIndex) -> nx.Graph:
     """
     nodes = set(index.entities())
     graph = _new_graph(index, nodes, "entities")
-    edges = _EdgeBuilder()
+    edges = _EdgeBuilder(support)
     for s, p, o in index.links:
         if s in nodes and o in nodes:
             statement = index.statement(s, p, o)
@@ -211,7 +223,7 @@ def _mediators(index: GraphIndex, actors: set[str]) -> Iterator[tuple[str, str]]
         yield node, index.class_label(cls) if cls else "resource"
 
 
-def organisation_network(index: GraphIndex) -> nx.Graph:
+def organisation_network(index: GraphIndex, *, support: bool = False) -> nx.Graph:
     """Return the organisation network (see the module docstring for its edges).
 
     Parameters
@@ -226,7 +238,7 @@ def organisation_network(index: GraphIndex) -> nx.Graph:
     """
     orgs = {n for n in index.entities() if index.is_a(n, ORG.Organization)}
     graph = _new_graph(index, orgs, "organisations")
-    edges = _EdgeBuilder()
+    edges = _EdgeBuilder(support)
     for s, p, o in index.links:
         if s in orgs and o in orgs:
             edges.add(s, o, index.name(p), [index.statement(s, p, o)])
@@ -261,7 +273,7 @@ def organisation_network(index: GraphIndex) -> nx.Graph:
     return graph
 
 
-def people_network(index: GraphIndex) -> nx.Graph:
+def people_network(index: GraphIndex, *, support: bool = False) -> nx.Graph:
     """Return the person–organisation network (see the module docstring).
 
     Parameters
@@ -278,7 +290,7 @@ def people_network(index: GraphIndex) -> nx.Graph:
     people = {n for n in entities if index.is_a(n, FOAF.Person)}
     orgs = {n for n in entities if index.is_a(n, ORG.Organization)}
     graph = _new_graph(index, people | orgs, "people")
-    edges = _EdgeBuilder()
+    edges = _EdgeBuilder(support)
     for person in sorted(people):
         for other, statement in index.neighbours(person):
             if other in orgs:
@@ -300,7 +312,7 @@ def people_network(index: GraphIndex) -> nx.Graph:
     return graph
 
 
-def actor_network(index: GraphIndex) -> nx.Graph:
+def actor_network(index: GraphIndex, *, support: bool = False) -> nx.Graph:
     """Return the organisation and person–organisation networks together.
 
     Parameters
@@ -313,12 +325,14 @@ def actor_network(index: GraphIndex) -> nx.Graph:
     networkx.Graph
         Organisations and persons, with the edges of both projections.
     """
-    graph = nx.compose(organisation_network(index), people_network(index))
+    graph = nx.compose(
+        organisation_network(index, support=support), people_network(index, support=support)
+    )
     graph.graph["name"] = "actors"
     return graph
 
 
-PROJECTIONS: Mapping[str, Callable[[GraphIndex], nx.Graph]] = {
+PROJECTIONS: Mapping[str, Callable[..., nx.Graph]] = {
     "entities": entity_network,
     "organisations": organisation_network,
     "people": people_network,
@@ -343,7 +357,7 @@ DESCRIPTIONS: Mapping[str, str] = {
 """One paragraph per projection saying how it is built (for reports)."""
 
 
-def project(index: GraphIndex, name: str = "entities") -> nx.Graph:
+def project(index: GraphIndex, name: str = "entities", *, support: bool = False) -> nx.Graph:
     """Return the projection called ``name`` (one of :data:`PROJECTIONS`).
 
     Parameters
@@ -361,7 +375,7 @@ def project(index: GraphIndex, name: str = "entities") -> nx.Graph:
     function = PROJECTIONS.get(name)
     if function is None:
         raise InputError(f"unknown network {name!r} (choose from {', '.join(PROJECTIONS)})")
-    return function(index)
+    return function(index, support=support)
 
 
 def neighbourhood(graph: nx.Graph, node: str, depth: int) -> nx.Graph:

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FACT_CLASSES",
+    "Timeline",
     "OverTime",
     "Presence",
     "Step",
@@ -165,12 +166,91 @@ def status(index: GraphIndex, node: str, day: date, known: Mapping[str, Period])
     return None
 
 
+class Timeline:
+    """What :func:`as_of` needs of an index, read once for any number of days.
+
+    The periods (:func:`periods`), which entities are organisations, facts and persons,
+    and the entities each is tied to.
+    """
+
+    def __init__(self, index: GraphIndex) -> None:
+        self.index = index
+        self.known = periods(index)
+        entities = index.entities()
+        self.orgs = {n for n in entities if index.is_a(n, ORG.Organization)}
+        self.facts = {
+            n
+            for n in entities
+            if n not in self.orgs and any(index.is_a(n, cls) for cls in FACT_CLASSES)
+        }
+        self.people = {n for n in entities if index.is_a(n, FOAF.Person)}
+        timed = self.orgs | self.facts
+        listed = set(entities)
+        self.dated = {n: p for n, p in self.known.items() if n in listed}
+        self.undated_timed = timed - set(self.dated)
+        ties: dict[str, set[str]] = defaultdict(set)
+        for s, _p, o in index.links:
+            ties[s].add(o)
+            ties[o].add(s)
+        self.fact_ties = {n: ties.get(n, set()) & self.orgs for n in self.facts}
+        self.person_ties = {
+            n: {t for t in ties.get(n, ()) if index.is_entity(t)} for n in self.people
+        }
+        memberships: list[tuple[str, str, str]] = []
+        of: dict[str, str] = {}
+        who: dict[str, list[str]] = defaultdict(list)
+        for s, p, o in index.links:
+            if p == ORG.organization:
+                of[s] = o
+            elif p == ORG.member:
+                who[s].append(o)
+        for membership, organisation in of.items():
+            if index.is_a(organisation, ORG.OrganizationalCollaboration):
+                memberships.extend((membership, organisation, m) for m in who.get(membership, ()))
+        self.memberships = memberships
+
+    def left_out(self, day: date, *, dated_only: bool = False) -> tuple[set[str], set[str]]:
+        """Return the entities left out on ``day`` and those kept whose period is not stated."""
+        removed: set[str] = set()
+        not_stated = set(self.undated_timed)
+        for node, period in self.dated.items():
+            holds = period.on(day)
+            if holds is Holds.NO:
+                removed.add(node)
+            elif holds is Holds.NOT_STATED:
+                not_stated.add(node)
+        if dated_only:
+            dropped = not_stated - self.orgs
+            removed |= dropped
+            not_stated -= dropped
+        # A fact about an organisation left out (not yet founded, dissolved) goes with it.
+        gone = removed & self.orgs
+        if gone:
+            for node in self.facts:
+                if node not in removed and self.fact_ties[node] & gone:
+                    removed.add(node)
+                    not_stated.discard(node)
+        # A person whose every tie is left out is left out too.
+        for node, linked in self.person_ties.items():
+            if linked and linked <= removed:
+                removed.add(node)
+        return removed, not_stated
+
+    def members(self, removed: set[str]) -> dict[str, int]:
+        """Return the members of each network through the memberships not ``removed``."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for membership, network, member in self.memberships:
+            if membership not in removed and network not in removed and member not in removed:
+                found[network].add(member)
+        return {k: len(v) for k, v in found.items()}
+
+
 def as_of(
     index: GraphIndex,
     day: date,
     *,
     dated_only: bool = False,
-    known: Mapping[str, Period] | None = None,
+    timeline: Timeline | None = None,
 ) -> GraphIndex:
     """Return a copy of ``index`` holding what is true on ``day`` (see the module docstring).
 
@@ -182,8 +262,8 @@ def as_of(
         The day.
     dated_only
         Leave out the facts whose period is not stated too.
-    known
-        The periods of ``index`` (:func:`periods`), when already read.
+    timeline
+        :class:`Timeline` of ``index``, when already read.
 
     Returns
     -------
@@ -191,38 +271,9 @@ def as_of(
         The copy; ``as_of`` is the day and ``not_stated`` the kept nodes whose period is
         not stated.
     """
-    known = periods(index) if known is None else known
-    removed: set[str] = set()
-    not_stated: set[str] = set()
-    entities = index.entities()
-    for node in entities:
-        holds = status(index, node, day, known)
-        if holds is Holds.NO:
-            removed.add(node)
-        elif holds is Holds.NOT_STATED:
-            actor = index.is_a(node, ORG.Organization)
-            if dated_only and not actor:
-                removed.add(node)
-            else:
-                not_stated.add(node)
-    ties: dict[str, list[str]] = defaultdict(list)
-    for s, _p, o in index.links:
-        ties[s].append(o)
-        ties[o].append(s)
-    # A fact about an organisation left out (not yet founded, dissolved) goes with it.
-    gone = {n for n in removed if index.is_a(n, ORG.Organization)}
-    for node in entities:
-        if node not in removed and any(index.is_a(node, cls) for cls in FACT_CLASSES):
-            if any(n in gone for n in ties.get(node, ())):
-                removed.add(node)
-                not_stated.discard(node)
-    # A person whose every tie is left out is left out too.
-    for node in entities:
-        if index.is_a(node, FOAF.Person):
-            linked = [n for n in ties.get(node, ()) if index.is_entity(n)]
-            if linked and all(n in removed for n in linked):
-                removed.add(node)
-    facts = frozenset(n for n in not_stated if not index.is_a(n, ORG.Organization))
+    timeline = Timeline(index) if timeline is None else timeline
+    removed, not_stated = timeline.left_out(day, dated_only=dated_only)
+    facts = frozenset(n for n in not_stated if n not in timeline.orgs)
     return _without(index, removed, day, frozenset(not_stated), facts)
 
 
@@ -317,22 +368,14 @@ class OverTime:
     labels: dict[str, str]
 
 
-def _members(index: GraphIndex) -> dict[str, int]:
-    members: dict[str, set[str]] = defaultdict(set)
-    of: dict[str, str] = {}
-    who: dict[str, list[str]] = defaultdict(list)
-    for s, p, o in index.links:
-        if p == ORG.organization:
-            of[s] = o
-        elif p == ORG.member:
-            who[s].append(o)
-    for membership, organisation in of.items():
-        if index.is_a(organisation, ORG.OrganizationalCollaboration):
-            members[organisation].update(who.get(membership, ()))
-    return {k: len(members[k]) for k in sorted(members)}  # sorted: the same data, the same key
-
-
-def measure_step(graph: nx.Graph, index: GraphIndex, day: date, *, seed: int) -> Step:
+def measure_step(
+    graph: nx.Graph,
+    day: date,
+    *,
+    not_stated: int = 0,
+    members: dict[str, int] | None = None,
+    seed: int = 42,
+) -> Step:
     """Return the measures of one step (no betweenness: PageRank and degree lead)."""
     import igraph as ig
 
@@ -361,8 +404,8 @@ def measure_step(graph: nx.Graph, index: GraphIndex, day: date, *, seed: int) ->
         components=len(igraph.connected_components()) if n else 0,
         communities=communities,
         modularity=modularity,
-        not_stated=sum(1 for v in order if v in index.not_stated),
-        members=_members(index),
+        not_stated=not_stated,
+        members=dict(sorted((members or {}).items())),  # sorted: the same data, the same key
         pagerank=pagerank,
         degree=dict(graph.degree()),
     )
@@ -379,8 +422,11 @@ def over(
 ) -> OverTime:
     """Return the measures of the ``network`` projection as of each of ``days``.
 
-    The index is read once; each step filters it (:func:`as_of`), projects it and
-    measures it. The leading actors are the ``top`` of the last step by PageRank.
+    The index is read once and projected once; each step keeps the nodes and edges of
+    that projection that are there on its day (an edge is there when one of the groups
+    of statements that make it, with every node they name, is), which is the projection
+    of :func:`as_of`'s index, and measures it. The leading actors are the ``top`` of the
+    last step by PageRank.
     """
     steps = [step for _graph, step in _stepping(index, days, network, dated_only, seed)]
     return _summed(index, network, steps, top)
@@ -390,13 +436,32 @@ def _stepping(
     index: GraphIndex, days: list[date], network: str, dated_only: bool, seed: int
 ) -> Iterator[tuple[nx.Graph, Step]]:
     """Yield the projection as of each day and its measures (the index read once)."""
+    import networkx as nx
+
     from clustergraph.network.projections import project
 
-    known = periods(index)
+    timeline = Timeline(index)
+    whole = project(index, network, support=True)
+    edges = [(a, b, d.get("weight", 1), d["support"]) for a, b, d in whole.edges(data=True)]
     for day in days:
-        at = as_of(index, day, dated_only=dated_only, known=known)
-        graph = project(at, network)
-        yield graph, measure_step(graph, at, day, seed=seed)
+        removed, not_stated = timeline.left_out(day, dated_only=dated_only)
+        graph = nx.Graph()
+        graph.add_nodes_from(n for n in whole if n not in removed)
+        graph.add_weighted_edges_from(
+            (a, b, w)
+            for a, b, w, support in edges
+            if a not in removed
+            and b not in removed
+            and any(not (group & removed) for group in support)
+        )
+        step = measure_step(
+            graph,
+            day,
+            not_stated=sum(1 for n in graph if n in not_stated),
+            members=timeline.members(removed),
+            seed=seed,
+        )
+        yield graph, step
 
 
 def _summed(index: GraphIndex, network: str, steps: list[Step], top: int) -> OverTime:

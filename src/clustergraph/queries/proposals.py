@@ -15,8 +15,9 @@ The kinds (:data:`KINDS`):
 
 - ``entity``: an entity of the graph whose name or alias the text writes, or a new
   one the text names (:class:`NewEntity`): an organisation by the word its kind ends
-  with ("... Cluster", "... Association") or its legal form ("UAB ..."), a person next to
-  a post word; its IRI is minted by the slug rules;
+  with ("... Cluster", "... Association") or its legal form ("UAB ..."), the other names
+  of a list after a colon that names organisations, a person next to a post word; its
+  IRI is minted by the slug rules;
 - ``date``: a date the text writes (``27 May 2020``, ``31st of May 2017``, ``April
   2099``, ``in 2014``, ``2021-2027``), as a ``time:Instant``; a day and month with no
   year stays without one (``"--06-06"^^xsd:gMonthDay``), a year is never guessed;
@@ -478,6 +479,13 @@ class Proposer:
                 name, start = name[lead.end() :], start + lead.end()
             words = name.split()
             head = words[-1].lower()
+            inner = [  # "European Secretariat for Cluster Analysis", "Ministry of Economy"
+                w.lower()
+                for w, after in zip(words[:-1], words[1:], strict=False)
+                if w.lower() in _HEADS and after in ("for", "of")
+            ]
+            if head not in _HEADS and inner:
+                head = inner[0]
             form = self.legal_forms.get(words[0]) if len(words) > 1 else None
             if (head not in _HEADS and form is None) or len(words) < 2:
                 continue
@@ -495,13 +503,58 @@ class Proposer:
             )
             found.append(self._new("org", name, cls, alias=alias, legal=form))
             taken.append((start, end))
+        known = [(m.start, m.end) for m in named if m.kind == "org"]
+        known += [span for span in taken if span not in known]
         for a, b in sentences(text):
+            found += self._listed(text, a, b, known, taken)
             for start, end, _role in _occurrences(self.post_roles, text, a, b):
                 for match in _person_near(text, a, b, start, end):
                     if free(match.start(), match.end()):
                         found.append(self._new("person", match.group(), FOAF_PERSON))
                         taken.append(match.span())
         return bool(found)
+
+    def _listed(
+        self,
+        text: str,
+        a: int,
+        b: int,
+        known: Sequence[tuple[int, int]],
+        taken: list[tuple[int, int]],
+    ) -> list[NewEntity]:
+        """Return the names of a list after a colon that also names organisations.
+
+        "... clusters ...: FETEK, LitCare, Vilnius Film Cluster, iVita." With three names
+        or more, one of them an organisation already found, the others are organisations
+        too (clusters if the words before the colon say so).
+        """
+        colon = text.find(":", a, b)
+        if colon < 0:
+            return []
+        items = []
+        for match in re.finditer(r"[^,;]+", text[colon + 1 : b]):
+            item = match.group()
+            start = colon + 1 + match.start() + len(item) - len(item.lstrip())
+            item = re.sub(r"^\s*(?:and\s+)", "", item.strip())
+            start = text.find(item, start)
+            item = re.sub(r"\s*\([^()]*\)\s*$|\.$", "", item).strip()
+            items.append((start, start + len(item), item))
+        if len(items) < 3 or not all(
+            re.fullmatch(rf"(?:{_CAP}|[a-z]+[A-Z][\w-]*)(?:[ \u00a0](?:{_CAP}|&|and|of|for))*", i)
+            for _s, _e, i in items
+        ):
+            return []
+        inside = [(s, e, i) for s, e, i in items if any(x < e and s < y for x, y in known)]
+        if not inside:
+            return []
+        cls = CG_NS + "Cluster" if re.search(r"\bclusters\b", text[a:colon], re.I) else _ORG_CLASS
+        found = []
+        for start, end, item in items:
+            if any(x < end and start < y for x, y in taken) or start < 0:
+                continue
+            found.append(self._new("org", item, cls))
+            taken.append((start, end))
+        return found
 
     def _new(
         self, kind: str, name: str, cls: str, *, alias: str | None = None, legal: str | None = None
@@ -1015,8 +1068,8 @@ _HEADS: Mapping[str, str] = {
 }
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’&.-]*"
 _NEW_ORG = re.compile(
-    rf"(?<![\w&])(?P<name>{_CAP}(?:[ \u00a0](?:{_CAP}|&|and|of|for|ir|de|du)){{0,8}}"
-    rf"[ \u00a0]{_CAP})(?![\w&])"
+    rf"(?<![\w&])(?P<name>{_CAP}(?:[ \u00a0](?:{_CAP}|&|and|of|for|ir|de|du|"
+    rf"the(?=[ \u00a0]Republic))){{0,8}}[ \u00a0]{_CAP})(?![\w&])"
 )
 # A company by its legal form: "UAB Termosnaigė ir ko" up to a comma, bracket or verb.
 _COMPANY = (

@@ -578,16 +578,64 @@ def search_rows(catalogue: Catalogue) -> dict[str, list[list[str | int]]]:
     return shards
 
 
+def search_shards(rows: Mapping[str, list[list[str | int]]]) -> dict[str, list[list[str | int]]]:
+    """Return the search index's shards: the rows of :func:`search_rows` by two letters.
+
+    A row goes into the shard of the first two letters of each word of its names (words
+    of one letter are found through the entity's other words). The page loads the shard
+    of the query's rarest word only, so a large site's query loads kilobytes, not the
+    megabytes of a shard by first letter.
+
+    Examples
+    --------
+    >>> row = ["lithuanian cluster network|lcn", "LCN", "network", "entity/org/lcn.html", 0]
+    >>> sorted(search_shards({"c": [row], "l": [row], "n": [row]}))
+    ['cl', 'lc', 'li', 'ne']
+    """
+    shards: dict[str, list[list[str | int]]] = {}
+    for letter, group in sorted(rows.items()):
+        for row in group:
+            words = {w for name in str(row[0]).split("|") for w in name.split()}
+            for key in sorted({w[:2] for w in words if len(w) > 1 and w[0] == letter}):
+                shards.setdefault(key, []).append(row)
+    return shards
+
+
+SEARCH_SHARD_HEAD = 1500
+"""Rows of a shard the page searches first; a larger shard's other rows come after."""
+
+
 def write_search(site: Path, catalogue: Catalogue) -> int:
-    """Write the search index (``search/<letter>.js``) and its script; return the files."""
-    shards = search_rows(catalogue)
+    """Write the search index and its script (see :func:`write_search_rows`)."""
+    return write_search_rows(site, search_rows(catalogue))
+
+
+def write_search_rows(site: Path, rows: Mapping[str, list[list[str | int]]]) -> int:
+    """Write the search index and its script; return the number of files written.
+
+    The shards of :func:`search_shards` (``search/<two letters>.js``; one of more than
+    :data:`SEARCH_SHARD_HEAD` rows in two parts, its organisations and people with the
+    shortest names first and the rest in ``<two letters>-more.js``), the list of the
+    files with their number of rows (``search/keys.js``) and ``assets/search.js``.
+    """
+    files: dict[str, list[list[str | int]]] = {}
+    for key, shard in search_shards(rows).items():
+        if len(shard) <= SEARCH_SHARD_HEAD:
+            files[key] = shard
+            continue
+        # A word most names share: the first part answers at once, the rest refines.
+        ordered = sorted(shard, key=lambda r: (int(r[4]), len(str(r[1])), str(r[1]), str(r[3])))
+        files[key] = ordered[:SEARCH_SHARD_HEAD]
+        files[key + "-more"] = ordered[SEARCH_SHARD_HEAD:]
     folder = site / "search"
     folder.mkdir(parents=True, exist_ok=True)
-    for key, rows in sorted(shards.items()):
-        text = f"cgSearch.add({json_for_html(key)},{json_for_html(rows)});\n"
+    for key, part in sorted(files.items()):
+        text = f"cgSearch.add({json_for_html(key)},{json_for_html(part)});\n"
         write_staged(folder / f"{key}.js", text)
+    sizes = {key: len(part) for key, part in sorted(files.items())}
+    write_staged(folder / "keys.js", f'cgSearch.add("keys",{json_for_html(sizes)});\n')
     write_staged(site / "assets" / "search.js", _asset_text("search.js"))
-    return len(shards) + 1
+    return len(files) + 2
 
 
 FACETS: tuple[tuple[str, str], ...] = (

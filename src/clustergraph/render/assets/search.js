@@ -1,8 +1,12 @@
 /* clustergraph search: finds entities by any of their names, whatever the accents, the
  * case or the Unicode normalisation (NFC or NFD) of what is typed. Offline and from disk:
- * the index is split into small scripts by the first letter of each word
- * (search/<letter>.js), loaded with <script> elements (file:// refuses fetch), one
- * letter at a time, only when someone searches. Results are put in with textContent.
+ * the index is split into small scripts by the first two letters of each word
+ * (search/<two letters>.js), loaded with <script> elements (file:// refuses fetch), only
+ * when someone searches: a list of the shards and their sizes (search/keys.js), then
+ * the one shard of the query's rarest word. A large shard (a word most names share)
+ * comes in two parts: its first rows answer at once, the rest refines the answer when
+ * it arrives. A query needs two letters of a word.
+ * Results are put in with textContent.
  *
  * Ranking: a name, alias or acronym typed exactly comes first; then organisations and
  * people, the other things, the terms of the vocabularies, and last the records that
@@ -17,14 +21,21 @@
   window.cgSearch = {
     add: function (key, rows) { shards[key] = rows; (waiting[key] || []).forEach(function (f) { f(); }); delete waiting[key]; },
     normalise: normalise,
-    find: find
+    find: find,
+    sizes: function () { return sizes; }
   };
 
   function normalise(text) {
     return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/[^a-z0-9]+/g, " ").trim();
   }
-  function keyOf(word) { var c = word.charAt(0); return /[a-z0-9]/.test(c) ? c : "_"; }
+  var sizes = null;  /* rows in each shard, by key (search/keys.js) */
+  function keyOf(word) { return word.slice(0, 2); }
+  function rowsOf(key) { return (sizes[key] || 0) + (sizes[key + "-more"] || 0); }
+  function loadKeys(then) {
+    if (sizes) { then(); return; }
+    load("keys", function () { sizes = shards.keys || {}; then(); });
+  }
   function load(key, then) {
     if (shards[key]) { then(); return; }
     if (waiting[key]) { waiting[key].push(then); return; }
@@ -35,15 +46,37 @@
     document.head.appendChild(s);
   }
   /* Rows are [names, title, kind, href, tier], names normalised and joined by "|";
-   * every word of the query must begin a word of the entity's names. */
+   * every word of the query must begin a word of the entity's names. done(rows, total,
+   * short, partial): short, the query has no word of two letters; partial, the answer
+   * is from the first part of a large shard, and done is called again with the whole. */
   function find(query, done) {
     var words = normalise(query).split(" ").filter(Boolean);
     if (!words.length) { done([]); return; }
-    var key = keyOf(words[0]);
-    load(key, function () {
-      var rows = shards[key] || [];
-      var q = words.join(" ");
-      var found = [];
+    if (!words.some(function (w) { return w.length > 1; })) { done([], 0, true); return; }
+    loadKeys(function () {
+      /* the rarest word's shard: every word must begin a word of the names */
+      var key = null;
+      words.forEach(function (w) {
+        if (w.length < 2) return;
+        var k = keyOf(w);
+        if (key === null || rowsOf(k) < rowsOf(key)) key = k;
+      });
+      if (!rowsOf(key)) { done([], 0); return; }
+      load(key, function () {
+        /* A large shard comes in two parts: its first rows (organisations and people,
+         * shortest names first) answer at once, the rest refines the answer. */
+        var more = sizes[key + "-more"] ? key + "-more" : null;
+        if (more === null || shards[more]) { search([key, more], words, done, false); return; }
+        search([key], words, done, true);
+        load(more, function () { search([key, more], words, done, false); });
+      });
+    });
+  }
+  function search(keys, words, done, partial) {
+    var q = words.join(" ");
+    var found = [];
+    keys.forEach(function (key) {
+      var rows = key === null ? [] : shards[key] || [];
       for (var i = 0; i < rows.length; i += 1) {
         var all = rows[i][0];
         var names = " " + all.replace(/\|/g, " ") + " ";
@@ -58,24 +91,31 @@
         var start = exact || bar.indexOf("|" + q) >= 0 ? 1 : 0;
         found.push([exact, rows[i][4] || 0, whole, start, rows[i]]);
       }
-      found.sort(function (a, b) {
-        return b[0] - a[0] || a[1] - b[1] || b[2] - a[2] || b[3] - a[3] ||
-          a[4][1].length - b[4][1].length || (a[4][1] < b[4][1] ? -1 : a[4][1] > b[4][1] ? 1 : 0);
-      });
-      done(found.slice(0, LIMIT).map(function (f) { return f[4]; }), found.length);
     });
+    found.sort(function (a, b) {
+      return b[0] - a[0] || a[1] - b[1] || b[2] - a[2] || b[3] - a[3] ||
+        a[4][1].length - b[4][1].length || (a[4][1] < b[4][1] ? -1 : a[4][1] > b[4][1] ? 1 : 0);
+    });
+    done(found.slice(0, LIMIT).map(function (f) { return f[4]; }), found.length, false, partial);
   }
 
   function setUp(box) {
     var input = box.querySelector("input[type=search]");
     var list = box.querySelector(".search-results");
     var timer = null;
-    function show(rows, total) {
+    var asked = 0;
+    function ask(then) {
+      var id = (asked += 1);
+      find(input.value, function (rows, total, short, partial) {
+        if (id === asked) then(rows, total, short, partial);  /* an older query's late answer is dropped */
+      });
+    }
+    function show(rows, total, short, partial) {
       while (list.firstChild) list.removeChild(list.firstChild);
       if (!input.value.trim()) { list.hidden = true; return; }
       if (!rows.length) {
         var none = document.createElement("li");
-        none.textContent = "No entity by that name";
+        none.textContent = short ? "Type two letters or more" : "No entity by that name";
         list.appendChild(none);
       }
       rows.forEach(function (r) {
@@ -90,7 +130,12 @@
         li.appendChild(kind);
         list.appendChild(li);
       });
-      if (total > rows.length) {
+      if (partial) {
+        var wait = document.createElement("li");
+        wait.className = "search-more";
+        wait.textContent = "searching the rest of the index…";
+        list.appendChild(wait);
+      } else if (total > rows.length) {
         var more = document.createElement("li");
         more.className = "search-more";
         more.textContent = "and " + (total - rows.length) + " more: type more of the name";
@@ -100,10 +145,10 @@
     }
     input.addEventListener("input", function () {
       if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(function () { find(input.value, show); }, 60);
+      timer = setTimeout(function () { ask(show); }, 60);
     });
     input.addEventListener("keydown", function (ev) {
-      if (ev.key === "Escape") { input.value = ""; show([]); return; }
+      if (ev.key === "Escape") { input.value = ""; asked += 1; show([]); return; }
       if (ev.key === "ArrowDown") {
         var first = list.querySelector("a");
         if (first) { ev.preventDefault(); first.focus(); }
@@ -112,8 +157,9 @@
       if (ev.key !== "Enter") return;
       ev.preventDefault();
       if (timer !== null) clearTimeout(timer);
-      find(input.value, function (rows, total) {
-        if (rows.length) window.location.href = root + rows[0][3]; else show(rows, total);
+      ask(function (rows, total, short, partial) {
+        if (partial) return;  /* Enter opens the best match of the whole index */
+        if (rows.length) window.location.href = root + rows[0][3]; else show(rows, total, short);
       });
     });
     list.addEventListener("keydown", function (ev) {

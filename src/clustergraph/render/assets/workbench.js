@@ -229,14 +229,14 @@
     function offer(found) {
       if (f.input.value !== typed) return;   /* typed on since */
       var seen = {}, list = [];
-      found.concat(nearNames.map(function (n) { return [n, "", false]; })).forEach(function (x) {
+      found.concat(nearNames.map(function (n) { return [n, "", false, ""]; })).forEach(function (x) {
         if (!seen[x[0]] && list.length < 5) { seen[x[0]] = true; list.push(x); }
       });
       if (!list.length) return;
       var box = el("span", "Did you mean: ", "wb-suggest");
       list.forEach(function (x) {
         var iri = expandPrefixed(x[0]) || x[0];
-        var label = names.byIri[iri] || x[0];
+        var label = x[3] || names.byIri[iri] || x[0];
         /* An alias typed exactly: say so, since two entities can be named alike. */
         var also = x[2] && window.cgSearch.normalise(label) !== window.cgSearch.normalise(typed) ? " · also called " + typed.trim() : "";
         var b = el("button", x[0] + " — " + label + (x[1] ? " (" + x[1] + ")" : "") + also);
@@ -248,10 +248,13 @@
     }
     if (!window.cgSearch || !names || !/[\p{L}\p{N}]/u.test(typed)) { offer([]); return; }
     window.cgSearch.find(typed, function (rows) {
-      offer((rows || []).filter(function (r) { return names.byHref[r[3]] !== undefined; })
+      rows = (rows || []).filter(function (r) { return names.byHref[r[3]] !== undefined; });
+      /* The records that are parts of a fact only when nothing else is found. */
+      var things = rows.filter(function (r) { return (r[4] || 0) < 3; });
+      offer((things.length ? things : rows)
         .map(function (r) {
           var exact = ("|" + r[0] + "|").indexOf("|" + window.cgSearch.normalise(typed) + "|") >= 0;
-          return [names.byHref[r[3]], r[2], exact];
+          return [names.byHref[r[3]], r[2], exact, r[1]];
         }));
     });
   }

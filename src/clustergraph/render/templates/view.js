@@ -517,14 +517,31 @@
   });
 
   /* -- through time: a slider and a chart of the measures per step ------------------ */
+  /* A step updates only the nodes and edges that come or go (a DataSet update redraws
+   * what it touches); the names are placed again just after, off the critical frame,
+   * and the names of nodes that went are dropped at once. */
   function setStep(k) {
     var began = performance.now();
+    var before = step;
     step = k;
     var part = P[current];
     if (part && part.children.length === 0) {
-      nodes.update(part.nodes.map(function (i) { return { id: i, hidden: nodeHidden(i) }; }));
-      edges.update(part.edges.map(function (e) { return { id: "e" + e, hidden: !edgeThere(e) }; }));
-      placeLabels();
+      var was = function (mask) { return before < 0 || mask.charAt(before) === "1"; };
+      var nodeUpdates = [], edgeUpdates = [];
+      part.nodes.forEach(function (i) {
+        var then = hiddenClasses.has(N.cls[i]) || !was(T.nodes[i]), now = nodeHidden(i);
+        if (then !== now) {
+          nodeUpdates.push({ id: i, hidden: now });
+          if (now) names.delete(i);
+        }
+      });
+      part.edges.forEach(function (e) {
+        if (was(T.edges[e]) !== edgeThere(e)) edgeUpdates.push({ id: "e" + e, hidden: !edgeThere(e) });
+      });
+      if (nodeUpdates.length) nodes.update(nodeUpdates);
+      if (edgeUpdates.length) edges.update(edgeUpdates);
+      if (!nodeUpdates.length && !edgeUpdates.length) network.redraw();
+      placeSoon();
     }
     var out = document.getElementById("cg-time-value");
     if (out) out.textContent = k < 0 ? "every time" : "as of " + T.steps[k];
