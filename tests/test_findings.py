@@ -101,3 +101,58 @@ def test_lines_are_found_for_every_triple_of_the_articles(project: Project) -> N
 def test_good_data_gets_no_warning(store: Any, project: Project) -> None:
     report = run_checks(store, Library.of(project))
     assert not report.warned and report.passed, report.format(failures_only=True)
+
+
+def _converted(stem: str, suffix: str) -> bytes:
+    """Return the planted file ``stem`` in the format of ``suffix``.
+
+    TriG: its triples in a default-graph block; N-Quads: the source's own facts in the
+    default graph, the rest in a publisher's graph.
+    """
+    import pyoxigraph as ox
+
+    from clustergraph.project.layout import SOURCE_GRAPHS
+
+    triples = [
+        q.triple
+        for q in ox.parse(
+            (BAD / f"{stem}.ttl").read_bytes(),
+            format=ox.RdfFormat.TURTLE,
+            base_iri=SOURCE_GRAPHS + stem,
+        )
+    ]
+    if suffix == ".trig":
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b""
+        return b"# planted\n{\n" + body + b"}\n"
+    if suffix == ".nt":
+        return b"# planted\n" + (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    if suffix == ".nq":
+        graph = ox.NamedNode("urn:x:publishers-graph")
+        quads = [
+            ox.Quad(*t, ox.DefaultGraph() if t.subject.value.startswith(SOURCE_GRAPHS) else graph)
+            for t in triples
+        ]
+        return b"# planted\n" + (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nt", ".nq", ".jsonld"])
+def test_findings_name_the_line_in_every_format_that_has_lines(suffix: str, tmp_path: Path) -> None:
+    stem = "role-not-a-role"
+    project = _project(tmp_path, stem)
+    planted = project.sources_dir / f"{stem}.ttl"
+    planted.unlink()
+    data = _converted(stem, suffix)
+    (project.sources_dir / f"{stem}{suffix}").write_bytes(data)
+    store = open_store("memory:")
+    sync(project, store)
+    lines = validate(project, store).format().splitlines()
+    (finding,) = [line for line in lines if "role:associate:" in line]
+    if suffix == ".jsonld":  # said, not silently left out
+        assert finding.startswith(
+            f"data/sources/{stem}.jsonld (JSON-LD gives no line numbers): mem:vastrobel-in-litek"
+        ), finding
+        return
+    text = data.decode("utf-8").splitlines()
+    written = [n for n, line in enumerate(text, 1) if "/role/associate" in line]
+    assert finding.startswith(f"data/sources/{stem}{suffix}:{written[0]}: mem:vastrobel-in-litek")

@@ -38,7 +38,7 @@ from clustergraph.project.layout import (
 )
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.queries.suggest import closest_iris, namespace_of
-from clustergraph.rdf.lines import TripleLines
+from clustergraph.rdf.lines import LINE_FORMATS, TripleLines, no_lines
 from clustergraph.rdf.terms import Term
 from clustergraph.store.base import SelectResult, Store
 
@@ -122,8 +122,10 @@ class Explainer:
                 data = path.read_bytes()
             except OSError:
                 data = b""
-            suffix = path.suffix.lower()
-            self._lines[file] = TripleLines.read(data, base) if suffix == ".ttl" else TripleLines()
+            syntax = LINE_FORMATS.get(path.suffix.lower())
+            self._lines[file] = (
+                TripleLines.read(data, base, syntax) if syntax is not None else TripleLines()
+            )
         return self._lines[file]
 
     def _graphs(self) -> dict[str, str]:
@@ -351,7 +353,10 @@ class Explainer:
 
     def _note(self, iri: str) -> str:
         places = self.where(iri)
-        where = ", ".join(f"{f}:{n}" if n else f for f, n in places[:3]) or "(no file)"
+        where = ", ".join(
+            f"{f}:{n}" if n else f"{f} ({no_lines(f)})" if no_lines(f) else f for f, n in places[:3]
+        )
+        where = where or "(no file)"
         text = f"{where}: {_short(iri)}"
         if not self.defined(iri):
             near = self.suggest(iri)
@@ -391,8 +396,11 @@ class Unexpected:
 
     @property
     def where(self) -> str:
-        """``file:line`` (the file alone when the line is not known)."""
-        return f"{self.file}:{self.line}" if self.line else self.file
+        """``file:line`` (the file alone when the line is not known, saying why if it can)."""
+        if self.line:
+            return f"{self.file}:{self.line}"
+        why = no_lines(self.file)
+        return f"{self.file} ({why})" if why else self.file
 
     def expected_text(self) -> str:
         """Return the expected properties as prefixed names."""

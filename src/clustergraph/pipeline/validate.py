@@ -59,6 +59,7 @@ from clustergraph.pipeline.shacl import PathOp, PropertyPath
 from clustergraph.project.layout import BASE, GRAPH_NS, Project
 from clustergraph.project.prefixes import PREFIXES, compact
 from clustergraph.project.vocab import SH
+from clustergraph.rdf.lines import no_lines
 from clustergraph.rdf.parse import parse_file
 from clustergraph.rdf.terms import Term, from_rdflib, to_rdflib, to_rdflib_graph
 from clustergraph.store.base import Store
@@ -154,6 +155,10 @@ class Violation:
         where = ", ".join(self.files) if self.files else "(no file)"
         if self.files and self.line is not None:
             where = f"{self.files[0]}:{self.line}" + "".join(f", {f}" for f in self.files[1:])
+        elif self.files and no_lines(self.files[0]):
+            where = f"{self.files[0]} ({no_lines(self.files[0])})" + "".join(
+                f", {f}" for f in self.files[1:]
+            )
         path = f" {format_path(self.path, prefixes)}" if self.path is not None else ""
         severity = "" if self.severity == SH.Violation else f" ({compact(self.severity, prefixes)})"
         message = _IRI.sub(lambda m: compact(m.group(1), prefixes), " ".join(self.message.split()))

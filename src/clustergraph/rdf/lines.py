@@ -1,4 +1,4 @@
-r"""Where a triple is written: the line of each triple of a Turtle file.
+r"""Where a triple is written: the line of each triple of a Turtle, TriG, N-Triples or N-Quads file.
 
 The store keeps no positions, so a finding about a triple finds its line afterwards, by
 reading the file again with this small reader, which notes the line of each term as it
@@ -7,7 +7,9 @@ goes. It is used only when there are findings, and it never decides what a file 
 finding names the file alone.
 
 Terms are compared as the store keeps them: IRIs resolved against ``@base`` (else the
-base given), literals by their lexical form.
+base given), literals by their lexical form. A TriG file's graph blocks and an N-Quads
+line's graph name are read through (a triple's line, whatever graph holds it). JSON-LD
+and RDF/XML files have no line per triple: :func:`no_lines` says so, for the findings.
 
 Examples
 --------
@@ -32,7 +34,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-__all__ = ["TripleLines"]
+__all__ = ["LINE_FORMATS", "TripleLines", "no_lines"]
+
+LINE_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "ntriples", ".nq": "nquads"}
+"""The file extensions the reader gives lines for, and the format each names."""
+
+_NO_LINES = {".jsonld": "JSON-LD", ".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "RDF/XML"}
+
+
+def no_lines(file: str) -> str | None:
+    """Say why a finding in ``file`` names no line, when its format has none.
+
+    Examples
+    --------
+    >>> no_lines("data/sources/x.jsonld")
+    'JSON-LD gives no line numbers'
+    >>> no_lines("data/sources/x.trig") is None
+    True
+    """
+    suffix = "." + file.rsplit(".", 1)[-1].lower() if "." in file else ""
+    if suffix in _NO_LINES:
+        return f"{_NO_LINES[suffix]} gives no line numbers"
+    return None
+
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -50,7 +74,7 @@ _TOKEN = re.compile(
                        |[0-9]*\.[0-9]+|[0-9]+))
   | (?P<pname>(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%]))*)
   | (?P<word>[A-Za-z]+)
-  | (?P<punct>[.;,\[\]()])
+  | (?P<punct>[.;,\[\](){}])
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -113,11 +137,27 @@ class TripleLines:
     objects: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, data: bytes, base: str = "") -> TripleLines:
-        """Read ``data`` (Turtle); a file the reader cannot follow gives no lines."""
+    def read(cls, data: bytes, base: str = "", syntax: str = "turtle") -> TripleLines:
+        r"""Read ``data``; a file the reader cannot follow gives no lines.
+
+        ``syntax``: ``turtle``, ``trig``, ``ntriples`` or ``nquads``
+        (:data:`LINE_FORMATS`).
+
+        Examples
+        --------
+        >>> trig = b'<http://e.org/g> { <http://e.org/a> <http://e.org/p> 1 }\n'
+        >>> trig += b'GRAPH <http://e.org/h> {\n <http://e.org/a> <http://e.org/q> 2 . }\n'
+        >>> lines = TripleLines.read(trig, syntax="trig")
+        >>> [lines.line("http://e.org/a", "http://e.org/" + p) for p in "pq"]
+        [1, 3]
+        >>> nq = b'<http://e.org/a> <http://e.org/p> "x" <http://e.org/g> .\n'
+        >>> quads = TripleLines.read(b"\n" + nq, syntax="nquads")
+        >>> quads.line("http://e.org/a", "http://e.org/p")
+        2
+        """
         found = cls()
         try:
-            _Reader(data.decode("utf-8-sig"), base, found).statements()
+            _Reader(data.decode("utf-8-sig"), base, found, syntax).statements()
         except (_UnreadableError, IndexError, ValueError):
             pass
         return found
@@ -148,7 +188,8 @@ class TripleLines:
 
 
 class _Reader:
-    def __init__(self, text: str, base: str, out: TripleLines) -> None:
+    def __init__(self, text: str, base: str, out: TripleLines, syntax: str = "turtle") -> None:
+        self.syntax = syntax
         self.toks = list(_tokens(text))
         self.at = 0
         self.base = base
@@ -164,10 +205,13 @@ class _Reader:
         self.at += 1
         return tok
 
-    def statements(self) -> None:
+    def statements(self, block: bool = False) -> None:
+        """Read statements to the end of the file, or of a TriG graph block (``}``)."""
         while self.peek() is not None:
             tok = self.take()
             low = tok.text.lower()
+            if block and tok.text == "}":
+                return
             if (
                 tok.kind == "lang"
                 and low in ("@prefix", "@base")
@@ -175,15 +219,35 @@ class _Reader:
             ):
                 self.directive(low.lstrip("@"), dotted=tok.text.startswith("@"))
                 continue
+            if self.syntax == "trig" and not block and self.graph_block(tok):
+                continue
             self.at -= 1
-            subject, line = self.subject()
+            subject, _line = self.subject()
             nxt = self.peek()
-            if nxt is not None and not (nxt.kind == "punct" and nxt.text == "."):
+            if nxt is not None and not (nxt.kind == "punct" and nxt.text in (".", "}")):
                 self.predicate_objects(subject)
-            elif subject.startswith("_:"):
-                pass
+            if block and self.peek() is not None and self.peek().text == "}":  # type: ignore[union-attr]
+                continue  # the last triples of a block need no "."
             self.expect(".")
-            del line
+        if block:
+            raise _UnreadableError("end of file in a graph block")
+
+    def graph_block(self, tok: _Tok) -> bool:
+        """Read a TriG graph block starting at ``tok`` (taken), if it starts one."""
+        if tok.text == "{":
+            self.statements(block=True)
+            return True
+        if tok.kind == "word" and tok.text.lower() == "graph":
+            self.take()  # the graph's name
+            self.expect("{")
+            self.statements(block=True)
+            return True
+        nxt = self.peek()
+        if tok.kind in ("iri", "pname", "bnode") and nxt is not None and nxt.text == "{":
+            self.take()
+            self.statements(block=True)
+            return True
+        return False
 
     def directive(self, word: str, *, dotted: bool) -> None:
         if word == "prefix":
@@ -241,6 +305,9 @@ class _Reader:
                 value, line = self.object()
                 self.out._add(subject, predicate, value, line)
                 nxt = self.peek()
+                if self.syntax == "nquads" and nxt is not None and nxt.kind in ("iri", "bnode"):
+                    self.take()  # the quad's graph name
+                    nxt = self.peek()
                 if nxt is not None and nxt.text == ",":
                     self.take()
                     continue
