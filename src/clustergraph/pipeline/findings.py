@@ -164,6 +164,18 @@ class Explainer:
         assert isinstance(result, SelectResult)
         return sorted(row[0].value for row in result.rows if row[0] is not None)
 
+    def classes(self, iri: str) -> list[str]:
+        """Return the classes a stated graph gives ``iri`` and their superclasses."""
+        stated = self.types(iri)
+        if not stated:
+            return []
+        values = " ".join(f"<{c}>" for c in stated)
+        result = self.store.query(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {values} }} ?c <{_RDFS}subClassOf>* ?s }}"
+        )
+        assert isinstance(result, SelectResult)
+        return sorted({row[0].value for row in result.rows if row[0] is not None} | set(stated))
+
     def instances(self, cls: str) -> list[str]:
         """Return the IRIs typed ``cls`` or one of its subclasses."""
         result = self.store.query(
@@ -455,7 +467,7 @@ def unexpected(project: Project, store: Store, shapes: Sequence[ox.Triple]) -> l
             line = explainer.lines(file).line(subject.value, p)
         near = closest_iris(p, [e for e in expected if namespace_of(e) == namespace_of(p)])
         wanted = near or sorted(
-            {q for c in explainer.types(subject.value) for q in paths.get(c, ())}
+            {q for c in explainer.classes(subject.value) for q in paths.get(c, ())}
             if isinstance(subject, ox.NamedNode)
             else set()
         )
