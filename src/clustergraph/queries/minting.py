@@ -169,16 +169,21 @@ class Minter:
     def __init__(self, store: Store, matcher: Matcher | None = None) -> None:
         self.store = store
         self.matcher = matcher if matcher is not None else Matcher.from_store(store)
+        self.notes: list[str] = []  # what the user should know, one line each
 
     # -- what the rules refer to -----------------------------------------------------------
 
     def entity(self, text: str, *, what: str) -> str:
         """Return the IRI ``text`` names: a prefixed name, an IRI, or a name matched.
 
+        A project IRI no file uses yet (an entity just minted, its facts not yet
+        written) is taken as given, with a note (:attr:`notes`) naming the closest IRIs
+        the store has, in case it is misspelt.
+
         Raises
         ------
         InputError
-            If ``text`` names nothing the store knows.
+            If ``text`` names nothing the store knows and is no project IRI.
         """
         text = text.strip()
         iri = _expand(text)
@@ -186,7 +191,13 @@ class Minter:
             if not self._used(iri):
                 near = [compact(i, PREFIXES) for i in closest_iris(iri, self._subjects(iri))]
                 hint = f"; did you mean {', '.join(near)}?" if near else ""
-                raise InputError(f"{what} {text}: no such entity in the store{hint}")
+                parts = iri[len(ID_NS) :].split("/") if iri.startswith(ID_NS) else []
+                if len(parts) != 2 or not all(parts):
+                    raise InputError(f"{what} {text}: no such entity in the store{hint}")
+                self.notes.append(
+                    f"{what} {compact(iri, PREFIXES)} is in no file yet: taken as given "
+                    f"(write its facts too){hint}"
+                )
             return iri
         candidates = self.matcher.match(text, limit=3)
         for candidate in candidates:
