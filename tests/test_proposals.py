@@ -44,8 +44,8 @@ FLOORS = {
         "membership": (0.45, 0.05),
         "award": (0.95, 0.05),
         "founding": (0.95, 0.05),
-        "figure": (0.60, 0.30),
-        "overall": (0.78, 0.08),
+        "figure": (0.60, 0.26),
+        "overall": (0.78, 0.07),
     },
     "new article": {
         "entity": (0.57, 0.05),
@@ -54,8 +54,8 @@ FLOORS = {
         "membership": (0.45, 0.05),
         "award": (0.85, 0.05),
         "founding": (0.95, 0.05),
-        "figure": (0.60, 0.30),
-        "overall": (0.61, 0.09),
+        "figure": (0.60, 0.26),
+        "overall": (0.61, 0.08),
     },
 }
 

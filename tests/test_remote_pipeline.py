@@ -306,3 +306,31 @@ def test_any_sequence_of_writes_keeps_the_remote_union(
                 result = remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
                 assert isinstance(result, SelectResult) and result.rows[0][0] is not None
                 assert int(result.rows[0][0].value) == len(expected), step  # each once
+
+
+def test_many_blank_nodes_load_through_sparql_update(virtuoso: Loaded) -> None:
+    """Virtuoso refuses one request for thousands of blank-node triples: a few hundred each.
+
+    As the load's manifest writes them: a checksum node per graph.
+    """
+    graph = "urn:x-clustergraph-test:blank-nodes"
+    lines = [
+        line
+        for n in range(800)
+        for line in (
+            f"<urn:x:g{n}> <urn:x:checksum> _:c{n} .",
+            f'_:c{n} <urn:x:value> "{n}" .',
+            f"_:c{n} <urn:x:algorithm> <urn:x:sha256> .",
+        )
+    ]
+    remote = virtuoso.store()
+    remote.replace_graphs({graph: "\n".join(lines).encode()})
+    try:
+        assert remote.count(graph) == 2400 == len(lines)
+        rows = remote.client.select(  # the store's own dataset: the graph is no data graph
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?g <urn:x:checksum> ?c . "
+            "?c <urn:x:value> ?v } }"
+        )
+        assert int(rows[0]["n"]["value"]) == 800  # each checksum node is still one node
+    finally:
+        remote.drop_graphs([graph])

@@ -230,3 +230,22 @@ def test_a_name_without_room_shows_on_hover_and_zoom(browser, site_build):
     finally:
         page.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_a_graph_drawn_in_parts(browser, tmp_path_factory, size):
+    """The first frame of a large graph: its parts, named off each other and the parts."""
+    from clustergraph.render.views import write_view
+    from tests.support.small_graphs import synthetic
+
+    path = tmp_path_factory.mktemp("parts") / "parts.html"
+    summary = write_view(synthetic(8, 60), path, title="Parts", max_nodes=100)
+    assert summary.parts > 1
+    page, target, errors = open_view(browser, path.as_uri(), size)
+    try:
+        found = target.evaluate(FIRST_FRAME, "cgView")
+        parts = target.evaluate("cgView.data.parts[0].children.length")
+    finally:
+        page.close()
+    assert errors == []
+    check_first_frame(found, least_names=min(parts, 4))

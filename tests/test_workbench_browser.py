@@ -511,3 +511,21 @@ def test_an_empty_answer_says_what_the_sources_leave_out(browser, site_build):
         assert "not named in the sources" in why
     finally:
         page.close()
+
+
+def test_an_optional_parameter_left_unbound_can_still_be_set_in_the_form(browser, site_build):
+    """``asOf = UNDEF``: the field is empty and open; a date typed goes into the text."""
+    page = disk_page(browser, site_build)
+    try:
+        page.select_option("#wb-example", "members-of-organisation")
+        field = '#wb-params input[data-param="asOf"]'
+        assert page.input_value(field) == "" and not page.is_disabled(field)
+        assert "VALUES ?asOf { UNDEF }" in page.evaluate(f"{EDITOR}.getValue()")
+        page.fill(field, "2020-06-05")
+        text = page.evaluate(f"{EDITOR}.getValue()")
+        assert 'VALUES ?asOf { "2020-06-05"^^<http://www.w3.org/2001/XMLSchema#date> }' in text
+        page.fill(field, "")
+        assert "VALUES ?asOf { UNDEF }" in page.evaluate(f"{EDITOR}.getValue()")
+        assert not page.is_disabled(field)
+    finally:
+        page.close()

@@ -1184,7 +1184,11 @@ def _measure_phrases(terms: Sequence[Term], store: Store) -> list[tuple[Term, tu
         if words[0] == "member" and len(words) > 1:
             variants.add(words[1:])
         trimmed = list(words)
-        while len(trimmed) > 1 and (trimmed[-1].endswith("ed") or trimmed[-1] in ("out", "newly")):
+        while (
+            len(trimmed) > 1
+            and (trimmed[-1].endswith("ed") or trimmed[-1] == "out")
+            and "newly" not in trimmed
+        ):
             trimmed.pop()
         variants.add(tuple(trimmed))
         found += [(term, v) for v in variants]

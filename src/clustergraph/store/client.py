@@ -58,7 +58,8 @@ PASSWORD_ENV = "CLUSTERGRAPH_PASSWORD"
 _TURTLE = "text/turtle; charset=utf-8"  # N-Triples is Turtle: every store reads it
 _FORM = "application/x-www-form-urlencoded"
 _RESULTS_JSON = "application/sparql-results+json"
-_INSERT_CHUNK = 1000  # triples per INSERT DATA request (those with blank nodes: one request)
+_INSERT_CHUNK = 1000  # triples per INSERT DATA request
+_BNODE_CHUNK = 200  # triples with blank nodes per INSERT request
 _TRANSIENT_HTTP = {502, 503, 504}
 _MAX_HEADERS = 100_000  # headers of one answer (see StoreClient)
 
@@ -490,8 +491,10 @@ class StoreClient:
         """Replace ``graph`` on the store with N-Triples ``data`` (Graph Store PUT, else Update).
 
         Through SPARQL Update, the graph is dropped, then filled by ``INSERT DATA``
-        requests; the triples with blank nodes all go in the first request, so that each
-        blank node stays one node.
+        requests; the triples with blank nodes go a few hundred a request (Virtuoso
+        refuses a request it compiles into more than 10,000 lines of SQL), the triples
+        sharing a blank node always in one request, so that each blank node stays one
+        node.
         """
         if self.endpoints.graph_store is not None:
             self.put_graph(graph, data)
@@ -499,15 +502,45 @@ class StoreClient:
         triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
         with_bnodes = relabel_blank_nodes(t for t in triples if has_blank_node(t))
         ground = [t for t in triples if not has_blank_node(t)]
-        first, rest = ground[:_INSERT_CHUNK], ground[_INSERT_CHUNK:]
-        requests = [f"DROP SILENT GRAPH <{graph}>"]
-        if with_bnodes:
-            requests.append(_insert(graph, with_bnodes))
-        if first:
-            requests.append(_insert(graph, first))
-        self.update(" ;\n".join(requests))
-        for start in range(0, len(rest), _INSERT_CHUNK):
-            self.update(_insert(graph, rest[start : start + _INSERT_CHUNK]))
+        chunks = [
+            *_bnode_chunks(with_bnodes, _BNODE_CHUNK),
+            *(ground[i : i + _INSERT_CHUNK] for i in range(0, len(ground), _INSERT_CHUNK)),
+        ]
+        first = [f"DROP SILENT GRAPH <{graph}>"]
+        if chunks:
+            first.append(_insert(graph, chunks[0]))
+        self.update(" ;\n".join(first))
+        for chunk in chunks[1:]:
+            self.update(_insert(graph, chunk))
+
+
+def _bnode_chunks(triples: Sequence[ox.Triple], size: int) -> list[list[ox.Triple]]:
+    """Split ``triples`` into runs of about ``size``, those sharing a blank node in one run."""
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def nodes(triple: ox.Triple) -> list[str]:
+        return [str(t) for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
+
+    for triple in triples:
+        found = nodes(triple)
+        for other in found[1:]:
+            parent[find(other)] = find(found[0])
+    groups: dict[str, list[ox.Triple]] = {}
+    for triple in triples:
+        found = nodes(triple)
+        groups.setdefault(find(found[0]) if found else "", []).append(triple)
+    chunks: list[list[ox.Triple]] = []
+    for group in groups.values():
+        if not chunks or len(chunks[-1]) + len(group) > size:
+            chunks.append([])
+        chunks[-1].extend(group)
+    return chunks
 
 
 def _transient(reason: object) -> bool:

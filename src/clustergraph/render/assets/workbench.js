@@ -193,7 +193,7 @@
     var bind = new RegExp("\\bAS\\s+" + v, "i").test(code);
     if (found.length === 1 && !rows && !bind) {
       var terms = found[0];
-      if (terms.length === 1 && !/^UNDEF$/i.test(terms[0].term)) return terms[0];
+      if (terms.length === 1) return terms[0];   /* UNDEF too: an optional field left empty */
       return { terms: terms.map(function (x) { return x.term; }) };
     }
     if (found.length > 1) return { other: "several VALUES ?" + name + " lines" };
@@ -294,9 +294,7 @@
         if (at.terms) {
           var undef = at.terms.some(function (x) { return /^UNDEF$/i.test(x); });
           f.input.value = at.terms.map(function (x) { return fromTerm(f.p, x); }).join(" ");
-          noteOn(f, at.terms.length === 1
-            ? "The query text leaves ?" + f.p.name + " unbound (UNDEF): it takes every value."
-            : "The query text binds ?" + f.p.name + " to " + at.terms.length + " values" + (undef ? " (UNDEF: any)" : "") +
+          noteOn(f, "The query text binds ?" + f.p.name + " to " + at.terms.length + " values" + (undef ? " (UNDEF: any)" : "") +
               (at.terms.length ? "" : ": the answer is empty") + "; the form shows them and sets one value only: edit them in the text.", "warning");
         } else if (at.other) {
           f.input.value = "";
@@ -312,7 +310,8 @@
       if (!mine || mine.text !== at.term) f.input.value = fromTerm(f.p, at.term);
       var now = null;
       try { now = term(f.p, f.input.value); } catch (e) { now = null; }
-      noteOn(f, now && now.warning ? now.warning : "", now && now.warning ? "warning" : "");
+      if (/^UNDEF$/i.test(at.term) && !f.p.optional) noteOn(f, "The query text leaves ?" + f.p.name + " unbound (UNDEF): it takes every value.", "warning");
+      else noteOn(f, now && now.warning ? now.warning : "", now && now.warning ? "warning" : "");
     });
   }
 

@@ -170,9 +170,10 @@
   function placeLabels() {
     var part = P[current];
     names = new Map();
-    if (!part || part.children.length) { api.labelsPlaced += 1; network.redraw(); return; }
+    if (!part) return;
     var scale = network.getScale();
     var board = new cgLabels.Board(container.clientWidth, container.clientHeight);
+    if (part.children.length) { placePartNames(part, board, scale); return; }
     var order = part.nodes.filter(function (i) { return !nodeHidden(i); });
     var at = {};
     order.forEach(function (i) {  // the nodes' places are taken first
@@ -224,6 +225,40 @@
     api.labelsPlaced += 1;
     network.redraw();
   }
+  /* A level of parts: each part's place first, then its name (its most central
+   * members and its size), the largest parts first, as for nodes. */
+  function partSize(c, biggest) { return 14 + 30 * Math.sqrt(P[c].size / biggest); }
+  function partName(c) { return shorten(P[c].label.split("\n")[0], 28) + " \u00b7 " + P[c].size; }
+  function placePartNames(part, board, scale) {
+    var shown = part.children.filter(function (c) { return !partHidden(c); });
+    var biggest = Math.max.apply(null, part.children.map(function (c) { return P[c].size; }));
+    var at = {};
+    shown.forEach(function (c) {
+      var p = network.canvasToDOM({ x: P[c].x, y: P[c].y });
+      var r = cgLabels.reach(partSize(c, biggest), 3) * scale;
+      at[c] = [p.x, p.y, r];
+      board.take([p.x - r, p.y - r, p.x + r, p.y + r]);
+    });
+    shown.slice().sort(function (a, b) { return P[b].size - P[a].size || a - b; }).forEach(function (c) {
+      var spot = board.placeName(at[c][0], at[c][1], at[c][2], partName(c), MAX_PX);
+      if (spot === null) return;
+      var d = network.DOMtoCanvas({ x: spot.x, y: spot.y });
+      names.set("p" + c, { text: spot.text, x: d.x, y: d.y, size: MAX_PX / scale });
+    });
+    // the number of edges between two parts, where it has room (always in its tooltip)
+    var updates = part.links.map(function (l, k) {
+      var a = network.canvasToDOM({ x: P[l[0]].x, y: P[l[0]].y }), b = network.canvasToDOM({ x: P[l[1]].x, y: P[l[1]].y });
+      var text = String(l[2]), px = EDGE_PX, w = textWidth(text) * px, h = px * 1.2;
+      var x = (a.x + b.x) / 2, y = (a.y + b.y) / 2;
+      var free = !partHidden(l[0]) && !partHidden(l[1]) &&
+        board.tryTake([x - w / 2 - PAD, y - h / 2 - PAD, x + w / 2 + PAD, y + h / 2 + PAD]);
+      return { id: "l" + k, label: free ? text : "", font: { size: px / scale } };
+    });
+    if (updates.length) edges.update(updates);
+    api.labelsPlaced += 1;
+    network.redraw();
+  }
+
   /* The names are drawn over the drawing, in its own units (they move with it while
    * dragging); a hovered node whose name had no room shows it in a box on top. */
   network.on("afterDrawing", function (ctx) {
@@ -234,6 +269,9 @@
       var text = shorten(N.label[hovered], 60);
       var r = cgLabels.reach(N.size[hovered], 1);
       cgLabels.drawName(ctx, text, X(hovered), Y(hovered) - r - size, size, true);
+    } else if (typeof hovered === "string" && !names.has(hovered) && nodes.get(hovered)) {
+      var c = Number(hovered.slice(1)), s = MAX_PX / network.getScale(), item = nodes.get(hovered);
+      cgLabels.drawName(ctx, partName(c), P[c].x, P[c].y - cgLabels.reach(item.size, 3) - s, s, true);
     }
   });
   network.on("hoverNode", function (p) { hovered = p.node; network.redraw(); });
@@ -275,8 +313,8 @@
   function partItem(p, biggest) {
     var c = C[dominantClass(p)];
     return {
-      id: "p" + p, label: P[p].label, x: P[p].x, y: P[p].y, shape: "dot",
-      size: 14 + 30 * Math.sqrt(P[p].size / biggest),
+      id: "p" + p, label: "", x: P[p].x, y: P[p].y, shape: "dot",
+      size: partSize(p, biggest),
       color: { background: c.color, border: "#1f2937", highlight: { background: c.color, border: "#000000" } },
       font: { size: 20 }, borderWidth: 3, title: partTitle(p), hidden: partHidden(p)
     };
@@ -296,7 +334,7 @@
       var biggest = Math.max.apply(null, part.children.map(function (c) { return P[c].size; }));
       nodes.add(part.children.map(function (c) { return partItem(c, biggest); }));
       edges.add(part.links.map(function (l, k) {
-        return { id: "l" + k, from: "p" + l[0], to: "p" + l[1], label: String(l[2]),
+        return { id: "l" + k, from: "p" + l[0], to: "p" + l[1], label: "",
                  width: 1 + Math.log2(l[2]),
                  title: l[2] + " edges between\n" + P[l[0]].label.split("\n")[0] + "\nand\n" + P[l[1]].label.split("\n")[0] };
       }));
@@ -364,6 +402,7 @@
       placeLabels();
     } else {
       nodes.update(part.children.map(function (c) { return { id: "p" + c, hidden: partHidden(c) }; }));
+      placeLabels();
     }
   }
 
