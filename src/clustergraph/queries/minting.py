@@ -177,8 +177,8 @@ class Minter:
         """Return the IRI ``text`` names: a prefixed name, an IRI, or a name matched.
 
         A project IRI no file uses yet (an entity just minted, its facts not yet
-        written) is taken as given, with a note (:attr:`notes`) naming the closest IRIs
-        the store has, in case it is misspelt.
+        written) is taken as given, with a note (:attr:`notes`), unless the store has
+        IRIs close to it (a misspelling, likely: refused, naming them).
 
         Raises
         ------
@@ -192,11 +192,12 @@ class Minter:
                 near = [compact(i, PREFIXES) for i in closest_iris(iri, self._subjects(iri))]
                 hint = f"; did you mean {', '.join(near)}?" if near else ""
                 parts = iri[len(ID_NS) :].split("/") if iri.startswith(ID_NS) else []
-                if len(parts) != 2 or not all(parts):
-                    raise InputError(f"{what} {text}: no such entity in the store{hint}")
+                if near or len(parts) != 2 or not all(parts):  # near: a misspelling, likely
+                    new = " (a new entity: write its type and name first)" if near else ""
+                    raise InputError(f"{what} {text}: no such entity in the store{hint}{new}")
                 self.notes.append(
                     f"{what} {compact(iri, PREFIXES)} is in no file yet: taken as given "
-                    f"(write its facts too){hint}"
+                    "(write its facts too)"
                 )
             return iri
         candidates = self.matcher.match(text, limit=3)
