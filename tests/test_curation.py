@@ -383,6 +383,16 @@ def test_the_scaffold_describes_everything_it_names(
     assert validate(project_copy, store).conforms
 
 
+def test_the_scaffold_of_an_article_with_a_url_has_nothing_to_review(project_copy: Project) -> None:
+    """``--url`` is written in a property the shapes expect: no warning to fix."""
+    args = ["new-source", "zz-scaffold", "--title", "Made-up", "--url", "https://example.org/a"]
+    assert cli(project_copy, *args, "--date", "2099-01-02", "--store", "memory:") == 0
+    store = open_store("memory:")
+    sync(project_copy, store)
+    report = validate(project_copy, store)
+    assert report.conforms and report.results == (), report.format()
+
+
 # -- a made-up sixth article, end to end ---------------------------------------------------
 
 

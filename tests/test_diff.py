@@ -367,3 +367,25 @@ def test_outside_a_project_builds_compare_and_revisions_are_refused(
         "clustergraph: error: HEAD: no such build, store or project directory, and no "
         "project here to read a revision of (give --root DIR)"
     )
+
+
+def test_builds_are_read_side_by_side_and_an_unsorted_export_whole(tmp_path: Path) -> None:
+    """Two exports compare graph by graph as they are read; graphs out of order still do."""
+    from clustergraph.pipeline.diff import compare_builds, snapshot_of_build
+
+    g1, g2 = f"<{SOURCE}made-up-a>", f"<{SOURCE}made-up-b>"
+    lines = {
+        "one": [f"<urn:a> <urn:p> <urn:x> {g1} .", f"<urn:b> <urn:p> <urn:y> {g2} ."],
+        "two": [f"<urn:b> <urn:p> <urn:z> {g2} .", f"<urn:a> <urn:p> <urn:x> {g1} ."],
+    }  # "two" lists its graphs out of order, as no build writes them
+    for name, quads in lines.items():
+        (tmp_path / name / "exports").mkdir(parents=True)
+        (tmp_path / name / "exports" / "clustergraph.nq").write_text(
+            "\n".join(quads) + "\n", encoding="utf-8"
+        )
+    v = Version("x", "build", "x")
+    found = compare_builds(tmp_path / "one", tmp_path / "two", v, v)
+    whole = compare(v, snapshot_of_build(tmp_path / "one"), v, snapshot_of_build(tmp_path / "two"))
+    assert found.to_json() == whole.to_json()
+    assert (found.added, found.removed) == (1, 1)
+    assert [g.graph for g in found.graphs] == [SOURCE + "made-up-b"]

@@ -336,3 +336,26 @@ def test_a_name_beyond_ascii_resolves_in_either_normal_form(typed: str, form: st
     text = unicodedata.normalize(form, typed)
     assert resolve(store, text) == iri
     assert GraphIndex.from_store(store).resolve(text) == iri
+
+
+@pytest.mark.parametrize("typed", ["LCA", "Lca", "LCN"])
+def test_a_slug_typed_in_capitals_is_answered_with_the_entity_it_means(typed: str) -> None:
+    """``--param org=LCA``, ``path LCA …``: the closest names are suggested, case aside."""
+    from clustergraph.errors import InputError
+    from clustergraph.network.index import GraphIndex
+    from clustergraph.queries.entities import resolve
+    from clustergraph.store import open_store
+
+    store = open_store("memory:")
+    store.replace_graphs(
+        {"urn:g": "".join(
+            f"<{ORG}{slug}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<http://www.w3.org/ns/org#Organization> .\n"
+            for slug in ("lca", "lcn", "litek")
+        ).encode()}
+    )  # fmt: skip
+    wanted = f"o:{typed.lower()}"
+    with pytest.raises(InputError, match=f"did you mean {wanted}"):
+        resolve(store, typed)
+    with pytest.raises(InputError, match=f"did you mean {wanted}"):
+        GraphIndex.from_store(store).resolve(typed)

@@ -465,6 +465,7 @@ def _changes(state: _State) -> str:
         EXPORT_FILE,
         Version,
         compare,
+        compare_builds,
         snapshot_of_build,
         snapshot_of_store,
     )
@@ -476,25 +477,20 @@ def _changes(state: _State) -> str:
             "This is the first build here: there is no previous build to compare with."
         )
         return "first build"
+    previous = Version("previous", "build", "previous", shown="the previous build")
+    this = Version("this", "build", "this", shown="this build")
+    exported = state.exports.get(RdfFormat.NQUADS)
     try:
-        before = snapshot_of_build(state.previous_build)
+        if exported is not None and exported == state.staging / EXPORT_FILE:
+            found = compare_builds(state.previous_build, state.staging, previous, this)
+        else:
+            before = snapshot_of_build(state.previous_build)
+            found = compare(previous, before, this, snapshot_of_store(state.store))
     except InputError as exc:
         inputs.changes_note = (
             f"The previous build could not be read ({exc}): nothing to compare with."
         )
         return "the previous build could not be read"
-    exported = state.exports.get(RdfFormat.NQUADS)
-    after = (
-        snapshot_of_build(state.staging)
-        if exported is not None and exported == state.staging / EXPORT_FILE
-        else snapshot_of_store(state.store)
-    )
-    found = compare(
-        Version("previous", "build", "previous", shown="the previous build"),
-        before,
-        Version("this", "build", "this", shown="this build"),
-        after,
-    )
     inputs.changes = found
     if found.identical:
         return "no change since the previous build"
@@ -594,7 +590,11 @@ class _Recorder:
         self.state = state
         self.stages = list(stages)
         self.target = target
-        self.old = None if state.remote else read_record(target)
+        from clustergraph.store import is_local
+
+        # Only an embedded store is known to change through its files alone.
+        self.local = not state.remote and is_local(state.store.location)
+        self.old = read_record(target) if self.local else None
         self.reasons: dict[str, str | None] | None = None  # recorded stage: why it runs
         self.inputs: dict[str, dict[str, str]] = {}  # stage: what it is built from
         self.files: dict[str, set[str]] = {}  # recorded stage: its files (relative)
@@ -629,7 +629,7 @@ class _Recorder:
         recorded = [s for s in self.stages if s.reads is not None]
         records = self.old.stages if self.old is not None else {}
         for stage in recorded:
-            if self.state.remote:  # read as it is: what it holds is not known
+            if not self.local:  # another client may change it: what it holds is not known
                 reasons[stage.name] = "a remote store"
                 continue
             self.inputs[stage.name] = self._parts(stage)
@@ -728,7 +728,7 @@ class _Recorder:
         """Write the record of what was built into the staging directory."""
         from clustergraph.pipeline.record import Record, StageRecord, digest, file_entries
 
-        if self.state.remote:
+        if not self.local:
             return
         record = Record(totals=self.totals())
         for stage in self.stages:
@@ -829,7 +829,7 @@ def build(
     if target.resolve() != project.build_dir.resolve():
         _refuse_foreign(target)  # the project's own build/ is always the build's
     from clustergraph.pipeline.diff import EXPORT_FILE
-    from clustergraph.render.site import KEYS_FILE, SITE_DIR
+    from clustergraph.render import KEYS_FILE, SITE_DIR
 
     earlier = target / SITE_DIR  # the site the last build wrote: its unchanged files are kept
     times: list[StageTime] = []

@@ -75,7 +75,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -112,6 +111,7 @@ from clustergraph.project.vocab import (
     TIME,
 )
 from clustergraph.queries.same_as import merge as merge_same_as
+from clustergraph.queries.suggest import close_names
 from clustergraph.store.base import SelectResult, Store
 
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # \- in a prefixed name is -
@@ -869,7 +869,5 @@ class GraphIndex:
     def _suggest(self, raw: str) -> str:
         names = {self.name(n): n for n in self.types if n.startswith(ID_NS)}
         slugs = {n.rsplit("/", 1)[-1]: self.name(n) for n in names.values()}
-        close = difflib.get_close_matches(raw, list(names), n=1) or [
-            slugs[s] for s in difflib.get_close_matches(raw, list(slugs), n=1)
-        ]
+        close = close_names(raw, names, n=1) or [slugs[s] for s in close_names(raw, slugs, n=1)]
         return f" (did you mean {close[0]}?)" if close else ""

@@ -405,7 +405,7 @@ def measure_step(
         communities=communities,
         modularity=modularity,
         not_stated=not_stated,
-        members=dict(members or {}),
+        members=dict(sorted((members or {}).items())),  # sorted: the same data, the same key
         pagerank=pagerank,
         degree=dict(graph.degree()),
     )
@@ -533,8 +533,8 @@ def presence(
             nodes[node][k] = "1"
         for a, b in graph.edges():
             edges[(a, b) if a < b else (b, a)][k] = "1"
-    return Presence(
+    return Presence(  # sorted: the same graph gives the same view and the same key
         _summed(index, network, steps, 5),
-        {n: "".join(m) for n, m in nodes.items()},
-        {e: "".join(m) for e, m in edges.items()},
+        {n: "".join(nodes[n]) for n in sorted(nodes)},
+        {e: "".join(edges[e]) for e in sorted(edges)},
     )

@@ -194,12 +194,15 @@ def intact(root: Path, files: Mapping[str, FileEntry]) -> str | None:
 
     A file with the recorded size, time and inode is taken as it is; another is hashed.
     """
+    base = os.fspath(root) + os.sep
     for rel, (size, mtime, inode, sha) in files.items():
-        path = root / rel
-        stat = _stat(path)
-        if stat is None:
+        try:
+            st = os.stat(base + rel)
+        except OSError:
             return rel
-        if stat != (size, mtime, inode) and (stat[0] != size or _sha256(path) != sha):
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime, inode) and (
+            st.st_size != size or _sha256(root / rel) != sha
+        ):
             return rel
     return None
 

@@ -24,7 +24,6 @@ clustergraph.errors.InputError: no entity named 'lnc' (did you mean o:lcn?)
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -32,6 +31,7 @@ from collections.abc import Mapping
 from clustergraph.errors import InputError
 from clustergraph.project.layout import ID_NS
 from clustergraph.project.prefixes import PN_CHARS, PREFIXES, compact
+from clustergraph.queries.suggest import close_names
 from clustergraph.rdf.terms import n3, parse_iri
 from clustergraph.store.base import SelectResult, Store
 
@@ -58,12 +58,12 @@ def closest(store: Store, text: str, *, prefixes: Mapping[str, str] = PREFIXES) 
     """Return up to three entities whose prefixed names or slugs are close to ``text``."""
     names = {compact(e, prefixes): e for e in entities(store)}
     wanted = compact(text, prefixes) if "://" in text else text
-    found = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
+    found = close_names(wanted, names, n=3, cutoff=0.6)
     if not found:
         slugs: dict[str, str] = {}
         for name, iri in names.items():
             slugs.setdefault(iri.rsplit("/", 1)[-1], name)
-        found = [slugs[s] for s in difflib.get_close_matches(wanted, list(slugs), n=3)]
+        found = [slugs[s] for s in close_names(wanted, slugs, n=3)]
     return found
 
 

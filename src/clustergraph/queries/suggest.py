@@ -19,7 +19,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["closest_iris", "namespace_of"]
+__all__ = ["close_names", "closest_iris", "namespace_of"]
+
+
+def close_names(word: str, names: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Return up to ``n`` of ``names`` close to ``word``, case aside (``LCA`` finds ``lca``).
+
+    Examples
+    --------
+    >>> close_names("LCA", ["o:lca", "lca", "lcn"], n=1)
+    ['lca']
+    """
+    folded: dict[str, str] = {}
+    for name in names:
+        folded.setdefault(name.casefold(), name)
+    found = difflib.get_close_matches(word.casefold(), list(folded), n=n, cutoff=cutoff)
+    return [folded[f] for f in found]
 
 
 def namespace_of(iri: str) -> str:

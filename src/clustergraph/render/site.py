@@ -94,6 +94,7 @@ from clustergraph.project.vocab import DCTERMS, FOAF, ORG, OWL, PROV, SCHEMA, SK
 from clustergraph.queries.library import QueryFile, QueryForm
 from clustergraph.rdf.formats import RdfFormat
 from clustergraph.rdf.terms import Term
+from clustergraph.render import KEYS_FILE, SITE_DIR
 from clustergraph.render.catalogue import NAME_PROPERTIES, Catalogue, Link, entity_path
 from clustergraph.render.changes import changes_model
 from clustergraph.render.ontodoc import ontology_doc
@@ -124,8 +125,6 @@ __all__ = [
     "write_views",
 ]
 
-SITE_DIR = "site"
-"""The site's directory inside the build directory."""
 
 VIS_PATH = "views/lib/vis-network.min.js"
 """The one copy of vis-network the views share (relative to the site's root)."""
@@ -408,9 +407,6 @@ class SiteSummary:
     rendered: int = 0
     reused: int = 0
 
-
-KEYS_FILE = "keys.json"
-"""The site's record of what each keyed file shows (a hash), for incremental builds."""
 
 KEY_VERSION = f"{__version__}/1"
 """Part of every key, with :func:`renderer_digest`: a new clustergraph renders everything."""
