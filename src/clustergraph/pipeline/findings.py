@@ -209,6 +209,7 @@ class Explainer:
 
     def violation(self, v: Violation) -> Violation:
         """Return ``v`` with its line, its value and what is expected."""
+        v = dataclasses.replace(v, files=self._triple_first(v))
         line = self._line(v)
         hint = self._hint(v)
         message = v.message
@@ -224,6 +225,24 @@ class Explainer:
             return value
         named = [m for m in _IRI.findall(v.message) if m != getattr(v.focus, "value", None)]
         return ox.NamedNode(named[0]) if named else None
+
+    def _triple_first(self, v: Violation) -> tuple[str, ...]:
+        """Return the result's files, the one that writes its very triple first.
+
+        The files name the focus node; several sources may describe it, and the wrong
+        triple is written in one of them.
+        """
+        files: tuple[str, ...] = v.files
+        term = self._value(v)
+        if len(files) < 2 or not isinstance(v.focus, ox.NamedNode) or not isinstance(v.path, str):
+            return files
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            return files
+        for file in files:
+            lines = self.lines(file)
+            if lines.line(v.focus.value, v.path, term.value) is not None:
+                return (file, *(f for f in files if f != file))
+        return files
 
     def _line(self, v: Violation) -> int | None:
         if not v.files or not isinstance(v.focus, ox.NamedNode):
