@@ -7,6 +7,7 @@ labels that begin and end on known days, months and years, and facts with no per
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -346,3 +347,20 @@ def test_path_and_view_as_of(time_project: Project, tmp_path: Path) -> None:
     assert view.returncode == 0, view.stderr
     text = page.read_text(encoding="utf-8")
     assert "as of 2014-06-30" in text and "Alder Cluster" in text and "Cedar Cluster" not in text
+
+
+def test_analyze_as_of_counts_the_nodes_of_its_network_kept_unstated(
+    time_project: Project, tmp_path: Path
+) -> None:
+    """The count in ``analyze --as-of`` is of the network's nodes, as ``--over`` counts it."""
+    args = ("--as-of", "2020-03-10", "--out", str(tmp_path), "--store", "memory:")
+    done = _cli(time_project.root, "analyze", *args)
+    assert done.returncode == 0, done.stderr
+    head = done.stdout.splitlines()[0]
+    kept = re.search(r"\((\d+) kept whose period is not stated\): (\d+) nodes", head)
+    over = _cli(time_project.root, "analyze", "--over", "2020-03-10..2020-03-10",
+                "--out", str(tmp_path / "over"), "--store", "memory:")  # fmt: skip
+    assert over.returncode == 0, over.stderr
+    row = next(r for r in over.stdout.splitlines() if r.startswith("2020-03-10"))
+    stated = int(row.split()[6])
+    assert (int(kept.group(1)) if kept else 0) == stated, (head, row)

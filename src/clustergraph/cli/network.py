@@ -34,7 +34,7 @@ it as of each step (:func:`clustergraph.network.timeline.over`).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -201,7 +201,7 @@ def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> i
     graph = projection(index, args.network)
     analysis = analyze(graph, seed=args.seed)
     out = args.out if args.out is not None else context.project.build_dir / "analysis"
-    when = _when(index)
+    when = _when(index, graph)
     files = write_report(
         analysis,
         out,
@@ -225,11 +225,14 @@ def _analyze(context: Context, index: GraphIndex, args: argparse.Namespace) -> i
     return ExitCode.OK
 
 
-def _when(index: GraphIndex) -> str:
-    """`` as of DAY (N kept whose period is not stated)`` for an index as of a day, else ``""``."""
+def _when(index: GraphIndex, nodes: Iterable[str] | None = None) -> str:
+    """`` as of DAY (N kept whose period is not stated)`` for an index as of a day, else ``""``.
+
+    N counts ``nodes`` (a network's) when given, else every entity of the index.
+    """
     if index.as_of is None:
         return ""
-    marked = len(index.not_stated)
+    marked = len(index.not_stated if nodes is None else index.not_stated.intersection(nodes))
     return f" as of {index.as_of.isoformat()}" + (
         f" ({marked} kept whose period is not stated)" if marked else ""
     )
