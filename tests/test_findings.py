@@ -156,3 +156,29 @@ def test_findings_name_the_line_in_every_format_that_has_lines(suffix: str, tmp_
     text = data.decode("utf-8").splitlines()
     written = [n for n, line in enumerate(text, 1) if "/role/associate" in line]
     assert finding.startswith(f"data/sources/{stem}{suffix}:{written[0]}: mem:vastrobel-in-litek")
+
+
+def test_the_file_that_writes_the_wrong_triple_is_named_first(tmp_path: Path) -> None:
+    """Name the file and line of the triple first, not the first file describing the focus.
+
+    The focus is described by another source too.
+    """
+    stem = "coordinator-is-a-person"
+    project = _project(tmp_path, stem)
+    text = (BAD / f"{stem}.ttl").read_text(encoding="utf-8")
+    head = text[: text.index("\ngraph:") + 1]
+    (project.sources_dir / "aa-earlier.ttl").write_text(
+        head
+        + "graph:aa-earlier a cg:SourceGraph ; prov:wasDerivedFrom src:aa-earlier .\n"
+        + 'src:aa-earlier a cg:NewsArticle ; dcterms:title "Made-up"@en ;\n'
+        + '    skos:prefLabel "Made-up (aa-earlier)"@en ; dcterms:language "en" ;\n'
+        + '    cg:seedFile "aa-earlier.txt" .\n'
+        + "o:vastrobel-sensing-cluster a cg:Cluster ;\n"
+        + '    skos:prefLabel "Vastrobel Sensing Cluster"@en .\n',
+        encoding="utf-8",
+    )
+    store = open_store("memory:")
+    sync(project, store)
+    lines = validate(project, store).format().splitlines()
+    (finding,) = [line for line in lines if "cg:coordinatedBy per:julius-pauzolis" in line]
+    assert finding.startswith(f"data/sources/{stem}.ttl:48, data/sources/aa-earlier.ttl: "), finding

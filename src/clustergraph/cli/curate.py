@@ -332,6 +332,8 @@ def _mint_from_facts(context: Context) -> int:
         minted = minter.post(args.of, args.role, args.holder)
     shown = compact(minted.iri, PREFIXES)
     print(shown)
+    for line in dict.fromkeys(minter.notes):
+        note(line)
     if minted.exists:
         note(f"{shown} exists already as this: reuse it")
     elif minted.taken is not None:

@@ -164,6 +164,18 @@ class Explainer:
         assert isinstance(result, SelectResult)
         return sorted(row[0].value for row in result.rows if row[0] is not None)
 
+    def classes(self, iri: str) -> list[str]:
+        """Return the classes a stated graph gives ``iri`` and their superclasses."""
+        stated = self.types(iri)
+        if not stated:
+            return []
+        values = " ".join(f"<{c}>" for c in stated)
+        result = self.store.query(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {values} }} ?c <{_RDFS}subClassOf>* ?s }}"
+        )
+        assert isinstance(result, SelectResult)
+        return sorted({row[0].value for row in result.rows if row[0] is not None} | set(stated))
+
     def instances(self, cls: str) -> list[str]:
         """Return the IRIs typed ``cls`` or one of its subclasses."""
         result = self.store.query(
@@ -197,6 +209,7 @@ class Explainer:
 
     def violation(self, v: Violation) -> Violation:
         """Return ``v`` with its line, its value and what is expected."""
+        v = dataclasses.replace(v, files=self._triple_first(v))
         line = self._line(v)
         hint = self._hint(v)
         message = v.message
@@ -212,6 +225,24 @@ class Explainer:
             return value
         named = [m for m in _IRI.findall(v.message) if m != getattr(v.focus, "value", None)]
         return ox.NamedNode(named[0]) if named else None
+
+    def _triple_first(self, v: Violation) -> tuple[str, ...]:
+        """Return the result's files, the one that writes its very triple first.
+
+        The files name the focus node; several sources may describe it, and the wrong
+        triple is written in one of them.
+        """
+        files: tuple[str, ...] = v.files
+        term = self._value(v)
+        if len(files) < 2 or not isinstance(v.focus, ox.NamedNode) or not isinstance(v.path, str):
+            return files
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            return files
+        for file in files:
+            lines = self.lines(file)
+            if lines.line(v.focus.value, v.path, term.value) is not None:
+                return (file, *(f for f in files if f != file))
+        return files
 
     def _line(self, v: Violation) -> int | None:
         if not v.files or not isinstance(v.focus, ox.NamedNode):
@@ -455,7 +486,7 @@ def unexpected(project: Project, store: Store, shapes: Sequence[ox.Triple]) -> l
             line = explainer.lines(file).line(subject.value, p)
         near = closest_iris(p, [e for e in expected if namespace_of(e) == namespace_of(p)])
         wanted = near or sorted(
-            {q for c in explainer.types(subject.value) for q in paths.get(c, ())}
+            {q for c in explainer.classes(subject.value) for q in paths.get(c, ())}
             if isinstance(subject, ox.NamedNode)
             else set()
         )

@@ -169,16 +169,21 @@ class Minter:
     def __init__(self, store: Store, matcher: Matcher | None = None) -> None:
         self.store = store
         self.matcher = matcher if matcher is not None else Matcher.from_store(store)
+        self.notes: list[str] = []  # what the user should know, one line each
 
     # -- what the rules refer to -----------------------------------------------------------
 
     def entity(self, text: str, *, what: str) -> str:
         """Return the IRI ``text`` names: a prefixed name, an IRI, or a name matched.
 
+        A project IRI no file uses yet (an entity just minted, its facts not yet
+        written) is taken as given, with a note (:attr:`notes`), unless the store has
+        IRIs close to it (a misspelling, likely: refused, naming them).
+
         Raises
         ------
         InputError
-            If ``text`` names nothing the store knows.
+            If ``text`` names nothing the store knows and is no project IRI.
         """
         text = text.strip()
         iri = _expand(text)
@@ -186,7 +191,14 @@ class Minter:
             if not self._used(iri):
                 near = [compact(i, PREFIXES) for i in closest_iris(iri, self._subjects(iri))]
                 hint = f"; did you mean {', '.join(near)}?" if near else ""
-                raise InputError(f"{what} {text}: no such entity in the store{hint}")
+                parts = iri[len(ID_NS) :].split("/") if iri.startswith(ID_NS) else []
+                if near or len(parts) != 2 or not all(parts):  # near: a misspelling, likely
+                    new = " (a new entity: write its type and name first)" if near else ""
+                    raise InputError(f"{what} {text}: no such entity in the store{hint}{new}")
+                self.notes.append(
+                    f"{what} {compact(iri, PREFIXES)} is in no file yet: taken as given "
+                    "(write its facts too)"
+                )
             return iri
         candidates = self.matcher.match(text, limit=3)
         for candidate in candidates:
