@@ -67,13 +67,7 @@ WRONG_ANSWERS: dict[str, dict[str, str]] = {
 
 ENGINE_ERRORS: dict[str, dict[str, str]] = {
     "oxigraph": {},
-    "virtuoso": {
-        "network-and-members": (
-            "Virtuoso 7.2 answers HTTP 500 'VECSL: Internal error, ssl refd before set' "
-            "(its own bug, it asks to be reported) since the query maps roles by "
-            "skos:exactMatch"
-        ),
-    },
+    "virtuoso": {},
 }
 """Queries a store fails to evaluate (an error of the engine), with the reason; the tests
 expect them to fail so."""
