@@ -156,15 +156,27 @@ def test_the_form_takes_names_as_the_command_line(browser, unicode_site, typed, 
         page.close()
 
 
+def test_an_acronym_in_capitals_is_not_said_to_name_nothing(workbench):
+    # "LCA" is o:lca's alias: the field must not claim no entity is so named; it says what a
+    # field takes and gives o:lca as the closest, compared without regard to case.
+    page = workbench
+    page.select_option("#wb-example", "members-of-organisation")
+    page.fill('#wb-params input[data-param="org"]', "LCA")
+    note = page.text_content("#wb-params .wb-param-note") or ""
+    assert "no entity named" not in note
+    assert "'LCA' is not the short name (slug), prefixed name or IRI of an entity" in note
+    assert "closest: o:lca" in note
+
+
 def test_a_name_that_names_nothing_is_told_with_the_closest(workbench):
     page = workbench
     page.select_option("#wb-example", "members-of-organisation")
     field = '#wb-params input[data-param="org"]'
     page.fill(field, "lnc")  # a slug of nothing: the text keeps its value, a run is refused
     note = page.text_content("#wb-params .wb-param-note") or ""
-    assert "no entity named 'lnc'" in note and "o:lcn" in note
+    assert "'lnc' is not the short name" in note and "o:lcn" in note
     assert f"<{ORG}eacn>" in page.evaluate(f"{EDITOR}.getValue()")
-    assert run_and_wait(page).startswith("Not run: org: no entity named 'lnc'")
+    assert run_and_wait(page).startswith("Not run: org: 'lnc' is not the short name")
     assert page.locator("#wb-result table").count() == 0
     page.fill(field, "o:lnc")  # an IRI that names nothing runs, as on the command line, warned
     note = page.text_content("#wb-params .wb-param-note") or ""
@@ -458,7 +470,8 @@ def test_a_name_nothing_has_is_told_so(browser, site_build):
         page.select_option("#wb-example", "members-of-organisation")
         page.fill('#wb-params input[data-param="org"]', "Lietuvos klasterių asociacija")
         page.wait_for_function(
-            "() => /no entity/.test(document.querySelector('#wb-params .wb-param-note')"
+            "() => /no entity in this site's data has that name or alias/.test("
+            "document.querySelector('#wb-params .wb-param-note')"
             ".textContent)"
         )
         note = page.text_content("#wb-params .wb-param-note") or ""

@@ -100,15 +100,16 @@
    * people first, as search lists them, then the closest. */
   function closest(text) {
     if (!names) return [];
-    var wanted = text.indexOf("://") >= 0 ? show({ type: "uri", value: text }) : text;
+    /* Compared without regard to case: "LCA" is as close to o:lca as "lca". */
+    var wanted = (text.indexOf("://") >= 0 ? show({ type: "uri", value: text }) : text).toLowerCase();
     var slug = wanted.replace(/^.*[\/#:]/, "");
     var words = slug.replace(/[-_.\s]+/g, " ").trim();
     var scored = [];
     names.list.forEach(function (n) {
-      var s = 0;
-      if (near(wanted, n[0])) s = similarity(wanted, n[0]);
-      if (near(slug, n[2])) s = Math.max(s, similarity(slug, n[2]));
-      if (n[3] && near(words, n[3])) s = Math.max(s, similarity(words, n[3]));
+      var s = 0, label = n[3] ? n[3].toLowerCase() : "";
+      if (near(wanted, n[0])) s = similarity(wanted, n[0].toLowerCase());
+      if (near(slug, n[2])) s = Math.max(s, similarity(slug, n[2].toLowerCase()));
+      if (label && near(words, label)) s = Math.max(s, similarity(words, label));
       if (s >= 0.6) scored.push([s, n[0], n[4]]);
     });
     scored.sort(function (x, y) { return x[2] - y[2] || y[0] - x[0] || (x[1] < y[1] ? -1 : 1); });
@@ -117,6 +118,11 @@
   function closestNote(text) {
     var near = closest(text);
     return near.length ? " (closest: " + near.join(", ") + ")" : "";
+  }
+  /* What a field says of a text that is no entity's slug, prefixed name or IRI: never
+   * "no entity named", since the text may be an entity's name or alias (search finds it). */
+  function notAName(p, t) {
+    return p.name + ": '" + t + "' is not the short name (slug), prefixed name or IRI of an entity" + closestNote(t);
   }
   /* The IRI a typed name stands for, and a warning when it names nothing in the data;
    * throws for what is no IRI, prefixed name or slug of exactly one entity. */
@@ -131,9 +137,9 @@
       var found = names ? (names.bySlug[t] || []) : [];
       if (found.length === 1) return { iri: found[0], warning: "" };
       if (found.length > 1) throw new Error(p.name + ": '" + t + "' names several entities: " + found.map(function (i) { return show({ type: "uri", value: i }); }).join(", ") + "; give one of them");
-      throw new Error(p.name + ": no entity named '" + t + "'" + closestNote(t));
+      throw new Error(notAName(p, t));
     }
-    else throw new Error(p.name + ": no entity named '" + t + "'" + closestNote(t));
+    else throw new Error(notAName(p, t));
     if (/[<>"{}|^`\\\s]/.test(iri) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(iri)) throw new Error(p.name + ": not an IRI: " + t);
     var warning = names && names.byIri[iri] === undefined
       ? p.name + ": " + show({ type: "uri", value: iri }) + " names nothing in this site's data" + closestNote(iri)
@@ -226,13 +232,17 @@
    * search finds for it (names, aliases and acronyms; organisations and people first),
    * then the names closest to it. Shown as buttons that put the entity in the field. */
   function suggest(f, typed, nearNames) {
-    function offer(found) {
+    function offer(found, searched) {
       if (f.input.value !== typed) return;   /* typed on since */
       var seen = {}, list = [];
       found.concat(nearNames.map(function (n) { return [n, "", false, ""]; })).forEach(function (x) {
         if (!seen[x[0]] && list.length < 5) { seen[x[0]] = true; list.push(x); }
       });
-      if (!list.length) return;
+      if (!list.length) {
+        /* Only what the search has answered is said: no entity is so named. */
+        if (searched) f.note.appendChild(el("span", "; no entity in this site's data has that name or alias", "wb-none"));
+        return;
+      }
       var box = el("span", "Did you mean: ", "wb-suggest");
       list.forEach(function (x) {
         var iri = expandPrefixed(x[0]) || x[0];
@@ -255,7 +265,7 @@
         .map(function (r) {
           var exact = ("|" + r[0] + "|").indexOf("|" + window.cgSearch.normalise(typed) + "|") >= 0;
           return [names.byHref[r[3]], r[2], exact, r[1]];
-        }));
+        }), true);
     });
   }
   /* Form -> text: the value typed goes into its VALUES line (or the form says why not). */
