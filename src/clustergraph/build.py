@@ -681,7 +681,7 @@ class _Recorder:
         assert self.old is not None
         old = self.old.stages[stage.name]
         if not self.fast:  # the staging directory replaces the build: it takes the files
-            from clustergraph.pipeline.record import link
+            from clustergraph.project.files import link_file as link
 
             for rel in old.files:
                 link(self.target / rel, self.state.staging / rel)

@@ -43,7 +43,6 @@ __all__ = [
     "digest",
     "file_entries",
     "intact",
-    "link",
     "project_digest",
     "read_record",
     "walk",
@@ -270,16 +269,3 @@ def walk(root: Path) -> set[str]:
                 else:
                     found.add(prefix + entry.name)
     return found
-
-
-def link(source: Path, target: Path) -> None:
-    """Put ``source`` at ``target``: a hard link where possible, else a copy."""
-    import shutil
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

@@ -378,3 +378,17 @@ def _remove(path: Path) -> None:
     else:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def link_file(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target``: a hard link where possible, else a copy.
+
+    An earlier file at ``target`` is replaced; its folder is made if missing.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -75,7 +75,7 @@ from clustergraph.network.index import GraphIndex
 from clustergraph.network.measures import Analysis
 from clustergraph.network.projections import DESCRIPTIONS, construct_network, neighbourhood
 from clustergraph.pipeline.derive import DERIVED_DATASET
-from clustergraph.project.files import write_staged
+from clustergraph.project.files import link_file, write_staged
 from clustergraph.project.layout import (
     ACROSS_SOURCES_GRAPH,
     DERIVED_NS,
@@ -487,16 +487,7 @@ class _Reuse:
         self.inputs.reused += 1
         return True
 
-    @staticmethod
-    def link(source: Path, target: Path) -> None:
-        """Put ``source`` at ``target``: a hard link where possible, else a copy."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            target.unlink()
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+    link = staticmethod(link_file)
 
 
 def write_keys(inputs: SiteInputs) -> None:
