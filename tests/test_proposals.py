@@ -225,3 +225,24 @@ def test_the_made_up_sixth_article_s_facts_are_proposed_before_it_is_written(
     assert {("entity", f"{ID_NS}org/imaginary-testing-cluster"),
             ("entity", f"{ID_NS}person/testas-pavyzdys")} <= said  # fmt: skip
     assert ("date", "2099-03-03") in said and ("date", "2099-04") in said
+
+
+def test_a_proposal_for_an_existing_record_keeps_its_label(store: Store) -> None:
+    """A post, membership or award the graph holds is proposed under its own label.
+
+    A second English label in other words would break the one-label-per-language shape
+    once the proposal is uncommented.
+    """
+    text = "Giedrius Bagušinskas, president of the Lithuanian Cluster Network, opened the forum."
+    posts = [p for p in Proposer(store).propose(text) if p.kind == "post"]
+    assert posts, "the post of LCN's president is proposed"
+    for post in posts:
+        iri = post.turtle.split()[0]
+        result = store.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { "
+            f"<{PREFIXES[iri.partition(':')[0]]}{iri.partition(':')[2]}> skos:prefLabel ?l "
+            'FILTER(LANG(?l) = "en") }'
+        )
+        labels = [row[0].value for row in result.rows]  # type: ignore[union-attr]
+        assert labels, iri
+        assert f'skos:prefLabel "{labels[0]}"@en' in post.turtle, (post.turtle, labels)

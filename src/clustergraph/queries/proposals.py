@@ -683,6 +683,10 @@ class Proposer:
         note = f"as {mention.name!r}" if search_key(mention.name) != search_key(name) else ""
         return Proposal("entity", (iri,), turtle + " .", note=note)
 
+    def _label_or(self, iri: str, label: str) -> str:
+        """Return the record's own label when the graph holds one, else ``label`` in English."""
+        return self._label(iri) or f"{_lit(label)}@en"
+
     def _label(self, iri: str) -> str:
         if iri not in self._labels:
             result = self.store.query(
@@ -770,7 +774,7 @@ class Proposer:
             return
         label = f"{role.label[:1].upper()}{role.label[1:]} of {self.matcher.name(org)}"
         turtle = (
-            f"{_pn(iri)} a cg:Post ;\n    skos:prefLabel {_lit(label)}@en ;\n"
+            f"{_pn(iri)} a cg:Post ;\n    skos:prefLabel {self._label_or(iri, label)} ;\n"
             f"    org:postIn {_pn(org)} ;\n    org:role {_pn(role.iri)} ;\n"
             f"    org:heldBy {_pn(holder)} ."
         )
@@ -842,7 +846,7 @@ class Proposer:
             return
         label = f"{self.matcher.name(member)}, {role.label} of {self.matcher.name(org)}"
         turtle = (
-            f"{_pn(iri)} a cg:Membership ;\n    skos:prefLabel {_lit(label)}@en ;\n"
+            f"{_pn(iri)} a cg:Membership ;\n    skos:prefLabel {self._label_or(iri, label)} ;\n"
             f"    org:member {_pn(member)} ;\n    org:organization {_pn(org)} ;\n"
             f"    org:role {_pn(role.iri)} ."
         )
@@ -907,7 +911,8 @@ class Proposer:
             return
         label = f"{self.matcher.name(holder)}'s {level.label} label"
         turtle = (
-            f"{_pn(iri)} a cg:ExcellenceLabelAward ;\n    skos:prefLabel {_lit(label)}@en ;\n"
+            f"{_pn(iri)} a cg:ExcellenceLabelAward ;\n"
+            f"    skos:prefLabel {self._label_or(iri, label)} ;\n"
             f"    cg:awardedTo {_pn(holder)} ;\n    cg:labelLevel {_pn(level.iri)} ."
         )
         yield Proposal("award", (holder, level.iri), turtle)
